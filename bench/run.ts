@@ -1,0 +1,183 @@
+/**
+ * npm run bench: run the suites in bench/*.suite.ts on this machine and record one run into data/.
+ * Thin on purpose: measuring is the suites' job, recording is src/lib's.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs, styleText } from 'node:util';
+import Table from 'cli-table3';
+import ora from 'ora';
+import { median } from 'simple-statistics';
+import { EXIT, runCli } from '../src/lib/cli.ts';
+import { formatNumber } from '../src/lib/format.ts';
+import { displayPath, resolveDataDir } from '../src/lib/paths.ts';
+import type { MetricInput, Mode } from '../src/lib/record.ts';
+import { buildRunRecord, detectRunContext, resolveMode, resolveRunType, UsageError } from '../src/lib/run-context.ts';
+import { appendRun } from '../src/lib/store.ts';
+import { DEFAULT_SAMPLES, type Suite, type SuiteContext } from './suite.ts';
+
+const HELP = `Usage: npm run bench [-- options]
+
+Runs the benchmark suites in bench/*.suite.ts and records one run (all suites' metrics) in data/.
+
+  --mode quick|standard|comprehensive   how much to measure (env BENCHMARK_MODE; default standard)
+  --suite NAME                          run only this suite (repeatable)
+  --run-type ci|nightly|manual|pr       why this run happened (env PERFORMANCE_RUN_TYPE; default manual)
+  --platform ID                         record under this platform id (env PERFORMANCE_PLATFORM)
+  --data DIR                            the history folder (env PERFORMANCE_DB_PATH; default ./data)
+  --dry-run                             measure and print, record nothing
+  --list                                list the suites and their metrics`;
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+async function loadSuites(): Promise<Suite[]> {
+  const files = (await readdir(BENCH_DIR)).filter((name) => name.endsWith('.suite.ts')).sort();
+  const suites: Suite[] = [];
+  for (const file of files) {
+    const module = (await import(pathToFileURL(path.join(BENCH_DIR, file)).href)) as { default?: Suite };
+    if (!module.default?.name || typeof module.default.sample !== 'function') {
+      throw new Error(`bench/${file} must default-export defineSuite({...}) (see bench/suite.ts)`);
+    }
+    suites.push(module.default);
+  }
+  return suites;
+}
+
+function spread(samples: readonly number[]): string {
+  if (samples.length < 2) return '';
+  return `${formatNumber(Math.min(...samples))} … ${formatNumber(Math.max(...samples))}`;
+}
+
+async function measureSuite(suite: Suite, mode: Mode, scratchRoot: string): Promise<{ metrics: MetricInput[]; error?: Error }> {
+  const sampleCount = suite.samples?.[mode] ?? DEFAULT_SAMPLES[mode];
+  const samples = new Map<string, number[]>(Object.keys(suite.metrics).map((name) => [name, []]));
+  const spinner = ora({ stream: process.stderr, text: `${suite.name}: setting up` }).start();
+  let sampleIndex = 0;
+  const context: SuiteContext = {
+    mode,
+    scratchDir: path.join(scratchRoot, suite.name),
+    byMode: (settings) => settings[mode],
+    step: (metric) => {
+      spinner.text = `${suite.name} › ${metric} › sample ${sampleIndex} of ${sampleCount}`;
+    },
+  };
+  let state: unknown;
+  let error: Error | undefined;
+  try {
+    state = await suite.setup(context);
+    for (sampleIndex = 1; sampleIndex <= sampleCount; sampleIndex++) {
+      context.step('…');
+      const measured = await suite.sample(state, context);
+      for (const [name, value] of Object.entries(measured)) {
+        if (!samples.has(name)) throw new Error(`suite ${suite.name} measured ${name}, which it does not declare in metrics`);
+        if (!Number.isFinite(value))
+          throw new Error(`suite ${suite.name} measured ${name} = ${value}; a measurement must be a finite number`);
+        samples.get(name)?.push(value);
+      }
+    }
+    spinner.succeed(`${suite.name}: ${sampleCount} samples of ${samples.size} metrics`);
+  } catch (caught) {
+    error = caught as Error;
+    spinner.fail(`${suite.name}: ${error.message}`);
+  } finally {
+    if (state !== undefined) await suite.teardown?.(state);
+  }
+  const metrics = Object.entries(suite.metrics).map(([name, spec]): MetricInput => {
+    const values = samples.get(name) ?? [];
+    const complete = !error && values.length === sampleCount;
+    return {
+      suite: suite.name,
+      name,
+      unit: spec.unit,
+      direction: spec.direction,
+      description: spec.description,
+      ...(spec.threshold ? { threshold: spec.threshold } : {}),
+      ...(complete ? { value: median(values), samples: values, status: 'ok' as const } : { value: null, status: 'failed' as const }),
+    };
+  });
+  return error ? { metrics, error } : { metrics };
+}
+
+await runCli(async () => {
+  const { values } = parseArgs({
+    options: {
+      mode: { type: 'string' },
+      suite: { type: 'string', multiple: true },
+      'run-type': { type: 'string' },
+      platform: { type: 'string' },
+      data: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      list: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return EXIT.ok;
+  }
+  const mode = resolveMode(values.mode);
+  const runType = resolveRunType(values['run-type']);
+  const dataDir = resolveDataDir(values.data);
+  const allSuites = await loadSuites();
+  if (values.list) {
+    for (const suite of allSuites) {
+      console.log(`${styleText('bold', suite.name)}: ${suite.description}`);
+      for (const [name, spec] of Object.entries(suite.metrics))
+        console.log(`  ${name} (${spec.unit}, ${spec.direction} is better): ${spec.description}`);
+    }
+    return EXIT.ok;
+  }
+  const wanted = values.suite ?? [];
+  const unknown = wanted.filter((name) => !allSuites.some((suite) => suite.name === name));
+  if (unknown.length > 0) {
+    throw new UsageError(`no suite named ${unknown.join(', ')}; the suites are: ${allSuites.map((suite) => suite.name).join(', ')}`);
+  }
+  const suites = wanted.length > 0 ? allSuites.filter((suite) => wanted.includes(suite.name)) : allSuites;
+
+  const context = await detectRunContext({ platformFlag: values.platform, dataDir });
+  for (const warning of context.warnings) process.stderr.write(`${styleText('yellow', 'note:')} ${warning}\n`);
+  process.stderr.write(`Benchmarking on ${context.platform.id}, mode ${mode}, ${suites.length} suite${suites.length === 1 ? '' : 's'}\n`);
+
+  const scratchRoot = await mkdtemp(path.join(tmpdir(), 'perfsite-bench-'));
+  const metrics: MetricInput[] = [];
+  const failures: string[] = [];
+  try {
+    for (const suite of suites) {
+      const result = await measureSuite(suite, mode, scratchRoot);
+      metrics.push(...result.metrics);
+      if (result.error) failures.push(`${suite.name}: ${result.error.message}`);
+    }
+  } finally {
+    await rm(scratchRoot, { recursive: true, force: true });
+  }
+
+  const table = new Table({ head: ['suite', 'metric', 'value', 'unit', 'better', 'samples (min … max)'], style: { head: [], border: [] } });
+  for (const metric of metrics) {
+    table.push([
+      metric.suite,
+      metric.name,
+      formatNumber(metric.value),
+      metric.unit,
+      metric.direction,
+      metric.samples ? `${metric.samples.length}: ${spread(metric.samples)}` : (metric.status ?? ''),
+    ]);
+  }
+  console.log(table.toString());
+
+  if (values['dry-run']) {
+    console.log('Dry run: nothing was recorded.');
+  } else {
+    const { record, file } = await appendRun(dataDir, buildRunRecord(context, { runType, mode, metrics }));
+    console.log(
+      `Recorded run ${record.id} (${record.platform.id}${record.git ? `, commit ${record.git.commit.slice(0, 10)}` : ''}) in ${displayPath(file)}`,
+    );
+  }
+  if (failures.length > 0) {
+    process.stderr.write(`${styleText('red', 'failed:')} ${failures.join('; ')}\n`);
+    return EXIT.failed;
+  }
+  return EXIT.ok;
+});

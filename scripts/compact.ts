@@ -1,0 +1,27 @@
+/** npm run compact: merge per-run Parquet files into one file per month, losing and duplicating nothing. */
+import { parseArgs } from 'node:util';
+import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
+import { compactHistory } from '../src/lib/compact.ts';
+import { displayPath, resolveDataDir } from '../src/lib/paths.ts';
+
+const HELP = `Usage: npm run compact [-- --data DIR]
+
+Merges the per-run Parquet files under DIR/metrics/runs/ (and runs recorded only as JSON)
+into one Parquet file per month. Safe to interrupt and to run while benchmarks record.
+  --data DIR   the history folder (default: $PERFORMANCE_DB_PATH or ./data)`;
+
+await runCli(async () => {
+  const { values } = parseArgs({ options: { data: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    console.log(HELP);
+    return EXIT.ok;
+  }
+  const result = await compactHistory(resolveDataDir(values.data));
+  if (result.months.length === 0) console.log('Nothing to compact: every run is already in its month file.');
+  for (const month of result.months) {
+    console.log(`${displayPath(month.file)}: ${month.runs} runs, ${month.rows} rows`);
+  }
+  if (result.removedFiles > 0) console.log(`Removed ${result.removedFiles} per-run Parquet files now held by month files.`);
+  printProblems(result.problems);
+  return EXIT.ok;
+});

@@ -1,0 +1,39 @@
+/** What every command-line tool shares: exit codes, and errors as one readable message, never a stack trace. */
+import { styleText } from 'node:util';
+import { PlatformIdError } from './platform.ts';
+import { formatProblem, type Problem, RecordError } from './record.ts';
+import { UsageError } from './run-context.ts';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export function printProblems(problems: readonly Problem[], stream: NodeJS.WriteStream = process.stderr): void {
+  if (problems.length === 0) return;
+  stream.write(`${styleText('yellow', `${problems.length} problem${problems.length === 1 ? '' : 's'} in the history:`)}\n`);
+  for (const problem of problems) stream.write(`  - ${formatProblem(problem)}\n`);
+}
+
+/** Runs a command's main function; known errors become a message and an exit code. */
+export async function runCli(main: () => Promise<number | undefined>): Promise<void> {
+  try {
+    process.exitCode = (await main()) ?? EXIT.ok;
+  } catch (error) {
+    if (
+      error instanceof UsageError ||
+      error instanceof PlatformIdError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
+      process.stderr.write(`${styleText('red', 'error:')} ${(error as Error).message}\nRun with --help for usage.\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    if (error instanceof RecordError) {
+      process.stderr.write(`${styleText('red', 'error:')} the run was not recorded:\n`);
+      for (const problem of error.problems) process.stderr.write(`  - ${formatProblem(problem)}\n`);
+      process.exitCode = EXIT.failed;
+      return;
+    }
+    process.stderr.write(`${styleText('red', 'error:')} ${(error as Error).message}\n`);
+    if (process.env.PERFSITE_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    process.exitCode = EXIT.failed;
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * The run record, format v1: the one source of truth for what a recorded run is.
+ * Everything else (the JSON Schema in public/schema/, the Parquet columns, the site)
+ * is derived from this file.
+ */
+import { z } from 'zod';
+
+export const SCHEMA_VERSION = 1;
+
+/** Ids end up in file names and URLs, so they are restricted to characters that are safe in both. */
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export const safeIdSchema = z
+  .string()
+  .regex(SAFE_ID, 'use only letters, digits, ".", "_" and "-", starting with a letter or digit (at most 128 characters)');
+
+/** Names come from strangers' benchmarks: any printable text, escaped wherever it is shown. */
+const nameSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(400, 'must be at most 400 characters')
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+  .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters (newlines, tabs, NUL)');
+
+const finiteNumber = z.number().refine(Number.isFinite, 'must be a finite number (NaN and Infinity are not measurements)');
+
+const isoTimestamp = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time such as 2026-11-25T15:16:00Z' });
+
+export const runTypes = ['ci', 'nightly', 'manual', 'pr'] as const;
+export const modes = ['quick', 'standard', 'comprehensive'] as const;
+export const directions = ['higher', 'lower'] as const;
+export const metricStatuses = ['ok', 'failed', 'skipped'] as const;
+
+export const metricSchema = z
+  .object({
+    suite: nameSchema.describe('The suite (group) the metric belongs to.'),
+    name: nameSchema.describe('The metric name, unique within its suite.'),
+    value: finiteNumber
+      .nullable()
+      .describe('The measured value (the median of the samples when there are samples); null when the measurement failed or was skipped.'),
+    unit: z.string().max(40).describe('Unit of the value: s, items/s, GB, ratio, score…'),
+    direction: z.enum(directions).describe('Which way is better.'),
+    samples: z.array(finiteNumber).optional().describe('The raw repeated measurements the value summarises.'),
+    status: z.enum(metricStatuses).default('ok').describe('ok, or failed / skipped when no value could be measured.'),
+    threshold: z
+      .number()
+      .positive()
+      .max(100)
+      .optional()
+      .describe('A relative regression threshold for this metric (0.2 = 20 %), overriding the default.'),
+    description: z.string().max(2000).optional(),
+  })
+  .superRefine((metric, ctx) => {
+    if (metric.status === 'ok' && metric.value === null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: 'is null but status is "ok": give a number, or set status to "failed" or "skipped"',
+      });
+    }
+    if (metric.status !== 'ok' && metric.value !== null) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `must be null when status is "${metric.status}"` });
+    }
+  });
+
+export const gpuSchema = z.object({
+  vendor: z.string(),
+  model: z.string(),
+  memoryGb: z.number().nonnegative().nullable(),
+});
+
+export const platformDetailsSchema = z.object({
+  os: z.string().describe('linux, darwin, win32…'),
+  osRelease: z.string().optional(),
+  distro: z.string().optional(),
+  arch: z.string(),
+  cpu: z.string(),
+  cores: z.number().int().nonnegative(),
+  physicalCores: z.number().int().nonnegative().optional(),
+  memoryGb: z.number().nonnegative(),
+  gpus: z.array(gpuSchema).default([]),
+  runtime: z.record(z.string(), z.string()).default({}).describe('Versions of the runtimes involved, e.g. {"node": "24.21.0"}.'),
+  ci: z.string().nullable().default(null).describe('The CI provider, or null on a developer machine.'),
+});
+
+export const gitSchema = z.object({
+  commit: z.string().regex(/^[0-9a-f]{7,64}$/, 'must be a hexadecimal commit hash'),
+  branch: z.string().max(255).nullable(),
+  dirty: z.boolean(),
+  message: z.string().max(10_000).nullable(),
+  commitTime: isoTimestamp.nullable(),
+  shallow: z.boolean().default(false),
+});
+
+export const runRecordSchema = z
+  .object({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    id: safeIdSchema,
+    timestamp: isoTimestamp,
+    platform: z.object({ id: safeIdSchema, details: platformDetailsSchema }),
+    git: gitSchema.nullable().describe('null when the run was recorded outside a git repository.'),
+    runType: z.enum(runTypes),
+    mode: z.enum(modes),
+    synthetic: z.boolean().default(false).describe('true for generated data (demos, scale tests): never mixed into real history.'),
+    source: z
+      .object({ tool: z.string(), file: z.string().optional() })
+      .optional()
+      .describe('Where the numbers came from when they were imported rather than measured by perfsite.'),
+    metrics: z.array(metricSchema).min(1, 'a run must record at least one metric'),
+  })
+  .superRefine((run, ctx) => {
+    const seen = new Set<string>();
+    run.metrics.forEach((metric, index) => {
+      const key = `${metric.suite}\u0000${metric.name}`;
+      if (seen.has(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['metrics', index, 'name'],
+          message: `"${metric.name}" appears twice in suite "${metric.suite}"`,
+        });
+      }
+      seen.add(key);
+    });
+  });
+
+export type RunRecord = z.output<typeof runRecordSchema>;
+export type RunRecordInput = z.input<typeof runRecordSchema>;
+export type Metric = z.output<typeof metricSchema>;
+export type MetricInput = z.input<typeof metricSchema>;
+export type PlatformDetails = z.output<typeof platformDetailsSchema>;
+export type GitInfo = z.output<typeof gitSchema>;
+export type RunType = (typeof runTypes)[number];
+export type Mode = (typeof modes)[number];
+export type Direction = (typeof directions)[number];
+
+/** A reason a record (or a part of the history) could not be used, phrased for the person who has to fix it. */
+export interface Problem {
+  file: string;
+  field?: string;
+  reason: string;
+  fix: string;
+}
+
+export class RecordError extends Error {
+  readonly problems: Problem[];
+  constructor(problems: Problem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'RecordError';
+    this.problems = problems;
+  }
+}
+
+export function formatProblem(problem: Problem): string {
+  const where = problem.field ? `${problem.file}: ${problem.field}` : problem.file;
+  return `${where}: ${problem.reason}. ${problem.fix}`;
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, key) => {
+    if (typeof key === 'number') return `${text}[${key}]`;
+    return text ? `${text}.${String(key)}` : String(key);
+  }, '');
+}
+
+/**
+ * Validates parsed JSON as a run record. A record from a newer schema version is refused with
+ * a message that says to upgrade, rather than being misread field by field.
+ */
+export function validateRecord(data: unknown, file: string): { record: RunRecord } | { problems: Problem[] } {
+  const version = typeof data === 'object' && data !== null ? (data as Record<string, unknown>).schemaVersion : undefined;
+  if (typeof version === 'number' && version > SCHEMA_VERSION) {
+    return {
+      problems: [
+        {
+          file,
+          field: 'schemaVersion',
+          reason: `the record uses schema version ${version}, and this perfsite reads version ${SCHEMA_VERSION}`,
+          fix: 'Upgrade perfsite to read it; the record is left as it is.',
+        },
+      ],
+    };
+  }
+  const result = runRecordSchema.safeParse(data);
+  if (result.success) return { record: result.data };
+  return {
+    problems: result.error.issues.map((issue) => ({
+      file,
+      field: fieldPath(issue.path) || '(record)',
+      reason: issue.message,
+      fix: 'Correct the field, or move the file out of data/ if the run should not count; see public/schema/run-record.v1.json.',
+    })),
+  };
+}
+
+/** Parses the text of a record file; JSON syntax errors are reported like any other problem. */
+export function parseRecordText(text: string, file: string): { record: RunRecord } | { problems: Problem[] } {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return {
+      problems: [
+        {
+          file,
+          reason: `is not valid JSON (${(error as Error).message}); the file may be truncated or hand-edited`,
+          fix: 'Restore it with `git checkout -- <file>`, or move it out of data/runs/ to drop the run.',
+        },
+      ],
+    };
+  }
+  return validateRecord(data, file);
+}

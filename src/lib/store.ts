@@ -1,0 +1,165 @@
+/**
+ * Writing runs into data/ and reading record files back. A run is written once: its JSON record
+ * (the fact, human-readable, merge-friendly) and then its Parquet rows (the index DuckDB reads).
+ */
+import { randomBytes } from 'node:crypto';
+import { access, mkdir, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { publishFile, temporaryPath, writeFileAtomic } from './atomic-file.ts';
+import { openDuckDB } from './duckdb.ts';
+import { writeRecordsParquet } from './metric-table.ts';
+import { type DataLayout, dataLayout, displayPath, pendingParquetPath, runRecordPath } from './paths.ts';
+import { type Problem, parseRecordText, RecordError, type RunRecord, type RunRecordInput, validateRecord } from './record.ts';
+
+/** Sortable by time, unique without coordination: 20261125T151600123Z-3fa9c2d1. */
+export function newRunId(date = new Date()): string {
+  const stamp = date.toISOString().replaceAll(/[-:]/g, '').replace('.', '');
+  return `${stamp}-${randomBytes(4).toString('hex')}`;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** A run id may already be taken in another month's folder (imports and hand-made ids pick their own). */
+async function findExistingRecord(layout: DataLayout, months: readonly string[], id: string): Promise<string | undefined> {
+  for (const month of months) {
+    const candidate = path.join(layout.runsDir, month, `${id}.json`);
+    if (await exists(candidate)) return candidate;
+  }
+  if (await exists(pendingParquetPath(layout, id))) return pendingParquetPath(layout, id);
+  return undefined;
+}
+
+export interface AppendOptions {
+  /** Reuse one DuckDB connection when appending many times. */
+  connection?: DuckDBConnection;
+}
+
+function duplicateId(file: string, id: string): RecordError {
+  return new RecordError([
+    {
+      file: displayPath(file),
+      field: 'id',
+      reason: `run id ${id} is already recorded`,
+      fix: 'Run ids are unique and records are never overwritten; give the new run another id (perfsite makes one when none is given).',
+    },
+  ]);
+}
+
+/**
+ * Validates and appends runs: one JSON record each, then one Parquet file with all their rows.
+ * Nothing is written when any record is invalid or any id is taken.
+ */
+export async function appendRuns(
+  dataDir: string,
+  inputs: readonly RunRecordInput[],
+  options: AppendOptions = {},
+): Promise<Array<{ record: RunRecord; file: string }>> {
+  const layout = dataLayout(dataDir);
+  const problems: Problem[] = [];
+  const records: RunRecord[] = [];
+  inputs.forEach((input, index) => {
+    const checked = validateRecord(input, inputs.length === 1 ? '(new run)' : `(new run #${index + 1})`);
+    if ('problems' in checked) problems.push(...checked.problems);
+    else records.push(checked.record);
+  });
+  if (problems.length > 0) throw new RecordError(problems);
+  const first = records[0];
+  if (!first) return [];
+
+  const ids = new Set<string>();
+  const months = await readdir(layout.runsDir).catch(() => [] as string[]);
+  for (const record of records) {
+    if (ids.has(record.id)) throw duplicateId('(this batch)', record.id);
+    ids.add(record.id);
+    const existing = await findExistingRecord(layout, months, record.id);
+    if (existing) throw duplicateId(existing, record.id);
+  }
+
+  const written: Array<{ record: RunRecord; file: string }> = [];
+  for (const record of records) {
+    const file = runRecordPath(layout, record.id, record.timestamp);
+    try {
+      await writeFileAtomic(layout.tmpDir, file, `${JSON.stringify(record, null, 2)}\n`, { exclusive: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw duplicateId(file, record.id);
+      throw error;
+    }
+    written.push({ record, file });
+  }
+
+  // The JSON records are the facts; the Parquet file only indexes them. Should this step be
+  // interrupted, the history reads these runs from their JSON until `npm run compact` indexes them.
+  const parquet = pendingParquetPath(layout, first.id);
+  const tmp = temporaryPath(layout.tmpDir, parquet);
+  const connection = options.connection ?? (await openDuckDB());
+  try {
+    await writeRecordsParquet(connection, records, tmp);
+  } finally {
+    if (!options.connection) connection.closeSync();
+  }
+  await mkdir(layout.pendingMetricsDir, { recursive: true });
+  await publishFile(tmp, parquet, { exclusive: true });
+  return written;
+}
+
+export async function appendRun(
+  dataDir: string,
+  input: RunRecordInput,
+  options: AppendOptions = {},
+): Promise<{ record: RunRecord; file: string }> {
+  const [written] = await appendRuns(dataDir, [input], options);
+  if (!written) throw new Error('appendRuns returned nothing for one run');
+  return written;
+}
+
+export interface RecordFile {
+  id: string;
+  file: string;
+}
+
+/** Every JSON record file under data/runs/, found by name only (nothing is parsed). */
+export async function listRecordFiles(dataDir: string): Promise<RecordFile[]> {
+  const { runsDir } = dataLayout(dataDir);
+  const entries = await readdir(runsDir, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.json'))
+    .map((entry) => ({ id: entry.name.slice(0, -'.json'.length), file: path.join(entry.parentPath, entry.name) }))
+    .sort((a, b) => a.file.localeCompare(b.file));
+}
+
+export async function readRecordFile(file: string): Promise<{ record: RunRecord } | { problems: Problem[] }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    return {
+      problems: [{ file: displayPath(file), reason: `cannot be read (${(error as Error).message})`, fix: 'Check the file permissions.' }],
+    };
+  }
+  const result = parseRecordText(text, displayPath(file));
+  if ('record' in result) {
+    const expected = path.basename(file, '.json');
+    if (result.record.id !== expected) {
+      return {
+        problems: [
+          {
+            file: displayPath(file),
+            field: 'id',
+            reason: `is ${JSON.stringify(result.record.id)} but the file is named ${expected}.json`,
+            fix: 'Rename the file after the id inside it.',
+          },
+        ],
+      };
+    }
+  }
+  return result;
+}
