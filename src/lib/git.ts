@@ -69,14 +69,14 @@ export async function readGitInfo({ cwd = process.cwd(), env = process.env, data
     warnings.push('HEAD is detached and neither GITHUB_HEAD_REF nor GITHUB_REF_NAME is set: the run is recorded without a branch.');
   if (shallow)
     warnings.push('this is a shallow clone: the commit is recorded, but comparisons with older commits need `git fetch --unshallow`.');
-  if (!status) warnings.push('`git status` failed: the dirty flag is recorded as false.');
+  if (status === null) warnings.push('`git status` failed: the dirty flag is recorded as false.');
 
   const [commitTime = null, message = null] = log ? log.split('\u0000') : [];
   return {
     git: {
       commit,
       branch,
-      dirty: status ? status.trim().length > 0 : false,
+      dirty: status !== null && status.trim().length > 0,
       message: message?.trim() || null,
       commitTime: commitTime?.trim() || null,
       shallow,

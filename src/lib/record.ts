@@ -22,7 +22,7 @@ const nameSchema = z
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
   .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters (newlines, tabs, NUL)');
 
-const finiteNumber = z.number().refine(Number.isFinite, 'must be a finite number (NaN and Infinity are not measurements)');
+const finiteNumber = z.number({ error: 'must be a finite number (NaN and Infinity are not measurements)' });
 
 const isoTimestamp = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time such as 2026-11-25T15:16:00Z' });
 

@@ -1,0 +1,80 @@
+/** Shared test plumbing: scratch folders, a valid record to vary, and running the project's own scripts. */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
+import type { RunRecordInput } from '../src/lib/record.ts';
+import { newRunId } from '../src/lib/store.ts';
+
+/** Text a stranger's pull request could put in a branch, message, platform or metric name. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression is exactly what must stay inert
+export const HOSTILE_TEXT = '<img src=x onerror=alert(1)> <script>alert(2)</script> | ] ( **bold** `rm -rf` ${{ github.token }}';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const scratch: string[] = [];
+afterEach(async () => {
+  await Promise.all(scratch.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+/** A fresh folder removed after the test. */
+export async function tempDir(prefix = 'perfsite-test-'): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+
+export function makeRecord(overrides: Partial<RunRecordInput> = {}, date = new Date()): RunRecordInput {
+  return {
+    schemaVersion: 1,
+    id: newRunId(date),
+    timestamp: date.toISOString(),
+    platform: {
+      id: 'Test_Linux_x86_64_2C_8GB',
+      details: {
+        os: 'linux',
+        arch: 'x64',
+        cpu: 'Test CPU',
+        cores: 2,
+        memoryGb: 8,
+        gpus: [],
+        runtime: { node: process.versions.node },
+        ci: null,
+      },
+    },
+    git: { commit: 'a'.repeat(40), branch: 'main', dirty: false, message: 'test commit', commitTime: date.toISOString(), shallow: false },
+    runType: 'manual',
+    mode: 'quick',
+    metrics: [
+      { suite: 'demo', name: 'latency', value: 0.5, unit: 's', direction: 'lower', samples: [0.4, 0.5, 0.6] },
+      { suite: 'demo', name: 'throughput', value: 1200, unit: 'items/s', direction: 'higher', samples: [1100, 1200, 1250.5] },
+    ],
+    ...overrides,
+  };
+}
+
+export interface Completed {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a TypeScript entry point of the project with the Node that npm scripts use. */
+export function runScript(
+  script: string,
+  args: readonly string[] = [],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Completed> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(PROJECT_ROOT, script), ...args],
+      { cwd: options.cwd ?? PROJECT_ROOT, env: { ...process.env, NO_COLOR: '1', ...options.env }, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
