@@ -1,8 +1,8 @@
-import { copyFile, mkdir, readdir, readFile, stat, truncate, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compactHistory } from '../src/lib/compact.ts';
-import { queryRows } from '../src/lib/duckdb.ts';
+import { openDuckDB, queryRows } from '../src/lib/duckdb.ts';
 import { listParquetFiles, openHistory } from '../src/lib/history.ts';
 import { dataLayout } from '../src/lib/paths.ts';
 import { RecordError } from '../src/lib/record.ts';
@@ -269,5 +269,32 @@ describe('compaction', () => {
     const before = await listRecordFiles(data);
     await compactHistory(data);
     expect(await listRecordFiles(data)).toEqual(before);
+  });
+});
+
+describe('Parquet rows that break the record rules', () => {
+  it('are left out, reported, and the run is read from its JSON record', async () => {
+    const data = await tempDir();
+    const { record } = await appendRun(data, makeRecord());
+    const [file] = await listParquetFiles(data);
+    if (!file) throw new Error('no parquet written');
+    // Rewrite the index as a foreign tool might: a NaN where the record holds 0.5, and an unsafe platform id.
+    const connection = await openDuckDB();
+    await connection.run(
+      `COPY (SELECT * REPLACE (CASE WHEN metric = 'latency' THEN 'NaN'::DOUBLE ELSE value END AS value, '../../etc' AS platform) FROM read_parquet('${file}')) TO '${file}.new' (FORMAT parquet)`,
+    );
+    connection.closeSync();
+    await rename(`${file}.new`, file);
+
+    const history = await openHistory(data);
+    const rows = await queryRows(history.connection, 'SELECT metric, value, platform FROM metrics ORDER BY metric');
+    history.close();
+    expect(history.problems).toHaveLength(1);
+    expect(history.problems[0]?.reason).toMatch(new RegExp(`rows of run ${record.id} with an unsafe or missing platform id`));
+    expect(history.unindexedRuns).toBe(1);
+    expect(rows).toEqual([
+      { metric: 'latency', value: 0.5, platform: 'Test_Linux_x86_64_2C_8GB' },
+      { metric: 'throughput', value: 1200, platform: 'Test_Linux_x86_64_2C_8GB' },
+    ]);
   });
 });

@@ -13,7 +13,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDuckDB, queryRows, sqlStringList } from './duckdb.ts';
 import { createMetricTableSql, insertRecords, METRIC_COLUMN_NAMES } from './metric-table.ts';
 import { dataLayout, displayPath } from './paths.ts';
-import type { Problem, RunRecord } from './record.ts';
+import { type Problem, type RunRecord, SAFE_ID_PATTERN } from './record.ts';
 import { listRecordFiles, readRecordFile } from './store.ts';
 
 export interface History {
@@ -70,6 +70,39 @@ async function loadParquet(connection: DuckDBConnection, files: readonly string[
   if (readable.length > 0) await insert(readable);
 }
 
+/**
+ * Parquet files may come from elsewhere (a merge, another tool): rows that break the record's rules
+ * are not trusted. All rows of such a run in that file are dropped, so the run is read from its
+ * validated JSON record instead.
+ */
+async function dropInvalidRows(connection: DuckDBConnection, problems: Problem[]): Promise<void> {
+  const rule = `
+    CASE
+      WHEN run_id IS NULL OR NOT regexp_full_match(run_id, '${SAFE_ID_PATTERN}') THEN 'an unsafe or missing run id'
+      WHEN platform IS NULL OR NOT regexp_full_match(platform, '${SAFE_ID_PATTERN}') THEN 'an unsafe or missing platform id'
+      WHEN timestamp IS NULL OR suite IS NULL OR metric IS NULL THEN 'a missing timestamp, suite or metric name'
+      WHEN direction IS NULL OR direction NOT IN ('higher', 'lower') THEN 'an unknown direction'
+      WHEN status IS NULL OR status NOT IN ('ok', 'failed', 'skipped') THEN 'an unknown status'
+      WHEN status = 'ok' AND (value IS NULL OR NOT isfinite(value)) THEN 'a value that is not a finite number'
+      WHEN status <> 'ok' AND value IS NOT NULL THEN 'a value on a failed or skipped measurement'
+      WHEN list_bool_or(list_transform(coalesce(samples, []), x -> x IS NULL OR NOT isfinite(x))) THEN 'a sample that is not a finite number'
+    END`;
+  const invalid = await queryRows<{ filename: string; run_id: string; reason: string }>(
+    connection,
+    `SELECT filename, run_id, min(${rule}) AS reason FROM raw WHERE (${rule}) IS NOT NULL GROUP BY filename, run_id ORDER BY filename, run_id`,
+  );
+  for (const row of invalid) {
+    problems.push({
+      file: displayPath(row.filename),
+      reason: `holds rows of run ${row.run_id} with ${row.reason}`,
+      fix: 'Those rows are left out and the run is read from its JSON record; `npm run compact` rewrites the index from the records.',
+    });
+  }
+  if (invalid.length > 0) {
+    await connection.run(`DELETE FROM raw WHERE (filename, run_id) IN (SELECT (filename, run_id) FROM raw WHERE (${rule}) IS NOT NULL)`);
+  }
+}
+
 function firstLine(text: string): string {
   return text.split('\n')[0]?.slice(0, 200) ?? text;
 }
@@ -103,6 +136,8 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
 
   await connection.run(`${createMetricTableSql('raw').replace(/\)$/, ', filename VARCHAR)')}`);
   await loadParquet(connection, await listParquetFiles(dataDir), problems);
+
+  await dropInvalidRows(connection, problems);
 
   await connection.run('CREATE TABLE recorded (run_id VARCHAR PRIMARY KEY)');
   const appender = await connection.createAppender('recorded');

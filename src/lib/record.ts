@@ -8,7 +8,8 @@ import { z } from 'zod';
 export const SCHEMA_VERSION = 1;
 
 /** Ids end up in file names and URLs, so they are restricted to characters that are safe in both. */
-const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+export const SAFE_ID_PATTERN = '[A-Za-z0-9][A-Za-z0-9._-]{0,127}';
+const SAFE_ID = new RegExp(`^${SAFE_ID_PATTERN}$`);
 
 export const safeIdSchema = z
   .string()
