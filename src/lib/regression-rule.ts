@@ -1,0 +1,42 @@
+/**
+ * The regression rule, the one judgement everything else shows: a direction-aware relative change
+ * against the baseline, compared with the metric's threshold.
+ *
+ *   change = (current − baseline) / |baseline|
+ *   worse  = change > threshold for lower-is-better, change < −threshold for higher-is-better
+ *   better = the mirror image
+ *
+ * A zero baseline has no relative change: equal values are unchanged, any other value counts as
+ * an unbounded change in its direction (change = ±Infinity), so it is never silently hidden.
+ */
+import type { Direction } from './record.ts';
+
+export const STATUSES = ['regression', 'improvement', 'unchanged', 'new', 'no-baseline', 'failed'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const STATUS_LABELS: Record<Status, string> = {
+  regression: 'regression',
+  improvement: 'improvement',
+  unchanged: 'unchanged',
+  new: 'new metric',
+  'no-baseline': 'no baseline',
+  failed: 'failed',
+};
+
+export function relativeChange(current: number, baseline: number): number {
+  if (baseline === 0) return current === 0 ? 0 : Math.sign(current) * Number.POSITIVE_INFINITY;
+  return (current - baseline) / Math.abs(baseline);
+}
+
+/** Positive when the change is for the better, whatever the direction. */
+export function improvementOf(change: number, direction: Direction): number {
+  return direction === 'higher' ? change : -change;
+}
+
+export function classify(current: number, baseline: number, direction: Direction, threshold: number): { change: number; status: Status } {
+  const change = relativeChange(current, baseline);
+  const better = improvementOf(change, direction);
+  if (better < -threshold) return { change, status: 'regression' };
+  if (better > threshold) return { change, status: 'improvement' };
+  return { change, status: 'unchanged' };
+}

@@ -1,0 +1,134 @@
+/**
+ * Baselines and statuses: the one place that decides, for a run's metric, what it is compared with and
+ * whether it regressed. The CLI gate, the reports and the site all call this module.
+ *
+ * A metric's baseline is its pinned value in data/baselines.json when there is one; otherwise the
+ * median of the last `window` successful measurements on the default branch (runs recorded outside
+ * git count too) strictly before the run being judged.
+ */
+import type { Config } from './config.ts';
+import { queryRows, sqlStringList } from './duckdb.ts';
+import type { History } from './history.ts';
+import { type PinnedBaselines, pinnedValue } from './baselines-file.ts';
+import type { Direction } from './record.ts';
+import { classify, type Status } from './regression-rule.ts';
+import { resolveThreshold, type Threshold } from './thresholds.ts';
+
+export type BaselineSource = 'pinned' | 'rolling';
+
+export interface MetricStatus {
+  runId: string;
+  timestamp: string;
+  platform: string;
+  suite: string;
+  metric: string;
+  unit: string;
+  direction: Direction;
+  current: number | null;
+  samples: number[] | null;
+  baseline: number | null;
+  baselineSource: BaselineSource | null;
+  /** How many runs the rolling median was taken over (0 for pinned or missing baselines). */
+  baselineRuns: number;
+  change: number | null;
+  threshold: Threshold;
+  status: Status;
+}
+
+export interface AnalysisSettings {
+  config: Config;
+  pinned: PinnedBaselines;
+  threshold: Threshold;
+}
+
+interface Row {
+  run_id: string;
+  timestamp: string;
+  platform: string;
+  suite: string;
+  metric: string;
+  unit: string;
+  direction: Direction;
+  status: string;
+  value: number | null;
+  samples: number[] | null;
+  threshold: number | null;
+  rolling: number | null;
+  rolling_runs: number | null;
+}
+
+function rollingSql(window: number, targets: string): string {
+  if (!Number.isInteger(window) || window < 1) throw new Error(`baseline window must be a positive integer, got ${window}`);
+  return `
+    WITH target AS (${targets}),
+    base AS (
+      SELECT platform, suite, metric, timestamp,
+             median(value) OVER w AS rolling, count(value) OVER w AS rolling_runs
+      FROM metrics
+      WHERE status = 'ok' AND (git_branch = $branch OR git_branch IS NULL)
+        AND (platform, suite, metric) IN (SELECT DISTINCT (platform, suite, metric) FROM target)
+      WINDOW w AS (PARTITION BY platform, suite, metric ORDER BY timestamp, run_id ROWS BETWEEN ${window - 1} PRECEDING AND CURRENT ROW)
+    )
+    SELECT t.run_id, strftime(t.timestamp, '%Y-%m-%dT%H:%M:%S.%gZ') AS timestamp, t.platform, t.suite, t.metric, t.unit,
+           t.direction, t.status, t.value, t.samples, t.threshold, b.rolling, b.rolling_runs::INTEGER AS rolling_runs
+    FROM target AS t
+    ASOF LEFT JOIN base AS b
+      ON t.platform = b.platform AND t.suite = b.suite AND t.metric = b.metric AND t.timestamp > b.timestamp
+    ORDER BY t.timestamp, t.run_id, t.suite, t.metric`;
+}
+
+/** Statuses are judged per group: a run (statusOfRuns) or a platform (latestStatuses). */
+function judge(rows: readonly Row[], settings: AnalysisSettings, groupOf: (status: MetricStatus) => string): MetricStatus[] {
+  const statuses = rows.map((row): MetricStatus => {
+    const pinned = pinnedValue(settings.pinned, row.platform, row.suite, row.metric);
+    const baseline = pinned ?? row.rolling;
+    const baselineSource: BaselineSource | null = pinned !== undefined ? 'pinned' : row.rolling !== null ? 'rolling' : null;
+    const threshold = resolveThreshold({ suite: row.suite, metric: row.metric, declared: row.threshold }, settings.config, settings.threshold);
+    const common = {
+      runId: row.run_id,
+      timestamp: row.timestamp,
+      platform: row.platform,
+      suite: row.suite,
+      metric: row.metric,
+      unit: row.unit,
+      direction: row.direction,
+      current: row.value,
+      samples: row.samples,
+      baseline,
+      baselineSource,
+      baselineRuns: baselineSource === 'rolling' ? (row.rolling_runs ?? 0) : 0,
+      threshold,
+    };
+    if (row.status !== 'ok' || row.value === null) return { ...common, change: null, status: 'failed' };
+    if (baseline === null) return { ...common, change: null, status: 'new' };
+    return { ...common, ...classify(row.value, baseline, row.direction, threshold.value) };
+  });
+  // A group with no baseline for any metric gets the clearer status: nothing to compare with at all.
+  const groupsWithBaseline = new Set(statuses.filter((status) => status.baseline !== null).map(groupOf));
+  return statuses.map((status) => (status.status === 'new' && !groupsWithBaseline.has(groupOf(status)) ? { ...status, status: 'no-baseline' } : status));
+}
+
+/** Statuses of every metric of the given runs. */
+export async function statusOfRuns(history: History, runIds: readonly string[], settings: AnalysisSettings): Promise<MetricStatus[]> {
+  if (runIds.length === 0) return [];
+  const rows = await queryRows<Row & Record<string, unknown>>(
+    history.connection,
+    rollingSql(settings.config.baselineWindow, `SELECT * FROM metrics WHERE run_id IN (SELECT unnest(${sqlStringList(runIds)}))`),
+    { branch: settings.config.defaultBranch },
+  );
+  return judge(rows, settings, (status) => status.runId);
+}
+
+/** The status of the latest default-branch measurement of every platform × metric: the state of the project now. */
+export async function latestStatuses(history: History, settings: AnalysisSettings): Promise<MetricStatus[]> {
+  const rows = await queryRows<Row & Record<string, unknown>>(
+    history.connection,
+    rollingSql(
+      settings.config.baselineWindow,
+      `SELECT * FROM metrics WHERE git_branch = $branch OR git_branch IS NULL
+       QUALIFY row_number() OVER (PARTITION BY platform, suite, metric ORDER BY timestamp DESC, run_id DESC) = 1`,
+    ),
+    { branch: settings.config.defaultBranch },
+  );
+  return judge(rows, settings, (status) => status.platform);
+}
