@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBaselines, type PinnedBaselines } from '../src/lib/baselines-file.ts';
+import { type PinnedBaselines, parseBaselines } from '../src/lib/baselines-file.ts';
 import { type Config, configSchema } from '../src/lib/config.ts';
 import { openHistory } from '../src/lib/history.ts';
 import { historyStats, metricTrend } from '../src/lib/queries.ts';
@@ -12,9 +12,15 @@ import { makeRecord, tempDir } from './helpers.ts';
 
 const NO_PINS: PinnedBaselines = { file: 'baselines.json', document: {}, values: new Map() };
 
-function settings(overrides: { config?: Partial<Config>; pinned?: PinnedBaselines; env?: NodeJS.ProcessEnv; flag?: string } = {}): AnalysisSettings {
+function settings(
+  overrides: { config?: Partial<Config>; pinned?: PinnedBaselines; env?: NodeJS.ProcessEnv; flag?: string } = {},
+): AnalysisSettings {
   const config = configSchema.parse(overrides.config ?? {});
-  return { config, pinned: overrides.pinned ?? NO_PINS, threshold: globalThreshold({ flag: overrides.flag, env: overrides.env ?? {}, config }) };
+  return {
+    config,
+    pinned: overrides.pinned ?? NO_PINS,
+    threshold: globalThreshold({ flag: overrides.flag, env: overrides.env ?? {}, config }),
+  };
 }
 
 interface Step {
@@ -140,7 +146,10 @@ describe('statuses against rolling baselines', () => {
 describe('pinned baselines', () => {
   it('win over the rolling median, keyed suite/metric or by the bare metric name as the seed wrote them', async () => {
     const { data, ids } = await history([...FIVE_AT_ONE, { latency: 1.25, day: 5, throughput: 100 }]);
-    const pinned = parseBaselines(JSON.stringify({ P1: { 'demo/latency': 1.2, throughput: 150, metadata: { notes: 'x' } } }), 'baselines.json');
+    const pinned = parseBaselines(
+      JSON.stringify({ P1: { 'demo/latency': 1.2, throughput: 150, metadata: { notes: 'x' } } }),
+      'baselines.json',
+    );
     const status = await statusOf(data, ids[5] ?? '', settings({ pinned }));
     expect(status.latency).toMatchObject({ baseline: 1.2, baselineSource: 'pinned', status: 'unchanged' });
     expect(status.throughput).toMatchObject({ baseline: 150, baselineSource: 'pinned', status: 'regression' });
@@ -157,13 +166,20 @@ describe('pinned baselines', () => {
   it('of zero compare without dividing by zero', async () => {
     const { data, ids } = await history([{ latency: 0.5, day: 0 }]);
     const pinned = parseBaselines(JSON.stringify({ P1: { 'demo/latency': 0 } }), 'baselines.json');
-    expect((await statusOf(data, ids[0] ?? '', settings({ pinned }))).latency).toMatchObject({ status: 'regression', change: Number.POSITIVE_INFINITY });
+    expect((await statusOf(data, ids[0] ?? '', settings({ pinned }))).latency).toMatchObject({
+      status: 'regression',
+      change: Number.POSITIVE_INFINITY,
+    });
   });
 });
 
 describe('threshold precedence', () => {
   const metric = { suite: 'demo', metric: 'latency', declared: 0.3 };
-  const config = configSchema.parse({ threshold: 0.25, suites: { demo: { threshold: 0.4 } }, metrics: { 'demo/latency': { threshold: 0.5 } } });
+  const config = configSchema.parse({
+    threshold: 0.25,
+    suites: { demo: { threshold: 0.4 } },
+    metrics: { 'demo/latency': { threshold: 0.5 } },
+  });
 
   it('goes config metric > config suite > declared > --threshold > REGRESSION_THRESHOLD > config default > 20 %', () => {
     const fallback = globalThreshold({ flag: '0.15', env: { REGRESSION_THRESHOLD: '0.1' }, config });
@@ -186,7 +202,15 @@ describe('threshold precedence', () => {
   it('changes the verdict on recorded runs', async () => {
     const { data, ids } = await history([...FIVE_AT_ONE, { latency: 1.25, day: 5 }]);
     expect((await statusOf(data, ids[5] ?? '', settings({ env: { REGRESSION_THRESHOLD: '0.3' } }))).latency?.status).toBe('unchanged');
-    expect((await statusOf(data, ids[5] ?? '', settings({ config: { metrics: { 'demo/latency': { threshold: 0.1 } } }, env: { REGRESSION_THRESHOLD: '0.3' } }))).latency).toMatchObject({
+    expect(
+      (
+        await statusOf(
+          data,
+          ids[5] ?? '',
+          settings({ config: { metrics: { 'demo/latency': { threshold: 0.1 } } }, env: { REGRESSION_THRESHOLD: '0.3' } }),
+        )
+      ).latency,
+    ).toMatchObject({
       status: 'regression',
       threshold: { value: 0.1, source: 'config metric' },
     });
@@ -204,7 +228,13 @@ describe('queries', () => {
     ];
     const { data } = await history(steps);
     const opened = await openHistory(data);
-    const trend = await metricTrend(opened, { platform: 'P1', suite: 'demo', metric: 'latency', days: 5, until: new Date(Date.UTC(2026, 0, 14)) });
+    const trend = await metricTrend(opened, {
+      platform: 'P1',
+      suite: 'demo',
+      metric: 'latency',
+      days: 5,
+      until: new Date(Date.UTC(2026, 0, 14)),
+    });
     const stats = await historyStats(opened);
     opened.close();
     expect(trend.days).toEqual([
@@ -212,7 +242,15 @@ describe('queries', () => {
       { day: '2026-01-13', runs: 1, median: 5, p10: 5, p90: 5 },
     ]);
     expect(trend.points.map((point) => point.value).sort()).toEqual([2, 3, 4, 5]);
-    expect(stats).toMatchObject({ totalRuns: 5, platforms: 1, metrics: 2, firstRun: '2026-01-01T12:00:00.000Z', lastRun: '2026-01-13T12:00:00.000Z' });
-    expect(stats.runsPerPlatform).toEqual([{ platform: 'P1', runs: 5, firstRun: '2026-01-01T12:00:00.000Z', lastRun: '2026-01-13T12:00:00.000Z' }]);
+    expect(stats).toMatchObject({
+      totalRuns: 5,
+      platforms: 1,
+      metrics: 2,
+      firstRun: '2026-01-01T12:00:00.000Z',
+      lastRun: '2026-01-13T12:00:00.000Z',
+    });
+    expect(stats.runsPerPlatform).toEqual([
+      { platform: 'P1', runs: 5, firstRun: '2026-01-01T12:00:00.000Z', lastRun: '2026-01-13T12:00:00.000Z' },
+    ]);
   });
 });

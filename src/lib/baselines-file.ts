@@ -34,7 +34,9 @@ export function parseBaselines(text: string, file: string): PinnedBaselines {
     );
   }
   if (!isObject(document)) {
-    throw new BaselinesFileError(`${where} must hold an object of platforms ({"Linux_x86_64_2C_24GB": {"suite/metric": 1.5}}); restore or delete it.`);
+    throw new BaselinesFileError(
+      `${where} must hold an object of platforms ({"Linux_x86_64_2C_24GB": {"suite/metric": 1.5}}); restore or delete it.`,
+    );
   }
   const values = new Map<string, Map<string, number>>();
   for (const [platform, entry] of Object.entries(document)) {

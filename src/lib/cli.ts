@@ -1,10 +1,17 @@
 /** What every command-line tool shares: exit codes, and errors as one readable message, never a stack trace. */
 import { styleText } from 'node:util';
+import { BaselinesFileError } from './baselines-file.ts';
+import { ConfigError } from './config.ts';
 import { PlatformIdError } from './platform.ts';
 import { formatProblem, type Problem, RecordError } from './record.ts';
+import { UnreadableDataError } from './report-target.ts';
 import { UsageError } from './run-context.ts';
+import { RunNotFoundError } from './run-report.ts';
 
+/** 0: fine; 1: the answer is no (a regression, a failed measurement); 2: bad usage or data that cannot be read. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+const UNREADABLE_DATA = [BaselinesFileError, ConfigError, UnreadableDataError, RunNotFoundError];
 
 export function printProblems(problems: readonly Problem[], stream: NodeJS.WriteStream = process.stderr): void {
   if (problems.length === 0) return;
@@ -23,6 +30,11 @@ export async function runCli(main: () => Promise<number | undefined>): Promise<v
       (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
     ) {
       process.stderr.write(`${styleText('red', 'error:')} ${(error as Error).message}\nRun with --help for usage.\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    if (UNREADABLE_DATA.some((kind) => error instanceof kind)) {
+      process.stderr.write(`${styleText('red', 'error:')} ${(error as Error).message}\n`);
       process.exitCode = EXIT.usage;
       return;
     }

@@ -11,7 +11,11 @@ const thresholdSchema = z.number().positive().max(100);
 
 export const configSchema = z
   .object({
-    defaultBranch: z.string().min(1).default('main').describe('Rolling baselines use the runs of this branch (and runs recorded outside git).'),
+    defaultBranch: z
+      .string()
+      .min(1)
+      .default('main')
+      .describe('Rolling baselines use the runs of this branch (and runs recorded outside git).'),
     baselineWindow: z.number().int().min(1).max(1000).default(5).describe('How many recent runs the rolling baseline is the median of.'),
     threshold: thresholdSchema.default(0.2).describe('Default relative regression threshold (0.2 = 20 %).'),
     suites: z.record(z.string(), z.object({ threshold: thresholdSchema.optional() })).default({}),
@@ -41,7 +45,9 @@ export async function loadConfig(root: string = process.cwd()): Promise<Config> 
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${displayPath(file)} is not valid JSON (${(error as Error).message}). Fix the file or delete it to use the defaults.`);
+    throw new ConfigError(
+      `${displayPath(file)} is not valid JSON (${(error as Error).message}). Fix the file or delete it to use the defaults.`,
+    );
   }
   const result = configSchema.safeParse(data);
   if (!result.success) {

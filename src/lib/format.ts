@@ -5,3 +5,21 @@ export function formatNumber(value: number | null): string {
   if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en');
   return Number(value.toPrecision(4)).toString();
 }
+
+export function formatValue(value: number | null, unit: string): string {
+  return value === null ? '—' : `${formatNumber(value)} ${unit}`.trim();
+}
+
+/** A relative change as a signed percentage; an unbounded change (zero baseline) says so. */
+export function formatChange(change: number | null): string {
+  if (change === null) return '—';
+  if (!Number.isFinite(change)) return change > 0 ? '+∞ (baseline 0)' : '−∞ (baseline 0)';
+  const percent = change * 100;
+  const text = Math.abs(percent) >= 100 ? percent.toFixed(0) : percent.toFixed(1);
+  if (Number(text) === 0) return '0.0%';
+  return `${percent > 0 ? '+' : '−'}${text.replace('-', '')}%`;
+}
+
+export function formatPercent(fraction: number): string {
+  return `${Number((fraction * 100).toPrecision(3))}%`;
+}

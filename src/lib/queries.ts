@@ -20,7 +20,10 @@ export async function historyStats(history: History): Promise<HistoryStats> {
     `SELECT count(*)::INTEGER AS runs, count(DISTINCT platform)::INTEGER AS platforms,
             strftime(min(timestamp), ${ISO}) AS first_run, strftime(max(timestamp), ${ISO}) AS last_run FROM runs`,
   );
-  const [metricCount] = await queryRows<{ metrics: number }>(history.connection, 'SELECT count(*)::INTEGER AS metrics FROM (SELECT DISTINCT suite, metric FROM metrics)');
+  const [metricCount] = await queryRows<{ metrics: number }>(
+    history.connection,
+    'SELECT count(*)::INTEGER AS metrics FROM (SELECT DISTINCT suite, metric FROM metrics)',
+  );
   const perPlatform = await queryRows<{ platform: string; runs: number; first_run: string; last_run: string }>(
     history.connection,
     `SELECT platform, count(*)::INTEGER AS runs, strftime(min(timestamp), ${ISO}) AS first_run, strftime(max(timestamp), ${ISO}) AS last_run
@@ -114,7 +117,9 @@ export async function availableMetrics(history: History): Promise<MetricInfo[]> 
 }
 
 export async function availablePlatforms(history: History): Promise<string[]> {
-  return (await queryRows<{ platform: string }>(history.connection, 'SELECT DISTINCT platform FROM runs ORDER BY platform')).map((row) => row.platform);
+  return (await queryRows<{ platform: string }>(history.connection, 'SELECT DISTINCT platform FROM runs ORDER BY platform')).map(
+    (row) => row.platform,
+  );
 }
 
 export interface TrendDay {
@@ -159,13 +164,25 @@ export async function metricTrend(
      FROM metrics WHERE ${where} GROUP BY ALL ORDER BY day`,
     params,
   );
-  const points = await queryRows<{ run_id: string; timestamp: string; value: number; git_commit: string | null; git_branch: string | null }>(
+  const points = await queryRows<{
+    run_id: string;
+    timestamp: string;
+    value: number;
+    git_commit: string | null;
+    git_branch: string | null;
+  }>(
     history.connection,
     `SELECT run_id, strftime(timestamp, ${ISO}) AS timestamp, value, git_commit, git_branch FROM metrics WHERE ${where} ORDER BY metrics.timestamp, run_id`,
     params,
   );
   return {
     days,
-    points: points.map((row) => ({ runId: row.run_id, timestamp: row.timestamp, value: row.value, gitCommit: row.git_commit, gitBranch: row.git_branch })),
+    points: points.map((row) => ({
+      runId: row.run_id,
+      timestamp: row.timestamp,
+      value: row.value,
+      gitCommit: row.git_commit,
+      gitBranch: row.git_branch,
+    })),
   };
 }

@@ -6,10 +6,11 @@
  * median of the last `window` successful measurements on the default branch (runs recorded outside
  * git count too) strictly before the run being judged.
  */
+
+import { type PinnedBaselines, pinnedValue } from './baselines-file.ts';
 import type { Config } from './config.ts';
 import { queryRows, sqlStringList } from './duckdb.ts';
 import type { History } from './history.ts';
-import { type PinnedBaselines, pinnedValue } from './baselines-file.ts';
 import type { Direction } from './record.ts';
 import { classify, type Status } from './regression-rule.ts';
 import { resolveThreshold, type Threshold } from './thresholds.ts';
@@ -83,7 +84,11 @@ function judge(rows: readonly Row[], settings: AnalysisSettings, groupOf: (statu
     const pinned = pinnedValue(settings.pinned, row.platform, row.suite, row.metric);
     const baseline = pinned ?? row.rolling;
     const baselineSource: BaselineSource | null = pinned !== undefined ? 'pinned' : row.rolling !== null ? 'rolling' : null;
-    const threshold = resolveThreshold({ suite: row.suite, metric: row.metric, declared: row.threshold }, settings.config, settings.threshold);
+    const threshold = resolveThreshold(
+      { suite: row.suite, metric: row.metric, declared: row.threshold },
+      settings.config,
+      settings.threshold,
+    );
     const common = {
       runId: row.run_id,
       timestamp: row.timestamp,
@@ -105,7 +110,9 @@ function judge(rows: readonly Row[], settings: AnalysisSettings, groupOf: (statu
   });
   // A group with no baseline for any metric gets the clearer status: nothing to compare with at all.
   const groupsWithBaseline = new Set(statuses.filter((status) => status.baseline !== null).map(groupOf));
-  return statuses.map((status) => (status.status === 'new' && !groupsWithBaseline.has(groupOf(status)) ? { ...status, status: 'no-baseline' } : status));
+  return statuses.map((status) =>
+    status.status === 'new' && !groupsWithBaseline.has(groupOf(status)) ? { ...status, status: 'no-baseline' } : status,
+  );
 }
 
 /** Statuses of every metric of the given runs. */

@@ -7,7 +7,14 @@
 import type { Config } from './config.ts';
 import { UsageError } from './run-context.ts';
 
-export type ThresholdSource = 'config metric' | 'config suite' | 'declared by the benchmark' | '--threshold' | 'REGRESSION_THRESHOLD' | 'config default' | 'default';
+export type ThresholdSource =
+  | 'config metric'
+  | 'config suite'
+  | 'declared by the benchmark'
+  | '--threshold'
+  | 'REGRESSION_THRESHOLD'
+  | 'config default'
+  | 'default';
 
 export interface Threshold {
   value: number;
@@ -32,7 +39,8 @@ export interface GlobalThreshold {
 
 export function globalThreshold({ flag, env = process.env, config }: GlobalThreshold): Threshold {
   if (flag !== undefined) return { value: parseThreshold(flag, '--threshold'), source: '--threshold' };
-  if (env.REGRESSION_THRESHOLD) return { value: parseThreshold(env.REGRESSION_THRESHOLD, 'REGRESSION_THRESHOLD'), source: 'REGRESSION_THRESHOLD' };
+  if (env.REGRESSION_THRESHOLD)
+    return { value: parseThreshold(env.REGRESSION_THRESHOLD, 'REGRESSION_THRESHOLD'), source: 'REGRESSION_THRESHOLD' };
   if (config && config.threshold !== DEFAULT_THRESHOLD) return { value: config.threshold, source: 'config default' };
   return { value: DEFAULT_THRESHOLD, source: 'default' };
 }

@@ -1,0 +1,52 @@
+/** The PR comment: the seed's Markdown report, with every name from a run escaped. */
+import { escapeMarkdown } from './escape.ts';
+import { formatChange, formatPercent, formatValue } from './format.ts';
+import type { Status } from './regression-rule.ts';
+import type { RunReport } from './run-report.ts';
+import type { MetricStatus } from './status.ts';
+
+export const STATUS_ICONS: Record<Status, string> = {
+  regression: '❌ regression',
+  improvement: '🚀 improvement',
+  unchanged: '✅',
+  new: '🆕 new metric',
+  'no-baseline': '➖ no baseline',
+  failed: '💥 failed',
+};
+
+function baselineCell(metric: MetricStatus): string {
+  if (metric.baseline === null) return '—';
+  const source = metric.baselineSource === 'pinned' ? 'pinned' : `median of ${metric.baselineRuns}`;
+  return `${escapeMarkdown(formatValue(metric.baseline, metric.unit))} <sub>${source}</sub>`;
+}
+
+export function renderMarkdownReport(report: RunReport, options: { runUrl?: string } = {}): string {
+  const { run } = report;
+  const lines: string[] = ['## 📊 Performance Report', ''];
+  lines.push(`**Platform**: \`${run.platform}\``);
+  const commit = run.gitCommit
+    ? `commit \`${run.gitCommit.slice(0, 10)}\`${run.gitBranch ? ` on ${escapeMarkdown(run.gitBranch)}` : ''}${run.gitDirty ? ' (uncommitted changes)' : ''}`
+    : 'no git information';
+  const runRef = options.runUrl ? `[${run.runId}](${encodeURI(options.runUrl)})` : `\`${run.runId}\``;
+  lines.push(`**Run**: ${runRef} · ${commit} · ${run.mode} mode, ${run.runType} run`);
+  if (run.gitMessage) lines.push(`**Message**: ${escapeMarkdown(run.gitMessage.split('\n')[0] ?? '')}`);
+  lines.push('');
+  lines.push('### 📈 Metrics Comparison', '');
+  lines.push('| Metric | Current | Baseline | Change | Threshold | Status |');
+  lines.push('|--------|--------:|---------:|-------:|----------:|--------|');
+  const ordered = [...report.metrics].sort((a, b) => Number(b.status === 'regression') - Number(a.status === 'regression'));
+  for (const metric of ordered) {
+    lines.push(
+      `| ${escapeMarkdown(`${metric.suite} / ${metric.metric}`)} | ${escapeMarkdown(formatValue(metric.current, metric.unit))} | ${baselineCell(metric)} | ${escapeMarkdown(formatChange(metric.change))} | ${formatPercent(metric.threshold.value)} | ${STATUS_ICONS[metric.status]} |`,
+    );
+  }
+  lines.push('');
+  lines.push(`### ${report.passed ? '✅' : '❌'} ${escapeMarkdown(report.verdict)}`);
+  for (const note of report.notes) lines.push('', `> ${escapeMarkdown(note)}`);
+  lines.push(
+    '',
+    `<sub>Baselines: pinned values from data/baselines.json, otherwise the median of the last ${report.settings.baselineWindow} runs on ${escapeMarkdown(report.settings.defaultBranch)}. ` +
+      `Changes are relative and direction-aware; the default threshold is ${formatPercent(report.settings.threshold)} (${escapeMarkdown(report.settings.thresholdSource)}).</sub>`,
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,73 @@
+/**
+ * What check and report share: open the history, load the settings, and pick the run to judge
+ * (the latest, one by id, or a record file from elsewhere, such as a pull request's run).
+ */
+import { loadBaselines } from './baselines-file.ts';
+import { loadConfig } from './config.ts';
+import { queryRows } from './duckdb.ts';
+import { type History, openHistory } from './history.ts';
+import { insertRecords } from './metric-table.ts';
+import { displayPath } from './paths.ts';
+import { recentRuns } from './queries.ts';
+import { formatProblem } from './record.ts';
+import { buildRunReport, type RunReport } from './run-report.ts';
+import type { AnalysisSettings } from './status.ts';
+import { readRecordFile } from './store.ts';
+import { globalThreshold } from './thresholds.ts';
+
+export class UnreadableDataError extends Error {}
+
+export interface TargetOptions {
+  dataDir: string;
+  run?: string | undefined;
+  record?: string | undefined;
+  platform?: string | undefined;
+  threshold?: string | undefined;
+  branch?: string | undefined;
+}
+
+export async function loadSettings(
+  dataDir: string,
+  options: { threshold?: string | undefined; branch?: string | undefined } = {},
+): Promise<AnalysisSettings> {
+  const loaded = await loadConfig();
+  const config = options.branch ? { ...loaded, defaultBranch: options.branch } : loaded;
+  return { config, pinned: await loadBaselines(dataDir), threshold: globalThreshold({ flag: options.threshold, config }) };
+}
+
+async function addRecordFile(history: History, file: string): Promise<string> {
+  const result = await readRecordFile(file);
+  if ('problems' in result)
+    throw new UnreadableDataError(`the record file cannot be used:\n  - ${result.problems.map(formatProblem).join('\n  - ')}`);
+  const [known] = await queryRows<{ n: number }>(history.connection, 'SELECT count(*)::INTEGER AS n FROM metrics WHERE run_id = $id', {
+    id: result.record.id,
+  });
+  if ((known?.n ?? 0) === 0) await insertRecords(history.connection, 'metrics', [result.record]);
+  return result.record.id;
+}
+
+export async function openRunReport(options: TargetOptions): Promise<{ history: History; report: RunReport }> {
+  const settings = await loadSettings(options.dataDir, options);
+  const history = await openHistory(options.dataDir);
+  try {
+    let runId: string;
+    if (options.record) {
+      runId = await addRecordFile(history, options.record);
+    } else if (options.run && options.run !== 'latest') {
+      runId = options.run;
+    } else {
+      const [latest] = await recentRuns(history, { limit: 1, platform: options.platform });
+      if (!latest) {
+        const where = options.platform ? ` for platform ${options.platform}` : '';
+        throw new UnreadableDataError(
+          `no runs are recorded${where} in ${displayPath(options.dataDir)}; record one with \`npm run bench\` (or point --data / PERFORMANCE_DB_PATH at the history).`,
+        );
+      }
+      runId = latest.runId;
+    }
+    return { history, report: await buildRunReport(history, runId, settings) };
+  } catch (error) {
+    history.close();
+    throw error;
+  }
+}
