@@ -1,0 +1,139 @@
+/**
+ * npm run baselines: propose new pinned baselines from sustained improvements and, once approved,
+ * write them to data/baselines.json with the commit, branch, time and runtime that produced them.
+ */
+import { createInterface } from 'node:readline/promises';
+import { parseArgs, styleText } from 'node:util';
+import Table from 'cli-table3';
+import { isApplicable, proposeBaselines } from '../src/lib/baseline-update.ts';
+import { writePinnedBaselines } from '../src/lib/baselines-file.ts';
+import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
+import { formatChange, formatValue } from '../src/lib/format.ts';
+import { readGitInfo } from '../src/lib/git.ts';
+import { openHistory } from '../src/lib/history.ts';
+import { displayPath, resolveDataDir } from '../src/lib/paths.ts';
+import { assertPlatformId, detectPlatform } from '../src/lib/platform.ts';
+import { loadSettings } from '../src/lib/report-target.ts';
+import { UsageError } from '../src/lib/run-context.ts';
+
+const HELP = `Usage: npm run baselines [-- options]
+
+Proposes pinned baselines (data/baselines.json) from the median of the last runs on the default branch:
+only when there are at least --min-runs of them, only when more than 5 % better than the pinned value,
+never when worse or while the latest run is a regression. Asks before writing anything.
+
+  --platform ID|all             the platform to update (default: this machine's, or PERFORMANCE_PLATFORM)
+  --min-runs N                  runs needed, and taken, for the median (default 5)
+  --dry-run                     show the proposals, write nothing
+  --auto-approve-improvements   write the improvements without asking (for CI)
+  --pin-new                     also pin metrics that have no pinned baseline yet
+  --branch NAME                 the default branch (default: perfsite.config.json, else main)
+  --data DIR                    the history folder (env PERFORMANCE_DB_PATH; default ./data)`;
+
+async function ask(question: string): Promise<boolean> {
+  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  const answered = new Promise<string>((resolve) => prompt.once('close', () => resolve('')));
+  const answer = await Promise.race([prompt.question(question), answered]);
+  prompt.close();
+  return /^y(es)?$/i.test(answer.trim());
+}
+
+await runCli(async () => {
+  const { values } = parseArgs({
+    options: {
+      platform: { type: 'string' },
+      'min-runs': { type: 'string', default: '5' },
+      'dry-run': { type: 'boolean', default: false },
+      'auto-approve-improvements': { type: 'boolean', default: false },
+      'pin-new': { type: 'boolean', default: false },
+      branch: { type: 'string' },
+      data: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return EXIT.ok;
+  }
+  const minRuns = Number(values['min-runs']);
+  if (!Number.isInteger(minRuns) || minRuns < 1)
+    throw new UsageError(`--min-runs must be a positive whole number; got ${JSON.stringify(values['min-runs'])}`);
+  const dataDir = resolveDataDir(values.data);
+  const platform =
+    values.platform === 'all' ? undefined : values.platform ? assertPlatformId(values.platform, '--platform') : (await detectPlatform()).id;
+
+  const settings = await loadSettings(dataDir, { branch: values.branch });
+  const history = await openHistory(dataDir);
+  const proposals = await proposeBaselines(history, settings, { platforms: platform ? [platform] : undefined, minRuns });
+  history.close();
+  printProblems(history.problems);
+
+  if (proposals.length === 0) {
+    console.log(
+      `No runs of ${platform ?? 'any platform'} on ${settings.config.defaultBranch} to take baselines from. Record some with \`npm run bench\`.`,
+    );
+    return EXIT.ok;
+  }
+  const includeInitial = values['pin-new'];
+  const table = new Table({
+    head: ['platform', 'metric', 'current', 'proposed', 'change', 'runs', 'decision'],
+    style: { head: [], border: [] },
+  });
+  for (const proposal of proposals) {
+    const applicable = isApplicable(proposal, { includeInitial });
+    const decision = proposal.decision === 'initial' && !includeInitial ? 'initial (add --pin-new)' : proposal.decision;
+    table.push([
+      proposal.platform,
+      `${proposal.suite}/${proposal.metric}`,
+      formatValue(proposal.current, proposal.unit),
+      formatValue(proposal.proposed, proposal.unit),
+      formatChange(proposal.change),
+      String(proposal.runs),
+      applicable ? styleText('green', decision) : decision,
+    ]);
+  }
+  console.log(table.toString());
+
+  const chosen = proposals.filter((proposal) => isApplicable(proposal, { includeInitial }));
+  if (chosen.length === 0) {
+    console.log('Nothing to update.');
+    return EXIT.ok;
+  }
+  if (values['dry-run']) {
+    console.log(`Dry run: ${chosen.length} baseline${chosen.length === 1 ? '' : 's'} would be updated; nothing was written.`);
+    return EXIT.ok;
+  }
+  if (!values['auto-approve-improvements']) {
+    if (!(await ask(`Apply these ${chosen.length} updates to ${displayPath(settings.pinned.file)}? (yes/no): `))) {
+      console.log('Not applied; nothing was written.');
+      return EXIT.ok;
+    }
+  }
+
+  const { git } = await readGitInfo({ dataDir });
+  let pinned = settings.pinned;
+  for (const target of new Set(chosen.map((proposal) => proposal.platform))) {
+    const values = Object.fromEntries(
+      chosen
+        .filter((proposal) => proposal.platform === target)
+        .map((proposal) => [`${proposal.suite}/${proposal.metric}`, proposal.proposed as number]),
+    );
+    await writePinnedBaselines(dataDir, pinned, {
+      platform: target,
+      values,
+      metadata: {
+        last_updated: new Date().toISOString(),
+        git_commit: git?.commit ?? null,
+        branch: git?.branch ?? null,
+        node_version: process.versions.node,
+        min_runs: minRuns,
+        updated_by: 'npm run baselines',
+      },
+    });
+    pinned = (await loadSettings(dataDir)).pinned;
+  }
+  console.log(
+    `Updated ${chosen.length} baseline${chosen.length === 1 ? '' : 's'} in ${displayPath(settings.pinned.file)}. Review with \`git diff\` and commit it.`,
+  );
+  return EXIT.ok;
+});
