@@ -254,3 +254,23 @@ describe('queries', () => {
     ]);
   });
 });
+
+describe('the two query plans', () => {
+  it('give the same statuses on a history with branches, ties, failures and several platforms', async () => {
+    const steps: Step[] = [];
+    for (let day = 0; day < 40; day++) {
+      steps.push({ latency: 1 + ((day * 7) % 5) / 10, day, throughput: 100 - (day % 9), branch: day % 4 === 0 ? 'feature' : day % 7 === 0 ? null : 'main' });
+      steps.push({ latency: day % 11 === 0 ? null : 2 + (day % 3) / 10, day, platform: 'P2' });
+    }
+    const { data, ids } = await history(steps);
+    const opened = await openHistory(data);
+    const s = settings({ config: { baselineWindow: 4, threshold: 0.1 } });
+    const windowed = await statusOfRuns(opened, ids, s, 'windowed');
+    const topN = await statusOfRuns(opened, ids, s, 'top-n');
+    opened.close();
+    expect(windowed).toHaveLength(160);
+    const seen = new Set(windowed.map((status) => status.status));
+    for (const status of ['no-baseline', 'unchanged', 'regression', 'improvement', 'failed'] as const) expect(seen).toContain(status);
+    expect(topN).toEqual(windowed);
+  });
+});

@@ -87,7 +87,7 @@ export async function compactHistory(dataDir: string): Promise<CompactionResult>
       connection,
       `SELECT DISTINCT strftime(m.timestamp, '%Y-%m') AS month
        FROM (SELECT DISTINCT run_id, timestamp FROM metrics) AS m
-       LEFT JOIN sources AS s USING (run_id)
+       LEFT JOIN file_runs AS s USING (run_id)
        WHERE s.filename IS NULL
           OR s.filename <> $prefix || strftime(m.timestamp, '%Y-%m') || '.parquet'
        ORDER BY month`,
@@ -125,7 +125,7 @@ export async function compactHistory(dataDir: string): Promise<CompactionResult>
 
       const merged = await queryRows<{ filename: string }>(
         connection,
-        `SELECT DISTINCT s.filename FROM sources AS s
+        `SELECT DISTINCT s.filename FROM file_runs AS s
          JOIN (SELECT DISTINCT run_id FROM metrics WHERE strftime(timestamp, '%Y-%m') = $month) USING (run_id)
          WHERE s.filename <> $final`,
         { month, final: finalFile },

@@ -1,17 +1,22 @@
 /**
- * The one way the rest of perfsite reads the history: an in-memory DuckDB table `metrics`
- * (one row per run × metric) and a view `runs` (one row per run), built from everything under data/.
+ * The one way the rest of perfsite reads the history: a DuckDB view `metrics` (one row per
+ * run × metric) and a view `runs` (one row per run), over everything under data/.
  *
  * A run counts when its JSON record exists. Its rows come from the Parquet index when it has been
  * indexed, otherwise straight from the validated JSON (a run whose writer was interrupted between
- * the two files is still whole). Files that cannot be read are reported by name and left out;
- * they never take the rest of the history down with them.
+ * the two files is still whole). Files that cannot be read are reported by name and left out; they
+ * never take the rest of the history down with them.
+ *
+ * The views read the Parquet files in place, so a query touches only the columns it needs. Opening
+ * costs one scan of a few narrow columns, summarised per (file, run) in table `file_runs`; every
+ * integrity check (invalid rows, duplicates, rows without a record, records without rows) runs on
+ * that summary.
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDuckDB, queryRows, sqlStringList } from './duckdb.ts';
-import { createMetricTableSql, insertRecords, METRIC_COLUMN_NAMES } from './metric-table.ts';
+import { createMetricTableSql, insertRecords, METRIC_COLUMNS, METRIC_COLUMN_NAMES } from './metric-table.ts';
 import { dataLayout, displayPath } from './paths.ts';
 import { type Problem, type RunRecord, SAFE_ID_PATTERN } from './record.ts';
 import { listRecordFiles, readRecordFile } from './store.ts';
@@ -23,6 +28,14 @@ export interface History {
   /** Runs read from their JSON record because they were not (yet) in the Parquet index. */
   unindexedRuns: number;
   close(): void;
+}
+
+export interface OpenOptions {
+  /**
+   * Keep the rows of runs without a record in `metrics`, and table `file_runs` (filename, run_id):
+   * compaction must carry every row over, never drop one.
+   */
+  forCompaction?: boolean;
 }
 
 export async function listParquetFiles(dataDir: string): Promise<string[]> {
@@ -37,22 +50,49 @@ export async function listParquetFiles(dataDir: string): Promise<string[]> {
     .sort();
 }
 
-async function loadParquet(connection: DuckDBConnection, files: readonly string[], problems: Problem[]): Promise<void> {
-  const insert = (list: readonly string[]) =>
-    connection.run(
-      `INSERT INTO raw BY NAME SELECT ${METRIC_COLUMN_NAMES.join(', ')}, filename FROM read_parquet(${sqlStringList(list)}, union_by_name = true, filename = true)`,
-    );
-  if (files.length === 0) return;
+function firstLine(text: string): string {
+  return text.split('\n')[0]?.slice(0, 200) ?? text;
+}
+
+/** A record rule broken by a row, as SQL that yields the reason or NULL. Ids are checked once per run, not per row. */
+const ROW_RULE = `
+  CASE
+    WHEN timestamp IS NULL OR suite IS NULL OR metric IS NULL THEN 'a missing timestamp, suite or metric name'
+    WHEN direction IS NULL OR direction NOT IN ('higher', 'lower') THEN 'an unknown direction'
+    WHEN status IS NULL OR status NOT IN ('ok', 'failed', 'skipped') THEN 'an unknown status'
+    WHEN status = 'ok' AND (value IS NULL OR NOT isfinite(value)) THEN 'a value that is not a finite number'
+    WHEN status <> 'ok' AND value IS NOT NULL THEN 'a value on a failed or skipped measurement'
+    WHEN NOT isfinite(coalesce(list_sum(samples), 0)) THEN 'a sample that is not a finite number'
+  END`;
+
+/**
+ * Summarises the given Parquet files per (file, run). One bad file fails a scan of all of them, so on
+ * failure each file is scanned alone and the unreadable ones are reported and left out.
+ */
+async function summariseParquet(connection: DuckDBConnection, files: readonly string[], problems: Problem[]): Promise<string[]> {
+  const summarise = async (list: readonly string[], table: string) => {
+    const source = `read_parquet(${sqlStringList(list)}, union_by_name = true, filename = true)`;
+    const present = new Set((await queryRows<{ column_name: string }>(connection, `SELECT column_name FROM (DESCRIBE SELECT * FROM ${source})`)).map((row) => row.column_name));
+    const missing = METRIC_COLUMNS.filter(([name]) => !present.has(name));
+    // Files written by an older perfsite may lack newer columns: they read as NULL.
+    const select = [...METRIC_COLUMN_NAMES.filter((name) => present.has(name)), ...missing.map(([name, type]) => `NULL::${type} AS ${name}`), 'filename'].join(', ');
+    await connection.run(`CREATE OR REPLACE VIEW ${table}_source AS SELECT ${select} FROM ${source}`);
+    await connection.run(`
+      CREATE OR REPLACE TABLE ${table} AS
+      SELECT filename, run_id, any_value(platform) AS platform, min(timestamp) AS timestamp, count(*)::INTEGER AS rows, min(${ROW_RULE}) AS bad_row
+      FROM ${table}_source GROUP BY filename, run_id`);
+  };
+  if (files.length === 0) return [];
   try {
-    await insert(files);
-    return;
+    await summarise(files, 'file_runs');
+    return [...files];
   } catch {
-    // One bad file fails the whole glob: find it by reading each file alone.
+    // Find the bad file by reading each alone.
   }
   const readable: string[] = [];
   for (const file of files) {
     try {
-      await connection.run(`SELECT count(*) FROM read_parquet(${sqlStringList([file])})`);
+      await summarise([file], 'probe');
       readable.push(file);
     } catch (error) {
       const gone = await stat(file).then(
@@ -67,58 +107,12 @@ async function loadParquet(connection: DuckDBConnection, files: readonly string[
       });
     }
   }
-  if (readable.length > 0) await insert(readable);
+  await connection.run('DROP VIEW IF EXISTS probe_source; DROP TABLE IF EXISTS probe');
+  if (readable.length > 0) await summarise(readable, 'file_runs');
+  return readable;
 }
 
-/**
- * Parquet files may come from elsewhere (a merge, another tool): rows that break the record's rules
- * are not trusted. All rows of such a run in that file are dropped, so the run is read from its
- * validated JSON record instead.
- */
-async function dropInvalidRows(connection: DuckDBConnection, problems: Problem[]): Promise<void> {
-  const rule = `
-    CASE
-      WHEN run_id IS NULL OR NOT regexp_full_match(run_id, '${SAFE_ID_PATTERN}') THEN 'an unsafe or missing run id'
-      WHEN platform IS NULL OR NOT regexp_full_match(platform, '${SAFE_ID_PATTERN}') THEN 'an unsafe or missing platform id'
-      WHEN timestamp IS NULL OR suite IS NULL OR metric IS NULL THEN 'a missing timestamp, suite or metric name'
-      WHEN direction IS NULL OR direction NOT IN ('higher', 'lower') THEN 'an unknown direction'
-      WHEN status IS NULL OR status NOT IN ('ok', 'failed', 'skipped') THEN 'an unknown status'
-      WHEN status = 'ok' AND (value IS NULL OR NOT isfinite(value)) THEN 'a value that is not a finite number'
-      WHEN status <> 'ok' AND value IS NOT NULL THEN 'a value on a failed or skipped measurement'
-      WHEN list_bool_or(list_transform(coalesce(samples, []), x -> x IS NULL OR NOT isfinite(x))) THEN 'a sample that is not a finite number'
-    END`;
-  const invalid = await queryRows<{ filename: string; run_id: string; reason: string }>(
-    connection,
-    `SELECT filename, run_id, min(${rule}) AS reason FROM raw WHERE (${rule}) IS NOT NULL GROUP BY filename, run_id ORDER BY filename, run_id`,
-  );
-  for (const row of invalid) {
-    problems.push({
-      file: displayPath(row.filename),
-      reason: `holds rows of run ${row.run_id} with ${row.reason}`,
-      fix: 'Those rows are left out and the run is read from its JSON record; `npm run compact` rewrites the index from the records.',
-    });
-  }
-  if (invalid.length > 0) {
-    await connection.run(`DELETE FROM raw WHERE (filename, run_id) IN (SELECT (filename, run_id) FROM raw WHERE (${rule}) IS NOT NULL)`);
-  }
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0]?.slice(0, 200) ?? text;
-}
-
-export interface OpenOptions {
-  /**
-   * Keep table `sources` (run_id, filename) of every Parquet file a run was read from, and the rows
-   * of runs without a record in `metrics`: compaction must carry them over, never drop them.
-   */
-  forCompaction?: boolean;
-}
-
-export async function openHistory(dataDir: string, options: OpenOptions = {}): Promise<History> {
-  const connection = await openDuckDB();
-  const problems: Problem[] = [];
-
+async function listRecords(dataDir: string, problems: Problem[]): Promise<Map<string, string>> {
   const recordFiles = new Map<string, string>();
   for (const { id, file } of await listRecordFiles(dataDir)) {
     const first = recordFiles.get(id);
@@ -133,11 +127,13 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
     }
     recordFiles.set(id, file);
   }
+  return recordFiles;
+}
 
-  await connection.run(`${createMetricTableSql('raw').replace(/\)$/, ', filename VARCHAR)')}`);
-  await loadParquet(connection, await listParquetFiles(dataDir), problems);
-
-  await dropInvalidRows(connection, problems);
+export async function openHistory(dataDir: string, options: OpenOptions = {}): Promise<History> {
+  const connection = await openDuckDB();
+  const problems: Problem[] = [];
+  const recordFiles = await listRecords(dataDir, problems);
 
   await connection.run('CREATE TABLE recorded (run_id VARCHAR PRIMARY KEY)');
   const appender = await connection.createAppender('recorded');
@@ -147,29 +143,62 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
   }
   appender.closeSync();
 
-  const orphans = await queryRows<{ run_id: string; filename: string }>(
+  const readable = await summariseParquet(connection, await listParquetFiles(dataDir), problems);
+  if (readable.length === 0) await connection.run(createMetricTableSql('file_runs_source').replace('CREATE TABLE', 'CREATE TABLE IF NOT EXISTS').replace(/\)$/, ', filename VARCHAR)'));
+  await connection.run(`CREATE TABLE IF NOT EXISTS file_runs (filename VARCHAR, run_id VARCHAR, platform VARCHAR, timestamp TIMESTAMP, rows INTEGER, bad_row VARCHAR)`);
+
+  // Rows that are not trusted: broken rules (they fall back to the JSON record), a run indexed twice
+  // (a compaction interrupted before it removed the per-run file: the month file, which sorts first,
+  // counts), and rows of runs that have no record.
+  const excluded = await queryRows<{ filename: string; run_id: string; why: string; reason: string | null }>(
     connection,
-    'SELECT run_id, min(filename) AS filename FROM raw ANTI JOIN recorded USING (run_id) GROUP BY run_id ORDER BY run_id',
+    `WITH judged AS (
+       SELECT filename, run_id,
+              CASE
+                WHEN run_id IS NULL OR NOT regexp_full_match(run_id, '${SAFE_ID_PATTERN}') THEN 'an unsafe or missing run id'
+                WHEN platform IS NULL OR NOT regexp_full_match(platform, '${SAFE_ID_PATTERN}') THEN 'an unsafe or missing platform id'
+                ELSE bad_row
+              END AS invalid,
+              row_number() OVER (PARTITION BY run_id ORDER BY filename) > 1 AS duplicate,
+              run_id NOT IN (SELECT run_id FROM recorded) AS orphan
+       FROM file_runs)
+     SELECT filename, run_id,
+            CASE WHEN invalid IS NOT NULL THEN 'invalid' WHEN duplicate THEN 'duplicate' ELSE 'orphan' END AS why,
+            invalid AS reason
+     FROM judged
+     WHERE invalid IS NOT NULL OR duplicate OR (orphan AND NOT $keepOrphans)
+     ORDER BY filename, run_id`,
+    { keepOrphans: options.forCompaction ?? false },
   );
-  for (const orphan of options.forCompaction ? [] : orphans) {
-    problems.push({
-      file: displayPath(orphan.filename),
-      reason: `holds rows of run ${orphan.run_id}, which has no record in ${displayPath(dataLayout(dataDir).runsDir)}`,
-      fix: 'They are left out. Restore the run’s JSON record (e.g. from git history) to bring it back.',
-    });
+  for (const row of excluded) {
+    if (row.why === 'invalid') {
+      problems.push({
+        file: displayPath(row.filename),
+        reason: `holds rows of run ${row.run_id} with ${row.reason}`,
+        fix: 'Those rows are left out and the run is read from its JSON record; `npm run compact` rewrites the index from the records.',
+      });
+    } else if (row.why === 'orphan') {
+      problems.push({
+        file: displayPath(row.filename),
+        reason: `holds rows of run ${row.run_id}, which has no record in ${displayPath(dataLayout(dataDir).runsDir)}`,
+        fix: 'They are left out. Restore the run’s JSON record (e.g. from git history) to bring it back.',
+      });
+    }
+  }
+  await connection.run('CREATE TABLE excluded (filename VARCHAR, run_id VARCHAR, why VARCHAR)');
+  if (excluded.length > 0) {
+    const excludedAppender = await connection.createAppender('excluded');
+    for (const row of excluded) {
+      excludedAppender.appendVarchar(row.filename);
+      excludedAppender.appendVarchar(row.run_id);
+      excludedAppender.appendVarchar(row.why);
+      excludedAppender.endRow();
+    }
+    excludedAppender.closeSync();
   }
 
-  // A run indexed twice (a compaction interrupted before it removed the per-run file) counts once:
-  // the rows of one file are kept, the compacted month file first (its name sorts first).
-  await connection.run(createMetricTableSql('metrics'));
-  await connection.run(`
-    INSERT INTO metrics
-    SELECT ${METRIC_COLUMN_NAMES.join(', ')} FROM raw
-    ${options.forCompaction ? '' : 'SEMI JOIN recorded USING (run_id)'}
-    SEMI JOIN (SELECT run_id, min(filename) AS filename FROM raw GROUP BY run_id) AS chosen USING (run_id, filename)`);
-
   const indexed = new Set(
-    (await queryRows<{ run_id: string }>(connection, 'SELECT DISTINCT run_id FROM metrics')).map((row) => row.run_id),
+    (await queryRows<{ run_id: string }>(connection, 'SELECT DISTINCT run_id FROM file_runs ANTI JOIN excluded USING (filename, run_id)')).map((row) => row.run_id),
   );
   const unindexed: RunRecord[] = [];
   for (const [id, file] of recordFiles) {
@@ -178,11 +207,16 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
     if ('problems' in result) problems.push(...result.problems);
     else unindexed.push(result.record);
   }
-  if (unindexed.length > 0) await insertRecords(connection, 'metrics', unindexed);
-  if (options.forCompaction) await connection.run('CREATE TABLE sources AS SELECT DISTINCT run_id, filename FROM raw');
-  await connection.run('DROP TABLE raw');
-  await connection.run('DROP TABLE recorded');
+  await connection.run(createMetricTableSql('unindexed'));
+  if (unindexed.length > 0) await insertRecords(connection, 'unindexed', unindexed);
 
+  const columns = METRIC_COLUMN_NAMES.join(', ');
+  const indexedRows = excluded.length > 0 ? 'file_runs_source ANTI JOIN excluded USING (filename, run_id)' : 'file_runs_source';
+  await connection.run(`CREATE VIEW metrics AS SELECT ${columns} FROM ${indexedRows} UNION ALL BY NAME SELECT ${columns} FROM unindexed`);
+  if (options.forCompaction) {
+    // Compaction must rewrite the months of runs whose indexed rows were not trusted, and sweep up duplicates.
+    await connection.run(`DELETE FROM file_runs WHERE (filename, run_id) IN (SELECT (filename, run_id) FROM excluded WHERE why = 'invalid')`);
+  }
   await connection.run(`
     CREATE VIEW runs AS
     SELECT run_id, any_value(timestamp) AS timestamp, any_value(platform) AS platform,

@@ -42,7 +42,7 @@ async function addRecordFile(history: History, file: string): Promise<string> {
   const [known] = await queryRows<{ n: number }>(history.connection, 'SELECT count(*)::INTEGER AS n FROM metrics WHERE run_id = $id', {
     id: result.record.id,
   });
-  if ((known?.n ?? 0) === 0) await insertRecords(history.connection, 'metrics', [result.record]);
+  if ((known?.n ?? 0) === 0) await insertRecords(history.connection, 'unindexed', [result.record]);
   return result.record.id;
 }
 

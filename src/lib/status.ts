@@ -58,25 +58,62 @@ interface Row {
   rolling_runs: number | null;
 }
 
-function rollingSql(window: number, targets: string): string {
+const SELECT_TARGET = `t.run_id, strftime(t.timestamp, '%Y-%m-%dT%H:%M:%S.%gZ') AS timestamp, t.platform, t.suite, t.metric, t.unit,
+           t.direction, t.status, t.value, t.samples, t.threshold`;
+
+const ON_BASELINE_BRANCH = '(git_branch = $branch OR git_branch IS NULL)';
+
+function assertWindow(window: number): void {
   if (!Number.isInteger(window) || window < 1) throw new Error(`baseline window must be a positive integer, got ${window}`);
+}
+
+/**
+ * For many targets (every run of a long history): one pass of a windowed median over the
+ * baseline branch, then an as-of join picks, for each target, the window ending just before it.
+ */
+function windowedSql(window: number, targets: string): string {
+  assertWindow(window);
   return `
     WITH target AS (${targets}),
     base AS (
       SELECT platform, suite, metric, timestamp,
              median(value) OVER w AS rolling, count(value) OVER w AS rolling_runs
       FROM metrics
-      WHERE status = 'ok' AND (git_branch = $branch OR git_branch IS NULL)
+      WHERE status = 'ok' AND ${ON_BASELINE_BRANCH}
         AND (platform, suite, metric) IN (SELECT DISTINCT (platform, suite, metric) FROM target)
       WINDOW w AS (PARTITION BY platform, suite, metric ORDER BY timestamp, run_id ROWS BETWEEN ${window - 1} PRECEDING AND CURRENT ROW)
     )
-    SELECT t.run_id, strftime(t.timestamp, '%Y-%m-%dT%H:%M:%S.%gZ') AS timestamp, t.platform, t.suite, t.metric, t.unit,
-           t.direction, t.status, t.value, t.samples, t.threshold, b.rolling, b.rolling_runs::INTEGER AS rolling_runs
+    SELECT ${SELECT_TARGET}, b.rolling, b.rolling_runs::INTEGER AS rolling_runs
     FROM target AS t
     ASOF LEFT JOIN base AS b
       ON t.platform = b.platform AND t.suite = b.suite AND t.metric = b.metric AND t.timestamp > b.timestamp
     ORDER BY t.timestamp, t.run_id, t.suite, t.metric`;
 }
+
+/**
+ * For a few targets (one run, or the latest of each metric): for each target, the last \`window\`
+ * baseline-branch values before it, kept by a bounded top-N aggregate. No sort of the whole history.
+ */
+function topNSql(window: number, targets: string): string {
+  assertWindow(window);
+  return `
+    WITH target AS (${targets}),
+    base AS (
+      SELECT t.run_id, t.platform, t.suite, t.metric,
+             list_aggregate(max_by(m.value, (m.timestamp, m.run_id), ${window}), 'median') AS rolling,
+             least(count(*), ${window})::INTEGER AS rolling_runs
+      FROM metrics AS m
+      JOIN target AS t ON m.platform = t.platform AND m.suite = t.suite AND m.metric = t.metric AND m.timestamp < t.timestamp
+      WHERE m.status = 'ok' AND ${ON_BASELINE_BRANCH.replaceAll('git_branch', 'm.git_branch')}
+      GROUP BY t.run_id, t.platform, t.suite, t.metric
+    )
+    SELECT ${SELECT_TARGET}, b.rolling, b.rolling_runs
+    FROM target AS t LEFT JOIN base AS b USING (run_id, platform, suite, metric)
+    ORDER BY t.timestamp, t.run_id, t.suite, t.metric`;
+}
+
+/** Below this many runs to judge, the top-N plan is faster; above it, the windowed one. */
+const TOP_N_MAX_RUNS = 200;
 
 /** Statuses are judged per group: a run (statusOfRuns) or a platform (latestStatuses). */
 function judge(rows: readonly Row[], settings: AnalysisSettings, groupOf: (status: MetricStatus) => string): MetricStatus[] {
@@ -115,14 +152,18 @@ function judge(rows: readonly Row[], settings: AnalysisSettings, groupOf: (statu
   );
 }
 
-/** Statuses of every metric of the given runs. */
-export async function statusOfRuns(history: History, runIds: readonly string[], settings: AnalysisSettings): Promise<MetricStatus[]> {
+/** Statuses of every metric of the given runs. `plan` is for tests that hold the two query plans to the same answers. */
+export async function statusOfRuns(
+  history: History,
+  runIds: readonly string[],
+  settings: AnalysisSettings,
+  plan: 'auto' | 'windowed' | 'top-n' = 'auto',
+): Promise<MetricStatus[]> {
   if (runIds.length === 0) return [];
-  const rows = await queryRows<Row & Record<string, unknown>>(
-    history.connection,
-    rollingSql(settings.config.baselineWindow, `SELECT * FROM metrics WHERE run_id IN (SELECT unnest(${sqlStringList(runIds)}))`),
-    { branch: settings.config.defaultBranch },
-  );
+  const targets = `SELECT * FROM metrics WHERE run_id IN (SELECT unnest(${sqlStringList(runIds)}))`;
+  const useTopN = plan === 'top-n' || (plan === 'auto' && runIds.length <= TOP_N_MAX_RUNS);
+  const sql = useTopN ? topNSql(settings.config.baselineWindow, targets) : windowedSql(settings.config.baselineWindow, targets);
+  const rows = await queryRows<Row & Record<string, unknown>>(history.connection, sql, { branch: settings.config.defaultBranch });
   return judge(rows, settings, (status) => status.runId);
 }
 
@@ -130,10 +171,12 @@ export async function statusOfRuns(history: History, runIds: readonly string[], 
 export async function latestStatuses(history: History, settings: AnalysisSettings): Promise<MetricStatus[]> {
   const rows = await queryRows<Row & Record<string, unknown>>(
     history.connection,
-    rollingSql(
+    topNSql(
       settings.config.baselineWindow,
-      `SELECT * FROM metrics WHERE git_branch = $branch OR git_branch IS NULL
-       QUALIFY row_number() OVER (PARTITION BY platform, suite, metric ORDER BY timestamp DESC, run_id DESC) = 1`,
+      `SELECT * FROM metrics SEMI JOIN (
+         SELECT platform, suite, metric, max_by(run_id, (timestamp, run_id)) AS run_id
+         FROM metrics WHERE ${ON_BASELINE_BRANCH} GROUP BY platform, suite, metric
+       ) USING (platform, suite, metric, run_id)`,
     ),
     { branch: settings.config.defaultBranch },
   );
