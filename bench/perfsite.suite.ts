@@ -4,10 +4,10 @@
  * scratch folder; it never touches data/.
  */
 import path from 'node:path';
-import { recentMedians } from '../src/lib/baselines.ts';
 import { renderLineChartSvg } from '../src/lib/charts.ts';
 import { compactHistory } from '../src/lib/compact.ts';
 import { openHistory } from '../src/lib/history.ts';
+import { defaultSettings, latestStatuses } from '../src/lib/status.ts';
 import { appendRun, appendRuns } from '../src/lib/store.ts';
 import { generateSyntheticRecords } from '../src/lib/synthetic.ts';
 import { defineSuite, timeSeconds } from './suite.ts';
@@ -29,7 +29,7 @@ export default defineSuite({
     history_query_latency: {
       unit: 's',
       direction: 'lower',
-      description: `Time to open a compacted history of ${HISTORY_RUNS.toLocaleString('en')} runs and compute the median of the last 5 runs of every platform × metric.`,
+      description: `Time to open a compacted history of ${HISTORY_RUNS.toLocaleString('en')} runs and judge the latest run of every platform × metric against its baseline (the median of the 5 runs before it).`,
     },
     chart_render_latency: {
       unit: 's',

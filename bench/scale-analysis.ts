@@ -11,14 +11,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { $ } from 'zx';
-import { configSchema } from '../src/lib/config.ts';
 import { compactHistory } from '../src/lib/compact.ts';
 import { openHistory } from '../src/lib/history.ts';
 import { recentRuns } from '../src/lib/queries.ts';
-import { latestStatuses, statusOfRuns } from '../src/lib/status.ts';
+import { defaultSettings, latestStatuses, statusOfRuns } from '../src/lib/status.ts';
 import { appendRuns } from '../src/lib/store.ts';
 import { generateSyntheticRecords } from '../src/lib/synthetic.ts';
-import { DEFAULT_THRESHOLD } from '../src/lib/thresholds.ts';
 import { timeSeconds } from './suite.ts';
 
 const PLATFORMS = 6;
@@ -32,7 +30,13 @@ async function ensureHistory(dir: string, runs: number): Promise<void> {
   const start = new Date(Date.UTC(2024, 0, 1));
   // One run an hour across all platforms: 100k runs span about 11 years.
   for (let offset = 0; offset < runs; offset += BATCH) {
-    const batch = generateSyntheticRecords({ runs: Math.min(BATCH, runs - offset), platforms: PLATFORMS, metrics: METRICS, seed: offset + 1, start: new Date(start.getTime() + offset * 3_600_000) });
+    const batch = generateSyntheticRecords({
+      runs: Math.min(BATCH, runs - offset),
+      platforms: PLATFORMS,
+      metrics: METRICS,
+      seed: offset + 1,
+      start: new Date(start.getTime() + offset * 3_600_000),
+    });
     await appendRuns(
       dir,
       batch.map((record, index) => ({ ...record, id: `synthetic-${String(offset + index).padStart(7, '0')}` })),
@@ -45,11 +49,7 @@ async function ensureHistory(dir: string, runs: number): Promise<void> {
 
 /** Child mode: time the analysis in a fresh process and print JSON. */
 async function measure(dir: string): Promise<void> {
-  const settings = {
-    config: configSchema.parse({}),
-    pinned: { file: '', document: {}, values: new Map() },
-    threshold: { value: DEFAULT_THRESHOLD, source: 'default' as const },
-  };
+  const settings = defaultSettings();
   let history = await openHistory(dir);
   const open = await timeSeconds(async () => {
     history.close();
@@ -65,12 +65,16 @@ async function measure(dir: string): Promise<void> {
   process.stdout.write(`${JSON.stringify({ open, latest, oneRun, statuses, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
 }
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '1000,10000,100000' }, measure: { type: 'string' }, scratch: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '1000,10000,100000' }, measure: { type: 'string' }, scratch: { type: 'string' } },
+});
 if (values.measure) {
   await measure(values.measure);
 } else {
   const scratch = values.scratch ?? path.join(tmpdir(), 'perfsite-scale');
-  console.log('| runs (synthetic) | metric rows | open history | baseline + status of every platform × metric | judge the latest run | statuses | peak memory |');
+  console.log(
+    '| runs (synthetic) | metric rows | open history | baseline + status of every platform × metric | judge the latest run | statuses | peak memory |',
+  );
   console.log('|---|---|---|---|---|---|---|');
   for (const runs of values.runs.split(',').map(Number)) {
     const dir = path.join(scratch, `runs-${runs}`);

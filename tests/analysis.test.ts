@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type PinnedBaselines, parseBaselines } from '../src/lib/baselines-file.ts';
 import { type Config, configSchema } from '../src/lib/config.ts';
 import { openHistory } from '../src/lib/history.ts';
-import { historyStats, metricTrend } from '../src/lib/queries.ts';
+import { availableMetrics, availablePlatforms, historyStats, metricTrend } from '../src/lib/queries.ts';
 import type { MetricInput } from '../src/lib/record.ts';
 import { classify, relativeChange } from '../src/lib/regression-rule.ts';
 import { type AnalysisSettings, latestStatuses, statusOfRuns } from '../src/lib/status.ts';
@@ -259,7 +259,12 @@ describe('the two query plans', () => {
   it('give the same statuses on a history with branches, ties, failures and several platforms', async () => {
     const steps: Step[] = [];
     for (let day = 0; day < 40; day++) {
-      steps.push({ latency: 1 + ((day * 7) % 5) / 10, day, throughput: 100 - (day % 9), branch: day % 4 === 0 ? 'feature' : day % 7 === 0 ? null : 'main' });
+      steps.push({
+        latency: 1 + ((day * 7) % 5) / 10,
+        day,
+        throughput: 100 - (day % 9),
+        branch: day % 4 === 0 ? 'feature' : day % 7 === 0 ? null : 'main',
+      });
       steps.push({ latency: day % 11 === 0 ? null : 2 + (day % 3) / 10, day, platform: 'P2' });
     }
     const { data, ids } = await history(steps);
@@ -272,5 +277,23 @@ describe('the two query plans', () => {
     const seen = new Set(windowed.map((status) => status.status));
     for (const status of ['no-baseline', 'unchanged', 'regression', 'improvement', 'failed'] as const) expect(seen).toContain(status);
     expect(topN).toEqual(windowed);
+  });
+});
+
+describe('what the history holds', () => {
+  it('lists platforms and metrics with unit, direction and counts', async () => {
+    const { data } = await history([
+      { latency: 1, day: 0 },
+      { latency: 1, day: 1, platform: 'P2' },
+    ]);
+    const opened = await openHistory(data);
+    const platforms = await availablePlatforms(opened);
+    const metrics = await availableMetrics(opened);
+    opened.close();
+    expect(platforms).toEqual(['P1', 'P2']);
+    expect(metrics).toEqual([
+      { suite: 'demo', metric: 'latency', unit: 's', direction: 'lower', platforms: 2, runs: 2, description: null },
+      { suite: 'demo', metric: 'throughput', unit: 'items/s', direction: 'higher', platforms: 2, runs: 2, description: null },
+    ]);
   });
 });

@@ -86,6 +86,16 @@ describe('appending runs', () => {
     expect((error as Error).message).toMatch(/already recorded/);
   });
 
+  it('refuses a duplicate id inside a large batch too, writing nothing of the batch', async () => {
+    const data = await tempDir();
+    const first = makeRecord({}, new Date('2026-01-15T00:00:00Z'));
+    await appendRun(data, first);
+    const batch = [1, 2, 3].map((n) => makeRecord({}, new Date(`2026-0${n + 3}-01T00:00:00Z`)));
+    batch.push({ ...makeRecord({}, new Date('2026-08-01T00:00:00Z')), id: first.id });
+    await expect(appendRuns(data, batch)).rejects.toThrow(/already recorded/);
+    expect((await listRecordFiles(data)).map((file) => file.id)).toEqual([first.id]);
+  });
+
   it('writes nothing when a record is invalid (NaN), and says which field', async () => {
     const data = await tempDir();
     const record = makeRecord();

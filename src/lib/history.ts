@@ -16,7 +16,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDuckDB, queryRows, sqlStringList } from './duckdb.ts';
-import { createMetricTableSql, insertRecords, METRIC_COLUMNS, METRIC_COLUMN_NAMES } from './metric-table.ts';
+import { createMetricTableSql, insertRecords, METRIC_COLUMN_NAMES, METRIC_COLUMNS } from './metric-table.ts';
 import { dataLayout, displayPath } from './paths.ts';
 import { type Problem, type RunRecord, SAFE_ID_PATTERN } from './record.ts';
 import { listRecordFiles, readRecordFile } from './store.ts';
@@ -72,10 +72,18 @@ const ROW_RULE = `
 async function summariseParquet(connection: DuckDBConnection, files: readonly string[], problems: Problem[]): Promise<string[]> {
   const summarise = async (list: readonly string[], table: string) => {
     const source = `read_parquet(${sqlStringList(list)}, union_by_name = true, filename = true)`;
-    const present = new Set((await queryRows<{ column_name: string }>(connection, `SELECT column_name FROM (DESCRIBE SELECT * FROM ${source})`)).map((row) => row.column_name));
+    const present = new Set(
+      (await queryRows<{ column_name: string }>(connection, `SELECT column_name FROM (DESCRIBE SELECT * FROM ${source})`)).map(
+        (row) => row.column_name,
+      ),
+    );
     const missing = METRIC_COLUMNS.filter(([name]) => !present.has(name));
     // Files written by an older perfsite may lack newer columns: they read as NULL.
-    const select = [...METRIC_COLUMN_NAMES.filter((name) => present.has(name)), ...missing.map(([name, type]) => `NULL::${type} AS ${name}`), 'filename'].join(', ');
+    const select = [
+      ...METRIC_COLUMN_NAMES.filter((name) => present.has(name)),
+      ...missing.map(([name, type]) => `NULL::${type} AS ${name}`),
+      'filename',
+    ].join(', ');
     await connection.run(`CREATE OR REPLACE VIEW ${table}_source AS SELECT ${select} FROM ${source}`);
     await connection.run(`
       CREATE OR REPLACE TABLE ${table} AS
@@ -144,8 +152,13 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
   appender.closeSync();
 
   const readable = await summariseParquet(connection, await listParquetFiles(dataDir), problems);
-  if (readable.length === 0) await connection.run(createMetricTableSql('file_runs_source').replace('CREATE TABLE', 'CREATE TABLE IF NOT EXISTS').replace(/\)$/, ', filename VARCHAR)'));
-  await connection.run(`CREATE TABLE IF NOT EXISTS file_runs (filename VARCHAR, run_id VARCHAR, platform VARCHAR, timestamp TIMESTAMP, rows INTEGER, bad_row VARCHAR)`);
+  if (readable.length === 0)
+    await connection.run(
+      createMetricTableSql('file_runs_source').replace('CREATE TABLE', 'CREATE TABLE IF NOT EXISTS').replace(/\)$/, ', filename VARCHAR)'),
+    );
+  await connection.run(
+    `CREATE TABLE IF NOT EXISTS file_runs (filename VARCHAR, run_id VARCHAR, platform VARCHAR, timestamp TIMESTAMP, rows INTEGER, bad_row VARCHAR)`,
+  );
 
   // Rows that are not trusted: broken rules (they fall back to the JSON record), a run indexed twice
   // (a compaction interrupted before it removed the per-run file: the month file, which sorts first,
@@ -198,7 +211,9 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
   }
 
   const indexed = new Set(
-    (await queryRows<{ run_id: string }>(connection, 'SELECT DISTINCT run_id FROM file_runs ANTI JOIN excluded USING (filename, run_id)')).map((row) => row.run_id),
+    (
+      await queryRows<{ run_id: string }>(connection, 'SELECT DISTINCT run_id FROM file_runs ANTI JOIN excluded USING (filename, run_id)')
+    ).map((row) => row.run_id),
   );
   const unindexed: RunRecord[] = [];
   for (const [id, file] of recordFiles) {
@@ -215,7 +230,9 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
   await connection.run(`CREATE VIEW metrics AS SELECT ${columns} FROM ${indexedRows} UNION ALL BY NAME SELECT ${columns} FROM unindexed`);
   if (options.forCompaction) {
     // Compaction must rewrite the months of runs whose indexed rows were not trusted, and sweep up duplicates.
-    await connection.run(`DELETE FROM file_runs WHERE (filename, run_id) IN (SELECT (filename, run_id) FROM excluded WHERE why = 'invalid')`);
+    await connection.run(
+      `DELETE FROM file_runs WHERE (filename, run_id) IN (SELECT (filename, run_id) FROM excluded WHERE why = 'invalid')`,
+    );
   }
   await connection.run(`
     CREATE VIEW runs AS

@@ -8,12 +8,12 @@
  */
 
 import { type PinnedBaselines, pinnedValue } from './baselines-file.ts';
-import type { Config } from './config.ts';
+import { type Config, configSchema } from './config.ts';
 import { queryRows, sqlStringList } from './duckdb.ts';
 import type { History } from './history.ts';
 import type { Direction } from './record.ts';
 import { classify, type Status } from './regression-rule.ts';
-import { resolveThreshold, type Threshold } from './thresholds.ts';
+import { DEFAULT_THRESHOLD, resolveThreshold, type Threshold } from './thresholds.ts';
 
 export type BaselineSource = 'pinned' | 'rolling';
 
@@ -40,6 +40,15 @@ export interface AnalysisSettings {
   config: Config;
   pinned: PinnedBaselines;
   threshold: Threshold;
+}
+
+/** Settings with nothing configured: rolling baselines on main, 20 %, no pinned values. */
+export function defaultSettings(): AnalysisSettings {
+  return {
+    config: configSchema.parse({}),
+    pinned: { file: '', document: {}, values: new Map() },
+    threshold: { value: DEFAULT_THRESHOLD, source: 'default' },
+  };
 }
 
 interface Row {

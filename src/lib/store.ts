@@ -25,14 +25,28 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-/** A run id may already be taken in another month's folder (imports and hand-made ids pick their own). */
-async function findExistingRecord(layout: DataLayout, months: readonly string[], id: string): Promise<string | undefined> {
-  for (const month of months) {
-    const candidate = path.join(layout.runsDir, month, `${id}.json`);
-    if (await exists(candidate)) return candidate;
+/**
+ * Where a run id is already taken, if anywhere. Imports and hand-made ids pick their own, so the id is
+ * looked for in every month's folder: by a few lookups for a few runs, by one listing for a batch.
+ */
+async function existingRecordFinder(layout: DataLayout, batchSize: number): Promise<(id: string) => Promise<string | undefined>> {
+  const months = await readdir(layout.runsDir).catch(() => [] as string[]);
+  if (batchSize <= months.length) {
+    return async (id) => {
+      for (const month of months) {
+        const candidate = path.join(layout.runsDir, month, `${id}.json`);
+        if (await exists(candidate)) return candidate;
+      }
+      return (await exists(pendingParquetPath(layout, id))) ? pendingParquetPath(layout, id) : undefined;
+    };
   }
-  if (await exists(pendingParquetPath(layout, id))) return pendingParquetPath(layout, id);
-  return undefined;
+  const known = new Map<string, string>();
+  for (const month of months) {
+    for (const name of await readdir(path.join(layout.runsDir, month)).catch(() => [] as string[])) {
+      if (name.endsWith('.json')) known.set(name.slice(0, -'.json'.length), path.join(layout.runsDir, month, name));
+    }
+  }
+  return async (id) => known.get(id);
 }
 
 export interface AppendOptions {
@@ -73,11 +87,11 @@ export async function appendRuns(
   if (!first) return [];
 
   const ids = new Set<string>();
-  const months = await readdir(layout.runsDir).catch(() => [] as string[]);
+  const findExisting = await existingRecordFinder(layout, records.length);
   for (const record of records) {
     if (ids.has(record.id)) throw duplicateId('(this batch)', record.id);
     ids.add(record.id);
-    const existing = await findExistingRecord(layout, months, record.id);
+    const existing = await findExisting(record.id);
     if (existing) throw duplicateId(existing, record.id);
   }
 
