@@ -63,10 +63,11 @@ export default defineSuite({
     context.step('history_query_latency');
     const querySeconds = await timeSeconds(async () => {
       const history = await openHistory(state.historyDir);
-      const medians = await recentMedians(history.connection, 5);
+      const statuses = await latestStatuses(history, defaultSettings());
       history.close();
-      if (medians.length !== HISTORY_PLATFORMS * HISTORY_METRICS)
-        throw new Error(`expected ${HISTORY_PLATFORMS * HISTORY_METRICS} baselines, got ${medians.length}`);
+      if (statuses.length !== HISTORY_PLATFORMS * HISTORY_METRICS) {
+        throw new Error(`expected ${HISTORY_PLATFORMS * HISTORY_METRICS} statuses, got ${statuses.length}`);
+      }
     });
 
     context.step('chart_render_latency');
