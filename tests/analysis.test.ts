@@ -297,3 +297,32 @@ describe('what the history holds', () => {
     ]);
   });
 });
+
+describe('the latest statuses', () => {
+  it('agree with judging each latest run on its own', async () => {
+    const steps: Step[] = [];
+    for (let day = 0; day < 30; day++) {
+      steps.push({
+        latency: day % 9 === 0 ? null : 1 + ((day * 3) % 7) / 10,
+        day,
+        branch: day % 5 === 0 ? 'feature' : day % 6 === 0 ? null : 'main',
+      });
+      steps.push({ latency: 2 + (day % 4) / 10, day, platform: 'P2', throughput: 90 + day });
+    }
+    steps.push({ latency: 9, day: 31, branch: 'feature' });
+    const { data } = await history(steps);
+    const opened = await openHistory(data);
+    const s = settings({ config: { baselineWindow: 3, threshold: 0.1 } });
+    const latest = await latestStatuses(opened, s);
+    const oneByOne = await statusOfRuns(opened, [...new Set(latest.map((status) => status.runId))], s, 'windowed');
+    opened.close();
+    const key = (status: { runId: string; metric: string }) => `${status.runId}/${status.metric}`;
+    const expected = new Map(oneByOne.map((status) => [key(status), status]));
+    expect(latest).toHaveLength(4);
+    for (const status of latest)
+      expect({ ...status, status: status.status === 'no-baseline' ? 'new' : status.status }).toEqual({
+        ...expected.get(key(status)),
+        status: expected.get(key(status))?.status === 'no-baseline' ? 'new' : expected.get(key(status))?.status,
+      });
+  });
+});

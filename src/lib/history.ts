@@ -14,7 +14,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection, LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { openDuckDB, queryRows, sqlStringList } from './duckdb.ts';
 import { createMetricTableSql, insertRecords, METRIC_COLUMN_NAMES, METRIC_COLUMNS } from './metric-table.ts';
 import { dataLayout, displayPath } from './paths.ts';
@@ -143,13 +143,11 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
   const problems: Problem[] = [];
   const recordFiles = await listRecords(dataDir, problems);
 
-  await connection.run('CREATE TABLE recorded (run_id VARCHAR PRIMARY KEY)');
-  const appender = await connection.createAppender('recorded');
-  for (const id of recordFiles.keys()) {
-    appender.appendVarchar(id);
-    appender.endRow();
-  }
-  appender.closeSync();
+  await connection.run(
+    'CREATE TABLE recorded AS SELECT unnest($ids) AS run_id',
+    { ids: listValue([...recordFiles.keys()]) },
+    { ids: LIST(VARCHAR) },
+  );
 
   const readable = await summariseParquet(connection, await listParquetFiles(dataDir), problems);
   if (readable.length === 0)
@@ -165,16 +163,19 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
   // counts), and rows of runs that have no record.
   const excluded = await queryRows<{ filename: string; run_id: string; why: string; reason: string | null }>(
     connection,
-    `WITH judged AS (
-       SELECT filename, run_id,
+    `WITH kept AS (SELECT run_id, min(filename) AS filename FROM file_runs GROUP BY run_id HAVING count(*) > 1),
+     judged AS (
+       SELECT f.filename, f.run_id,
               CASE
-                WHEN run_id IS NULL OR NOT regexp_full_match(run_id, '${SAFE_ID_PATTERN}') THEN 'an unsafe or missing run id'
-                WHEN platform IS NULL OR NOT regexp_full_match(platform, '${SAFE_ID_PATTERN}') THEN 'an unsafe or missing platform id'
-                ELSE bad_row
+                WHEN f.run_id IS NULL OR NOT regexp_full_match(f.run_id, '${SAFE_ID_PATTERN}') THEN 'an unsafe or missing run id'
+                WHEN f.platform IS NULL OR NOT regexp_full_match(f.platform, '${SAFE_ID_PATTERN}') THEN 'an unsafe or missing platform id'
+                ELSE f.bad_row
               END AS invalid,
-              row_number() OVER (PARTITION BY run_id ORDER BY filename) > 1 AS duplicate,
-              run_id NOT IN (SELECT run_id FROM recorded) AS orphan
-       FROM file_runs)
+              coalesce(f.filename <> k.filename, false) AS duplicate,
+              r.run_id IS NULL AS orphan
+       FROM file_runs AS f
+       LEFT JOIN kept AS k ON f.run_id = k.run_id
+       LEFT JOIN recorded AS r ON f.run_id = r.run_id)
      SELECT filename, run_id,
             CASE WHEN invalid IS NOT NULL THEN 'invalid' WHEN duplicate THEN 'duplicate' ELSE 'orphan' END AS why,
             invalid AS reason
@@ -210,14 +211,14 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
     excludedAppender.closeSync();
   }
 
-  const indexed = new Set(
-    (
-      await queryRows<{ run_id: string }>(connection, 'SELECT DISTINCT run_id FROM file_runs ANTI JOIN excluded USING (filename, run_id)')
-    ).map((row) => row.run_id),
+  const missing = await queryRows<{ run_id: string }>(
+    connection,
+    'SELECT run_id FROM recorded ANTI JOIN (SELECT run_id FROM file_runs ANTI JOIN excluded USING (filename, run_id)) USING (run_id) ORDER BY run_id',
   );
   const unindexed: RunRecord[] = [];
-  for (const [id, file] of recordFiles) {
-    if (indexed.has(id)) continue;
+  for (const { run_id: id } of missing) {
+    const file = recordFiles.get(id);
+    if (!file) continue;
     const result = await readRecordFile(file);
     if ('problems' in result) problems.push(...result.problems);
     else unindexed.push(result.record);

@@ -178,16 +178,44 @@ export async function statusOfRuns(
 
 /** The status of the latest default-branch measurement of every platform × metric: the state of the project now. */
 export async function latestStatuses(history: History, settings: AnalysisSettings): Promise<MetricStatus[]> {
-  const rows = await queryRows<Row & Record<string, unknown>>(
-    history.connection,
-    topNSql(
-      settings.config.baselineWindow,
-      `SELECT * FROM metrics SEMI JOIN (
-         SELECT platform, suite, metric, max_by(run_id, (timestamp, run_id)) AS run_id
-         FROM metrics WHERE ${ON_BASELINE_BRANCH} GROUP BY platform, suite, metric
-       ) USING (platform, suite, metric, run_id)`,
-    ),
+  const window = settings.config.baselineWindow;
+  assertWindow(window);
+  const { connection } = history;
+  // One aggregate pass: per platform × metric, the latest baseline-branch run and its last window + 1
+  // successful values (the latest run may be one of them); the baseline is the window before the latest.
+  await connection.run('DROP TABLE IF EXISTS latest_keys');
+  await connection.run(
+    `CREATE TEMP TABLE latest_keys AS
+     WITH latest AS (
+       SELECT platform, suite, metric,
+              max_by(run_id, {ts: timestamp, id: run_id}) AS run_id,
+              max({ts: timestamp, id: run_id}) AS latest_key,
+              max_by({value: value, key: {ts: timestamp, id: run_id}}, {ts: timestamp, id: run_id}, ${window + 1}) FILTER (WHERE status = 'ok') AS recent
+       FROM metrics WHERE ${ON_BASELINE_BRANCH} GROUP BY platform, suite, metric
+     ),
+     prior AS (
+       SELECT platform, suite, metric, run_id, latest_key.ts AS timestamp,
+              list_transform(list_filter(coalesce(recent, []), entry -> entry.key < latest_key), entry -> entry.value)[1:${window}] AS values
+       FROM latest
+     )
+     SELECT platform, suite, metric, run_id, timestamp,
+            CASE WHEN len(values) > 0 THEN list_aggregate(values, 'median') END AS rolling, len(values)::INTEGER AS rolling_runs
+     FROM prior`,
     { branch: settings.config.defaultBranch },
   );
+  const [bounds] = await queryRows<{ earliest: string | null }>(
+    connection,
+    `SELECT strftime(min(timestamp), '%Y-%m-%d %H:%M:%S.%f') AS earliest FROM latest_keys`,
+  );
+  // The time bound lets the Parquet reader skip every month file older than the oldest latest run.
+  const rows = await queryRows<Row & Record<string, unknown>>(
+    connection,
+    `SELECT ${SELECT_TARGET}, k.rolling, k.rolling_runs
+     FROM (SELECT * FROM metrics WHERE timestamp >= $earliest::TIMESTAMP) AS t
+     JOIN latest_keys AS k USING (platform, suite, metric, run_id)
+     ORDER BY t.timestamp, t.run_id, t.suite, t.metric`,
+    { earliest: bounds?.earliest ?? '1970-01-01 00:00:00' },
+  );
+  await connection.run('DROP TABLE latest_keys');
   return judge(rows, settings, (status) => status.platform);
 }

@@ -137,17 +137,22 @@ export interface RecordFile {
   file: string;
 }
 
-/** Every JSON record file under data/runs/, found by name only (nothing is parsed). */
+/** Every JSON record file under data/runs/ (month folders, and any file placed directly in it), found by name only. */
 export async function listRecordFiles(dataDir: string): Promise<RecordFile[]> {
   const { runsDir } = dataLayout(dataDir);
-  const entries = await readdir(runsDir, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+  const top = await readdir(runsDir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [];
     throw error;
   });
-  return entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.json'))
-    .map((entry) => ({ id: entry.name.slice(0, -'.json'.length), file: path.join(entry.parentPath, entry.name) }))
-    .sort((a, b) => a.file.localeCompare(b.file));
+  // Names only, one folder at a time, in parallel: several times faster than a recursive listing with file types.
+  const folders = top.filter((entry) => entry.isDirectory()).map((entry) => path.join(runsDir, entry.name));
+  const listed = await Promise.all(folders.map(async (folder) => (await readdir(folder)).map((name) => path.join(folder, name))));
+  const loose = top.filter((entry) => entry.isFile()).map((entry) => path.join(runsDir, entry.name));
+  // Plain code-unit order: deterministic, and far cheaper than a locale-aware sort of 100,000 paths.
+  return [...loose, ...listed.flat()]
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => ({ id: path.basename(file, '.json'), file }));
 }
 
 export async function readRecordFile(file: string): Promise<{ record: RunRecord } | { problems: Problem[] }> {
