@@ -32,7 +32,13 @@ never when worse or while the latest run is a regression. Asks before writing an
 
 async function ask(question: string): Promise<boolean> {
   const prompt = createInterface({ input: process.stdin, output: process.stdout });
-  const answered = new Promise<string>((resolve) => prompt.once('close', () => resolve('')));
+  // End of input (no terminal, nothing piped) counts as "no".
+  const answered = new Promise<string>((resolve) =>
+    prompt.once('close', () => {
+      process.stdout.write('\n');
+      resolve('');
+    }),
+  );
   const answer = await Promise.race([prompt.question(question), answered]);
   prompt.close();
   return /^y(es)?$/i.test(answer.trim());

@@ -138,7 +138,7 @@ describe('npm run report', () => {
     const result = await report(['--data', data, '--format', 'markdown']);
     expect(result.code, result.stderr).toBe(0);
     const markdown = result.stdout;
-    expect(markdown).toMatch(/^## 📊 Performance Report\n\n\*\*Platform\*\*: `Test_Linux_x86_64_2C_8GB`/);
+    expect(markdown).toMatch(/^## 📊 Performance Report\n\n\*\*Platform\*\*: `Test_Linux_x86_64_2C_8GB`\n\n\*\*Run\*\*: /);
     expect(markdown).toContain(`\`${ids[5]}\``);
 
     const html = micromark(markdown, { extensions: [gfm()], htmlExtensions: [gfmHtml()] });
@@ -146,7 +146,8 @@ describe('npm run report', () => {
     const rows = [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...(row[1] ?? '').matchAll(/<t[hd][^>]*>/g)].length);
     expect(rows).toEqual([6, 6, 6, 6]);
     // Nothing from the run became markup, a link, a mention or an expression.
-    expect(html).not.toMatch(/<img|<script|<strong>bold|<code>rm/);
+    expect(html).not.toMatch(/<img|<script|<strong>bold|<code>rm|&lt;sub/);
+    expect(html).toMatch(/1 s \(median of 5\)/);
     expect(html).not.toMatch(/<a /);
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).toContain('**bold**');

@@ -34,7 +34,7 @@ describe('escapeMarkdown', () => {
     '1. list\n- item\n> quote',
   ])('keeps %j as plain text in one table cell', (text) => {
     const cell = renderCell(text);
-    expect(cell).not.toMatch(/<(?!\/?sub>)[a-z]/i);
+    expect(cell).not.toMatch(/<[a-z]/i);
     expect(visibleText(cell)).toBe(text.replaceAll(/[\r\n\t]+/g, ' '));
   });
 

@@ -9,7 +9,7 @@ export function renderHtmlReport(report: RunReport): string {
   const rows = report.metrics
     .map(
       (metric) => `<tr class="${metric.status}">
-  <td>${escapeHtml(metric.suite)}</td><td>${escapeHtml(metric.metric)}</td>
+  <td><span class="suite">${escapeHtml(metric.suite)} /</span> ${escapeHtml(metric.metric)}</td>
   <td class="n">${escapeHtml(formatValue(metric.current, metric.unit))}</td>
   <td class="n">${escapeHtml(formatValue(metric.baseline, metric.unit))}${metric.baselineSource ? ` <small>${metric.baselineSource === 'pinned' ? 'pinned' : `median of ${metric.baselineRuns}`}</small>` : ''}</td>
   <td class="n">${escapeHtml(formatChange(metric.change))}</td>
@@ -36,6 +36,13 @@ th, td { text-align: left; padding: 0.3rem 0.6rem; border-bottom: 1px solid #888
 tr.regression td:last-child, tr.failed td:last-child { color: #cf222e; font-weight: 600; }
 tr.improvement td:last-child { color: #1a7f37; font-weight: 600; }
 .verdict { font-size: 1.2rem; font-weight: 600; }
+.scroll { overflow-x: auto; }
+.suite { color: #59636e; }
+@media (prefers-color-scheme: dark) {
+  tr.regression td:last-child, tr.failed td:last-child { color: #ff7b72; }
+  tr.improvement td:last-child { color: #3fb950; }
+  .suite { color: #9198a1; }
+}
 </style>
 </head>
 <body>
@@ -43,12 +50,14 @@ tr.improvement td:last-child { color: #1a7f37; font-weight: 600; }
 <p><strong>Platform</strong>: <code>${escapeHtml(run.platform)}</code> · <strong>Run</strong>: <code>${escapeHtml(run.runId)}</code> (${escapeHtml(run.timestamp)})<br>
 ${commit}${run.gitMessage ? ` — ${escapeHtml(run.gitMessage.split('\n')[0] ?? '')}` : ''} · ${escapeHtml(run.mode)} mode, ${escapeHtml(run.runType)} run</p>
 <p class="verdict">${report.passed ? '✅' : '❌'} ${escapeHtml(report.verdict)}</p>
+<div class="scroll">
 <table>
-<thead><tr><th>suite</th><th>metric</th><th class="n">current</th><th class="n">baseline</th><th class="n">change</th><th class="n">threshold</th><th>status</th></tr></thead>
+<thead><tr><th>metric</th><th class="n">current</th><th class="n">baseline</th><th class="n">change</th><th class="n">threshold</th><th>status</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
 </table>
+</div>
 ${report.notes.map((note) => `<p>${escapeHtml(note)}</p>`).join('\n')}
 <p><small>Baselines: pinned values from data/baselines.json, otherwise the median of the last ${report.settings.baselineWindow} runs on ${escapeHtml(report.settings.defaultBranch)}. Default threshold ${formatPercent(report.settings.threshold)} (${escapeHtml(report.settings.thresholdSource)}).</small></p>
 </body>

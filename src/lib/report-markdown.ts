@@ -17,20 +17,19 @@ export const STATUS_ICONS: Record<Status, string> = {
 function baselineCell(metric: MetricStatus): string {
   if (metric.baseline === null) return '—';
   const source = metric.baselineSource === 'pinned' ? 'pinned' : `median of ${metric.baselineRuns}`;
-  return `${escapeMarkdown(formatValue(metric.baseline, metric.unit))} <sub>${source}</sub>`;
+  return `${escapeMarkdown(formatValue(metric.baseline, metric.unit))} (${source})`;
 }
 
 export function renderMarkdownReport(report: RunReport, options: { runUrl?: string } = {}): string {
   const { run } = report;
   const lines: string[] = ['## 📊 Performance Report', ''];
-  lines.push(`**Platform**: \`${run.platform}\``);
+  lines.push(`**Platform**: \`${run.platform}\``, '');
   const commit = run.gitCommit
     ? `commit \`${run.gitCommit.slice(0, 10)}\`${run.gitBranch ? ` on ${escapeMarkdown(run.gitBranch)}` : ''}${run.gitDirty ? ' (uncommitted changes)' : ''}`
     : 'no git information';
   const runRef = options.runUrl ? `[${run.runId}](${encodeURI(options.runUrl)})` : `\`${run.runId}\``;
-  lines.push(`**Run**: ${runRef} · ${commit} · ${run.mode} mode, ${run.runType} run`);
-  if (run.gitMessage) lines.push(`**Message**: ${escapeMarkdown(run.gitMessage.split('\n')[0] ?? '')}`);
-  lines.push('');
+  lines.push(`**Run**: ${runRef} · ${commit} · ${run.mode} mode, ${run.runType} run`, '');
+  if (run.gitMessage) lines.push(`**Message**: ${escapeMarkdown(run.gitMessage.split('\n')[0] ?? '')}`, '');
   lines.push('### 📈 Metrics Comparison', '');
   lines.push('| Metric | Current | Baseline | Change | Threshold | Status |');
   lines.push('|--------|--------:|---------:|-------:|----------:|--------|');
@@ -45,8 +44,8 @@ export function renderMarkdownReport(report: RunReport, options: { runUrl?: stri
   for (const note of report.notes) lines.push('', `> ${escapeMarkdown(note)}`);
   lines.push(
     '',
-    `<sub>Baselines: pinned values from data/baselines.json, otherwise the median of the last ${report.settings.baselineWindow} runs on ${escapeMarkdown(report.settings.defaultBranch)}. ` +
-      `Changes are relative and direction-aware; the default threshold is ${formatPercent(report.settings.threshold)} (${escapeMarkdown(report.settings.thresholdSource)}).</sub>`,
+    `_Baselines: pinned values from data/baselines.json, otherwise the median of the last ${report.settings.baselineWindow} runs on ${escapeMarkdown(report.settings.defaultBranch)}. ` +
+      `Changes are relative and direction-aware; the default threshold is ${formatPercent(report.settings.threshold)} (${escapeMarkdown(report.settings.thresholdSource)})._`,
   );
   return `${lines.join('\n')}\n`;
 }
