@@ -5,7 +5,7 @@ import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
 import { formatChange, formatPercent, formatValue } from '../src/lib/format.ts';
 import { resolveDataDir } from '../src/lib/paths.ts';
 import { STATUS_LABELS } from '../src/lib/regression-rule.ts';
-import { openRunReport } from '../src/lib/report-target.ts';
+import { openRunReport, RUN_SELECTION_OPTIONS } from '../src/lib/report-target.ts';
 
 const HELP = `Usage: npm run check [-- options]
 
@@ -24,13 +24,7 @@ const STYLE = { regression: 'red', failed: 'red', improvement: 'green' } as cons
 await runCli(async () => {
   const { values } = parseArgs({
     options: {
-      run: { type: 'string' },
-      record: { type: 'string' },
-      platform: { type: 'string' },
-      threshold: { type: 'string' },
-      branch: { type: 'string' },
-      data: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      ...RUN_SELECTION_OPTIONS,
     },
   });
   if (values.help) {

@@ -6,7 +6,7 @@ import { resolveDataDir } from '../src/lib/paths.ts';
 import { renderHtmlReport } from '../src/lib/report-html.ts';
 import { renderJsonReport } from '../src/lib/report-json.ts';
 import { renderMarkdownReport } from '../src/lib/report-markdown.ts';
-import { openRunReport } from '../src/lib/report-target.ts';
+import { openRunReport, RUN_SELECTION_OPTIONS } from '../src/lib/report-target.ts';
 import { UsageError } from '../src/lib/run-context.ts';
 
 const HELP = `Usage: npm run report -- [--format markdown|html|json] [--output FILE] [options]
@@ -23,13 +23,7 @@ await runCli(async () => {
       format: { type: 'string', default: 'markdown' },
       output: { type: 'string' },
       'run-url': { type: 'string' },
-      run: { type: 'string' },
-      record: { type: 'string' },
-      platform: { type: 'string' },
-      threshold: { type: 'string' },
-      branch: { type: 'string' },
-      data: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      ...RUN_SELECTION_OPTIONS,
     },
   });
   if (values.help) {

@@ -17,6 +17,17 @@ import { globalThreshold } from './thresholds.ts';
 
 export class UnreadableDataError extends Error {}
 
+/** The parseArgs options with which check and report choose the run and the settings. */
+export const RUN_SELECTION_OPTIONS = {
+  run: { type: 'string' },
+  record: { type: 'string' },
+  platform: { type: 'string' },
+  threshold: { type: 'string' },
+  branch: { type: 'string' },
+  data: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export interface TargetOptions {
   dataDir: string;
   run?: string | undefined;
