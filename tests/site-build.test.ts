@@ -1,11 +1,22 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
+import { metricSlug } from '../src/lib/site-model.ts';
 import { appendRun } from '../src/lib/store.ts';
 import { HOSTILE_TEXT as HOSTILE, makeRecord, runScript, tempDir } from './helpers.ts';
 
-describe('the first site', () => {
-  it('lists the recorded runs with platform, commit and metrics, and shows hostile names as text', async () => {
+async function build(data: string, out: string) {
+  const result = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], { env: { PERFORMANCE_DB_PATH: data } });
+  expect(result.code, result.stderr).toBe(0);
+}
+
+async function builtFiles(out: string): Promise<string[]> {
+  return (await readdir(out, { recursive: true })).filter((name) => name.endsWith('.html') || name.endsWith('.xml')).sort();
+}
+
+describe('the site', () => {
+  it('has a page for the overview, each platform, metric and run, the regressions and their feed, and keeps hostile names inert', async () => {
     const data = await tempDir();
     const out = await tempDir('perfsite-dist-');
     const plain = await appendRun(data, makeRecord({}, new Date('2026-11-20T10:00:00Z')));
@@ -22,32 +33,49 @@ describe('the first site', () => {
       { suite: HOSTILE, name: `${HOSTILE} metric`, value: 1.5, unit: '<u>s</u>', direction: 'lower', samples: [1, 1.5, 2] },
     ];
     const evil = await appendRun(data, hostile);
+    await build(data, out);
 
-    const build = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], { env: { PERFORMANCE_DB_PATH: data } });
-    expect(build.code, build.stderr).toBe(0);
-    const html = await readFile(path.join(out, 'index.html'), 'utf8');
-
-    expect(html).toContain('2 runs recorded');
-    expect(html).toContain(plain.record.id);
-    expect(html).toContain(evil.record.id);
-    expect(html).toContain('Test_Linux_x86_64_2C_8GB');
-    expect(html).toContain('aaaaaaaaaa');
-    expect(html).toContain('(uncommitted changes)');
-    // Newest first.
-    expect(html.indexOf(evil.record.id)).toBeLessThan(html.indexOf(plain.record.id));
-    // Every name from the run is text, not markup.
-    expect(html).not.toContain('<img src=x');
-    expect(html).not.toContain('<script>alert');
-    expect(html).not.toContain('<u>s</u>');
-    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
-    expect(html).toContain('&lt;u&gt;s&lt;/u&gt;');
+    expect(await builtFiles(out)).toEqual(
+      [
+        'about/index.html',
+        'index.html',
+        `metrics/${metricSlug('demo', 'latency')}/index.html`,
+        `metrics/${metricSlug('demo', 'throughput')}/index.html`,
+        `metrics/${metricSlug(HOSTILE, `${HOSTILE} metric`)}/index.html`,
+        'platforms/Test_Linux_x86_64_2C_8GB/index.html',
+        'regressions.xml',
+        'regressions/index.html',
+        `runs/${plain.record.id}/index.html`,
+        `runs/${evil.record.id}/index.html`,
+      ].sort(),
+    );
+    const overview = await readFile(path.join(out, 'index.html'), 'utf8');
+    expect(overview).toContain('2 runs · 1 platform · 3 metrics · 2026-11-20 to 2026-11-21');
+    const runPage = await readFile(path.join(out, 'runs', evil.record.id, 'index.html'), 'utf8');
+    expect(runPage).toContain('b'.repeat(40));
+    expect(runPage).toContain('(with uncommitted changes)');
+    expect(runPage).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    for (const file of (await builtFiles(out)).filter((name) => name.endsWith('.html'))) {
+      const { document } = parseHTML(await readFile(path.join(out, file), 'utf8'));
+      // Parsed as a browser would: none of the names became an element, a handler or a script.
+      expect(document.querySelectorAll('img, u, svg[onload]').length, file).toBe(0);
+      expect(
+        [...document.querySelectorAll('*')].filter((element) =>
+          [...element.attributes].some((attribute) => attribute.name.startsWith('on')),
+        ).length,
+        file,
+      ).toBe(0);
+      for (const script of document.querySelectorAll('script')) expect(script.textContent, file).not.toContain('alert(');
+    }
+    expect(runPage).toContain('&lt;u&gt;s&lt;/u&gt;');
+    const feed = await readFile(path.join(out, 'regressions.xml'), 'utf8');
+    expect(feed).not.toContain('<img');
   });
 
   it('says how to record a first run when the history is empty', async () => {
     const data = await tempDir();
     const out = await tempDir('perfsite-dist-');
-    const build = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], { env: { PERFORMANCE_DB_PATH: data } });
-    expect(build.code, build.stderr).toBe(0);
+    await build(data, out);
     expect(await readFile(path.join(out, 'index.html'), 'utf8')).toContain('No runs are recorded yet. Run `npm run bench`');
   });
 });

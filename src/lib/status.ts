@@ -7,6 +7,7 @@
  * git count too) strictly before the run being judged.
  */
 
+import type { DuckDBValue } from '@duckdb/node-api';
 import { type PinnedBaselines, pinnedValue } from './baselines-file.ts';
 import { type Config, configSchema } from './config.ts';
 import { queryRows, sqlStringList } from './duckdb.ts';
@@ -218,4 +219,34 @@ export async function latestStatuses(history: History, settings: AnalysisSetting
   );
   await connection.run('DROP TABLE latest_keys');
   return judge(rows, settings, (status) => status.platform);
+}
+
+/**
+ * For a site build: the baseline of every measurement of the history, computed once (windowed plan)
+ * into table `measurement_baselines`, so that each page reads its runs' statuses by key instead of
+ * re-running the analysis.
+ */
+export async function materialiseBaselines(history: History, settings: AnalysisSettings): Promise<void> {
+  await history.connection.run('DROP TABLE IF EXISTS measurement_baselines');
+  await history.connection.run(
+    `CREATE TABLE measurement_baselines AS ${windowedSql(settings.config.baselineWindow, 'SELECT * FROM metrics')}`,
+    {
+      branch: settings.config.defaultBranch,
+    },
+  );
+}
+
+/** Statuses read from `measurement_baselines` (see materialiseBaselines), for the rows the condition selects. */
+export async function materialisedStatuses(
+  history: History,
+  settings: AnalysisSettings,
+  where: string,
+  params: Record<string, DuckDBValue> = {},
+): Promise<MetricStatus[]> {
+  const rows = await queryRows<Row & Record<string, unknown>>(
+    history.connection,
+    `SELECT * FROM measurement_baselines WHERE ${where} ORDER BY timestamp, run_id, suite, metric`,
+    params,
+  );
+  return judge(rows, settings, (status) => status.runId);
 }

@@ -17,8 +17,10 @@ export interface SyntheticOptions {
   samples?: number;
   seed?: number;
   start?: Date;
-  /** Time between two runs on one platform. */
+  /** Time between two runs. */
   intervalMs?: number;
+  /** Multiply one metric's level from one run on, on every platform: a step to detect. */
+  step?: { fromRun: number; metric: number; factor: number };
 }
 
 export function syntheticPlatformId(index: number): string {
@@ -57,7 +59,8 @@ export function generateSyntheticRecords(options: SyntheticOptions): RunRecordIn
       runType: 'nightly',
       mode: 'standard',
       metrics: Array.from({ length: metrics }, (_, metric) => {
-        const level = levels[platform * metrics + metric] ?? 1;
+        const stepped = options.step && options.step.metric === metric && run >= options.step.fromRun ? options.step.factor : 1;
+        const level = (levels[platform * metrics + metric] ?? 1) * stepped;
         const values = Array.from({ length: samples }, () => Math.max(1e-9, level * (1 + noise())));
         const direction: Direction = metric % 3 === 0 ? 'higher' : 'lower';
         return {

@@ -1,0 +1,39 @@
+/** The regressions as an Atom feed. Entry ids depend only on the run and the metric, so rebuilding never duplicates an entry. */
+import type { APIRoute } from 'astro';
+import { escapeHtml } from '../lib/escape.ts';
+import { formatChange, formatValue } from '../lib/format.ts';
+import { findRun } from '../lib/queries.ts';
+import { changes, loadSiteModel, metricSlug } from '../lib/site-model.ts';
+
+export const GET: APIRoute = async ({ site }) => {
+  const model = await loadSiteModel();
+  const regressions = (await changes(model, 100)).filter((status) => status.status === 'regression');
+  const base = new URL(import.meta.env.BASE_URL, site ?? 'http://localhost/');
+  const absolute = (path: string) => new URL(path.replace(/^\//, ''), base).href;
+  const entries = await Promise.all(
+    regressions.map(async (status) => {
+      const run = await findRun(model.history, status.runId);
+      const title = `${status.suite} / ${status.metric} on ${status.platform}: ${formatChange(status.change)}`;
+      const summary = `${formatValue(status.current, status.unit)} against a baseline of ${formatValue(status.baseline, status.unit)}${run?.gitCommit ? ` at commit ${run.gitCommit.slice(0, 10)}` : ''}${run?.gitMessage ? `: ${run.gitMessage.split('\n')[0]}` : ''}`;
+      return `  <entry>
+    <id>urn:perfsite:regression:${escapeHtml(status.platform)}:${metricSlug(status.suite, status.metric)}:${escapeHtml(status.runId)}</id>
+    <title>${escapeHtml(title)}</title>
+    <updated>${status.timestamp}</updated>
+    <link rel="alternate" href="${escapeHtml(absolute(`/runs/${status.runId}/`))}"/>
+    <summary>${escapeHtml(summary)}</summary>
+  </entry>`;
+    }),
+  );
+  const updated = regressions[0]?.timestamp ?? model.stats.lastRun ?? '1970-01-01T00:00:00.000Z';
+  const body = `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <id>urn:perfsite:regressions:${escapeHtml(absolute('/'))}</id>
+  <title>Performance regressions</title>
+  <updated>${updated}</updated>
+  <link rel="self" href="${escapeHtml(absolute('/regressions.xml'))}"/>
+  <link rel="alternate" href="${escapeHtml(absolute('/regressions/'))}"/>
+${entries.join('\n')}
+</feed>
+`;
+  return new Response(body, { headers: { 'Content-Type': 'application/atom+xml; charset=utf-8' } });
+};
