@@ -9,7 +9,6 @@ import type { RunRecordInput } from '../src/lib/record.ts';
 import { newRunId } from '../src/lib/store.ts';
 
 /** Text a stranger's pull request could put in a branch, message, platform or metric name. */
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression is exactly what must stay inert
 export const HOSTILE_TEXT = `<img src=x onerror=alert(1)> <script>alert(2)</script> "><svg onload=alert(3)> ' | ] ( **bold** \`rm -rf\` \${{ github.token }}`;
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
