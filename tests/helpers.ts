@@ -60,6 +60,15 @@ export interface Completed {
   stderr: string;
 }
 
+/** Vitest mirrors import.meta.env into process.env; a child Astro build would take these as its own. */
+const VITEST_ENV = ['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR'];
+
+function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
+  for (const name of VITEST_ENV) delete env[name];
+  return env;
+}
+
 /** Runs a TypeScript entry point of the project with the Node that npm scripts use. */
 export function runScript(
   script: string,
@@ -70,7 +79,7 @@ export function runScript(
     execFile(
       process.execPath,
       [path.join(PROJECT_ROOT, script), ...args],
-      { cwd: options.cwd ?? PROJECT_ROOT, env: { ...process.env, NO_COLOR: '1', ...options.env }, maxBuffer: 16 * 1024 * 1024 },
+      { cwd: options.cwd ?? PROJECT_ROOT, env: childEnv(options.env), maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
       },

@@ -1,0 +1,50 @@
+/** A static file server for a built site on 127.0.0.1, under a base path like GitHub Pages; for screenshots and browser tests. */
+import { readFile, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import path from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css',
+  '.js': 'text/javascript',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.xml': 'application/atom+xml',
+  '.wasm': 'application/wasm',
+};
+
+export interface StaticServer {
+  origin: string;
+  /** Every path requested, in order, to check what a page loaded. */
+  requests: string[];
+  close(): void;
+}
+
+export async function serveStatic(root: string, base = '/'): Promise<StaticServer> {
+  const prefix = base.endsWith('/') ? base : `${base}/`;
+  const requests: string[] = [];
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    requests.push(url.pathname);
+    if (!url.pathname.startsWith(prefix) && `${url.pathname}/` !== prefix) {
+      response.writeHead(404).end('not found');
+      return;
+    }
+    let file = path.join(root, decodeURIComponent(url.pathname.slice(prefix.length - 1)));
+    if (!file.startsWith(path.resolve(root))) {
+      response.writeHead(403).end();
+      return;
+    }
+    if ((await stat(file).catch(() => null))?.isDirectory()) file = path.join(file, 'index.html');
+    try {
+      const body = await readFile(file);
+      response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      response.writeHead(404).end('not found');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('the server has no address');
+  return { origin: `http://127.0.0.1:${address.port}`, requests, close: () => server.close() };
+}

@@ -1,0 +1,145 @@
+/**
+ * The built site in Debian's Chromium, at / and under a base path: every kind of page loads without
+ * console errors, shows its charts and tables with and without JavaScript, shows the numbers the
+ * analysis core gives, and no internal link is broken.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../scripts/chromium.ts';
+import { type StaticServer, serveStatic } from '../../scripts/static-server.ts';
+import { openHistory } from '../../src/lib/history.ts';
+import { defaultSettings, latestStatuses } from '../../src/lib/status.ts';
+import { appendRuns } from '../../src/lib/store.ts';
+import { generateSyntheticRecords } from '../../src/lib/synthetic.ts';
+import { runScript } from '../helpers.ts';
+
+let browser: Browser;
+let data: string;
+const outputs: string[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  // Not tempDir(): that one is emptied after each test, and this history serves the whole file.
+  data = await mkdtemp(path.join(tmpdir(), 'perfsite-browser-'));
+  // Labelled synthetic: generated records on Synthetic_Platform_* ids, with a step to detect at the end.
+  await appendRuns(
+    data,
+    generateSyntheticRecords({ runs: 90, platforms: 3, metrics: 6, metricsPerSuite: 3, step: { fromRun: 87, metric: 1, factor: 1.5 } }),
+  );
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([data, ...outputs].map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function buildSite(base: string): Promise<string> {
+  const out = await mkdtemp(path.join(tmpdir(), 'perfsite-dist-'));
+  outputs.push(out);
+  const result = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], {
+    env: { PERFORMANCE_DB_PATH: data, PERFSITE_BASE: base },
+  });
+  expect(result.code, result.stderr).toBe(0);
+  return out;
+}
+
+async function crawl(server: StaticServer, base: string, javaScript: boolean) {
+  const context = await browser.newContext({ javaScriptEnabled: javaScript });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
+  const start = `${server.origin}${base}`;
+  const queue = [start];
+  const seen = new Set(queue);
+  const broken: string[] = [];
+  const kinds = new Map<string, number>();
+  while (queue.length > 0) {
+    const url = queue.shift() as string;
+    const response = await page.goto(url);
+    if (response?.status() !== 200) {
+      broken.push(`${url} → ${response?.status()}`);
+      continue;
+    }
+    const kind = new URL(url).pathname.slice(base.length).split('/')[0] || 'overview';
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    if (!(response.headers()['content-type'] ?? '').includes('html')) continue;
+    const hrefs = await page.$$eval('a[href]', (anchors) => anchors.map((anchor) => (anchor as HTMLAnchorElement).href));
+    for (const href of hrefs) {
+      const target = new URL(href);
+      target.hash = '';
+      if (target.origin !== server.origin || seen.has(target.href)) continue;
+      seen.add(target.href);
+      queue.push(target.href);
+    }
+  }
+  await context.close();
+  return { errors, broken, kinds, seen };
+}
+
+describe.each([
+  ['/', '/'],
+  ['under a base path', '/perfsite-demo/'],
+])('the built site %s', (_label, base) => {
+  let server: StaticServer;
+  beforeAll(async () => {
+    server = await serveStatic(await buildSite(base), base);
+  });
+  afterAll(() => server?.close());
+
+  it('has no broken internal link and no console error, with JavaScript', async () => {
+    const { errors, broken, kinds } = await crawl(server, base, true);
+    expect(broken).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(Object.fromEntries(kinds)).toMatchObject({
+      overview: 1,
+      platforms: 3,
+      metrics: 6,
+      runs: 90,
+      regressions: 1,
+      about: 1,
+      'regressions.xml': 1,
+    });
+    // Nothing outside the site was requested (Chromium itself asks the origin for /favicon.ico when it shows the XML feed).
+    expect(server.requests.filter((request) => !request.startsWith(base) && request !== '/favicon.ico')).toEqual([]);
+  });
+
+  it('shows the statuses the analysis core computes', async () => {
+    const history = await openHistory(data);
+    const latest = await latestStatuses(history, defaultSettings());
+    history.close();
+    const regressions = latest.filter((status) => status.status === 'regression');
+    expect(regressions.length).toBeGreaterThan(0);
+    const page = await browser.newPage();
+    await page.goto(`${server.origin}${base}`);
+    await expect(page.locator('h2#now').textContent()).resolves.toBe(
+      `${regressions.length} regression${regressions.length === 1 ? '' : 's'} now`,
+    );
+    expect(await page.locator('td.cell.regression').count()).toBe(regressions.length);
+    await page.close();
+  });
+
+  it('shows every chart and table without JavaScript', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${server.origin}${base}platforms/Synthetic_Platform_01/`);
+    expect(await page.locator('figure svg[aria-label]').count()).toBe(6);
+    await page.goto(`${server.origin}${base}`);
+    expect(await page.locator('table.grid').count()).toBe(2);
+    await context.close();
+  });
+
+  it('finds a metric by part of its name, and folds suites', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.origin}${base}`);
+    await page.fill('#metric-filter', 'metric_004');
+    const visible = await page.locator('tr[data-metric]:visible').allTextContents();
+    expect(visible.map((text) => text.trim().split(/\s/)[0])).toEqual(['metric_004']);
+    await page.close();
+  });
+});
