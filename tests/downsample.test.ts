@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compactSvg } from '../src/lib/charts.ts';
 import { downsampleMinMax } from '../src/lib/downsample.ts';
 
 describe('downsampleMinMax', () => {
@@ -29,5 +30,12 @@ describe('downsampleMinMax', () => {
     expect(kept.has(4321)).toBe(true);
     expect(kept.has(777)).toBe(true);
     expect(kept.has(1234)).toBe(true);
+  });
+});
+
+describe('compactSvg', () => {
+  it('rounds coordinates to a tenth of a pixel and leaves labels alone', () => {
+    const svg = '<g transform="translate(0.123,4.56789)"><path d="M12.34567,8.91011L3,4.5"></path><text y="0.32">0.4999 s</text></g>';
+    expect(compactSvg(svg)).toBe('<g transform="translate(0.1,4.5)"><path d="M12.3,8.9L3,4.5"></path><text y="0.3">0.4999 s</text></g>');
   });
 });

@@ -24,7 +24,19 @@ export interface SeriesPoint {
   regression: boolean;
 }
 
-export const MAX_CHART_POINTS = 240;
+export const MAX_CHART_POINTS = 160;
+
+/**
+ * Plot writes coordinates with many decimals; a tenth of a pixel is finer than any screen shows,
+ * and rounding roughly halves the weight of a page with many charts.
+ */
+export function compactSvg(svg: string): string {
+  // Only geometry attributes: tick labels and titles keep every digit they were given.
+  return svg.replaceAll(
+    / (d|points|transform|x|y|x1|x2|y1|y2)="([^"]*)"/g,
+    (_, name: string, value: string) => ` ${name}="${value.replaceAll(/(\d+\.\d)\d+/g, '$1')}"`,
+  );
+}
 
 function plotDocument(): Document {
   return parseHTML('<!doctype html><html><body></body></html>').document as unknown as Document;
@@ -40,7 +52,7 @@ export function renderLineChartSvg(points: readonly Point[], options: { title?: 
     y: { grid: true },
     marks: [Plot.lineY(points, { x: 'date', y: 'value' }), Plot.dot(points, { x: 'date', y: 'value', r: 1.5 })],
   });
-  return chart.outerHTML;
+  return compactSvg(chart.outerHTML);
 }
 
 export interface SeriesChartOptions {
@@ -101,7 +113,7 @@ export function renderSeriesChartSvg(series: readonly SeriesPoint[], options: Se
       ),
     ],
   });
-  return chart.outerHTML;
+  return compactSvg(chart.outerHTML);
 }
 
 /** Categorical colours (Tableau 10), shared by the chart and the legend the page writes beside it. */
@@ -172,5 +184,5 @@ export function renderPlatformsChartSvg(
       Plot.lineY(rows, { x: 'date', y: 'value', stroke: 'platform', strokeWidth: 1.5 }),
     ],
   });
-  return chart.outerHTML;
+  return compactSvg(chart.outerHTML);
 }

@@ -53,9 +53,9 @@ export interface RunInfo {
   metricCount: number;
 }
 
-const RUN_COLUMNS = `run_id, strftime(timestamp, ${ISO}) AS timestamp, platform, git_commit, git_branch, git_dirty, git_message, run_type, mode, synthetic, metric_count`;
+export const RUN_COLUMNS = `run_id, strftime(timestamp, ${ISO}) AS timestamp, platform, git_commit, git_branch, git_dirty, git_message, run_type, mode, synthetic, metric_count`;
 
-function toRunInfo(row: Record<string, unknown>): RunInfo {
+export function toRunInfo(row: Record<string, unknown>): RunInfo {
   return {
     runId: row.run_id as string,
     timestamp: row.timestamp as string,

@@ -4,6 +4,7 @@
  * `npm run bench` shows the new run.
  */
 import { createHash } from 'node:crypto';
+import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import type { SeriesPoint } from './charts.ts';
 import { queryRows } from './duckdb.ts';
 import { type History, openHistory } from './history.ts';
@@ -11,11 +12,12 @@ import { resolveDataDir } from './paths.ts';
 import {
   availableMetrics,
   availablePlatforms,
-  findRun,
   type HistoryStats,
   historyStats,
   type MetricInfo,
+  RUN_COLUMNS,
   type RunInfo,
+  toRunInfo,
 } from './queries.ts';
 import type { Problem } from './record.ts';
 import { loadSettings } from './report-target.ts';
@@ -39,6 +41,10 @@ async function load(): Promise<SiteModel> {
   const settings = await loadSettings(dataDir);
   const history = await openHistory(dataDir);
   await materialiseBaselines(history, settings);
+  await history.connection.run(
+    `CREATE TABLE run_info AS
+     SELECT *, lag(run_id) OVER (PARTITION BY platform ORDER BY timestamp, run_id) AS previous_run_id FROM runs ORDER BY run_id`,
+  );
   return {
     history,
     settings,
@@ -107,34 +113,107 @@ export async function metricSeries(model: SiteModel, platform: string, suite: st
 export interface RunPage {
   run: RunInfo;
   statuses: MetricStatus[];
-  /** The latest earlier run of the same platform on the parent commit, when the history has one. */
-  parentRunId: string | null;
+  /** The run before it on the same platform, to compare with. */
+  previousRunId: string | null;
+}
+
+const RUN_CHUNK = 500;
+const chunkCache = new Map<string, Map<string, MetricStatus[]>>();
+
+/** Run pages are rendered in id order: their statuses are read 500 runs at a time, not one query a page. */
+async function statusesOfChunk(model: SiteModel, runIds: readonly string[], index: number): Promise<Map<string, MetricStatus[]>> {
+  const first = runIds[index * RUN_CHUNK] as string;
+  const last = runIds[Math.min(runIds.length, (index + 1) * RUN_CHUNK) - 1] as string;
+  const key = `${first}\u0000${last}`;
+  const cached = chunkCache.get(key);
+  if (cached) return cached;
+  const byRun = new Map<string, MetricStatus[]>();
+  for (const status of await materialisedStatuses(model.history, model.settings, 'run_id BETWEEN $first AND $last', { first, last })) {
+    byRun.set(status.runId, [...(byRun.get(status.runId) ?? []), status]);
+  }
+  if (chunkCache.size >= 4) chunkCache.delete(chunkCache.keys().next().value as string);
+  chunkCache.set(key, byRun);
+  return byRun;
+}
+
+let runIndex: Promise<{ ids: string[]; position: Map<string, number> }> | undefined;
+
+async function runsInOrder(model: SiteModel) {
+  if (import.meta.env?.DEV) runIndex = undefined;
+  runIndex ??= allRunIds(model).then((ids) => ({ ids, position: new Map(ids.map((id, index) => [id, index])) }));
+  return runIndex;
+}
+
+/** One run's facts, from the table built with the model (cheaper than the `runs` view at every call). */
+export async function runInfo(model: SiteModel, runId: string): Promise<RunInfo | undefined> {
+  const [row] = await queryRows(model.history.connection, `SELECT ${RUN_COLUMNS} FROM run_info WHERE run_id = $id`, { id: runId });
+  return row ? toRunInfo(row) : undefined;
 }
 
 export async function runPage(model: SiteModel, runId: string): Promise<RunPage | undefined> {
-  const run = await findRun(model.history, runId);
-  if (!run) return undefined;
-  const statuses = (await materialisedStatuses(model.history, model.settings, 'run_id = $id', { id: runId })).sort(
-    (a, b) => a.suite.localeCompare(b.suite) || a.metric.localeCompare(b.metric),
-  );
-  const [previous] = await queryRows<{ run_id: string }>(
-    model.history.connection,
-    `SELECT run_id FROM runs WHERE platform = $platform AND timestamp < $timestamp::TIMESTAMP AND git_commit IS DISTINCT FROM $commit
-     ORDER BY timestamp DESC, run_id DESC LIMIT 1`,
-    { platform: run.platform, timestamp: run.timestamp.replace('T', ' ').replace('Z', ''), commit: run.gitCommit },
-  );
-  return { run, statuses, parentRunId: previous?.run_id ?? null };
+  const [row] = await queryRows(model.history.connection, `SELECT ${RUN_COLUMNS}, previous_run_id FROM run_info WHERE run_id = $id`, {
+    id: runId,
+  });
+  if (!row) return undefined;
+  const { ids, position } = await runsInOrder(model);
+  const chunk = await statusesOfChunk(model, ids, Math.floor((position.get(runId) ?? 0) / RUN_CHUNK));
+  const statuses = [...(chunk.get(runId) ?? [])].sort((a, b) => a.suite.localeCompare(b.suite) || a.metric.localeCompare(b.metric));
+  return { run: toRunInfo(row), statuses, previousRunId: (row.previous_run_id as string | null) ?? null };
 }
 
 export async function allRunIds(model: SiteModel): Promise<string[]> {
-  return (await queryRows<{ run_id: string }>(model.history.connection, 'SELECT run_id FROM runs ORDER BY run_id')).map(
+  return (await queryRows<{ run_id: string }>(model.history.connection, 'SELECT run_id FROM run_info ORDER BY run_id')).map(
     (row) => row.run_id,
   );
 }
 
+/** How many recent candidate measurements `changes` judges; the smallest threshold in effect pre-filters them in SQL. */
+const CHANGE_CANDIDATES = 5_000;
+
 /** Regressions and improvements across platforms, newest first. */
 export async function changes(model: SiteModel, limit = 200): Promise<MetricStatus[]> {
-  return (await materialisedStatuses(model.history, model.settings, "status = 'ok' AND rolling IS NOT NULL"))
+  const { connection } = model.history;
+  const pinned = [...model.settings.pinned.values].flatMap(([platform, values]) =>
+    [...values].map(([key, value]) => ({ platform, key, value })),
+  );
+  await connection.run('CREATE OR REPLACE TEMP TABLE pinned_values (platform VARCHAR, key VARCHAR, value DOUBLE)');
+  for (const entry of pinned) await connection.run('INSERT INTO pinned_values VALUES ($platform, $key, $value)', entry);
+  const thresholds = [
+    model.settings.threshold.value,
+    ...Object.values(model.settings.config.suites).map((suite) => suite.threshold ?? Number.POSITIVE_INFINITY),
+    ...Object.values(model.settings.config.metrics).map((metric) => metric.threshold ?? Number.POSITIVE_INFINITY),
+  ];
+  const [declared] = await queryRows<{ smallest: number | null }>(
+    connection,
+    'SELECT min(threshold) AS smallest FROM measurement_baselines',
+  );
+  const smallest = Math.min(...thresholds, declared?.smallest ?? Number.POSITIVE_INFINITY);
+  const candidates = await queryRows<{ run_id: string }>(
+    connection,
+    `WITH judged AS (
+       SELECT m.run_id, m.timestamp, m.value, coalesce(p1.value, p2.value, m.rolling) AS baseline
+       FROM measurement_baselines AS m
+       LEFT JOIN pinned_values AS p1 ON p1.platform = m.platform AND p1.key = m.suite || '/' || m.metric
+       LEFT JOIN pinned_values AS p2 ON p2.platform = m.platform AND p2.key = m.metric
+       WHERE m.status = 'ok')
+     SELECT DISTINCT run_id, timestamp FROM (
+       SELECT run_id, timestamp FROM judged
+       WHERE baseline IS NOT NULL AND abs(value - baseline) > $smallest * abs(baseline)
+       ORDER BY timestamp DESC LIMIT $cap)
+     ORDER BY timestamp DESC`,
+    { smallest, cap: CHANGE_CANDIDATES },
+  );
+  if (candidates.length === 0) return [];
+  const runs = candidates.map((row) => row.run_id);
+  return (
+    await materialisedStatuses(
+      model.history,
+      model.settings,
+      'run_id IN (SELECT unnest($runs))',
+      { runs: listValue(runs) },
+      { runs: LIST(VARCHAR) },
+    )
+  )
     .filter((status) => status.status === 'regression' || status.status === 'improvement')
     .sort((a, b) => b.timestamp.localeCompare(a.timestamp) || a.runId.localeCompare(b.runId))
     .slice(0, limit);

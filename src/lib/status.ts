@@ -7,7 +7,7 @@
  * git count too) strictly before the run being judged.
  */
 
-import type { DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { type PinnedBaselines, pinnedValue } from './baselines-file.ts';
 import { type Config, configSchema } from './config.ts';
 import { queryRows, sqlStringList } from './duckdb.ts';
@@ -242,11 +242,13 @@ export async function materialisedStatuses(
   settings: AnalysisSettings,
   where: string,
   params: Record<string, DuckDBValue> = {},
+  types?: Record<string, DuckDBType | undefined>,
 ): Promise<MetricStatus[]> {
   const rows = await queryRows<Row & Record<string, unknown>>(
     history.connection,
     `SELECT * FROM measurement_baselines WHERE ${where} ORDER BY timestamp, run_id, suite, metric`,
     params,
+    types,
   );
   return judge(rows, settings, (status) => status.runId);
 }

@@ -2,8 +2,7 @@
 import type { APIRoute } from 'astro';
 import { escapeHtml } from '../lib/escape.ts';
 import { formatChange, formatValue } from '../lib/format.ts';
-import { findRun } from '../lib/queries.ts';
-import { changes, loadSiteModel, metricSlug } from '../lib/site-model.ts';
+import { changes, loadSiteModel, metricSlug, runInfo } from '../lib/site-model.ts';
 
 export const GET: APIRoute = async ({ site }) => {
   const model = await loadSiteModel();
@@ -12,7 +11,7 @@ export const GET: APIRoute = async ({ site }) => {
   const absolute = (path: string) => new URL(path.replace(/^\//, ''), base).href;
   const entries = await Promise.all(
     regressions.map(async (status) => {
-      const run = await findRun(model.history, status.runId);
+      const run = await runInfo(model, status.runId);
       const title = `${status.suite} / ${status.metric} on ${status.platform}: ${formatChange(status.change)}`;
       const summary = `${formatValue(status.current, status.unit)} against a baseline of ${formatValue(status.baseline, status.unit)}${run?.gitCommit ? ` at commit ${run.gitCommit.slice(0, 10)}` : ''}${run?.gitMessage ? `: ${run.gitMessage.split('\n')[0]}` : ''}`;
       return `  <entry>
