@@ -20,6 +20,7 @@ import {
   toRunInfo,
 } from './queries.ts';
 import type { Problem } from './record.ts';
+import { classify } from './regression-rule.ts';
 import { loadSettings } from './report-target.ts';
 import { type AnalysisSettings, latestStatuses, type MetricStatus, materialiseBaselines, materialisedStatuses } from './status.ts';
 
@@ -150,15 +151,73 @@ export async function runInfo(model: SiteModel, runId: string): Promise<RunInfo 
   return row ? toRunInfo(row) : undefined;
 }
 
-export async function runPage(model: SiteModel, runId: string): Promise<RunPage | undefined> {
+async function statusesOfRun(model: SiteModel, runId: string): Promise<MetricStatus[]> {
+  const { ids, position } = await runsInOrder(model);
+  const index = position.get(runId);
+  if (index === undefined) return [];
+  const chunk = await statusesOfChunk(model, ids, Math.floor(index / RUN_CHUNK));
+  return [...(chunk.get(runId) ?? [])].sort((a, b) => a.suite.localeCompare(b.suite) || a.metric.localeCompare(b.metric));
+}
+
+export interface SideBySide {
+  suite: string;
+  metric: string;
+  unit: string;
+  before: number | null;
+  after: number | null;
+  change: number | null;
+  mark: 'worse' | 'better' | 'unchanged' | 'added' | 'removed' | 'failed';
+}
+
+/** This run next to the one before it on its platform, judged by the same rule and thresholds as everything else. */
+function sideBySide(before: readonly MetricStatus[], after: readonly MetricStatus[]): SideBySide[] {
+  const earlier = new Map(before.map((status) => [`${status.suite}\u0000${status.metric}`, status]));
+  const rows: SideBySide[] = after.map((status) => {
+    const previous = earlier.get(`${status.suite}\u0000${status.metric}`);
+    earlier.delete(`${status.suite}\u0000${status.metric}`);
+    const common = {
+      suite: status.suite,
+      metric: status.metric,
+      unit: status.unit,
+      before: previous?.current ?? null,
+      after: status.current,
+    };
+    if (!previous) return { ...common, change: null, mark: 'added' };
+    if (previous.current === null || status.current === null) return { ...common, change: null, mark: 'failed' };
+    const judged = classify(status.current, previous.current, status.direction, status.threshold.value);
+    return {
+      ...common,
+      change: judged.change,
+      mark: judged.status === 'regression' ? 'worse' : judged.status === 'improvement' ? 'better' : 'unchanged',
+    };
+  });
+  for (const status of earlier.values()) {
+    rows.push({
+      suite: status.suite,
+      metric: status.metric,
+      unit: status.unit,
+      before: status.current,
+      after: null,
+      change: null,
+      mark: 'removed',
+    });
+  }
+  return rows;
+}
+
+export interface RunPageWithComparison extends RunPage {
+  previous: SideBySide[];
+}
+
+export async function runPage(model: SiteModel, runId: string): Promise<RunPageWithComparison | undefined> {
   const [row] = await queryRows(model.history.connection, `SELECT ${RUN_COLUMNS}, previous_run_id FROM run_info WHERE run_id = $id`, {
     id: runId,
   });
   if (!row) return undefined;
-  const { ids, position } = await runsInOrder(model);
-  const chunk = await statusesOfChunk(model, ids, Math.floor((position.get(runId) ?? 0) / RUN_CHUNK));
-  const statuses = [...(chunk.get(runId) ?? [])].sort((a, b) => a.suite.localeCompare(b.suite) || a.metric.localeCompare(b.metric));
-  return { run: toRunInfo(row), statuses, previousRunId: (row.previous_run_id as string | null) ?? null };
+  const statuses = await statusesOfRun(model, runId);
+  const previousRunId = (row.previous_run_id as string | null) ?? null;
+  const previous = previousRunId ? sideBySide(await statusesOfRun(model, previousRunId), statuses) : [];
+  return { run: toRunInfo(row), statuses, previousRunId, previous };
 }
 
 export async function allRunIds(model: SiteModel): Promise<string[]> {
