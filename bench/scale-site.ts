@@ -1,0 +1,43 @@
+/**
+ * npm run bench:scale-site -- [--runs 1000,10000]: the site build over generated histories (labelled
+ * synthetic; 6 platforms × 50 metrics, the ones bench/scale-analysis.ts generates and keeps in
+ * $TMPDIR/perfsite-scale). Reports build time and peak memory (GNU time), pages, total and heaviest page.
+ */
+import { readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { $ } from 'zx';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '1000,10000' } } });
+console.log('| runs (synthetic) | pages | build | peak memory | site size | heaviest page |');
+console.log('|---|---|---|---|---|---|');
+for (const runs of values.runs.split(',').map(Number)) {
+  const data = path.join(tmpdir(), 'perfsite-scale', `runs-${runs}`);
+  if ((await readdir(data).catch(() => [])).length === 0) {
+    await $({ cwd: ROOT, stdio: 'inherit' })`${process.execPath} bench/scale-analysis.ts --runs ${runs}`;
+  }
+  const out = path.join(tmpdir(), `perfsite-site-${runs}`);
+  await rm(out, { recursive: true, force: true });
+  const build = await $({
+    cwd: ROOT,
+    quiet: true,
+    env: { ...process.env, PERFORMANCE_DB_PATH: data },
+  })`/usr/bin/time -f ${'%e %M'} ${process.execPath} node_modules/astro/bin/astro.mjs build --outDir ${out}`;
+  const [seconds = 'NaN', peakKb = 'NaN'] = build.stderr.trim().split('\n').at(-1)?.split(' ') ?? [];
+  const pages = (await readdir(out, { recursive: true })).filter((name) => name.endsWith('.html'));
+  let total = 0;
+  let heaviest = { name: '', size: 0 };
+  for (const name of pages) {
+    const { size } = await stat(path.join(out, name));
+    total += size;
+    if (size > heaviest.size) heaviest = { name, size };
+  }
+  console.log(
+    `| ${runs.toLocaleString('en')} | ${pages.length.toLocaleString('en')} | ${Number(seconds).toFixed(0)} s | ${(Number(peakKb) / 1024 ** 2).toFixed(2)} GB | ${(total / 1024 ** 2).toFixed(0)} MB | ${(heaviest.size / 1024 ** 2).toFixed(2)} MB (${heaviest.name}) |`,
+  );
+  await rm(out, { recursive: true, force: true });
+}
