@@ -142,6 +142,19 @@ describe.each([
     await context.close();
   });
 
+  it('follows the system theme, and the toggle overrides it on every page', async () => {
+    const context = await browser.newContext({ colorScheme: 'light' });
+    const page = await context.newPage();
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.goto(`${server.origin}${base}`);
+    expect(await background()).toBe('rgb(255, 255, 255)');
+    await page.click('.theme-toggle');
+    expect(await background()).toBe('rgb(13, 17, 23)');
+    await page.goto(`${server.origin}${base}regressions/`);
+    expect(await background()).toBe('rgb(13, 17, 23)');
+    await context.close();
+  });
+
   it('finds a metric by part of its name, and folds suites', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.origin}${base}`);
