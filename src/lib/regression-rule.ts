@@ -11,8 +11,7 @@
  */
 import type { Direction } from './record.ts';
 
-export const STATUSES = ['regression', 'improvement', 'unchanged', 'new', 'no-baseline', 'failed'] as const;
-export type Status = (typeof STATUSES)[number];
+export type Status = 'regression' | 'improvement' | 'unchanged' | 'new' | 'no-baseline' | 'failed';
 
 export const STATUS_LABELS: Record<Status, string> = {
   regression: 'regression',

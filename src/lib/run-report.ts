@@ -25,7 +25,7 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-export function verdictOf(counts: Record<Status, number>): string {
+function verdictOf(counts: Record<Status, number>): string {
   const parts: string[] = [];
   if (counts.regression > 0) parts.push(plural(counts.regression, 'regression'));
   if (counts.failed > 0) parts.push(`${plural(counts.failed, 'measurement')} failed`);

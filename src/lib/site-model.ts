@@ -111,13 +111,6 @@ export async function metricSeries(model: SiteModel, platform: string, suite: st
   });
 }
 
-export interface RunPage {
-  run: RunInfo;
-  statuses: MetricStatus[];
-  /** The run before it on the same platform, to compare with. */
-  previousRunId: string | null;
-}
-
 const RUN_CHUNK = 500;
 const chunkCache = new Map<string, Map<string, MetricStatus[]>>();
 
@@ -205,11 +198,15 @@ function sideBySide(before: readonly MetricStatus[], after: readonly MetricStatu
   return rows;
 }
 
-export interface RunPageWithComparison extends RunPage {
+export interface RunPage {
+  run: RunInfo;
+  statuses: MetricStatus[];
+  /** The run before it on the same platform, and this run's metrics beside its. */
+  previousRunId: string | null;
   previous: SideBySide[];
 }
 
-export async function runPage(model: SiteModel, runId: string): Promise<RunPageWithComparison | undefined> {
+export async function runPage(model: SiteModel, runId: string): Promise<RunPage | undefined> {
   const [row] = await queryRows(model.history.connection, `SELECT ${RUN_COLUMNS}, previous_run_id FROM run_info WHERE run_id = $id`, {
     id: runId,
   });

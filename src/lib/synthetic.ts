@@ -23,7 +23,7 @@ export interface SyntheticOptions {
   step?: { fromRun: number; metric: number; factor: number };
 }
 
-export function syntheticPlatformId(index: number): string {
+function syntheticPlatformId(index: number): string {
   return `Synthetic_Platform_${String(index + 1).padStart(2, '0')}`;
 }
 

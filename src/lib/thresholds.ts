@@ -45,7 +45,7 @@ export function globalThreshold({ flag, env = process.env, config }: GlobalThres
   return { value: DEFAULT_THRESHOLD, source: 'default' };
 }
 
-export function metricKey(suite: string, metric: string): string {
+function metricKey(suite: string, metric: string): string {
   return `${suite}/${metric}`;
 }
 
