@@ -130,18 +130,29 @@ async function statusesOfChunk(model: SiteModel, runIds: readonly string[], inde
   return byRun;
 }
 
-let runIndex: Promise<{ ids: string[]; position: Map<string, number> }> | undefined;
+interface RunIndex {
+  ids: string[];
+  position: Map<string, number>;
+  runs: Map<string, { info: RunInfo; previousRunId: string | null }>;
+}
 
-async function runsInOrder(model: SiteModel) {
+let runIndex: Promise<RunIndex> | undefined;
+
+/** Every run's facts, read once per build in id order: a page looks its run up in memory, not with a query. */
+async function runsInOrder(model: SiteModel): Promise<RunIndex> {
   if (import.meta.env?.DEV) runIndex = undefined;
-  runIndex ??= allRunIds(model).then((ids) => ({ ids, position: new Map(ids.map((id, index) => [id, index])) }));
+  runIndex ??= queryRows(model.history.connection, `SELECT ${RUN_COLUMNS}, previous_run_id FROM run_info ORDER BY run_id`).then((rows) => {
+    const runs = new Map(
+      rows.map((row) => [row.run_id as string, { info: toRunInfo(row), previousRunId: (row.previous_run_id as string | null) ?? null }]),
+    );
+    const ids = [...runs.keys()];
+    return { ids, position: new Map(ids.map((id, index) => [id, index])), runs };
+  });
   return runIndex;
 }
 
-/** One run's facts, from the table built with the model (cheaper than the `runs` view at every call). */
 export async function runInfo(model: SiteModel, runId: string): Promise<RunInfo | undefined> {
-  const [row] = await queryRows(model.history.connection, `SELECT ${RUN_COLUMNS} FROM run_info WHERE run_id = $id`, { id: runId });
-  return row ? toRunInfo(row) : undefined;
+  return (await runsInOrder(model)).runs.get(runId)?.info;
 }
 
 async function statusesOfRun(model: SiteModel, runId: string): Promise<MetricStatus[]> {
@@ -207,20 +218,15 @@ export interface RunPage {
 }
 
 export async function runPage(model: SiteModel, runId: string): Promise<RunPage | undefined> {
-  const [row] = await queryRows(model.history.connection, `SELECT ${RUN_COLUMNS}, previous_run_id FROM run_info WHERE run_id = $id`, {
-    id: runId,
-  });
-  if (!row) return undefined;
+  const entry = (await runsInOrder(model)).runs.get(runId);
+  if (!entry) return undefined;
   const statuses = await statusesOfRun(model, runId);
-  const previousRunId = (row.previous_run_id as string | null) ?? null;
-  const previous = previousRunId ? sideBySide(await statusesOfRun(model, previousRunId), statuses) : [];
-  return { run: toRunInfo(row), statuses, previousRunId, previous };
+  const previous = entry.previousRunId ? sideBySide(await statusesOfRun(model, entry.previousRunId), statuses) : [];
+  return { run: entry.info, statuses, previousRunId: entry.previousRunId, previous };
 }
 
 export async function allRunIds(model: SiteModel): Promise<string[]> {
-  return (await queryRows<{ run_id: string }>(model.history.connection, 'SELECT run_id FROM run_info ORDER BY run_id')).map(
-    (row) => row.run_id,
-  );
+  return (await runsInOrder(model)).ids;
 }
 
 /** How many recent candidate measurements `changes` judges; the smallest threshold in effect pre-filters them in SQL. */
