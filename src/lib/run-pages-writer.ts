@@ -11,6 +11,7 @@ import { allRunIds, loadSiteModel, runPage } from './site-model.ts';
 export const SHELL_ID = '_shell';
 export const BODY_MARKER = '<!--perfsite:run-body-->';
 export const TITLE_MARKER = 'perfsite:run-title';
+const WRITE_BATCH = 64;
 
 export async function writeRunPages(outDir: string, base: string): Promise<number> {
   const shellFile = path.join(outDir, 'runs', SHELL_ID, 'index.html');
@@ -20,15 +21,22 @@ export async function writeRunPages(outDir: string, base: string): Promise<numbe
   const prefix = base.replace(/\/$/, '');
   const links = { platform: (platform: string) => `${prefix}/platforms/${platform}/`, run: (runId: string) => `${prefix}/runs/${runId}/` };
   const model = await loadSiteModel();
+  // Rendering is synchronous and quick; the writes are overlapped, a batch at a time, to keep the disk busy.
   let written = 0;
+  let pending: Array<Promise<void>> = [];
   for (const id of await allRunIds(model)) {
     const page = await runPage(model, id);
     if (!page) continue;
+    const html = `${head.replace(TITLE_MARKER, `Run ${id}`)}${renderRunPageBody(page, links)}${tail}`;
     const dir = path.join(outDir, 'runs', id);
-    await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, 'index.html'), `${head.replace(TITLE_MARKER, `Run ${id}`)}${renderRunPageBody(page, links)}${tail}`);
+    pending.push(mkdir(dir, { recursive: true }).then(() => writeFile(path.join(dir, 'index.html'), html)));
     written++;
+    if (pending.length >= WRITE_BATCH) {
+      await Promise.all(pending);
+      pending = [];
+    }
   }
+  await Promise.all(pending);
   await rm(path.dirname(shellFile), { recursive: true, force: true });
   model.history.close();
   return written;

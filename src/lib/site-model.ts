@@ -76,39 +76,25 @@ export function metricSlug(suite: string, metric: string): string {
 
 /** Every measurement of one metric on one platform, oldest first, with its baseline and status. */
 export async function metricSeries(model: SiteModel, platform: string, suite: string, metric: string): Promise<SeriesPoint[]> {
-  const rows = await queryRows<{
-    run_id: string;
-    timestamp: string;
-    value: number;
-    low: number | null;
-    high: number | null;
-    rolling: number | null;
-  }>(
-    model.history.connection,
-    `SELECT run_id, timestamp, value, list_min(samples) AS low, list_max(samples) AS high, rolling
-     FROM measurement_baselines WHERE platform = $platform AND suite = $suite AND metric = $metric AND status = 'ok'
-     ORDER BY timestamp, run_id`,
-    { platform, suite, metric },
-  );
   const statuses = await materialisedStatuses(
     model.history,
     model.settings,
-    'platform = $platform AND suite = $suite AND metric = $metric',
+    "platform = $platform AND suite = $suite AND metric = $metric AND status = 'ok'",
     { platform, suite, metric },
+    undefined,
+    'series_baselines',
   );
-  const byRun = new Map(statuses.map((status) => [status.runId, status]));
-  return rows.map((row) => {
-    const status = byRun.get(row.run_id);
-    return {
-      runId: row.run_id,
-      date: new Date(row.timestamp),
-      value: row.value,
-      low: row.low,
-      high: row.high,
-      baseline: status?.baseline ?? row.rolling,
-      regression: status?.status === 'regression',
-    };
-  });
+  return statuses
+    .filter((status): status is MetricStatus & { current: number } => status.current !== null)
+    .map((status) => ({
+      runId: status.runId,
+      date: new Date(status.timestamp),
+      value: status.current,
+      low: status.samples && status.samples.length > 0 ? Math.min(...status.samples) : null,
+      high: status.samples && status.samples.length > 0 ? Math.max(...status.samples) : null,
+      baseline: status.baseline,
+      regression: status.status === 'regression',
+    }));
 }
 
 const RUN_CHUNK = 500;
