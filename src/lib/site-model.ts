@@ -35,7 +35,11 @@ export interface SiteModel {
   problems: Problem[];
 }
 
-let building: Promise<SiteModel> | undefined;
+/**
+ * One model per build process, kept on globalThis: Astro's bundled copy of this module and the
+ * build hook's (loaded by Node) are two module instances, and the history must be analysed once.
+ */
+const shared = globalThis as typeof globalThis & { perfsiteSiteModel?: Promise<SiteModel> };
 
 async function load(): Promise<SiteModel> {
   const dataDir = resolveDataDir();
@@ -59,8 +63,15 @@ async function load(): Promise<SiteModel> {
 
 export function loadSiteModel(): Promise<SiteModel> {
   if (import.meta.env?.DEV) return load();
-  building ??= load();
-  return building;
+  shared.perfsiteSiteModel ??= load();
+  return shared.perfsiteSiteModel;
+}
+
+/** The build is over: let the history and its tables go. */
+export async function releaseSiteModel(): Promise<void> {
+  const model = await shared.perfsiteSiteModel;
+  delete shared.perfsiteSiteModel;
+  model?.history.close();
 }
 
 /** A URL-safe, stable, collision-free page name for a metric whose name may hold any text. */
