@@ -35,6 +35,7 @@ async function ensureHistory(dir: string, runs: number): Promise<void> {
       platforms: PLATFORMS,
       metrics: METRICS,
       seed: offset + 1,
+      levelSeed: 42,
       start: new Date(start.getTime() + offset * 3_600_000),
     });
     await appendRuns(
@@ -77,7 +78,8 @@ if (values.measure) {
   );
   console.log('|---|---|---|---|---|---|---|');
   for (const runs of values.runs.split(',').map(Number)) {
-    const dir = path.join(scratch, `runs-${runs}`);
+    // The suffix names the generator's version, so a history cached by an older one is never reused.
+    const dir = path.join(scratch, `runs-${runs}-v2`);
     const generation = await timeSeconds(() => ensureHistory(dir, runs));
     if (generation > 1) process.stderr.write(`  (history of ${runs} runs generated in ${generation.toFixed(0)} s)\n`);
     const output = await $({ quiet: true })`${process.execPath} ${fileURLToPath(import.meta.url)} --measure ${dir}`;

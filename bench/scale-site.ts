@@ -16,7 +16,7 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '1000
 console.log('| runs (synthetic) | pages | build | peak memory | site size | heaviest page |');
 console.log('|---|---|---|---|---|---|');
 for (const runs of values.runs.split(',').map(Number)) {
-  const data = path.join(tmpdir(), 'perfsite-scale', `runs-${runs}`);
+  const data = path.join(tmpdir(), 'perfsite-scale', `runs-${runs}-v2`);
   if ((await readdir(data).catch(() => [])).length === 0) {
     await $({ cwd: ROOT, stdio: 'inherit' })`${process.execPath} bench/scale-analysis.ts --runs ${runs}`;
   }

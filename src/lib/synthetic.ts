@@ -16,6 +16,8 @@ export interface SyntheticOptions {
   metricsPerSuite?: number;
   samples?: number;
   seed?: number;
+  /** Seed of the metrics' levels (default: seed); give every batch of one history the same. */
+  levelSeed?: number;
   start?: Date;
   /** Time between two runs. */
   intervalMs?: number;
@@ -30,9 +32,10 @@ function syntheticPlatformId(index: number): string {
 export function generateSyntheticRecords(options: SyntheticOptions): RunRecordInput[] {
   const { runs, platforms, metrics, metricsPerSuite = 10, samples = 5, seed = 42, intervalMs = 3_600_000 } = options;
   const start = options.start ?? new Date(Date.UTC(2025, 0, 1));
-  const source = randomLcg(seed / 1000);
-  const noise = randomNormal.source(source)(0, 0.03);
-  const scale = randomLogNormal.source(source)(0, 1.5);
+  // Levels and noise draw from separate generators, so a history generated in batches (each with its
+  // own seed) keeps every metric's level steady instead of jumping at every batch.
+  const noise = randomNormal.source(randomLcg(seed / 1000))(0, 0.03);
+  const scale = randomLogNormal.source(randomLcg((options.levelSeed ?? seed) / 1000))(0, 1.5);
   const levels = Array.from({ length: platforms * metrics }, () => scale());
   const records: RunRecordInput[] = [];
   for (let run = 0; run < runs; run++) {
