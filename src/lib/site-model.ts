@@ -39,7 +39,14 @@ export interface SiteModel {
  * One model per build process, kept on globalThis: Astro's bundled copy of this module and the
  * build hook's (loaded by Node) are two module instances, and the history must be analysed once.
  */
-const shared = globalThis as typeof globalThis & { perfsiteSiteModel?: Promise<SiteModel> };
+const shared = globalThis as typeof globalThis & {
+  perfsiteSiteModel?: Promise<SiteModel>;
+  perfsiteDevModel?: { loadedAt: number; model: Promise<SiteModel> };
+};
+
+/** In `astro dev` a page and its components share one fresh model; an older one is closed once no page can still be using it. */
+const DEV_REUSE_MS = 2_000;
+const DEV_CLOSE_AFTER_MS = 60_000;
 
 async function load(): Promise<SiteModel> {
   const dataDir = resolveDataDir();
@@ -62,7 +69,14 @@ async function load(): Promise<SiteModel> {
 }
 
 export function loadSiteModel(): Promise<SiteModel> {
-  if (import.meta.env?.DEV) return load();
+  if (import.meta.env?.DEV) {
+    const current = shared.perfsiteDevModel;
+    if (current && Date.now() - current.loadedAt < DEV_REUSE_MS) return current.model;
+    const fresh = { loadedAt: Date.now(), model: load() };
+    shared.perfsiteDevModel = fresh;
+    if (current) setTimeout(() => current.model.then((model) => model.history.close()), DEV_CLOSE_AFTER_MS).unref();
+    return fresh.model;
+  }
   shared.perfsiteSiteModel ??= load();
   return shared.perfsiteSiteModel;
 }
@@ -109,13 +123,16 @@ export async function metricSeries(model: SiteModel, platform: string, suite: st
 }
 
 const RUN_CHUNK = 500;
-const chunkCache = new Map<string, Map<string, MetricStatus[]>>();
+/** Per model, so that `astro dev` never serves statuses from a history it has since re-read. */
+const chunkCaches = new WeakMap<SiteModel, Map<string, Map<string, MetricStatus[]>>>();
 
 /** Run pages are rendered in id order: their statuses are read 500 runs at a time, not one query a page. */
 async function statusesOfChunk(model: SiteModel, runIds: readonly string[], index: number): Promise<Map<string, MetricStatus[]>> {
   const first = runIds[index * RUN_CHUNK] as string;
   const last = runIds[Math.min(runIds.length, (index + 1) * RUN_CHUNK) - 1] as string;
   const key = `${first}\u0000${last}`;
+  const chunkCache = chunkCaches.get(model) ?? new Map<string, Map<string, MetricStatus[]>>();
+  chunkCaches.set(model, chunkCache);
   const cached = chunkCache.get(key);
   if (cached) return cached;
   const byRun = new Map<string, MetricStatus[]>();
