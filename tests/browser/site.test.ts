@@ -3,12 +3,13 @@
  * console errors, shows its charts and tables with and without JavaScript, shows the numbers the
  * analysis core gives, and no internal link is broken.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../scripts/chromium.ts';
+import { CHROMIUM_PATH, launchChromium } from '../../scripts/chromium.ts';
 import { type StaticServer, serveStatic } from '../../scripts/static-server.ts';
 import { openHistory } from '../../src/lib/history.ts';
 import { defaultSettings, latestStatuses } from '../../src/lib/status.ts';
@@ -16,11 +17,18 @@ import { appendRuns } from '../../src/lib/store.ts';
 import { generateSyntheticRecords } from '../../src/lib/synthetic.ts';
 import { runScript } from '../helpers.ts';
 
+// A machine without Chromium skips these tests, saying so; CI installs it and requires them.
+const chromiumHere = existsSync(CHROMIUM_PATH);
+if (!chromiumHere && process.env.PERFSITE_REQUIRE_BROWSER)
+  throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium (apt-get install chromium)`);
+if (!chromiumHere) console.warn(`${CHROMIUM_PATH} not found: skipping the browser tests (apt-get install chromium to run them).`);
+
 let browser: Browser;
 let data: string;
 const outputs: string[] = [];
 
 beforeAll(async () => {
+  if (!chromiumHere) return;
   browser = await launchChromium();
   // Not tempDir(): that one is emptied after each test, and this history serves the whole file.
   data = await mkdtemp(path.join(tmpdir(), 'perfsite-browser-'));
@@ -83,7 +91,7 @@ async function crawl(server: StaticServer, base: string, javaScript: boolean) {
   return { errors, broken, kinds, seen };
 }
 
-describe.each([
+describe.skipIf(!chromiumHere).each([
   ['/', '/'],
   ['under a base path', '/perfsite-demo/'],
 ])('the built site %s', (_label, base) => {
