@@ -11,18 +11,13 @@ import { queryRows } from './duckdb.ts';
 import type { History } from './history.ts';
 import type { Direction } from './record.ts';
 import { improvementOf, relativeChange } from './regression-rule.ts';
-import { type AnalysisSettings, latestStatuses } from './status.ts';
+import { type AnalysisSettings, latestStatuses, type SeriesIdentity } from './status.ts';
 
 export const IMPROVEMENT_MARGIN = 0.05;
 
 export type Decision = 'improvement' | 'initial' | 'too few runs' | 'less than 5 % better' | 'worse' | 'latest run regressed';
 
-export interface Proposal {
-  platform: string;
-  suite: string;
-  metric: string;
-  unit: string;
-  direction: Direction;
+export interface Proposal extends SeriesIdentity {
   current: number | null;
   proposed: number | null;
   runs: number;

@@ -18,14 +18,18 @@ import { DEFAULT_THRESHOLD, resolveThreshold, type Threshold } from './threshold
 
 export type BaselineSource = 'pinned' | 'rolling';
 
-export interface MetricStatus {
-  runId: string;
-  timestamp: string;
+/** What names a series: one metric on one platform, with how to read its values. */
+export interface SeriesIdentity {
   platform: string;
   suite: string;
   metric: string;
   unit: string;
   direction: Direction;
+}
+
+export interface MetricStatus extends SeriesIdentity {
+  runId: string;
+  timestamp: string;
   current: number | null;
   samples: number[] | null;
   baseline: number | null;
@@ -52,14 +56,9 @@ export function defaultSettings(): AnalysisSettings {
   };
 }
 
-interface Row {
+interface Row extends SeriesIdentity {
   run_id: string;
   timestamp: string;
-  platform: string;
-  suite: string;
-  metric: string;
-  unit: string;
-  direction: Direction;
   status: string;
   value: number | null;
   samples: number[] | null;
