@@ -308,3 +308,56 @@ describe('Parquet rows that break the record rules', () => {
     ]);
   });
 });
+
+describe('the cached summary of the Parquet index', () => {
+  async function cacheFiles(data: string): Promise<string[]> {
+    const dir = dataLayout(data).cacheDir;
+    return (await readdir(dir).catch(() => [])).map((name) => path.join(dir, name));
+  }
+
+  it('is read for unchanged files and recomputed for a file rewritten since', async () => {
+    const data = await tempDir();
+    const first = await appendRun(data, makeRecord());
+    const second = await appendRun(data, makeRecord());
+    await runIds(data);
+    const [cache] = await cacheFiles(data);
+    if (!cache) throw new Error('no cache written');
+
+    // Mark one run in the cache as if its rows broke a rule: a cache that is read reports it.
+    const connection = await openDuckDB();
+    await connection.run(
+      `COPY (SELECT * REPLACE (CASE WHEN run_id = '${first.record.id}' THEN 'a mark only the cache holds' END AS bad_row) FROM read_parquet('${cache}')) TO '${cache}.new' (FORMAT parquet)`,
+    );
+    await rename(`${cache}.new`, cache);
+    expect((await runIds(data)).problems.map((problem) => problem.reason)).toEqual([
+      `holds rows of run ${first.record.id} with a mark only the cache holds`,
+    ]);
+
+    // Rewriting that run's Parquet file (as compaction or a foreign tool would) makes the cache entry stale.
+    const file = (await listParquetFiles(data)).find((name) => name.includes(first.record.id));
+    if (!file) throw new Error('no parquet for the first run');
+    await connection.run(`COPY (SELECT * FROM read_parquet('${file}')) TO '${file}.new' (FORMAT parquet)`);
+    connection.closeSync();
+    await rename(`${file}.new`, file);
+    const { rows, problems, unindexed } = await runIds(data);
+    expect(problems).toEqual([]);
+    expect(unindexed).toBe(0);
+    expect(rows.map((row) => row.run_id)).toEqual([first.record.id, second.record.id].sort());
+  });
+
+  it('changes nothing when it is corrupt or deleted, and is rebuilt', async () => {
+    const data = await tempDir();
+    for (let i = 0; i < 3; i++) await appendRun(data, makeRecord());
+    await compactHistory(data);
+    const expected = await runIds(data);
+    const [cache] = await cacheFiles(data);
+    if (!cache) throw new Error('no cache written');
+    await writeFile(cache, 'not parquet');
+    expect(await runIds(data)).toEqual(expected);
+    const [rebuilt] = await cacheFiles(data);
+    expect((await readFile(rebuilt ?? '')).subarray(0, 4).toString()).toBe('PAR1');
+    await unlink(rebuilt ?? '');
+    expect(await runIds(data)).toEqual(expected);
+    expect(await cacheFiles(data)).toHaveLength(1);
+  });
+});

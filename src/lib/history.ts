@@ -8,14 +8,15 @@
  * never take the rest of the history down with them.
  *
  * The views read the Parquet files in place, so a query touches only the columns it needs. Opening
- * costs one scan of a few narrow columns, summarised per (file, run) in table `file_runs`; every
- * integrity check (invalid rows, duplicates, rows without a record, records without rows) runs on
- * that summary.
+ * costs one scan of a few narrow columns of the files changed since the last open, summarised per
+ * (file, run) in table `file_runs` (cached in data/.cache/); every integrity check (invalid rows,
+ * duplicates, rows without a record, records without rows) runs on that summary.
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type DuckDBConnection, LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { openDuckDB, queryRows, sqlStringList } from './duckdb.ts';
+import { identifyFiles, loadCachedSummaries, saveSummaries, summaryCachePath } from './index-summary-cache.ts';
 import { createMetricTableSql, insertRecords, METRIC_COLUMN_NAMES, METRIC_COLUMNS } from './metric-table.ts';
 import { dataLayout, displayPath } from './paths.ts';
 import { type Problem, type RunRecord, SAFE_ID_PATTERN } from './record.ts';
@@ -65,43 +66,44 @@ const ROW_RULE = `
     WHEN NOT isfinite(coalesce(list_sum(samples), 0)) THEN 'a sample that is not a finite number'
   END`;
 
-/**
- * Summarises the given Parquet files per (file, run). One bad file fails a scan of all of them, so on
- * failure each file is scanned alone and the unreadable ones are reported and left out.
- */
-async function summariseParquet(connection: DuckDBConnection, files: readonly string[], problems: Problem[]): Promise<string[]> {
-  const summarise = async (list: readonly string[], table: string) => {
-    const source = `read_parquet(${sqlStringList(list)}, union_by_name = true, filename = true)`;
-    const present = new Set(
-      (await queryRows<{ column_name: string }>(connection, `SELECT column_name FROM (DESCRIBE SELECT * FROM ${source})`)).map(
-        (row) => row.column_name,
-      ),
-    );
-    const missing = METRIC_COLUMNS.filter(([name]) => !present.has(name));
-    // Files written by an older perfsite may lack newer columns: they read as NULL.
-    const select = [
-      ...METRIC_COLUMN_NAMES.filter((name) => present.has(name)),
-      ...missing.map(([name, type]) => `NULL::${type} AS ${name}`),
-      'filename',
-    ].join(', ');
-    await connection.run(`CREATE OR REPLACE VIEW ${table}_source AS SELECT ${select} FROM ${source}`);
-    await connection.run(`
-      CREATE OR REPLACE TABLE ${table} AS
-      SELECT filename, run_id, any_value(platform) AS platform, min(timestamp) AS timestamp, count(*)::INTEGER AS rows, min(${ROW_RULE}) AS bad_row
-      FROM ${table}_source GROUP BY filename, run_id`);
+const SUMMARY_COLUMNS = `filename, run_id, any_value(platform) AS platform, min(timestamp) AS timestamp, count(*)::INTEGER AS rows, min(${ROW_RULE}) AS bad_row`;
+
+/** A view over the given Parquet files with every metric column, whichever perfsite version wrote them. */
+async function createSourceView(connection: DuckDBConnection, files: readonly string[], view: string): Promise<void> {
+  const source = `read_parquet(${sqlStringList(files)}, union_by_name = true, filename = true)`;
+  const present = new Set(
+    (await queryRows<{ column_name: string }>(connection, `SELECT column_name FROM (DESCRIBE SELECT * FROM ${source})`)).map(
+      (row) => row.column_name,
+    ),
+  );
+  const missing = METRIC_COLUMNS.filter(([name]) => !present.has(name));
+  // Files written by an older perfsite may lack newer columns: they read as NULL.
+  const select = [
+    ...METRIC_COLUMN_NAMES.filter((name) => present.has(name)),
+    ...missing.map(([name, type]) => `NULL::${type} AS ${name}`),
+    'filename',
+  ].join(', ');
+  await connection.run(`CREATE OR REPLACE VIEW ${view} AS SELECT ${select} FROM ${source}`);
+}
+
+/** Adds the summaries of the given files to `file_runs`; returns the files that could be read. */
+async function summariseFiles(connection: DuckDBConnection, files: readonly string[], problems: Problem[]): Promise<Set<string>> {
+  const summarise = async (list: readonly string[]) => {
+    await createSourceView(connection, list, 'summary_source');
+    await connection.run(`INSERT INTO file_runs SELECT ${SUMMARY_COLUMNS} FROM summary_source GROUP BY filename, run_id`);
   };
-  if (files.length === 0) return [];
+  if (files.length === 0) return new Set();
   try {
-    await summarise(files, 'file_runs');
-    return [...files];
+    await summarise(files);
+    return new Set(files);
   } catch {
-    // Find the bad file by reading each alone.
+    // One bad file fails a scan of all of them: find it by reading each alone.
   }
-  const readable: string[] = [];
+  const readable = new Set<string>();
   for (const file of files) {
     try {
-      await summarise([file], 'probe');
-      readable.push(file);
+      await summarise([file]);
+      readable.add(file);
     } catch (error) {
       const gone = await stat(file).then(
         () => false,
@@ -115,8 +117,43 @@ async function summariseParquet(connection: DuckDBConnection, files: readonly st
       });
     }
   }
-  await connection.run('DROP VIEW IF EXISTS probe_source; DROP TABLE IF EXISTS probe');
-  if (readable.length > 0) await summarise(readable, 'file_runs');
+  return readable;
+}
+
+/**
+ * Fills table `file_runs` with the per-(file, run) summary of the Parquet index, from the cache for
+ * unchanged files, and creates view `file_runs_source` over every readable file. Returns those files.
+ */
+async function summariseParquet(
+  connection: DuckDBConnection,
+  dataDir: string,
+  files: readonly string[],
+  problems: Problem[],
+): Promise<string[]> {
+  await connection.run(
+    'CREATE TABLE file_runs (filename VARCHAR, run_id VARCHAR, platform VARCHAR, timestamp TIMESTAMP, rows INTEGER, bad_row VARCHAR)',
+  );
+  if (files.length === 0) return [];
+  const identities = await identifyFiles(files);
+  const cacheFile = summaryCachePath(dataDir, SUMMARY_COLUMNS);
+  const cached = await loadCachedSummaries(connection, cacheFile, identities, 'file_runs');
+  const readStale = await summariseFiles(
+    connection,
+    files.filter((file) => !cached.has(file)),
+    problems,
+  );
+  const readable = files.filter((file) => cached.has(file) || readStale.has(file));
+  if (readStale.size > 0) {
+    const readableSet = new Set(readable);
+    await saveSummaries(
+      connection,
+      dataDir,
+      cacheFile,
+      identities.filter((entry) => readableSet.has(entry.filename)),
+      'file_runs',
+    );
+  }
+  if (readable.length > 0) await createSourceView(connection, readable, 'file_runs_source');
   return readable;
 }
 
@@ -149,14 +186,8 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
     { ids: LIST(VARCHAR) },
   );
 
-  const readable = await summariseParquet(connection, await listParquetFiles(dataDir), problems);
-  if (readable.length === 0)
-    await connection.run(
-      createMetricTableSql('file_runs_source').replace('CREATE TABLE', 'CREATE TABLE IF NOT EXISTS').replace(/\)$/, ', filename VARCHAR)'),
-    );
-  await connection.run(
-    `CREATE TABLE IF NOT EXISTS file_runs (filename VARCHAR, run_id VARCHAR, platform VARCHAR, timestamp TIMESTAMP, rows INTEGER, bad_row VARCHAR)`,
-  );
+  const readable = await summariseParquet(connection, dataDir, await listParquetFiles(dataDir), problems);
+  if (readable.length === 0) await connection.run(createMetricTableSql('file_runs_source').replace(/\)$/, ', filename VARCHAR)'));
 
   // Rows that are not trusted: broken rules (they fall back to the JSON record), a run indexed twice
   // (a compaction interrupted before it removed the per-run file: the month file, which sorts first,

@@ -15,6 +15,7 @@ export interface DataLayout {
   metricsDir: string;
   pendingMetricsDir: string;
   tmpDir: string;
+  cacheDir: string;
   baselinesFile: string;
   compactLock: string;
 }
@@ -26,6 +27,7 @@ export function dataLayout(root: string): DataLayout {
     metricsDir: path.join(root, 'metrics'),
     pendingMetricsDir: path.join(root, 'metrics', 'runs'),
     tmpDir: path.join(root, '.tmp'),
+    cacheDir: path.join(root, '.cache'),
     baselinesFile: path.join(root, 'baselines.json'),
     compactLock: path.join(root, '.compact.lock'),
   };
