@@ -6,22 +6,23 @@ import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import { downsampleMinMax } from './downsample.ts';
 import type { Direction } from './record.ts';
+import type { SeriesMeasurement } from './status.ts';
 
 export interface Point {
   date: Date;
   value: number;
 }
 
-/** One measurement of a metric on a platform, as a chart draws it. */
-export interface SeriesPoint {
-  runId: string;
-  date: Date;
-  value: number;
-  /** Lowest and highest sample, when the run kept samples. */
-  low: number | null;
-  high: number | null;
-  baseline: number | null;
-  regression: boolean;
+type Drawn = SeriesMeasurement & { date: Date };
+
+const isRegression = (point: SeriesMeasurement) => point.status === 'regression';
+
+/** Thins a series for display and gives the kept points the dates Plot's time scale wants. */
+function thinForDisplay(series: readonly SeriesMeasurement[]): Drawn[] {
+  return downsampleMinMax(series, MAX_CHART_POINTS, (point) => point.value, isRegression).map((point) => ({
+    ...point,
+    date: new Date(point.time),
+  }));
 }
 
 export const MAX_CHART_POINTS = 160;
@@ -68,13 +69,8 @@ export interface SeriesChartOptions {
  * A metric over time on one platform: the measured values, the spread of their samples as a band,
  * the baseline as a dashed line, the regression threshold as a dotted red line, regressions marked.
  */
-export function renderSeriesChartSvg(series: readonly SeriesPoint[], options: SeriesChartOptions): string {
-  const points = downsampleMinMax(
-    series,
-    MAX_CHART_POINTS,
-    (point) => point.value,
-    (point) => point.regression,
-  );
+export function renderSeriesChartSvg(series: readonly SeriesMeasurement[], options: SeriesChartOptions): string {
+  const points = thinForDisplay(series);
   const banded = points.filter((point) => point.low !== null && point.high !== null);
   const withBaseline = points.filter((point) => point.baseline !== null);
   const limit = (baseline: number) =>
@@ -100,17 +96,14 @@ export function renderSeriesChartSvg(series: readonly SeriesPoint[], options: Se
       }),
       Plot.lineY(withBaseline, {
         x: 'date',
-        y: (point: SeriesPoint) => limit(point.baseline ?? 0),
+        y: (point: Drawn) => limit(point.baseline ?? 0),
         stroke: '#cf222e',
         strokeDasharray: '1.5,3',
         strokeWidth: 1.5,
         curve: 'step-after',
       }),
       Plot.lineY(points, { x: 'date', y: 'value', stroke: '#0969da', strokeWidth: 1.5 }),
-      Plot.dot(
-        points.filter((point) => point.regression),
-        { x: 'date', y: 'value', r: 4, fill: '#cf222e', stroke: 'white', strokeWidth: 1 },
-      ),
+      Plot.dot(points.filter(isRegression), { x: 'date', y: 'value', r: 4, fill: '#cf222e', stroke: 'white', strokeWidth: 1 }),
     ],
   });
   return compactSvg(chart.outerHTML);
@@ -136,7 +129,7 @@ export function platformColour(index: number): string {
 
 export interface PlatformSeries {
   platform: string;
-  points: readonly SeriesPoint[];
+  points: readonly SeriesMeasurement[];
 }
 
 /** One metric on every platform: absolute values, or each relative to its own latest baseline. */
@@ -145,12 +138,7 @@ export function renderPlatformsChartSvg(
   options: { title: string; unit: string; relative: boolean; width?: number; height?: number },
 ): string {
   const rows = platforms.flatMap(({ platform, points }) => {
-    const thinned = downsampleMinMax(
-      points,
-      MAX_CHART_POINTS,
-      (point) => point.value,
-      (point) => point.regression,
-    );
+    const thinned = thinForDisplay(points);
     const reference = [...points].reverse().find((point) => point.baseline !== null)?.baseline ?? null;
     return thinned
       .map((point) => ({

@@ -1,10 +1,31 @@
-/** The one place that opens DuckDB, so settings (time zone, threads) are the same for every caller. */
+/** The one place that opens DuckDB, so settings (time zone, memory) are the same for every caller. */
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+
+/**
+ * DuckDB's own default is 80 % of the machine's memory, which it then holds on to: a 100,000-run site
+ * build peaked at 8 GB with it and at 2.3 GB with this, no slower (BENCHMARKS.md). Above the limit,
+ * sorts and joins spill to the system's temporary folder.
+ */
+const DEFAULT_MEMORY_LIMIT = '1500MB';
+
+export function duckdbMemoryLimit(env: NodeJS.ProcessEnv = process.env): string {
+  const limit = env.PERFSITE_DUCKDB_MEMORY_LIMIT?.trim();
+  if (limit === undefined || limit === '') return DEFAULT_MEMORY_LIMIT;
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(limit)) {
+    throw new Error(`PERFSITE_DUCKDB_MEMORY_LIMIT=${JSON.stringify(limit)} is not a size: write it like 1500MB or 4GB, or unset it.`);
+  }
+  return limit;
+}
 
 export type Row = Record<string, unknown>;
 
 export async function openDuckDB(): Promise<DuckDBConnection> {
-  const instance = await DuckDBInstance.create(':memory:');
+  const instance = await DuckDBInstance.create(':memory:', {
+    memory_limit: duckdbMemoryLimit(),
+    temp_directory: path.join(tmpdir(), 'perfsite-duckdb'),
+  });
   const connection = await DuckDBConnection.create(instance);
   // Timestamps are stored as UTC; a reader's local zone must never shift them.
   await connection.run("SET TimeZone = 'UTC'");

@@ -13,6 +13,12 @@ export interface RunLinks {
   run(runId: string): string;
 }
 
+function mostCommon(values: readonly number[]): number | undefined {
+  const counts = new Map<number, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
 export function renderRunPageBody(page: RunPage, links: RunLinks): string {
   const { run, statuses, previousRunId, previous } = page;
   const regressions = statuses.filter((status) => status.status === 'regression').length;
@@ -28,35 +34,41 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
     ['mode', `${e(run.mode)}, ${e(run.runType)} run${run.synthetic ? ' · synthetic data' : ''}`],
     ...(previousRunId ? [['before it', `<a href="${e(links.run(previousRunId))}">the previous run on this platform</a>`]] : []),
   ];
+  const beside = new Map(previous.map((row) => [`${row.suite}\u0000${row.metric}`, row]));
+  const usualThreshold = mostCommon(statuses.map((status) => status.threshold.value));
+  const previousCells = (suite: string, metric: string) => {
+    if (!previousRunId) return '';
+    const row = beside.get(`${suite}\u0000${metric}`);
+    if (!row) return '<td></td><td></td>';
+    return `<td class="number">${e(formatValue(row.before, row.unit))}</td><td class="number mark ${row.mark}">${e(row.change === null ? row.mark : formatChange(row.change))}</td>`;
+  };
   const rows = statuses
     .map(
       (status) =>
         `<tr><td><span class="muted">${e(status.suite)} /</span> <a href="${e(`${links.platform(run.platform)}#${metricSlug(status.suite, status.metric)}`)}">${e(status.metric)}</a></td>` +
-        `<td><span class="badge ${status.status}">${STATUS_LABELS[status.status]}</span></td>` +
+        `<td><span class="badge ${status.status}">${STATUS_LABELS[status.status]}</span>${status.threshold.value === usualThreshold ? '' : ` <small class="muted">threshold ${formatPercent(status.threshold.value)}</small>`}</td>` +
         `<td class="number">${e(formatValue(status.current, status.unit))}</td>` +
-        `<td class="number">${e(formatChange(status.change))}</td>` +
         `<td class="number">${e(formatValue(status.baseline, status.unit))}${status.baselineSource ? ` <small class="muted">${status.baselineSource === 'pinned' ? 'pinned' : `median of ${status.baselineRuns}`}</small>` : ''}</td>` +
-        `<td class="number">${formatPercent(status.threshold.value)}</td></tr>`,
+        `<td class="number">${e(formatChange(status.change))}</td>${previousCells(status.suite, status.metric)}</tr>`,
     )
     .join('\n');
-  const beside = previousRunId
-    ? `<section aria-labelledby="previous"><h2 id="previous">Against the <a href="${e(links.run(previousRunId))}">previous run</a> on ${e(run.platform)}</h2>
-<div class="scroll"><table><thead><tr><th scope="col">metric</th><th scope="col" class="number">before</th><th scope="col" class="number">this run</th><th scope="col" class="number">change</th><th scope="col"></th></tr></thead><tbody>
-${previous
-  .map(
-    (row) =>
-      `<tr><td><span class="muted">${e(row.suite)} /</span> ${e(row.metric)}</td><td class="number">${e(formatValue(row.before, row.unit))}</td><td class="number">${e(formatValue(row.after, row.unit))}</td><td class="number">${e(formatChange(row.change))}</td><td class="mark ${row.mark}">${row.mark}</td></tr>`,
-  )
-  .join('\n')}
-</tbody></table></div></section>`
+  const removed = previous
+    .filter((row) => row.mark === 'removed')
+    .map(
+      (row) =>
+        `<tr><td><span class="muted">${e(row.suite)} /</span> ${e(row.metric)}</td><td>not measured</td><td></td><td></td><td></td><td class="number">${e(formatValue(row.before, row.unit))}</td><td class="mark removed">removed</td></tr>`,
+    )
+    .join('\n');
+  const previousHeads = previousRunId
+    ? `<th scope="col" class="number"><a href="${e(links.run(previousRunId))}">previous run</a></th><th scope="col" class="number">vs previous</th>`
     : '';
   return `<div class="run-page">
 <h1>Run on ${e(run.platform)}</h1>
 <dl class="facts">${facts.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl>
 <p class="verdict${regressions > 0 ? ' bad' : ''}">${regressions > 0 ? `${regressions} regression${regressions === 1 ? '' : 's'}` : 'No regressions'} against the baselines</p>
-<div class="scroll"><table><thead><tr><th scope="col">metric</th><th scope="col">status</th><th scope="col" class="number">value</th><th scope="col" class="number">change</th><th scope="col" class="number">baseline</th><th scope="col" class="number">threshold</th></tr></thead><tbody>
-${rows}
+<p class="muted">Each metric against its baseline (the regression threshold is ${formatPercent(usualThreshold ?? 0)} unless marked)${previousRunId ? ', and beside the previous run on this platform' : ''}.</p>
+<div class="scroll"><table><thead><tr><th scope="col">metric</th><th scope="col">status</th><th scope="col" class="number">this run</th><th scope="col" class="number">baseline</th><th scope="col" class="number">change</th>${previousHeads}</tr></thead><tbody>
+${rows}${removed ? `\n${removed}` : ''}
 </tbody></table></div>
-${beside}
 </div>`;
 }

@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
-import type { SeriesPoint } from './charts.ts';
 import { queryRows } from './duckdb.ts';
 import { type History, openHistory } from './history.ts';
 import { resolveDataDir } from './paths.ts';
@@ -22,7 +21,15 @@ import {
 import type { Problem } from './record.ts';
 import { classify } from './regression-rule.ts';
 import { loadSettings } from './report-target.ts';
-import { type AnalysisSettings, latestStatuses, type MetricStatus, materialiseBaselines, materialisedStatuses } from './status.ts';
+import {
+  type AnalysisSettings,
+  latestStatuses,
+  type MetricStatus,
+  materialiseBaselines,
+  materialisedSeries,
+  materialisedStatuses,
+  type SeriesMeasurement,
+} from './status.ts';
 
 export interface SiteModel {
   history: History;
@@ -99,27 +106,9 @@ export function metricSlug(suite: string, metric: string): string {
   return `${readable || 'metric'}-${hash}`;
 }
 
-/** Every measurement of one metric on one platform, oldest first, with its baseline and status. */
-export async function metricSeries(model: SiteModel, platform: string, suite: string, metric: string): Promise<SeriesPoint[]> {
-  const statuses = await materialisedStatuses(
-    model.history,
-    model.settings,
-    "platform = $platform AND suite = $suite AND metric = $metric AND status = 'ok'",
-    { platform, suite, metric },
-    undefined,
-    'series_baselines',
-  );
-  return statuses
-    .filter((status): status is MetricStatus & { current: number } => status.current !== null)
-    .map((status) => ({
-      runId: status.runId,
-      date: new Date(status.timestamp),
-      value: status.current,
-      low: status.samples && status.samples.length > 0 ? Math.min(...status.samples) : null,
-      high: status.samples && status.samples.length > 0 ? Math.max(...status.samples) : null,
-      baseline: status.baseline,
-      regression: status.status === 'regression',
-    }));
+/** Every successful measurement of one metric on one platform, oldest first, with its baseline and status. */
+export function metricSeries(model: SiteModel, platform: string, suite: string, metric: string): Promise<SeriesMeasurement[]> {
+  return materialisedSeries(model.history, model.settings, { platform, suite, metric });
 }
 
 const RUN_CHUNK = 500;

@@ -222,21 +222,93 @@ export async function latestStatuses(history: History, settings: AnalysisSetting
 
 /**
  * For a site build: the baseline of every measurement of the history, computed once (windowed plan)
- * into two tables holding the same rows in two orders: `measurement_baselines` by run (run pages) and
- * `series_baselines` by platform × metric × time (charts). Each page then reads its statuses by key,
+ * into two tables: `measurement_baselines` by run (run pages) and `series_baselines`, the successful
+ * measurements by platform × metric × time (charts). Each page then reads its statuses by key,
  * touching few row groups, instead of re-running the analysis.
  */
 export async function materialiseBaselines(history: History, settings: AnalysisSettings): Promise<void> {
   const { connection } = history;
   await connection.run('DROP TABLE IF EXISTS measurement_baselines; DROP TABLE IF EXISTS series_baselines');
   await connection.run(
-    `CREATE TABLE series_baselines AS SELECT * FROM (${windowedSql(settings.config.baselineWindow, 'SELECT * FROM metrics')}) ORDER BY platform, suite, metric, timestamp`,
+    `CREATE TABLE measurement_baselines AS SELECT * FROM (${windowedSql(settings.config.baselineWindow, 'SELECT * FROM metrics')}) ORDER BY run_id`,
     { branch: settings.config.defaultBranch },
   );
-  // Run pages show no samples (charts do, from series_baselines): this copy leaves them out, halving its memory.
+  // Charts draw the spread of the samples, never the samples: keeping two numbers instead of the list
+  // keeps this copy small. Run pages list no samples either.
   await connection.run(
-    'CREATE TABLE measurement_baselines AS SELECT * REPLACE (NULL::DOUBLE[] AS samples) FROM series_baselines ORDER BY run_id',
+    `CREATE TABLE series_baselines AS
+     SELECT * EXCLUDE (samples), list_min(samples) AS low, list_max(samples) AS high
+     FROM measurement_baselines WHERE status = 'ok' ORDER BY platform, suite, metric, timestamp, run_id`,
   );
+  await connection.run('ALTER TABLE measurement_baselines DROP COLUMN samples');
+}
+
+/** One successful measurement of a series, as a chart draws it, judged like every other. */
+export interface SeriesMeasurement {
+  runId: string;
+  /** Milliseconds since the epoch. */
+  time: number;
+  value: number;
+  /** Lowest and highest sample, when the run kept samples. */
+  low: number | null;
+  high: number | null;
+  baseline: number | null;
+  status: Status;
+}
+
+/**
+ * Every successful measurement of one series, oldest first, from the table materialiseBaselines built.
+ * Read column by column: a series of a long history has tens of thousands of points.
+ */
+export async function materialisedSeries(
+  history: History,
+  settings: AnalysisSettings,
+  series: Pick<SeriesIdentity, 'platform' | 'suite' | 'metric'>,
+): Promise<SeriesMeasurement[]> {
+  const reader = await history.connection.runAndReadAll(
+    `SELECT run_id, epoch_ms(timestamp::TIMESTAMP)::DOUBLE AS time, value, low, high, rolling, direction, threshold
+     FROM series_baselines WHERE platform = $platform AND suite = $suite AND metric = $metric
+     ORDER BY timestamp, run_id`,
+    { platform: series.platform, suite: series.suite, metric: series.metric },
+  );
+  const [runIds, times, values, lows, highs, rollings, directions, declared] = reader.getColumns() as [
+    string[],
+    number[],
+    number[],
+    Array<number | null>,
+    Array<number | null>,
+    Array<number | null>,
+    Direction[],
+    Array<number | null>,
+  ];
+  const pinned = pinnedValue(settings.pinned, series.platform, series.suite, series.metric);
+  const thresholds = new Map<number | null, number>();
+  const thresholdOf = (value: number | null) => {
+    let threshold = thresholds.get(value);
+    if (threshold === undefined) {
+      threshold = resolveThreshold(
+        { suite: series.suite, metric: series.metric, declared: value },
+        settings.config,
+        settings.threshold,
+      ).value;
+      thresholds.set(value, threshold);
+    }
+    return threshold;
+  };
+  return runIds.map((runId, index) => {
+    const value = values[index] as number;
+    const baseline = pinned ?? rollings[index] ?? null;
+    return {
+      runId,
+      time: times[index] as number,
+      value,
+      low: lows[index] ?? null,
+      high: highs[index] ?? null,
+      baseline,
+      status:
+        baseline === null ? 'new' : classify(value, baseline, directions[index] as Direction, thresholdOf(declared[index] ?? null)).status,
+    };
+  });
 }
 
 /** Statuses read from the tables materialiseBaselines built, for the rows the condition selects. */
@@ -246,11 +318,10 @@ export async function materialisedStatuses(
   where: string,
   params: Record<string, DuckDBValue> = {},
   types?: Record<string, DuckDBType | undefined>,
-  table: 'measurement_baselines' | 'series_baselines' = 'measurement_baselines',
 ): Promise<MetricStatus[]> {
   const rows = await queryRows<Row & Record<string, unknown>>(
     history.connection,
-    `SELECT * FROM ${table} WHERE ${where} ORDER BY timestamp, run_id, suite, metric`,
+    `SELECT *, NULL::DOUBLE[] AS samples FROM measurement_baselines WHERE ${where} ORDER BY timestamp, run_id, suite, metric`,
     params,
     types,
   );

@@ -134,7 +134,7 @@ describe.skipIf(!chromiumHere).each([
     const stepped = regressions[0];
     await page.goto(`${server.origin}${base}runs/${stepped?.runId}/`);
     await expect(page.locator('p.verdict').textContent()).resolves.toMatch(/^1 regression against the baselines/);
-    const worse = page.locator('#previous ~ .scroll tr', { has: page.locator('td.mark.worse') });
+    const worse = page.locator('.run-page tbody tr', { has: page.locator('td.mark.worse') });
     expect(await worse.count()).toBe(1);
     await expect(worse.locator('td').first().textContent()).resolves.toContain(stepped?.metric);
     await page.close();
