@@ -4,10 +4,10 @@
  * scratch folder; it never touches data/.
  */
 import path from 'node:path';
-import { renderLineChartSvg } from '../src/lib/charts.ts';
+import { renderSeriesChartSvg } from '../src/lib/charts.ts';
 import { compactHistory } from '../src/lib/compact.ts';
 import { openHistory } from '../src/lib/history.ts';
-import { defaultSettings, latestStatuses } from '../src/lib/status.ts';
+import { defaultSettings, latestStatuses, type SeriesMeasurement } from '../src/lib/status.ts';
 import { appendRun, appendRuns } from '../src/lib/store.ts';
 import { generateSyntheticRecords } from '../src/lib/synthetic.ts';
 import { defineSuite, timeSeconds } from './suite.ts';
@@ -19,7 +19,7 @@ const CHART_POINTS = 10_000;
 
 export default defineSuite({
   name: 'perfsite',
-  description: `perfsite's own speed: recording runs, answering the baseline query over ${HISTORY_RUNS.toLocaleString('en')} generated runs × ${HISTORY_METRICS} metrics, rendering a ${CHART_POINTS.toLocaleString('en')}-point chart.`,
+  description: `perfsite's own speed: recording runs, answering the baseline query over ${HISTORY_RUNS.toLocaleString('en')} generated runs × ${HISTORY_METRICS} metrics, drawing a ${CHART_POINTS.toLocaleString('en')}-measurement chart.`,
   metrics: {
     record_append_throughput: {
       unit: 'runs/s',
@@ -31,10 +31,10 @@ export default defineSuite({
       direction: 'lower',
       description: `Time to open a compacted history of ${HISTORY_RUNS.toLocaleString('en')} runs and judge the latest run of every platform × metric against its baseline (the median of the 5 runs before it).`,
     },
-    chart_render_latency: {
+    series_chart_latency: {
       unit: 's',
       direction: 'lower',
-      description: `Time to render a ${CHART_POINTS.toLocaleString('en')}-point line chart to SVG with Observable Plot at build time.`,
+      description: `Time to draw a ${CHART_POINTS.toLocaleString('en')}-measurement series chart (downsampled, with its sample band, baseline and threshold) to SVG with Observable Plot, as a build does for each chart.`,
     },
   },
   async setup(context) {
@@ -44,10 +44,18 @@ export default defineSuite({
     const appendTemplate = generateSyntheticRecords({ runs: 1, platforms: 1, metrics: 10 })[0];
     if (!appendTemplate) throw new Error('no synthetic record generated');
     const start = Date.UTC(2025, 0, 1);
-    const chartPoints = Array.from({ length: CHART_POINTS }, (_, i) => ({
-      date: new Date(start + i * 3_600_000),
-      value: 1 + Math.sin(i / 50) / 10,
-    }));
+    const chartPoints: SeriesMeasurement[] = Array.from({ length: CHART_POINTS }, (_, i) => {
+      const value = 1 + Math.sin(i / 50) / 10;
+      return {
+        runId: `run-${i}`,
+        time: start + i * 3_600_000,
+        value,
+        low: value * 0.95,
+        high: value * 1.05,
+        baseline: 1,
+        status: 'unchanged',
+      };
+    });
     return { historyDir, appendTemplate, chartPoints, appends: context.byMode({ quick: 10, standard: 20, comprehensive: 50 }), round: 0 };
   },
   async sample(state, context) {
@@ -70,12 +78,14 @@ export default defineSuite({
       }
     });
 
-    context.step('chart_render_latency');
-    const chartSeconds = await timeSeconds(() => renderLineChartSvg(state.chartPoints));
+    context.step('series_chart_latency');
+    const chartSeconds = await timeSeconds(() =>
+      renderSeriesChartSvg(state.chartPoints, { title: 'synthetic series', unit: 's', direction: 'lower', threshold: 0.2 }),
+    );
     return {
       record_append_throughput: state.appends / appendSeconds,
       history_query_latency: querySeconds,
-      chart_render_latency: chartSeconds,
+      series_chart_latency: chartSeconds,
     };
   },
 });

@@ -34,7 +34,7 @@ describe('npm run bench', () => {
     expect(record.metrics.map((metric) => metric.name)).toEqual([
       'record_append_throughput',
       'history_query_latency',
-      'chart_render_latency',
+      'series_chart_latency',
     ]);
     for (const metric of record.metrics) {
       expect(metric.status).toBe('ok');

@@ -10,6 +10,9 @@ export const links = {
   platform: (platform: string) => href(`/platforms/${platform}/`),
   metric: (slug: string) => href(`/metrics/${slug}/`),
   run: (runId: string) => href(`/runs/${runId}/`),
+  /** Where run pages live: interactive charts link a point to `${runs}${id}/`. */
+  runs: () => href('/runs/'),
+  seriesData: (platform: string, slug: string) => href(`/data/series/${platform}/${slug}.json`),
   regressions: () => href('/regressions/'),
   feed: () => href('/regressions.xml'),
   about: () => href('/about/'),

@@ -21,6 +21,7 @@ import {
 import type { Problem } from './record.ts';
 import { classify } from './regression-rule.ts';
 import { loadSettings } from './report-target.ts';
+import { encodeSeries, type SeriesData } from './series-data.ts';
 import {
   type AnalysisSettings,
   latestStatuses,
@@ -30,6 +31,7 @@ import {
   materialisedStatuses,
   type SeriesMeasurement,
 } from './status.ts';
+import { resolveThreshold } from './thresholds.ts';
 
 export interface SiteModel {
   history: History;
@@ -109,6 +111,26 @@ export function metricSlug(suite: string, metric: string): string {
 /** Every successful measurement of one metric on one platform, oldest first, with its baseline and status. */
 export function metricSeries(model: SiteModel, platform: string, suite: string, metric: string): Promise<SeriesMeasurement[]> {
   return materialisedSeries(model.history, model.settings, { platform, suite, metric });
+}
+
+/** Every platform × metric with a successful measurement: each has a chart and a data file. */
+export async function allSeries(model: SiteModel): Promise<Array<{ platform: string; suite: string; metric: string }>> {
+  return queryRows(model.history.connection, 'SELECT DISTINCT platform, suite, metric FROM series_baselines ORDER BY ALL');
+}
+
+/** The data file of one series' interactive chart. */
+export async function seriesData(model: SiteModel, platform: string, suite: string, metric: string): Promise<SeriesData> {
+  const series = await metricSeries(model, platform, suite, metric);
+  const latest = model.latest.find((status) => status.platform === platform && status.suite === suite && status.metric === metric);
+  const info = model.metrics.find((candidate) => candidate.suite === suite && candidate.metric === metric);
+  const threshold =
+    latest?.threshold.value ?? resolveThreshold({ suite, metric, declared: null }, model.settings.config, model.settings.threshold).value;
+  const { runs } = await runsInOrder(model);
+  return encodeSeries(
+    series,
+    { unit: info?.unit ?? '', direction: info?.direction ?? 'lower', threshold },
+    (runId) => runs.get(runId)?.info,
+  );
 }
 
 const RUN_CHUNK = 500;

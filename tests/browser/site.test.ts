@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, launchChromium } from '../../scripts/chromium.ts';
 import { type StaticServer, serveStatic } from '../../scripts/static-server.ts';
 import { openHistory } from '../../src/lib/history.ts';
+import { recentRuns } from '../../src/lib/queries.ts';
 import { defaultSettings, latestStatuses } from '../../src/lib/status.ts';
 import { appendRuns } from '../../src/lib/store.ts';
 import { generateSyntheticRecords } from '../../src/lib/synthetic.ts';
@@ -161,6 +162,71 @@ describe.skipIf(!chromiumHere).each([
     await page.goto(`${server.origin}${base}regressions/`);
     expect(await background()).toBe('rgb(13, 17, 23)');
     await context.close();
+  });
+
+  it('makes charts interactive: tooltips from the run, date range, log scale, platform toggles, a click opens the run', async () => {
+    const history = await openHistory(data);
+    const runs = new Map((await recentRuns(history, { limit: 1_000 })).map((run) => [run.runId, run]));
+    history.close();
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${server.origin}${base}platforms/Synthetic_Platform_01/`);
+    const figure = page.locator('figure[data-chart]').first();
+    const box = await figure.boundingBox();
+    if (!box) throw new Error('no chart');
+    const tools = page.locator('.chart-tools').first();
+    // Pointing at a chart loads its data and redraws it; the tooltip follows the next move.
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
+    await expect.poll(() => tools.locator('.chart-status').textContent()).toMatch(/^All time/);
+    await page.mouse.move(box.x + box.width * 0.6 + 2, box.y + box.height * 0.5);
+    const tip = figure.locator('g[aria-label="tip"]');
+    await tip.waitFor();
+    const pointed = await figure.evaluate((element) => (element.querySelector('svg') as unknown as { value?: { runId: string } }).value);
+    const run = runs.get(pointed?.runId ?? '');
+    expect(run).toBeDefined();
+    const tipText = await tip.textContent();
+    expect(tipText).toContain(`commit ${run?.gitCommit?.slice(0, 8)}`);
+    expect(tipText).toContain(run?.gitMessage ?? '');
+
+    const xDomainDays = () =>
+      figure.evaluate((element) => {
+        const [from, to] = (element.querySelector('svg') as unknown as { scale(name: string): { domain: Date[] } }).scale('x').domain;
+        return ((to as Date).getTime() - (from as Date).getTime()) / 86_400_000;
+      });
+    await tools.locator('button[data-range="7"]').click();
+    await expect.poll(xDomainDays).toBeCloseTo(7, 5);
+    await expect(tools.locator('button[data-range="7"]').getAttribute('aria-pressed')).resolves.toBe('true');
+    await tools.locator('button[data-zoom="in"]').click();
+    await expect.poll(xDomainDays).toBeCloseTo(3.5, 5);
+    await tools.locator('input[data-log]').check();
+    await expect
+      .poll(() =>
+        figure.evaluate(
+          (element) => (element.querySelector('svg') as unknown as { scale(name: string): { type: string } }).scale('y').type,
+        ),
+      )
+      .toBe('log');
+
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await tip.waitFor();
+    const target = await figure.evaluate(
+      (element) => (element.querySelector('svg') as unknown as { value?: { runId: string } }).value?.runId,
+    );
+    await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await page.waitForURL(`**${base}runs/${target}/`);
+
+    await page.goto(`${server.origin}${base}`);
+    const metricLink = await page.locator('a[href*="/metrics/"]').first().getAttribute('href');
+    await page.goto(`${server.origin}${metricLink}`);
+    const lines = () => page.locator('#chart-absolute g[aria-label="line"] path').count();
+    await page.locator('#chart-absolute').hover();
+    await expect.poll(lines).toBe(3);
+    await page.locator('button[data-platform-toggle="Synthetic_Platform_02"]').click();
+    await expect.poll(lines).toBe(2);
+    await expect.poll(() => page.locator('#chart-relative g[aria-label="line"] path').count()).toBe(2);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   it('finds a metric by part of its name, and folds suites', async () => {

@@ -1,0 +1,166 @@
+/**
+ * What each chart looks like, as Observable Plot specs, with no DOM of its own: the build renders them
+ * to SVG with linkedom (charts.ts) and the browser re-renders the same specs with tooltips, zoom,
+ * a date range, platform toggles and a log scale (src/scripts/interactive-charts.ts).
+ */
+import * as Plot from '@observablehq/plot';
+import { downsampleMinMax } from './downsample.ts';
+import type { Direction } from './record.ts';
+import type { SeriesMeasurement } from './status.ts';
+
+export type Drawn = SeriesMeasurement & { date: Date };
+
+/** Points a chart draws at most, per series: enough for its width, few enough to keep pages light. */
+export const MAX_CHART_POINTS = 160;
+
+export const isRegression = (point: SeriesMeasurement) => point.status === 'regression';
+
+/** Thins a series for display (never hiding a spike or a regression) and gives the kept points dates. */
+export function thinForDisplay(series: readonly SeriesMeasurement[], maxPoints = MAX_CHART_POINTS): Drawn[] {
+  return downsampleMinMax(series, maxPoints, (point) => point.value, isRegression).map((point) => ({
+    ...point,
+    date: new Date(point.time),
+  }));
+}
+
+/** Categorical colours (Tableau 10), shared by the chart and the legend the page writes beside it. */
+export const PLATFORM_COLOURS = [
+  '#4e79a7',
+  '#f28e2c',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc949',
+  '#af7aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ab',
+];
+
+export function platformColour(index: number): string {
+  return PLATFORM_COLOURS[index % PLATFORM_COLOURS.length] ?? '#888888';
+}
+
+/** What the browser adds to a chart the build drew. */
+export interface ViewOptions {
+  document: Document;
+  /** Zoomed or ranged: the dates shown. */
+  xDomain?: [Date, Date];
+  log?: boolean;
+  /** Tooltip text of a point; without it, no tooltip. */
+  tip?: (point: Drawn) => string;
+}
+
+export interface SeriesChartOptions {
+  title: string;
+  unit: string;
+  direction: Direction;
+  threshold: number;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * A metric over time on one platform: the measured values, the spread of their samples as a band,
+ * the baseline as a dashed line, the regression threshold as a dotted red line, regressions marked.
+ * `shown` is how many measurements the series has in all, for the description.
+ */
+export function seriesChart(points: readonly Drawn[], shown: number, options: SeriesChartOptions, view: ViewOptions) {
+  const banded = points.filter((point) => point.low !== null && point.high !== null);
+  const withBaseline = points.filter((point) => point.baseline !== null);
+  const limit = (baseline: number) =>
+    options.direction === 'lower' ? baseline * (1 + options.threshold) : baseline * (1 - options.threshold);
+  return Plot.plot({
+    document: view.document,
+    width: options.width ?? 640,
+    height: options.height ?? 220,
+    marginLeft: 56,
+    ariaLabel: options.title,
+    ariaDescription: `${points.length} of ${shown} measurements shown; dashed line: baseline; dotted red line: regression threshold.`,
+    x: { type: 'utc', label: null, ...(view.xDomain ? { domain: view.xDomain } : {}) },
+    y: { grid: true, label: options.unit, nice: true, zero: false, ...(view.log ? { type: 'log' } : {}) },
+    clip: view.xDomain !== undefined,
+    marks: [
+      Plot.areaY(banded, { x: 'date', y1: 'low', y2: 'high', fill: 'currentColor', fillOpacity: 0.12 }),
+      Plot.lineY(withBaseline, {
+        x: 'date',
+        y: 'baseline',
+        stroke: 'currentColor',
+        strokeOpacity: 0.6,
+        strokeDasharray: '6,4',
+        curve: 'step-after',
+      }),
+      Plot.lineY(withBaseline, {
+        x: 'date',
+        y: (point: Drawn) => limit(point.baseline ?? 0),
+        stroke: '#cf222e',
+        strokeDasharray: '1.5,3',
+        strokeWidth: 1.5,
+        curve: 'step-after',
+      }),
+      Plot.lineY(points, { x: 'date', y: 'value', stroke: '#0969da', strokeWidth: 1.5 }),
+      Plot.dot(points.filter(isRegression), { x: 'date', y: 'value', r: 4, fill: '#cf222e', stroke: 'white', strokeWidth: 1 }),
+      ...(view.tip ? [Plot.tip(points, Plot.pointerX({ x: 'date', y: 'value', title: view.tip }))] : []),
+    ],
+  });
+}
+
+export interface PlatformSeries {
+  platform: string;
+  /** Position of the platform in the page's legend, which picks its colour. */
+  colour: number;
+  points: readonly Drawn[];
+}
+
+/** One metric on every platform: absolute values, or each relative to its own latest baseline. */
+export function platformsChart(
+  platforms: readonly PlatformSeries[],
+  options: { title: string; unit: string; relative: boolean; width?: number; height?: number },
+  view: ViewOptions,
+) {
+  const rows = platforms.flatMap(({ platform, points }) => {
+    const reference = [...points].reverse().find((point) => point.baseline !== null)?.baseline ?? null;
+    return points
+      .map((point) => ({ ...point, platform, shown: options.relative ? (reference ? point.value / reference : null) : point.value }))
+      .filter((row): row is Drawn & { platform: string; shown: number } => row.shown !== null);
+  });
+  return Plot.plot({
+    document: view.document,
+    width: options.width ?? 720,
+    height: options.height ?? 280,
+    marginLeft: 56,
+    ariaLabel: options.title,
+    x: { type: 'utc', label: null, ...(view.xDomain ? { domain: view.xDomain } : {}) },
+    y: {
+      grid: true,
+      label: options.relative ? 'relative to baseline' : options.unit,
+      zero: false,
+      ...(options.relative ? { tickFormat: '.0%' } : {}),
+      ...(view.log ? { type: 'log' } : {}),
+    },
+    clip: view.xDomain !== undefined,
+    // An HTML legend is written by the page: Plot's legends need a canvas, which a build-time DOM lacks.
+    color: {
+      type: 'ordinal',
+      domain: platforms.map((series) => series.platform),
+      range: platforms.map((series) => platformColour(series.colour)),
+    },
+    marks: [
+      ...(options.relative ? [Plot.ruleY([1], { stroke: 'currentColor', strokeDasharray: '6,4', strokeOpacity: 0.6 })] : []),
+      Plot.lineY(rows, { x: 'date', y: 'shown', stroke: 'platform', strokeWidth: 1.5 }),
+      ...(view.tip
+        ? [
+            Plot.tip(
+              rows,
+              Plot.pointer({
+                x: 'date',
+                y: 'shown',
+                stroke: 'platform',
+                title: (row: Drawn & { platform: string }) => `${row.platform}\n${view.tip?.(row)}`,
+              }),
+            ),
+          ]
+        : []),
+    ],
+  });
+}

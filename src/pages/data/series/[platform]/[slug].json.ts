@@ -1,0 +1,16 @@
+import type { APIRoute } from 'astro';
+import { allSeries, loadSiteModel, metricSlug, seriesData } from '../../../../lib/site-model.ts';
+
+export async function getStaticPaths() {
+  const model = await loadSiteModel();
+  return (await allSeries(model)).map(({ platform, suite, metric }) => ({
+    params: { platform, slug: metricSlug(suite, metric) },
+    props: { suite, metric },
+  }));
+}
+
+export const GET: APIRoute = async ({ params, props }) => {
+  const model = await loadSiteModel();
+  const data = await seriesData(model, params.platform as string, props.suite as string, props.metric as string);
+  return new Response(JSON.stringify(data), { headers: { 'Content-Type': 'application/json' } });
+};
