@@ -20,7 +20,8 @@ for (const runs of values.runs.split(',').map(Number)) {
   if ((await readdir(data).catch(() => [])).length === 0) {
     await $({ cwd: ROOT, stdio: 'inherit' })`${process.execPath} bench/scale-analysis.ts --runs ${runs}`;
   }
-  const out = path.join(tmpdir(), `perfsite-site-${runs}`);
+  // Inside the project: a build whose output lies outside it is staged in the shared .astro/ folder.
+  const out = path.join(ROOT, '.site-builds', `synthetic-${runs}`);
   await rm(out, { recursive: true, force: true });
   const build = await $({
     cwd: ROOT,

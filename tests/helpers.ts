@@ -1,6 +1,6 @@
 /** Shared test plumbing: scratch folders, a valid record to vary, and running the project's own scripts. */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,17 @@ const scratch: string[] = [];
 afterEach(async () => {
   await Promise.all(scratch.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
+
+/**
+ * A fresh folder for a site build, inside the project: Astro stages a build whose output lies outside
+ * the working directory in the shared ./.astro/.prerender/, so two such builds at once (test files run in
+ * parallel) would overwrite each other's chunks. The caller removes it.
+ */
+export async function siteBuildDir(): Promise<string> {
+  const parent = path.join(process.cwd(), '.site-builds');
+  await mkdir(parent, { recursive: true });
+  return mkdtemp(path.join(parent, 'dist-'));
+}
 
 /** A fresh folder removed after the test. */
 export async function tempDir(prefix = 'perfsite-test-'): Promise<string> {

@@ -1,10 +1,19 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseHTML } from 'linkedom';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { metricSlug } from '../src/lib/site-model.ts';
 import { appendRun } from '../src/lib/store.ts';
-import { HOSTILE_TEXT as HOSTILE, makeRecord, runScript, tempDir } from './helpers.ts';
+import { HOSTILE_TEXT as HOSTILE, makeRecord, runScript, siteBuildDir, tempDir } from './helpers.ts';
+
+const builds: string[] = [];
+afterAll(() => Promise.all(builds.map((dir) => rm(dir, { recursive: true, force: true }))));
+
+async function buildDir(): Promise<string> {
+  const dir = await siteBuildDir();
+  builds.push(dir);
+  return dir;
+}
 
 async function build(data: string, out: string) {
   const result = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], { env: { PERFORMANCE_DB_PATH: data } });
@@ -18,7 +27,7 @@ async function builtFiles(out: string): Promise<string[]> {
 describe('the site', () => {
   it('has a page for the overview, each platform, metric and run, the regressions and their feed, and keeps hostile names inert', async () => {
     const data = await tempDir();
-    const out = await tempDir('perfsite-dist-');
+    const out = await buildDir();
     const plain = await appendRun(data, makeRecord({}, new Date('2026-11-20T10:00:00Z')));
     const hostile = makeRecord({}, new Date('2026-11-21T10:00:00Z'));
     hostile.git = {
@@ -74,8 +83,51 @@ describe('the site', () => {
 
   it('says how to record a first run when the history is empty', async () => {
     const data = await tempDir();
-    const out = await tempDir('perfsite-dist-');
+    const out = await buildDir();
     await build(data, out);
     expect(await readFile(path.join(out, 'index.html'), 'utf8')).toContain('No runs are recorded yet. Run `npm run bench`');
+  });
+
+  it('sets a run beside the run of its parent commit when there is one, otherwise beside the previous run', async () => {
+    const data = await tempDir();
+    const out = await buildDir();
+    const commit = (digit: string) => digit.repeat(40);
+    const record = (day: number, sha: string, parents: string[], branch: string, latency: number) => {
+      const input = makeRecord({}, new Date(`2026-11-${day}T10:00:00Z`));
+      input.git = { commit: sha, branch, dirty: false, message: `commit ${sha.slice(0, 4)}`, commitTime: null, parents, shallow: false };
+      input.metrics = [{ suite: 'demo', name: 'latency', value: latency, unit: 's', direction: 'lower' }];
+      return appendRun(data, input);
+    };
+    const base = await record(20, commit('1'), [commit('0')], 'main', 0.5);
+    const sibling = await record(21, commit('2'), [commit('1')], 'feature-a', 0.6);
+    const change = await record(22, commit('3'), [commit('1')], 'feature-b', 0.75);
+    const orphan = await record(23, commit('4'), [commit('9')], 'feature-c', 0.7);
+    await build(data, out);
+    const page = async (id: string) => parseHTML(await readFile(path.join(out, 'runs', id, 'index.html'), 'utf8')).document;
+
+    const changed = await page(change.record.id);
+    const heads = [...changed.querySelectorAll('thead th')].map((th) => th.textContent);
+    expect(heads.slice(-2)).toEqual(['parent commit', 'vs parent commit']);
+    expect(changed.querySelector('thead th a')?.getAttribute('href')).toBe(`/runs/${base.record.id}/`);
+    const cells = [...changed.querySelectorAll('tbody tr td')].map((td) => td.textContent);
+    expect(cells.slice(-2)).toEqual(['0.5 s', '+50.0%']);
+    expect(changed.querySelector('tbody td.mark')?.className).toContain('worse');
+    // The run just before it (another branch's) is still one click away.
+    const facts = [...changed.querySelectorAll('dl.facts a')].map((a) => a.getAttribute('href'));
+    expect(facts).toContain(`/runs/${sibling.record.id}/`);
+
+    // No run of its parent commit: beside the previous run on the platform instead, and saying so.
+    const fallback = await page(orphan.record.id);
+    expect([...fallback.querySelectorAll('thead th')].map((th) => th.textContent).slice(-2)).toEqual(['previous run', 'vs previous run']);
+    expect(fallback.querySelector('thead th a')?.getAttribute('href')).toBe(`/runs/${change.record.id}/`);
+
+    // The first run has neither.
+    expect([...(await page(base.record.id)).querySelectorAll('thead th')].map((th) => th.textContent)).toEqual([
+      'metric',
+      'status',
+      'this run',
+      'baseline',
+      'change',
+    ]);
   });
 });

@@ -61,7 +61,7 @@ export async function readGitInfo({ cwd = process.cwd(), env = process.env, data
       (answer) => answer.trim() === 'true',
       () => false,
     ),
-    git.raw(['show', '-s', '--format=%cI%x00%B', 'HEAD']).catch(() => null),
+    git.raw(['show', '-s', '--format=%cI%x00%P%x00%B', 'HEAD']).catch(() => null),
   ]);
 
   const branch = branchName !== 'HEAD' ? branchName : branchFromEnv(env);
@@ -71,7 +71,7 @@ export async function readGitInfo({ cwd = process.cwd(), env = process.env, data
     warnings.push('this is a shallow clone: the commit is recorded, but comparisons with older commits need `git fetch --unshallow`.');
   if (status === null) warnings.push('`git status` failed: the dirty flag is recorded as false.');
 
-  const [commitTime = null, message = null] = log ? log.split('\u0000') : [];
+  const [commitTime = null, parents = '', message = null] = log ? log.split('\u0000') : [];
   return {
     git: {
       commit,
@@ -79,6 +79,7 @@ export async function readGitInfo({ cwd = process.cwd(), env = process.env, data
       dirty: status !== null && status.trim().length > 0,
       message: message?.trim() || null,
       commitTime: commitTime?.trim() || null,
+      parents: parents.trim().split(/\s+/).filter(Boolean),
       shallow,
     },
     warnings,

@@ -272,6 +272,7 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
            any_value(platform_details) AS platform_details, any_value(git_commit) AS git_commit,
            any_value(git_branch) AS git_branch, any_value(git_dirty) AS git_dirty,
            any_value(git_message) AS git_message, any_value(git_commit_time) AS git_commit_time,
+           any_value(git_parents) AS git_parents,
            any_value(run_type) AS run_type, any_value(mode) AS mode, any_value(synthetic) AS synthetic,
            any_value(source_tool) AS source_tool, count(*)::INTEGER AS metric_count
     FROM metrics GROUP BY run_id`);

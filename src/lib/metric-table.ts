@@ -30,6 +30,7 @@ export const METRIC_COLUMNS = [
   ['git_dirty', 'BOOLEAN'],
   ['git_message', 'VARCHAR'],
   ['git_commit_time', 'TIMESTAMP'],
+  ['git_parents', 'VARCHAR[]'],
   ['run_type', 'VARCHAR'],
   ['mode', 'VARCHAR'],
   ['synthetic', 'BOOLEAN'],
@@ -59,6 +60,7 @@ const APPEND_TYPES: Record<string, DuckDBType> = {
   DOUBLE,
   TIMESTAMP,
   'DOUBLE[]': LIST(DOUBLE),
+  'VARCHAR[]': LIST(VARCHAR),
 };
 
 function rowValues(record: RunRecord, metric: RunRecord['metrics'][number], details: string): DuckDBValue[] {
@@ -74,6 +76,7 @@ function rowValues(record: RunRecord, metric: RunRecord['metrics'][number], deta
     record.git?.dirty ?? null,
     record.git?.message ?? null,
     record.git?.commitTime ? micros(record.git.commitTime) : null,
+    record.git ? listValue(record.git.parents) : null,
     record.runType,
     record.mode,
     record.synthetic,

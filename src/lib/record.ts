@@ -90,6 +90,13 @@ export const gitSchema = z.object({
   dirty: z.boolean(),
   message: z.string().max(10_000).nullable(),
   commitTime: isoTimestamp.nullable(),
+  parents: z
+    .array(z.string().regex(/^[0-9a-f]{7,64}$/, 'must be a hexadecimal commit hash'))
+    .max(64)
+    .default([])
+    .describe(
+      'The commit’s parents, so a run can be set beside the run of its parent commit. Empty for a root commit and at a shallow clone’s boundary.',
+    ),
   shallow: z.boolean().default(false),
 });
 

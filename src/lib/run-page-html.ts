@@ -20,7 +20,7 @@ function mostCommon(values: readonly number[]): number | undefined {
 }
 
 export function renderRunPageBody(page: RunPage, links: RunLinks): string {
-  const { run, statuses, previousRunId, previous } = page;
+  const { run, statuses, compared, previousRunId, beside } = page;
   const regressions = statuses.filter((status) => status.status === 'regression').length;
   const facts = [
     ['run', `<code>${e(run.runId)}</code>`],
@@ -33,12 +33,15 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
     ...(run.gitMessage ? [['message', `<span class="message">${e(run.gitMessage)}</span>`]] : []),
     ['mode', `${e(run.mode)}, ${e(run.runType)} run${run.synthetic ? ' · synthetic data' : ''}`],
     ...(previousRunId ? [['before it', `<a href="${e(links.run(previousRunId))}">the previous run on this platform</a>`]] : []),
+    ...(compared?.relation === 'parent commit'
+      ? [['parent commit', `<a href="${e(links.run(compared.runId))}">its run on this platform</a>`]]
+      : []),
   ];
-  const beside = new Map(previous.map((row) => [`${row.suite}\u0000${row.metric}`, row]));
+  const besideByMetric = new Map(beside.map((row) => [`${row.suite}\u0000${row.metric}`, row]));
   const usualThreshold = mostCommon(statuses.map((status) => status.threshold.value));
-  const previousCells = (suite: string, metric: string) => {
-    if (!previousRunId) return '';
-    const row = beside.get(`${suite}\u0000${metric}`);
+  const comparedCells = (suite: string, metric: string) => {
+    if (!compared) return '';
+    const row = besideByMetric.get(`${suite}\u0000${metric}`);
     if (!row) return '<td></td><td></td>';
     return `<td class="number">${e(formatValue(row.before, row.unit))}</td><td class="number mark ${row.mark}">${e(row.change === null ? row.mark : formatChange(row.change))}</td>`;
   };
@@ -49,25 +52,26 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
         `<td><span class="badge ${status.status}">${STATUS_LABELS[status.status]}</span>${status.threshold.value === usualThreshold ? '' : ` <small class="muted">threshold ${formatPercent(status.threshold.value)}</small>`}</td>` +
         `<td class="number">${e(formatValue(status.current, status.unit))}</td>` +
         `<td class="number">${e(formatValue(status.baseline, status.unit))}${status.baselineSource ? ` <small class="muted">${status.baselineSource === 'pinned' ? 'pinned' : `median of ${status.baselineRuns}`}</small>` : ''}</td>` +
-        `<td class="number">${e(formatChange(status.change))}</td>${previousCells(status.suite, status.metric)}</tr>`,
+        `<td class="number">${e(formatChange(status.change))}</td>${comparedCells(status.suite, status.metric)}</tr>`,
     )
     .join('\n');
-  const removed = previous
+  const removed = beside
     .filter((row) => row.mark === 'removed')
     .map(
       (row) =>
         `<tr><td><span class="muted">${e(row.suite)} /</span> ${e(row.metric)}</td><td>not measured</td><td></td><td></td><td></td><td class="number">${e(formatValue(row.before, row.unit))}</td><td class="mark removed">removed</td></tr>`,
     )
     .join('\n');
-  const previousHeads = previousRunId
-    ? `<th scope="col" class="number"><a href="${e(links.run(previousRunId))}">previous run</a></th><th scope="col" class="number">vs previous</th>`
+  const comparedLabel = compared?.relation === 'parent commit' ? 'parent commit' : 'previous run';
+  const comparedHeads = compared
+    ? `<th scope="col" class="number"><a href="${e(links.run(compared.runId))}">${comparedLabel}</a></th><th scope="col" class="number">vs ${comparedLabel}</th>`
     : '';
   return `<div class="run-page">
 <h1>Run on ${e(run.platform)}</h1>
 <dl class="facts">${facts.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl>
 <p class="verdict${regressions > 0 ? ' bad' : ''}">${regressions > 0 ? `${regressions} regression${regressions === 1 ? '' : 's'}` : 'No regressions'} against the baselines</p>
-<p class="muted">Each metric against its baseline (the regression threshold is ${formatPercent(usualThreshold ?? 0)} unless marked)${previousRunId ? ', and beside the previous run on this platform' : ''}.</p>
-<div class="scroll"><table><thead><tr><th scope="col">metric</th><th scope="col">status</th><th scope="col" class="number">this run</th><th scope="col" class="number">baseline</th><th scope="col" class="number">change</th>${previousHeads}</tr></thead><tbody>
+<p class="muted">Each metric against its baseline (the regression threshold is ${formatPercent(usualThreshold ?? 0)} unless marked)${compared ? `, and beside ${compared.relation === 'parent commit' ? 'the run of its parent commit' : 'the previous run'} on this platform` : ''}.</p>
+<div class="scroll"><table><thead><tr><th scope="col">metric</th><th scope="col">status</th><th scope="col" class="number">this run</th><th scope="col" class="number">baseline</th><th scope="col" class="number">change</th>${comparedHeads}</tr></thead><tbody>
 ${rows}${removed ? `\n${removed}` : ''}
 </tbody></table></div>
 </div>`;

@@ -62,9 +62,18 @@ async function load(): Promise<SiteModel> {
   const settings = await loadSettings(dataDir);
   const history = await openHistory(dataDir);
   await materialiseBaselines(history, settings);
+  // Each run's neighbours for comparison: the run before it on its platform, and the latest run on its
+  // platform of its parent commit (what a pull request's change is best measured against).
   await history.connection.run(
     `CREATE TABLE run_info AS
-     SELECT *, lag(run_id) OVER (PARTITION BY platform ORDER BY timestamp, run_id) AS previous_run_id FROM runs ORDER BY run_id`,
+     WITH parent_runs AS (
+       SELECT child.run_id, max_by(parent.run_id, (parent.timestamp, parent.run_id)) AS parent_run_id
+       FROM (SELECT run_id, platform, unnest(git_parents) AS parent_commit FROM runs) AS child
+       JOIN runs AS parent ON parent.platform = child.platform AND parent.git_commit = child.parent_commit
+       GROUP BY child.run_id
+     )
+     SELECT runs.*, lag(runs.run_id) OVER (PARTITION BY platform ORDER BY timestamp, runs.run_id) AS previous_run_id, parent_run_id
+     FROM runs LEFT JOIN parent_runs USING (run_id) ORDER BY run_id`,
   );
   return {
     history,
@@ -158,7 +167,7 @@ async function statusesOfChunk(model: SiteModel, runIds: readonly string[], inde
 interface RunIndex {
   ids: string[];
   position: Map<string, number>;
-  runs: Map<string, { info: RunInfo; previousRunId: string | null }>;
+  runs: Map<string, { info: RunInfo; previousRunId: string | null; parentRunId: string | null }>;
 }
 
 let runIndex: Promise<RunIndex> | undefined;
@@ -166,9 +175,19 @@ let runIndex: Promise<RunIndex> | undefined;
 /** Every run's facts, read once per build in id order: a page looks its run up in memory, not with a query. */
 async function runsInOrder(model: SiteModel): Promise<RunIndex> {
   if (import.meta.env?.DEV) runIndex = undefined;
-  runIndex ??= queryRows(model.history.connection, `SELECT ${RUN_COLUMNS}, previous_run_id FROM run_info ORDER BY run_id`).then((rows) => {
+  runIndex ??= queryRows(
+    model.history.connection,
+    `SELECT ${RUN_COLUMNS}, previous_run_id, parent_run_id FROM run_info ORDER BY run_id`,
+  ).then((rows) => {
     const runs = new Map(
-      rows.map((row) => [row.run_id as string, { info: toRunInfo(row), previousRunId: (row.previous_run_id as string | null) ?? null }]),
+      rows.map((row) => [
+        row.run_id as string,
+        {
+          info: toRunInfo(row),
+          previousRunId: (row.previous_run_id as string | null) ?? null,
+          parentRunId: (row.parent_run_id as string | null) ?? null,
+        },
+      ]),
     );
     const ids = [...runs.keys()];
     return { ids, position: new Map(ids.map((id, index) => [id, index])), runs };
@@ -237,17 +256,27 @@ function sideBySide(before: readonly MetricStatus[], after: readonly MetricStatu
 export interface RunPage {
   run: RunInfo;
   statuses: MetricStatus[];
-  /** The run before it on the same platform, and this run's metrics beside its. */
+  /**
+   * The run this one is set beside: its parent commit's run on the same platform when there is one,
+   * otherwise the run before it on the platform.
+   */
+  compared: { runId: string; relation: 'parent commit' | 'previous run' } | null;
+  /** The previous run on the platform, for navigation. */
   previousRunId: string | null;
-  previous: SideBySide[];
+  beside: SideBySide[];
 }
 
 export async function runPage(model: SiteModel, runId: string): Promise<RunPage | undefined> {
   const entry = (await runsInOrder(model)).runs.get(runId);
   if (!entry) return undefined;
   const statuses = await statusesOfRun(model, runId);
-  const previous = entry.previousRunId ? sideBySide(await statusesOfRun(model, entry.previousRunId), statuses) : [];
-  return { run: entry.info, statuses, previousRunId: entry.previousRunId, previous };
+  const compared = entry.parentRunId
+    ? ({ runId: entry.parentRunId, relation: 'parent commit' } as const)
+    : entry.previousRunId
+      ? ({ runId: entry.previousRunId, relation: 'previous run' } as const)
+      : null;
+  const beside = compared ? sideBySide(await statusesOfRun(model, compared.runId), statuses) : [];
+  return { run: entry.info, statuses, compared, previousRunId: entry.previousRunId, beside };
 }
 
 export async function allRunIds(model: SiteModel): Promise<string[]> {

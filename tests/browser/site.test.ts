@@ -16,7 +16,7 @@ import { recentRuns } from '../../src/lib/queries.ts';
 import { defaultSettings, latestStatuses } from '../../src/lib/status.ts';
 import { appendRuns } from '../../src/lib/store.ts';
 import { generateSyntheticRecords } from '../../src/lib/synthetic.ts';
-import { runScript } from '../helpers.ts';
+import { runScript, siteBuildDir } from '../helpers.ts';
 
 // A machine without Chromium skips these tests, saying so; CI installs it and requires them.
 const chromiumHere = existsSync(CHROMIUM_PATH);
@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 async function buildSite(base: string): Promise<string> {
-  const out = await mkdtemp(path.join(tmpdir(), 'perfsite-dist-'));
+  const out = await siteBuildDir();
   outputs.push(out);
   const result = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], {
     env: { PERFORMANCE_DB_PATH: data, PERFSITE_BASE: base },
