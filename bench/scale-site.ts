@@ -13,8 +13,8 @@ import { $ } from 'zx';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '1000,10000' } } });
-console.log('| runs (synthetic) | pages | build | peak memory | site size | heaviest page |');
-console.log('|---|---|---|---|---|---|');
+console.log('| runs (synthetic) | pages | build | peak memory | pages size | chart data files | heaviest page |');
+console.log('|---|---|---|---|---|---|---|');
 for (const runs of values.runs.split(',').map(Number)) {
   const data = path.join(tmpdir(), 'perfsite-scale', `runs-${runs}-v2`);
   if ((await readdir(data).catch(() => [])).length === 0) {
@@ -29,7 +29,11 @@ for (const runs of values.runs.split(',').map(Number)) {
     env: { ...process.env, PERFORMANCE_DB_PATH: data },
   })`/usr/bin/time -f ${'%e %M'} ${process.execPath} node_modules/astro/bin/astro.mjs build --outDir ${out}`;
   const [seconds = 'NaN', peakKb = 'NaN'] = build.stderr.trim().split('\n').at(-1)?.split(' ') ?? [];
-  const pages = (await readdir(out, { recursive: true })).filter((name) => name.endsWith('.html'));
+  const files = await readdir(out, { recursive: true });
+  const pages = files.filter((name) => name.endsWith('.html'));
+  const dataFiles = files.filter((name) => name.startsWith(path.join('data', 'series')) && name.endsWith('.json'));
+  let dataSize = 0;
+  for (const name of dataFiles) dataSize += (await stat(path.join(out, name))).size;
   let total = 0;
   let heaviest = { name: '', size: 0 };
   for (const name of pages) {
@@ -38,7 +42,7 @@ for (const runs of values.runs.split(',').map(Number)) {
     if (size > heaviest.size) heaviest = { name, size };
   }
   console.log(
-    `| ${runs.toLocaleString('en')} | ${pages.length.toLocaleString('en')} | ${Number(seconds).toFixed(0)} s | ${(Number(peakKb) / 1024 ** 2).toFixed(2)} GB | ${(total / 1024 ** 2).toFixed(0)} MB | ${(heaviest.size / 1024 ** 2).toFixed(2)} MB (${heaviest.name}) |`,
+    `| ${runs.toLocaleString('en')} | ${pages.length.toLocaleString('en')} | ${Number(seconds).toFixed(0)} s | ${(Number(peakKb) / 1024 ** 2).toFixed(2)} GB | ${(total / 1024 ** 2).toFixed(0)} MB | ${dataFiles.length} files, ${(dataSize / 1024 ** 2).toFixed(0)} MB | ${(heaviest.size / 1024 ** 2).toFixed(2)} MB (${heaviest.name}) |`,
   );
   await rm(out, { recursive: true, force: true });
 }

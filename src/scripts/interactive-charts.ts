@@ -98,6 +98,7 @@ class InteractiveChart {
   private readonly spec: ChartSpec;
   private readonly tools: HTMLElement | null;
   private readonly runBase: string;
+  private readonly builtSize: { width: number; height: number };
 
   constructor(figure: HTMLElement, spec: ChartSpec, tools: HTMLElement | null, runBase: string) {
     this.figure = figure;
@@ -105,6 +106,7 @@ class InteractiveChart {
     this.tools = tools;
     this.runBase = runBase;
     this.svg = figure.querySelector('svg');
+    this.builtSize = { width: Number(this.svg?.getAttribute('width')) || 640, height: Number(this.svg?.getAttribute('height')) || 220 };
     const start = () => void this.load();
     figure.addEventListener('pointerenter', start, { once: true });
     figure.addEventListener('focusin', start, { once: true });
@@ -168,16 +170,23 @@ class InteractiveChart {
     if (!this.loaded || !this.specs) return;
     const { platformsChart, seriesChart } = this.specs;
     const view = { document, log: this.log, ...(this.domain ? { xDomain: this.domain } : {}), tip: tipText(this.spec.options.unit) };
+    // Redrawn at the width it is shown at, so that on a phone its labels are as legible as on a desktop;
+    // as tall as the built chart is shown, so nothing below it moves (but never too flat to read).
+    const width = Math.round(this.figure.clientWidth);
+    const sized =
+      width > 0
+        ? { width: Math.max(300, width), height: Math.max(180, Math.round((this.builtSize.height * width) / this.builtSize.width)) }
+        : {};
     let chart: SVGSVGElement | HTMLElement;
     if (this.spec.kind === 'series') {
       const [series] = this.loaded;
       if (!series) return;
-      chart = seriesChart(visible(series.points, this.domain), series.data.total, this.spec.options, view);
+      chart = seriesChart(visible(series.points, this.domain), series.data.total, { ...this.spec.options, ...sized }, view);
     } else {
       const shown = this.loaded
         .filter((series) => !this.hidden.has(series.platform))
         .map((series) => ({ platform: series.platform, colour: series.colour, points: visible(series.points, this.domain) }));
-      chart = platformsChart(shown, this.spec.options, view);
+      chart = platformsChart(shown, { ...this.spec.options, ...sized }, view);
     }
     chart.addEventListener('click', () => {
       const point = (chart as unknown as { value?: Drawn | null }).value;
