@@ -1,0 +1,170 @@
+/**
+ * Where CI keeps the history between runs: a branch of the project's own repository (by default
+ * `perf-history`) holding the facts only, the run records and baselines.json. The Parquet index is
+ * rebuilt from them after a restore (`npm run compact`), so two writers never touch the same file:
+ * each adds new run records, and a push that lost a race is rebased and retried, never forced.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type SimpleGit, simpleGit } from 'simple-git';
+
+export const DEFAULT_HISTORY_BRANCH = 'perf-history';
+
+const BRANCH_GITIGNORE = `# The Parquet index and caches are rebuilt from the run records by \`npm run compact\`.
+metrics/
+.cache/
+.tmp/
+.compact.lock
+`;
+
+const BOT = { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' };
+
+export class HistoryBranchError extends Error {}
+
+export interface HistoryBranchOptions {
+  /** The project's repository (its working tree), whose remote holds the history branch. */
+  repo: string;
+  /** Where the history is checked out: a worktree of the repository. */
+  dir: string;
+  remote: string;
+  branch: string;
+  log?: (line: string) => void;
+}
+
+function assertBranchName(branch: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,100}$/.test(branch) || branch.includes('..')) {
+    throw new HistoryBranchError(
+      `${JSON.stringify(branch)} is not a usable branch name for the history: use letters, digits, ".", "_", "/" and "-".`,
+    );
+  }
+}
+
+async function hasIdentity(git: SimpleGit): Promise<boolean> {
+  const name = await git.raw(['config', 'user.name']).catch(() => '');
+  return name.trim().length > 0;
+}
+
+/** Commits with the runner's identity, or the Actions bot's where none is configured. */
+async function commit(git: SimpleGit, message: string): Promise<void> {
+  const identity = (await hasIdentity(git)) ? [] : ['-c', `user.name=${BOT.name}`, '-c', `user.email=${BOT.email}`];
+  await git.raw([...identity, 'commit', '--quiet', '--no-verify', '-m', message]);
+}
+
+/**
+ * Checks the history branch out into `dir` (a worktree of the repository), creating the branch when
+ * the remote has none yet. Returns whether it existed.
+ */
+export async function restoreHistory(options: HistoryBranchOptions): Promise<{ existed: boolean }> {
+  assertBranchName(options.branch);
+  const log = options.log ?? (() => undefined);
+  const repo = simpleGit({ baseDir: options.repo });
+  const tracking = `refs/remotes/${options.remote}/${options.branch}`;
+  const existed = await repo.raw(['fetch', '--quiet', '--no-tags', options.remote, `+refs/heads/${options.branch}:${tracking}`]).then(
+    () => true,
+    () => false,
+  );
+  await rm(options.dir, { recursive: true, force: true });
+  await repo.raw(['worktree', 'prune']);
+  await mkdir(path.dirname(path.resolve(options.dir)), { recursive: true });
+  if (existed) {
+    await repo.raw(['worktree', 'add', '--quiet', '--detach', options.dir, tracking]);
+    log(`restored ${options.remote}/${options.branch} into ${options.dir}`);
+    return { existed };
+  }
+  // A first run: an empty branch of its own, sharing no history with the code.
+  await repo.raw(['worktree', 'add', '--quiet', '--detach', options.dir]);
+  const history = simpleGit({ baseDir: options.dir });
+  await history.raw(['checkout', '--quiet', '--orphan', options.branch]);
+  await history.raw(['rm', '-r', '-q', '-f', '--ignore-unmatch', '.']);
+  await history.raw(['clean', '-f', '-d', '-q']);
+  await writeFile(path.join(options.dir, '.gitignore'), BRANCH_GITIGNORE);
+  await history.add(['.gitignore']);
+  await commit(history, 'Start the performance history');
+  await history.raw(['checkout', '--quiet', '--detach']);
+  await history.raw(['branch', '-D', options.branch]);
+  log(`${options.remote} has no ${options.branch} branch yet: started an empty history in ${options.dir}`);
+  return { existed };
+}
+
+export interface PushOutcome {
+  pushed: boolean;
+  attempts: number;
+  /** Files of ours that lost to a concurrent writer's version (only baselines.json may). */
+  dropped: string[];
+}
+
+/**
+ * Commits what changed in the history worktree and pushes it to the branch. When another writer got
+ * there first, our commit is rebased onto theirs and pushed again: new run records never conflict;
+ * on baselines.json the other writer's version wins (the next baseline update proposes ours again).
+ */
+export async function pushHistory(options: HistoryBranchOptions & { message: string; attempts?: number }): Promise<PushOutcome> {
+  assertBranchName(options.branch);
+  const log = options.log ?? (() => undefined);
+  const git = simpleGit({ baseDir: options.dir });
+  await git.raw(['add', '-A']);
+  const staged = (await git.raw(['diff', '--cached', '--name-only'])).trim();
+  if (staged) await commit(git, options.message);
+  const ahead = await git.raw(['rev-list', '--count', `refs/remotes/${options.remote}/${options.branch}..HEAD`]).catch(() => 'new');
+  if (ahead.trim() === '0') {
+    log('nothing new to push');
+    return { pushed: false, attempts: 0, dropped: [] };
+  }
+  const dropped: string[] = [];
+  const attempts = options.attempts ?? 5;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      await git.raw(['push', '--quiet', options.remote, `HEAD:refs/heads/${options.branch}`]);
+      log(`pushed to ${options.remote}/${options.branch}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
+      return { pushed: true, attempts: attempt, dropped };
+    } catch (error) {
+      if (attempt === attempts) {
+        throw new HistoryBranchError(`could not push the history after ${attempts} attempts: ${(error as Error).message.split('\n')[0]}`);
+      }
+      log(`push rejected (another run got there first?): rebasing onto ${options.remote}/${options.branch} and retrying`);
+    }
+    const tracking = `refs/remotes/${options.remote}/${options.branch}`;
+    await git.raw(['fetch', '--quiet', '--no-tags', options.remote, `+refs/heads/${options.branch}:${tracking}`]);
+    dropped.push(...(await rebaseOnto(options.dir, tracking)));
+    await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 800 * attempt));
+  }
+  throw new HistoryBranchError('unreachable');
+}
+
+async function rebaseInProgress(git: SimpleGit): Promise<boolean> {
+  const marker = (await git.raw(['rev-parse', '--git-path', 'rebase-merge'])).trim();
+  const base = (await git.raw(['rev-parse', '--show-toplevel'])).trim();
+  return existsSync(path.resolve(base, marker));
+}
+
+async function rebaseOnto(dir: string, upstream: string): Promise<string[]> {
+  const dropped: string[] = [];
+  // No editor may open in CI: the editor is `true`, which keeps every commit message as it is.
+  const git = simpleGit({ baseDir: dir, unsafe: { allowUnsafeEditor: true } });
+  const rebase = (...args: string[]) => git.raw(['-c', 'core.editor=true', 'rebase', ...args]);
+  await rebase('--quiet', upstream).catch(() => undefined);
+  for (let step = 0; await rebaseInProgress(git); step++) {
+    if (step > 1_000) {
+      await git.raw(['rebase', '--abort']);
+      throw new HistoryBranchError('the rebase onto the other writer’s history did not finish; resolve it in a clone and push again.');
+    }
+    const conflicted = (await git.raw(['diff', '--name-only', '--diff-filter=U'])).trim().split('\n').filter(Boolean);
+    const foreign = conflicted.filter((file) => file !== 'baselines.json');
+    if (foreign.length > 0) {
+      await git.raw(['rebase', '--abort']);
+      throw new HistoryBranchError(
+        `another writer changed ${foreign.join(', ')} too; run records are written once, so this history branch was edited by hand. Resolve it in a clone and push again.`,
+      );
+    }
+    if (conflicted.length > 0) {
+      // During a rebase "ours" is the upstream being rebased onto: the other writer's baselines win.
+      await git.raw(['checkout', '--ours', '--', 'baselines.json']);
+      await git.raw(['add', 'baselines.json']);
+      dropped.push('baselines.json');
+    }
+    // A commit left empty by that (it only changed the baselines) is skipped.
+    await rebase('--continue').catch(() => rebase('--skip').catch(() => undefined));
+  }
+  return dropped;
+}

@@ -1,0 +1,94 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { simpleGit } from 'simple-git';
+import { describe, expect, it } from 'vitest';
+import { pushHistory, restoreHistory } from '../src/lib/history-branch.ts';
+import { appendRun } from '../src/lib/store.ts';
+import { makeRecord, tempDir } from './helpers.ts';
+
+/** A bare repository standing in for GitHub, and two clones of the project (two CI jobs). */
+async function setup() {
+  const remote = await tempDir('perfsite-remote-');
+  await simpleGit({ baseDir: remote }).init(true, ['--initial-branch=main']);
+  const clones: string[] = [];
+  for (const name of ['a', 'b']) {
+    const dir = path.join(await tempDir('perfsite-clone-'), name);
+    if (clones.length === 0) {
+      await simpleGit().clone(remote, dir);
+      const git = simpleGit({ baseDir: dir });
+      await git.addConfig('user.name', 'Test').addConfig('user.email', 'test@example.invalid').addConfig('commit.gpgsign', 'false');
+      await writeFile(path.join(dir, 'README.md'), 'the project\n');
+      await git.add('README.md').commit('the project');
+      await git.push('origin', 'main');
+    } else {
+      await simpleGit().clone(remote, dir);
+    }
+    clones.push(dir);
+  }
+  return { remote, clones };
+}
+
+async function branchFiles(remote: string, branch: string): Promise<string[]> {
+  const listing = await simpleGit({ baseDir: remote }).raw(['ls-tree', '-r', '--name-only', branch]);
+  return listing.trim().split('\n').filter(Boolean).sort();
+}
+
+describe('the history branch', () => {
+  it('starts on first use, and two writers pushing at once both land their runs without a force push', async () => {
+    const { remote, clones } = await setup();
+    const options = (repo: string) => ({ repo, dir: path.join(repo, '.perf-history'), remote: 'origin', branch: 'perf-history' });
+
+    expect(await restoreHistory(options(clones[0] as string))).toEqual({ existed: false });
+    const first = await appendRun(options(clones[0] as string).dir, makeRecord({}, new Date('2026-11-20T02:00:00Z')));
+    expect((await pushHistory({ ...options(clones[0] as string), message: 'nightly run' })).pushed).toBe(true);
+    // Only the facts travel: the Parquet index is rebuilt after a restore.
+    expect(await branchFiles(remote, 'perf-history')).toEqual(['.gitignore', path.join('runs', '2026-11', `${first.record.id}.json`)]);
+
+    // Two jobs restore the same state, each records a run, and they push at the same moment.
+    for (const clone of clones) expect(await restoreHistory(options(clone))).toEqual({ existed: true });
+    const runs = await Promise.all(
+      clones.map((clone, index) => appendRun(options(clone).dir, makeRecord({}, new Date(`2026-11-2${index + 1}T02:00:00Z`)))),
+    );
+    const outcomes = await Promise.all(clones.map((clone) => pushHistory({ ...options(clone), message: 'nightly run' })));
+    expect(outcomes.every((outcome) => outcome.pushed)).toBe(true);
+    expect(outcomes.map((outcome) => outcome.attempts).sort()).toEqual([1, 2]);
+    expect(await branchFiles(remote, 'perf-history')).toEqual(
+      ['.gitignore', ...[first, ...runs].map((run) => path.join('runs', run.record.timestamp.slice(0, 7), `${run.record.id}.json`))].sort(),
+    );
+    // Nothing was rewritten: the first push is an ancestor of the branch.
+    const log = await simpleGit({ baseDir: remote }).raw(['log', '--format=%s', 'perf-history']);
+    expect(log.trim().split('\n')).toEqual(['nightly run', 'nightly run', 'nightly run', 'Start the performance history']);
+
+    // A restore brings every run back, and nothing new means nothing to push.
+    await restoreHistory(options(clones[0] as string));
+    expect((await readdir(path.join(options(clones[0] as string).dir, 'runs', '2026-11'))).length).toBe(3);
+    expect((await pushHistory({ ...options(clones[0] as string), message: 'nothing' })).pushed).toBe(false);
+  });
+
+  it('keeps the other writer’s baselines when both changed them, and says so', async () => {
+    const { remote, clones } = await setup();
+    const options = (repo: string) => ({ repo, dir: path.join(repo, '.perf-history'), remote: 'origin', branch: 'perf-history' });
+    await restoreHistory(options(clones[0] as string));
+    await pushHistory({ ...options(clones[0] as string), message: 'start' });
+    for (const clone of clones) await restoreHistory(options(clone));
+    await writeFile(path.join(options(clones[0] as string).dir, 'baselines.json'), '{"from": "a"}\n');
+    await appendRun(options(clones[1] as string).dir, makeRecord());
+    await writeFile(path.join(options(clones[1] as string).dir, 'baselines.json'), '{"from": "b"}\n');
+    await pushHistory({ ...options(clones[0] as string), message: 'baselines from a' });
+    const outcome = await pushHistory({ ...options(clones[1] as string), message: 'run and baselines from b' });
+    expect(outcome).toMatchObject({ pushed: true, attempts: 2, dropped: ['baselines.json'] });
+    const remoteGit = simpleGit({ baseDir: remote });
+    expect(await remoteGit.raw(['show', 'perf-history:baselines.json'])).toBe('{"from": "a"}\n');
+    expect((await branchFiles(remote, 'perf-history')).filter((file) => file.startsWith('runs'))).toHaveLength(1);
+    expect(await readFile(path.join(options(clones[1] as string).dir, 'baselines.json'), 'utf8')).toBe('{"from": "a"}\n');
+  });
+
+  it('refuses a branch name that could be read as an option or a path outside refs', async () => {
+    await expect(restoreHistory({ repo: '.', dir: '/tmp/x', remote: 'origin', branch: '--upload-pack=evil' })).rejects.toThrow(
+      /not a usable branch name/,
+    );
+    await expect(restoreHistory({ repo: '.', dir: '/tmp/x', remote: 'origin', branch: 'a/../../b' })).rejects.toThrow(
+      /not a usable branch name/,
+    );
+  });
+});
