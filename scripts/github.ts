@@ -1,0 +1,61 @@
+/**
+ * npm run github -- comment --pr N --body-file report.md   upsert the PR's one report comment
+ * npm run github -- issues --report report.json --run-url URL   open or update regression issues
+ *
+ * The repository comes from GITHUB_REPOSITORY and the token from GITHUB_TOKEN, as Actions sets them.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { EXIT, runCli } from '../src/lib/cli.ts';
+import { createGitHubApi, repositorySchema } from '../src/lib/github-api.ts';
+import { upsertReportComment } from '../src/lib/pr-comment.ts';
+import { reportForIssuesSchema, reportRegressionIssues } from '../src/lib/regression-issues.ts';
+import { UsageError } from '../src/lib/run-context.ts';
+
+const HELP = `Usage:
+  npm run github -- comment --pr N --body-file FILE      create or update the pull request's perfsite comment
+  npm run github -- issues --report FILE --run-url URL   open an issue per new regression, comment on open ones
+Environment: GITHUB_REPOSITORY (owner/name), GITHUB_TOKEN, GITHUB_API_URL (optional).`;
+
+await runCli(async () => {
+  const { values, positionals } = parseArgs({
+    options: {
+      pr: { type: 'string' },
+      'body-file': { type: 'string' },
+      report: { type: 'string' },
+      'run-url': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return EXIT.ok;
+  }
+  const repository = repositorySchema.safeParse(process.env.GITHUB_REPOSITORY ?? '');
+  if (!repository.success) throw new UsageError(`GITHUB_REPOSITORY ${repository.error.issues[0]?.message}`);
+  const [command] = positionals;
+  if (command === 'comment') {
+    const pr = z.coerce.number().int().positive().safeParse(values.pr);
+    if (!pr.success) throw new UsageError('--pr must be the pull request number');
+    if (!values['body-file']) throw new UsageError('--body-file is required: the Markdown report to post');
+    const api = createGitHubApi();
+    const body = await readFile(values['body-file'], 'utf8');
+    const outcome = await upsertReportComment(api, repository.data, pr.data, body);
+    console.log(`${outcome.action} ${outcome.url}`);
+    return EXIT.ok;
+  }
+  if (command === 'issues') {
+    if (!values.report || !values['run-url']) throw new UsageError('--report FILE and --run-url URL are required');
+    const parsed = reportForIssuesSchema.safeParse(JSON.parse(await readFile(values.report, 'utf8')));
+    if (!parsed.success) {
+      throw new UsageError(`${values.report} is not a perfsite JSON report (npm run report -- --format json): ${parsed.error.issues[0]?.message}`);
+    }
+    const outcomes = await reportRegressionIssues(createGitHubApi(), repository.data, parsed.data, { run: values['run-url'] });
+    for (const outcome of outcomes) console.log(`${outcome.action} ${outcome.url}  ${outcome.series}`);
+    if (outcomes.length === 0) console.log('no regression: no issue opened');
+    return EXIT.ok;
+  }
+  throw new UsageError(`unknown command ${JSON.stringify(command ?? '')}: use comment or issues`);
+});

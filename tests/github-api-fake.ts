@@ -1,0 +1,106 @@
+/**
+ * A stand-in for the GitHub REST API, recorded from its documented shapes: issues, issue comments, and
+ * pagination by Link header (two items a page here, so that every list is paginated). Tests point
+ * GITHUB_API_URL at it.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeComment {
+  id: number;
+  issue: number;
+  body: string;
+  user: string;
+}
+export interface FakeIssue {
+  number: number;
+  title: string;
+  body: string;
+  labels: string[];
+  state: 'open' | 'closed';
+  pull_request?: object;
+}
+
+export interface FakeGitHub {
+  url: string;
+  comments: FakeComment[];
+  issues: FakeIssue[];
+  requests: Array<{ method: string; path: string; authorization: string | undefined }>;
+  close(): Promise<void>;
+}
+
+const PAGE = 2;
+
+export async function startFakeGitHub(repository: string, token: string): Promise<FakeGitHub> {
+  const state = { comments: [] as FakeComment[], issues: [] as FakeIssue[], nextId: 1000 };
+  const requests: FakeGitHub['requests'] = [];
+  let origin = '';
+  const server: Server = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = chunks.length > 0 ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
+    const url = new URL(request.url ?? '/', origin);
+    requests.push({ method: request.method ?? '', path: `${url.pathname}${url.search}`, authorization: request.headers.authorization });
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+      response.end(JSON.stringify(payload));
+    };
+    if (request.headers.authorization !== `Bearer ${token}`) return send(401, { message: 'Bad credentials' });
+    const paginate = <T>(items: T[]) => {
+      const page = Number(url.searchParams.get('page') ?? '1');
+      const next = new URL(url);
+      next.searchParams.set('page', String(page + 1));
+      const link = page * PAGE < items.length ? { Link: `<${next.href}>; rel="next"` } : {};
+      send(200, items.slice((page - 1) * PAGE, page * PAGE), link);
+    };
+    const prefix = `/repos/${repository}`;
+    const path = url.pathname;
+    const commentView = (comment: FakeComment) => ({
+      id: comment.id,
+      body: comment.body,
+      user: { login: comment.user },
+      html_url: `https://github.invalid/${repository}/issues/${comment.issue}#issuecomment-${comment.id}`,
+    });
+    const issueView = (issue: FakeIssue) => ({
+      ...issue,
+      labels: issue.labels.map((name) => ({ name })),
+      html_url: `https://github.invalid/${repository}/issues/${issue.number}`,
+    });
+    let match = new RegExp(`^${prefix}/issues/(\\d+)/comments$`).exec(path);
+    if (match && request.method === 'GET') {
+      return paginate(state.comments.filter((comment) => comment.issue === Number(match?.[1])).map(commentView));
+    }
+    if (match && request.method === 'POST') {
+      const comment = { id: state.nextId++, issue: Number(match[1]), body: body.body, user: 'github-actions[bot]' };
+      state.comments.push(comment);
+      return send(201, commentView(comment));
+    }
+    match = new RegExp(`^${prefix}/issues/comments/(\\d+)$`).exec(path);
+    if (match && request.method === 'PATCH') {
+      const comment = state.comments.find((candidate) => candidate.id === Number(match?.[1]));
+      if (!comment) return send(404, { message: 'Not Found' });
+      comment.body = body.body;
+      return send(200, commentView(comment));
+    }
+    if (path === `${prefix}/issues` && request.method === 'GET') {
+      const label = url.searchParams.get('labels');
+      const wanted = url.searchParams.get('state') ?? 'open';
+      return paginate(state.issues.filter((issue) => issue.state === wanted && (!label || issue.labels.includes(label))).map(issueView));
+    }
+    if (path === `${prefix}/issues` && request.method === 'POST') {
+      const issue: FakeIssue = { number: state.nextId++, title: body.title, body: body.body, labels: body.labels ?? [], state: 'open' };
+      state.issues.push(issue);
+      return send(201, issueView(issue));
+    }
+    return send(404, { message: 'Not Found' });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: origin,
+    comments: state.comments,
+    issues: state.issues,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,127 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { micromark } from 'micromark';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REPORT_MARKER } from '../src/lib/pr-comment.ts';
+import { REGRESSION_LABEL, seriesKey } from '../src/lib/regression-issues.ts';
+import { appendRuns } from '../src/lib/store.ts';
+import { type FakeGitHub, startFakeGitHub } from './github-api-fake.ts';
+import { HOSTILE_TEXT, makeRecord, runScript, tempDir } from './helpers.ts';
+
+const REPOSITORY = 'octo/project';
+const TOKEN = 'test-token';
+let fake: FakeGitHub | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+const github = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runScript('scripts/github.ts', args, {
+    env: { GITHUB_REPOSITORY: REPOSITORY, GITHUB_TOKEN: TOKEN, GITHUB_API_URL: fake?.url ?? 'http://127.0.0.1:9', ...env },
+  });
+
+describe('npm run github -- comment', () => {
+  it('posts one report comment and updates it on every push, found among other comments on any page', async () => {
+    fake = await startFakeGitHub(REPOSITORY, TOKEN);
+    for (const [index, body] of ['LGTM', 'please rebase', `mentions ${REPORT_MARKER} in the middle`].entries()) {
+      fake.comments.push({ id: index + 1, issue: 7, body, user: 'a-reviewer' });
+    }
+    const dir = await tempDir();
+    const report = path.join(dir, 'report.md');
+    await writeFile(report, '## Performance report\n\nfirst push\n');
+    const first = await github(['comment', '--pr', '7', '--body-file', report]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^created https:\/\/github\.invalid\/octo\/project\/issues\/7#issuecomment-\d+/);
+
+    await writeFile(report, '## Performance report\n\nsecond push\n');
+    const second = await github(['comment', '--pr', '7', '--body-file', report]);
+    expect(second.stdout).toMatch(/^updated /);
+    const ours = fake.comments.filter((comment) => comment.body.startsWith(REPORT_MARKER));
+    expect(ours).toHaveLength(1);
+    expect(ours[0]?.body).toBe(`${REPORT_MARKER}\n## Performance report\n\nsecond push\n`);
+    expect(fake.comments).toHaveLength(4);
+    // The comment list was read page by page, always with the token.
+    expect(fake.requests.filter((request) => request.method === 'GET' && request.path.includes('page=2')).length).toBeGreaterThan(0);
+    expect(fake.requests.every((request) => request.authorization === `Bearer ${TOKEN}`)).toBe(true);
+  });
+
+  it('explains a missing token, a bad repository and a refused request', async () => {
+    const missing = await github(['comment', '--pr', '7', '--body-file', 'x'], { GITHUB_TOKEN: '' });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('GITHUB_TOKEN is not set');
+    const bad = await github(['comment', '--pr', '7', '--body-file', 'x'], { GITHUB_REPOSITORY: '../etc' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('GITHUB_REPOSITORY must be owner/name');
+    fake = await startFakeGitHub(REPOSITORY, 'another-token');
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'r.md'), 'report');
+    const refused = await github(['comment', '--pr', '7', '--body-file', path.join(dir, 'r.md')]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/HTTP 401/);
+    expect(refused.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+});
+
+describe('npm run github -- issues', () => {
+  it('opens one issue per regressed metric and comments on the open one instead of a duplicate', async () => {
+    fake = await startFakeGitHub(REPOSITORY, TOKEN);
+    const data = await tempDir();
+    // Five steady runs, then one where two metrics got 50 % slower (one with a hostile name).
+    const records = [1, 1, 1, 1, 1, 1.5].map((value, index) => {
+      const record = makeRecord({}, new Date(Date.UTC(2026, 10, 1 + index)));
+      record.metrics = [
+        { suite: 'demo', name: 'latency', value, unit: 's', direction: 'lower' },
+        { suite: 'demo', name: `${HOSTILE_TEXT} -->`, value, unit: 's', direction: 'lower' },
+        { suite: 'demo', name: 'steady', value: 1, unit: 's', direction: 'lower' },
+      ];
+      return record;
+    });
+    await appendRuns(data, records);
+    const dir = await tempDir();
+    const reportFile = path.join(dir, 'report.json');
+    const report = await runScript('scripts/report.ts', ['--data', data, '--format', 'json', '--output', reportFile], {
+      env: { REGRESSION_THRESHOLD: '' },
+    });
+    expect(report.code, report.stderr).toBe(0);
+
+    // An issue for the latency regression is already open (with another title, and a closed one beside it).
+    const platform = records[5]?.platform.id ?? '';
+    fake.issues.push(
+      {
+        number: 1,
+        title: 'renamed by a maintainer',
+        body: `${seriesKey({ platform, suite: 'demo', metric: 'latency' })}\nold`,
+        labels: [REGRESSION_LABEL],
+        state: 'open',
+      },
+      {
+        number: 2,
+        title: 'old one',
+        body: seriesKey({ platform, suite: 'demo', metric: `${HOSTILE_TEXT} -->` }),
+        labels: [REGRESSION_LABEL],
+        state: 'closed',
+      },
+    );
+    const runUrl = 'https://octo.github.io/project/runs/x/';
+    const first = await github(['issues', '--report', reportFile, '--run-url', runUrl]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^commented https:\/\/github\.invalid\/octo\/project\/issues\/1 /m);
+    expect(first.stdout).toMatch(/^opened https:\/\/github\.invalid\/octo\/project\/issues\/\d+ /m);
+    const opened = fake.issues.filter((issue) => issue.state === 'open' && issue.number > 2);
+    expect(opened).toHaveLength(1);
+    expect(opened[0]?.labels).toEqual([REGRESSION_LABEL]);
+    // The hostile name cannot close the hidden key early, nor become markup in the body.
+    expect(opened[0]?.body.split('\n')[0]).toMatch(/^<!-- perfsite:regression [^>]*%3E -->$/);
+    expect(opened[0]?.body).not.toContain('<img');
+    // As GitHub renders it: the numbers read plainly.
+    expect(micromark(fake.comments.filter((comment) => comment.issue === 1)[0]?.body ?? '')).toContain(
+      'Still regressed: 1.5 s against a baseline of 1 s (+50.0%) in <a href="https://octo.github.io/project/runs/x/">run',
+    );
+
+    // The next night, the same regressions: comments only, no new issue.
+    const second = await github(['issues', '--report', reportFile, '--run-url', runUrl]);
+    expect(second.stdout.match(/^commented/gm)).toHaveLength(2);
+    expect(fake.issues).toHaveLength(3);
+  });
+});
