@@ -50,7 +50,9 @@ await runCli(async () => {
     if (!values.report || !values['run-url']) throw new UsageError('--report FILE and --run-url URL are required');
     const parsed = reportForIssuesSchema.safeParse(JSON.parse(await readFile(values.report, 'utf8')));
     if (!parsed.success) {
-      throw new UsageError(`${values.report} is not a perfsite JSON report (npm run report -- --format json): ${parsed.error.issues[0]?.message}`);
+      throw new UsageError(
+        `${values.report} is not a perfsite JSON report (npm run report -- --format json): ${parsed.error.issues[0]?.message}`,
+      );
     }
     const outcomes = await reportRegressionIssues(createGitHubApi(), repository.data, parsed.data, { run: values['run-url'] });
     for (const outcome of outcomes) console.log(`${outcome.action} ${outcome.url}  ${outcome.series}`);

@@ -2,7 +2,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseHTML } from 'linkedom';
 import { afterAll, describe, expect, it } from 'vitest';
-import { metricSlug } from '../src/lib/site-model.ts';
+import { metricSlug } from '../src/lib/metric-slug.ts';
 import { appendRun } from '../src/lib/store.ts';
 import { HOSTILE_TEXT as HOSTILE, makeRecord, runScript, siteBuildDir, tempDir } from './helpers.ts';
 

@@ -20,7 +20,8 @@ export const repositorySchema = z
 export function createGitHubApi(env: NodeJS.ProcessEnv = process.env): GitHubApi {
   const root = (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/$/, '');
   const token = env.GITHUB_TOKEN;
-  if (!token) throw new GitHubError('GITHUB_TOKEN is not set: give the step an env GITHUB_TOKEN holding the workflow token (github.token).');
+  if (!token)
+    throw new GitHubError('GITHUB_TOKEN is not set: give the step an env GITHUB_TOKEN holding the workflow token (github.token).');
   const headers = {
     Accept: 'application/vnd.github+json',
     Authorization: `Bearer ${token}`,

@@ -5,8 +5,9 @@
  */
 import { escapeHtml as e } from './escape.ts';
 import { formatChange, formatPercent, formatValue } from './format.ts';
+import { metricSlug } from './metric-slug.ts';
 import { STATUS_LABELS } from './regression-rule.ts';
-import { metricSlug, type RunPage } from './site-model.ts';
+import type { RunPage } from './site-model.ts';
 
 export interface RunLinks {
   platform(platform: string): string;

@@ -3,10 +3,10 @@
  * from the same in-memory tables); in `astro dev` it is re-read on each request, so a reload after
  * `npm run bench` shows the new run.
  */
-import { createHash } from 'node:crypto';
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { queryRows } from './duckdb.ts';
 import { type History, openHistory } from './history.ts';
+import { metricSlug } from './metric-slug.ts';
 import { resolveDataDir } from './paths.ts';
 import {
   availableMetrics,
@@ -104,17 +104,6 @@ export async function releaseSiteModel(): Promise<void> {
   const model = await shared.perfsiteSiteModel;
   delete shared.perfsiteSiteModel;
   model?.history.close();
-}
-
-/** A URL-safe, stable, collision-free page name for a metric whose name may hold any text. */
-export function metricSlug(suite: string, metric: string): string {
-  const readable = `${suite}-${metric}`
-    .toLowerCase()
-    .replaceAll(/[^a-z0-9]+/g, '-')
-    .replaceAll(/^-+|-+$/g, '')
-    .slice(0, 60);
-  const hash = createHash('sha256').update(`${suite}\u0000${metric}`).digest('hex').slice(0, 8);
-  return `${readable || 'metric'}-${hash}`;
 }
 
 /** Every successful measurement of one metric on one platform, oldest first, with its baseline and status. */

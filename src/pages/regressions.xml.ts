@@ -2,7 +2,8 @@
 import type { APIRoute } from 'astro';
 import { escapeHtml } from '../lib/escape.ts';
 import { formatChange, formatValue } from '../lib/format.ts';
-import { changes, loadSiteModel, metricSlug, runInfo } from '../lib/site-model.ts';
+import { metricSlug } from '../lib/metric-slug.ts';
+import { changes, loadSiteModel, runInfo } from '../lib/site-model.ts';
 
 export const GET: APIRoute = async ({ site }) => {
   const model = await loadSiteModel();

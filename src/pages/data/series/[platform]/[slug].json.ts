@@ -1,5 +1,6 @@
 import type { APIRoute } from 'astro';
-import { allSeries, loadSiteModel, metricSlug, seriesData } from '../../../../lib/site-model.ts';
+import { metricSlug } from '../../../../lib/metric-slug.ts';
+import { allSeries, loadSiteModel, seriesData } from '../../../../lib/site-model.ts';
 
 export async function getStaticPaths() {
   const model = await loadSiteModel();
