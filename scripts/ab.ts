@@ -2,7 +2,7 @@
  * npm run ab -- --base REV --head REV [--rounds 3] [--out DIR] [--install "npm ci"] -- COMMAND...
  * Benchmarks two commits of this repository in alternation on this machine and compares them.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,6 +14,7 @@ import { openHistory } from '../src/lib/history.ts';
 import { abPassed, renderAbMarkdown } from '../src/lib/report-ab-markdown.ts';
 import { loadSettings } from '../src/lib/report-target.ts';
 import { UsageError } from '../src/lib/run-context.ts';
+import { listRecordFiles } from '../src/lib/store.ts';
 
 const HELP = `Usage: npm run ab -- --base REV --head REV [options] [-- COMMAND...]
 
@@ -74,6 +75,10 @@ await runCli(async () => {
   try {
     printProblems(history.problems);
     const comparison = await compareRuns(history, { a: sides.base, b: sides.head }, settings);
+    // The head's last run, as a record file: `npm run report -- --record` judges it against a published history.
+    const lastHead = [...comparison.b.runs].sort((x, y) => x.timestamp.localeCompare(y.timestamp)).at(-1);
+    const headRecord = (await listRecordFiles(dataDir)).find((entry) => entry.id === lastHead?.runId);
+    if (headRecord) await copyFile(headRecord.file, path.join(out, 'head-run.json'));
     const markdown = renderAbMarkdown(comparison, { rounds, siteUrl: values['site-url'] });
     await writeFile(path.join(out, 'ab.md'), markdown);
     await writeFile(
@@ -85,7 +90,9 @@ await runCli(async () => {
         `${metric.mark.padEnd(9)} ${metric.platform}  ${metric.suite}/${metric.metric}  ${formatValue(metric.before, metric.unit)} → ${formatValue(metric.after, metric.unit)}  ${formatChange(metric.change)}`,
       );
     }
-    console.log(`reports: ${path.join(out, 'ab.md')}, ${path.join(out, 'ab.json')}`);
+    console.log(
+      `reports: ${path.join(out, 'ab.md')}, ${path.join(out, 'ab.json')}; the head's last run: ${path.join(out, 'head-run.json')}`,
+    );
     return abPassed(comparison) ? EXIT.ok : EXIT.failed;
   } finally {
     history.close();

@@ -9,13 +9,17 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { EXIT, runCli } from '../src/lib/cli.ts';
 import { createGitHubApi, repositorySchema } from '../src/lib/github-api.ts';
-import { upsertReportComment } from '../src/lib/pr-comment.ts';
+import { assertPullRequestHead, upsertReportComment } from '../src/lib/pr-comment.ts';
 import { reportForIssuesSchema, reportRegressionIssues } from '../src/lib/regression-issues.ts';
 import { UsageError } from '../src/lib/run-context.ts';
 
 const HELP = `Usage:
-  npm run github -- comment --pr N --body-file FILE      create or update the pull request's perfsite comment
-  npm run github -- issues --report FILE --run-url URL   open an issue per new regression, comment on open ones
+  npm run github -- comment --pr N --body-file FILE [--head-sha SHA]
+      create or update the pull request's perfsite comment; with --head-sha, only if the pull request's
+      head is that commit (for a privileged workflow posting what an untrusted job produced)
+  npm run github -- issues --report FILE [--site-url URL]
+      open an issue per new regression, comment on the open one for a known regression; the run is
+      linked on the published site (default https://<owner>.github.io/<repo>/)
 Environment: GITHUB_REPOSITORY (owner/name), GITHUB_TOKEN, GITHUB_API_URL (optional).`;
 
 await runCli(async () => {
@@ -23,8 +27,9 @@ await runCli(async () => {
     options: {
       pr: { type: 'string' },
       'body-file': { type: 'string' },
+      'head-sha': { type: 'string' },
       report: { type: 'string' },
-      'run-url': { type: 'string' },
+      'site-url': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     allowPositionals: true,
@@ -41,20 +46,27 @@ await runCli(async () => {
     if (!pr.success) throw new UsageError('--pr must be the pull request number');
     if (!values['body-file']) throw new UsageError('--body-file is required: the Markdown report to post');
     const api = createGitHubApi();
+    if (values['head-sha'] !== undefined) {
+      if (!/^[0-9a-f]{40}$/.test(values['head-sha'])) throw new UsageError('--head-sha must be a full commit hash');
+      await assertPullRequestHead(api, repository.data, pr.data, values['head-sha']);
+    }
     const body = await readFile(values['body-file'], 'utf8');
     const outcome = await upsertReportComment(api, repository.data, pr.data, body);
     console.log(`${outcome.action} ${outcome.url}`);
     return EXIT.ok;
   }
   if (command === 'issues') {
-    if (!values.report || !values['run-url']) throw new UsageError('--report FILE and --run-url URL are required');
+    if (!values.report) throw new UsageError('--report FILE is required: a JSON report (npm run report -- --format json)');
     const parsed = reportForIssuesSchema.safeParse(JSON.parse(await readFile(values.report, 'utf8')));
     if (!parsed.success) {
       throw new UsageError(
         `${values.report} is not a perfsite JSON report (npm run report -- --format json): ${parsed.error.issues[0]?.message}`,
       );
     }
-    const outcomes = await reportRegressionIssues(createGitHubApi(), repository.data, parsed.data, { run: values['run-url'] });
+    const [owner, name] = repository.data.split('/');
+    const site = (values['site-url'] ?? `https://${owner}.github.io/${name}/`).replace(/\/?$/, '/');
+    const runUrl = `${site}runs/${encodeURIComponent(parsed.data.run.runId)}/`;
+    const outcomes = await reportRegressionIssues(createGitHubApi(), repository.data, parsed.data, { run: runUrl });
     for (const outcome of outcomes) console.log(`${outcome.action} ${outcome.url}  ${outcome.series}`);
     if (outcomes.length === 0) console.log('no regression: no issue opened');
     return EXIT.ok;

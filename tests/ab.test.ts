@@ -79,6 +79,8 @@ describe('npm run ab', () => {
     );
     const json = JSON.parse(await readFile(path.join(out, 'ab.json'), 'utf8'));
     expect(json).toMatchObject({ base, head, rounds: 3, passed: false });
+    const headRun = JSON.parse(await readFile(path.join(out, 'head-run.json'), 'utf8'));
+    expect(headRun.git.commit).toBe(head);
     // The checkouts are gone; the project's own working tree is untouched.
     expect((await simpleGit({ baseDir: dir }).raw(['worktree', 'list'])).trim().split('\n')).toHaveLength(1);
     expect((await simpleGit({ baseDir: dir }).status()).isClean()).toBe(true);

@@ -23,6 +23,8 @@ export interface FakeIssue {
 
 export interface FakeGitHub {
   url: string;
+  /** Pull request number → its head commit. */
+  pulls: Map<number, string>;
   comments: FakeComment[];
   issues: FakeIssue[];
   requests: Array<{ method: string; path: string; authorization: string | undefined }>;
@@ -32,7 +34,7 @@ export interface FakeGitHub {
 const PAGE = 2;
 
 export async function startFakeGitHub(repository: string, token: string): Promise<FakeGitHub> {
-  const state = { comments: [] as FakeComment[], issues: [] as FakeIssue[], nextId: 1000 };
+  const state = { comments: [] as FakeComment[], issues: [] as FakeIssue[], pulls: new Map<number, string>(), nextId: 1000 };
   const requests: FakeGitHub['requests'] = [];
   let origin = '';
   const server: Server = createServer(async (request, response) => {
@@ -75,6 +77,11 @@ export async function startFakeGitHub(repository: string, token: string): Promis
       state.comments.push(comment);
       return send(201, commentView(comment));
     }
+    const pull = new RegExp(`^${prefix}/pulls/(\\d+)$`).exec(path);
+    if (pull && request.method === 'GET') {
+      const head = state.pulls.get(Number(pull[1]));
+      return head ? send(200, { number: Number(pull[1]), head: { sha: head } }) : send(404, { message: 'Not Found' });
+    }
     match = new RegExp(`^${prefix}/issues/comments/(\\d+)$`).exec(path);
     if (match && request.method === 'PATCH') {
       const comment = state.comments.find((candidate) => candidate.id === Number(match?.[1]));
@@ -100,6 +107,7 @@ export async function startFakeGitHub(repository: string, token: string): Promis
     url: origin,
     comments: state.comments,
     issues: state.issues,
+    pulls: state.pulls,
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

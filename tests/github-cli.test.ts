@@ -46,6 +46,23 @@ describe('npm run github -- comment', () => {
     expect(fake.requests.every((request) => request.authorization === `Bearer ${TOKEN}`)).toBe(true);
   });
 
+  it('posts only to the pull request whose head is the commit the report was made on', async () => {
+    fake = await startFakeGitHub(REPOSITORY, TOKEN);
+    fake.pulls.set(7, 'a'.repeat(40));
+    fake.pulls.set(8, 'b'.repeat(40));
+    const dir = await tempDir();
+    const report = path.join(dir, 'report.md');
+    await writeFile(report, 'report of commit aaaa');
+    // An artifact naming pull request 8 for a report made on 7's head: refused, nothing posted.
+    const forged = await github(['comment', '--pr', '8', '--body-file', report, '--head-sha', 'a'.repeat(40)]);
+    expect(forged.code).toBe(1);
+    expect(forged.stderr).toMatch(/pull request #8 is at bbbbbbbbbb, not aaaaaaaaaa/);
+    expect(fake.comments).toEqual([]);
+    const genuine = await github(['comment', '--pr', '7', '--body-file', report, '--head-sha', 'a'.repeat(40)]);
+    expect(genuine.code, genuine.stderr).toBe(0);
+    expect(fake.comments.map((comment) => comment.issue)).toEqual([7]);
+  });
+
   it('explains a missing token, a bad repository and a refused request', async () => {
     const missing = await github(['comment', '--pr', '7', '--body-file', 'x'], { GITHUB_TOKEN: '' });
     expect(missing.code).toBe(1);
@@ -103,8 +120,7 @@ describe('npm run github -- issues', () => {
         state: 'closed',
       },
     );
-    const runUrl = 'https://octo.github.io/project/runs/x/';
-    const first = await github(['issues', '--report', reportFile, '--run-url', runUrl]);
+    const first = await github(['issues', '--report', reportFile]);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/^commented https:\/\/github\.invalid\/octo\/project\/issues\/1 /m);
     expect(first.stdout).toMatch(/^opened https:\/\/github\.invalid\/octo\/project\/issues\/\d+ /m);
@@ -116,12 +132,13 @@ describe('npm run github -- issues', () => {
     expect(opened[0]?.body).not.toContain('<img');
     // As GitHub renders it: the numbers read plainly.
     expect(micromark(fake.comments.filter((comment) => comment.issue === 1)[0]?.body ?? '')).toContain(
-      'Still regressed: 1.5 s against a baseline of 1 s (+50.0%) in <a href="https://octo.github.io/project/runs/x/">run',
+      `Still regressed: 1.5 s against a baseline of 1 s (+50.0%) in <a href="https://octo.github.io/project/runs/${records[5]?.id}/">run`,
     );
 
     // The next night, the same regressions: comments only, no new issue.
-    const second = await github(['issues', '--report', reportFile, '--run-url', runUrl]);
+    const second = await github(['issues', '--report', reportFile, '--site-url', 'https://perf.example.org']);
     expect(second.stdout.match(/^commented/gm)).toHaveLength(2);
+    expect(fake.comments.at(-1)?.body).toContain(`https://perf.example.org/runs/${records[5]?.id}/`);
     expect(fake.issues).toHaveLength(3);
   });
 });

@@ -20,6 +20,20 @@ export function commentBody(markdown: string): string {
   return `${body.slice(0, MAX_BODY)}\n\n… the report is longer than a comment may be; the full report is in the workflow's artifacts.`;
 }
 
+/**
+ * The comment is posted by a privileged workflow from an artifact the pull request's own (untrusted)
+ * job uploaded, pull request number included: it goes only to the pull request whose head is the
+ * commit that job ran on, which the privileged workflow knows from GitHub, not from the artifact.
+ */
+export async function assertPullRequestHead(api: GitHubApi, repository: string, pullRequest: number, headSha: string): Promise<void> {
+  const pull = await api.request<{ head: { sha: string } }>('GET', `/repos/${repository}/pulls/${pullRequest}`);
+  if (pull.head.sha !== headSha) {
+    throw new Error(
+      `pull request #${pullRequest} is at ${pull.head.sha.slice(0, 10)}, not ${headSha.slice(0, 10)}: the report is for another commit (a newer push, or a forged number) and is not posted`,
+    );
+  }
+}
+
 export async function upsertReportComment(
   api: GitHubApi,
   repository: string,
