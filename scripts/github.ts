@@ -14,7 +14,7 @@ import { reportForIssuesSchema, reportRegressionIssues } from '../src/lib/regres
 import { UsageError } from '../src/lib/run-context.ts';
 
 const HELP = `Usage:
-  npm run github -- comment --pr N --body-file FILE [--head-sha SHA]
+  npm run github -- comment --pr N|--pr-file FILE --body-file FILE [--head-sha SHA]
       create or update the pull request's perfsite comment; with --head-sha, only if the pull request's
       head is that commit (for a privileged workflow posting what an untrusted job produced)
   npm run github -- issues --report FILE [--site-url URL]
@@ -26,6 +26,7 @@ await runCli(async () => {
   const { values, positionals } = parseArgs({
     options: {
       pr: { type: 'string' },
+      'pr-file': { type: 'string' },
       'body-file': { type: 'string' },
       'head-sha': { type: 'string' },
       report: { type: 'string' },
@@ -42,8 +43,9 @@ await runCli(async () => {
   if (!repository.success) throw new UsageError(`GITHUB_REPOSITORY ${repository.error.issues[0]?.message}`);
   const [command] = positionals;
   if (command === 'comment') {
-    const pr = z.coerce.number().int().positive().safeParse(values.pr);
-    if (!pr.success) throw new UsageError('--pr must be the pull request number');
+    const given = values['pr-file'] ? (await readFile(values['pr-file'], 'utf8')).trim() : values.pr;
+    const pr = z.coerce.number().int().positive().safeParse(given);
+    if (!pr.success) throw new UsageError('--pr (or the file --pr-file names) must hold the pull request number');
     if (!values['body-file']) throw new UsageError('--body-file is required: the Markdown report to post');
     const api = createGitHubApi();
     if (values['head-sha'] !== undefined) {

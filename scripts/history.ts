@@ -1,5 +1,5 @@
 /**
- * npm run history -- restore [--dir .perf-history] [--branch perf-history] [--remote origin]
+ * npm run history -- restore [--dir .perf-history] [--branch perf-history] [--remote origin] [--require-existing]
  * npm run history -- push --message "..." [same options]
  *
  * Keeps the history on a branch of the project's repository between CI runs (see src/lib/history-branch.ts).
@@ -16,13 +16,14 @@ await runCli(async () => {
       branch: { type: 'string', default: DEFAULT_HISTORY_BRANCH },
       remote: { type: 'string', default: 'origin' },
       message: { type: 'string' },
+      'require-existing': { type: 'boolean', default: false },
     },
     allowPositionals: true,
   });
   const options = { repo: process.cwd(), dir: values.dir, remote: values.remote, branch: values.branch, log: console.log };
   const [command] = positionals;
   if (command === 'restore') {
-    await restoreHistory(options);
+    await restoreHistory({ ...options, requireExisting: values['require-existing'] });
     console.log(`history in ${values.dir}: point PERFORMANCE_DB_PATH at it, then \`npm run compact\` rebuilds its index`);
     return EXIT.ok;
   }

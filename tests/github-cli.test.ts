@@ -58,7 +58,17 @@ describe('npm run github -- comment', () => {
     expect(forged.code).toBe(1);
     expect(forged.stderr).toMatch(/pull request #8 is at bbbbbbbbbb, not aaaaaaaaaa/);
     expect(fake.comments).toEqual([]);
-    const genuine = await github(['comment', '--pr', '7', '--body-file', report, '--head-sha', 'a'.repeat(40)]);
+    // The number comes from a file in the artifact, as pr-comment.yml passes it.
+    await writeFile(path.join(dir, 'pr-number'), '7\n');
+    const genuine = await github([
+      'comment',
+      '--pr-file',
+      path.join(dir, 'pr-number'),
+      '--body-file',
+      report,
+      '--head-sha',
+      'a'.repeat(40),
+    ]);
     expect(genuine.code, genuine.stderr).toBe(0);
     expect(fake.comments.map((comment) => comment.issue)).toEqual([7]);
   });

@@ -83,6 +83,16 @@ describe('the history branch', () => {
     expect(await readFile(path.join(options(clones[1] as string).dir, 'baselines.json'), 'utf8')).toBe('{"from": "a"}\n');
   });
 
+  it('never takes an unreachable remote for a missing branch, and can insist on an existing history', async () => {
+    const { clones } = await setup();
+    const repo = clones[0] as string;
+    const dir = path.join(repo, '.perf-history');
+    await expect(restoreHistory({ repo, dir, remote: 'origin', branch: 'perf-history', requireExisting: true })).rejects.toThrow(
+      /origin has no perf-history branch yet/,
+    );
+    await expect(restoreHistory({ repo, dir, remote: 'nowhere', branch: 'perf-history' })).rejects.toThrow(/cannot read nowhere/);
+  });
+
   it('refuses a branch name that could be read as an option or a path outside refs', async () => {
     await expect(restoreHistory({ repo: '.', dir: '/tmp/x', remote: 'origin', branch: '--upload-pack=evil' })).rejects.toThrow(
       /not a usable branch name/,

@@ -55,15 +55,23 @@ async function commit(git: SimpleGit, message: string): Promise<void> {
  * Checks the history branch out into `dir` (a worktree of the repository), creating the branch when
  * the remote has none yet. Returns whether it existed.
  */
-export async function restoreHistory(options: HistoryBranchOptions): Promise<{ existed: boolean }> {
+export async function restoreHistory(options: HistoryBranchOptions & { requireExisting?: boolean }): Promise<{ existed: boolean }> {
   assertBranchName(options.branch);
   const log = options.log ?? (() => undefined);
   const repo = simpleGit({ baseDir: options.repo });
   const tracking = `refs/remotes/${options.remote}/${options.branch}`;
-  const existed = await repo.raw(['fetch', '--quiet', '--no-tags', options.remote, `+refs/heads/${options.branch}:${tracking}`]).then(
-    () => true,
-    () => false,
-  );
+  // A remote that cannot be reached is an error, never taken for a missing branch: starting a new,
+  // empty history over an existing one would be worse than failing.
+  const heads = await repo.raw(['ls-remote', '--heads', options.remote, `refs/heads/${options.branch}`]).catch((error: Error) => {
+    throw new HistoryBranchError(`cannot read ${options.remote}: ${error.message.split('\n')[0]}`);
+  });
+  const existed = heads.trim().length > 0;
+  if (!existed && options.requireExisting) {
+    throw new HistoryBranchError(
+      `${options.remote} has no ${options.branch} branch yet: the nightly workflow (or \`npm run history -- push\`) starts it`,
+    );
+  }
+  if (existed) await repo.raw(['fetch', '--quiet', '--no-tags', options.remote, `+refs/heads/${options.branch}:${tracking}`]);
   await rm(options.dir, { recursive: true, force: true });
   await repo.raw(['worktree', 'prune']);
   await mkdir(path.dirname(path.resolve(options.dir)), { recursive: true });

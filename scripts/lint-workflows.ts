@@ -1,0 +1,43 @@
+/**
+ * npm run lint:workflows [-- FILE...]: checks GitHub Actions workflows against GitHub's own workflow schema
+ * and expression syntax (@actions/workflow-parser, what GitHub's editor tooling uses), and against the
+ * security rules of src/lib/workflow-audit.ts. Exits 1 on any finding.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { register } from 'node:module';
+import path from 'node:path';
+import { EXIT, runCli } from '../src/lib/cli.ts';
+import { auditWorkflow } from '../src/lib/workflow-audit.ts';
+
+// The parser imports its schema JSON without the import attribute Node requires; this hook adds it.
+register(
+  `data:text/javascript,${encodeURIComponent(
+    "export async function load(url, context, next) { return next(url, url.endsWith('.json') ? { ...context, importAttributes: { type: 'json' } } : context); }",
+  )}`,
+);
+const { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } = await import('@actions/workflow-parser');
+
+const WORKFLOWS_DIR = '.github/workflows';
+
+await runCli(async () => {
+  const given = process.argv.slice(2);
+  const files =
+    given.length > 0
+      ? given
+      : (await readdir(WORKFLOWS_DIR)).filter((name) => /\.ya?ml$/.test(name)).map((name) => path.join(WORKFLOWS_DIR, name));
+  let failures = 0;
+  for (const file of files) {
+    const parsed = parseWorkflow({ name: file, content: await readFile(file, 'utf8') }, new NoOperationTraceWriter());
+    const errors = parsed.context.errors.getErrors().map((error) => error.message);
+    if (parsed.value && errors.length === 0) {
+      const template = await convertWorkflowTemplate(parsed.context, parsed.value);
+      errors.push(...(template.errors ?? []).map((error) => error.Message));
+    }
+    const text = await readFile(file, 'utf8');
+    if (errors.length === 0) errors.push(...auditWorkflow(file, text).map((finding) => `${finding.where} ${finding.rule}`));
+    for (const error of errors) console.error(`${file}: ${error}`);
+    if (errors.length > 0) failures++;
+    else console.log(`${file}: ok`);
+  }
+  return failures > 0 ? EXIT.failed : EXIT.ok;
+});

@@ -1,0 +1,71 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { auditWorkflow } from '../src/lib/workflow-audit.ts';
+import { runScript, tempDir } from './helpers.ts';
+
+const DIR = '.github/workflows';
+const workflows = async () =>
+  Promise.all((await readdir(DIR)).map(async (name) => ({ name, text: await readFile(path.join(DIR, name), 'utf8') })));
+
+const PIN = 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683';
+
+describe('the workflows', () => {
+  it('pass GitHub’s workflow schema and the security rules (npm run lint:workflows)', async () => {
+    const result = await runScript('scripts/lint-workflows.ts');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trim().split('\n').sort()).toEqual((await readdir(DIR)).map((name) => `${DIR}/${name}: ok`).sort());
+  });
+
+  it('keep every rule: no expression in a script, pinned actions, least privilege, no PR code where a token can write', async () => {
+    const all = await workflows();
+    expect(all.map((workflow) => workflow.name).sort()).toEqual(['ci.yml', 'nightly-benchmark.yml', 'pr-comment.yml']);
+    for (const { name, text } of all) expect(auditWorkflow(name, text)).toEqual([]);
+    // The shape the rules rely on: the job that runs PR code is read-only, the one that writes never checks it out.
+    const ci = parse(all.find((workflow) => workflow.name === 'ci.yml')?.text ?? '');
+    expect(ci.permissions).toEqual({ contents: 'read' });
+    const comment = parse(all.find((workflow) => workflow.name === 'pr-comment.yml')?.text ?? '');
+    expect(Object.keys(comment.on)).toEqual(['workflow_run']);
+    expect(comment.jobs.comment.permissions).toEqual({ actions: 'read', contents: 'read', 'pull-requests': 'write' });
+  });
+
+  it('would catch each kind of mistake', () => {
+    const workflow = (on: string, job: string) => `on: ${on}\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-latest\n${job}`;
+    const rules = (text: string) => auditWorkflow('x.yml', text).map((finding) => finding.rule);
+    expect(rules(workflow('pull_request', `    steps:\n      - run: echo "\${{ github.head_ref }}"\n`))).toEqual([
+      'puts an expression into a run script; pass it through env instead',
+    ]);
+    expect(rules(workflow('push', `    steps:\n      - uses: actions/checkout@v4\n`))[0]).toMatch(/not pinned to a commit hash/);
+    expect(rules(workflow('pull_request', `    permissions:\n      pull-requests: write\n    steps: []\n`))[0]).toMatch(
+      /runs pull request code with write permission \(pull-requests\)/,
+    );
+    expect(
+      rules(
+        workflow(
+          'workflow_run',
+          `    steps:\n      - uses: ${PIN}\n        with:\n          ref: \${{ github.event.workflow_run.head_sha }}\n`,
+        ),
+      )[0],
+    ).toMatch(/checks out another ref/);
+    expect(rules(workflow('workflow_run', `    steps:\n      - run: bash "$REPORT_DIR/script.sh"\n`))[0]).toMatch(
+      /runs only npm ci and npm run/,
+    );
+    expect(rules(workflow('workflow_run', `    steps:\n      - run: npm run github -- comment --pr "$(cat x)"\n`))[0]).toMatch(
+      /runs only npm ci and npm run/,
+    );
+    expect(rules('on: push\njobs: {}\n')).toEqual(['declares no default permissions (add `permissions: {}` or `contents: read`)']);
+  });
+
+  it('lint:workflows names the file, line and fix of a schema error', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'broken.yml');
+    await writeFile(
+      file,
+      'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permisions: {}\n    steps:\n      - run: echo hi\n',
+    );
+    const result = await runScript('scripts/lint-workflows.ts', [file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${file}: ${file} (Line: 6, Col: 5): Unexpected value 'permisions'`);
+  });
+});
