@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readdir, readFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compactHistory } from '../src/lib/compact.ts';
@@ -230,6 +230,21 @@ describe('compaction', () => {
     expect((await runIds(data)).unindexed).toBe(1);
     await compactHistory(data);
     expect(await runIds(data)).toEqual({ rows: [{ run_id: record.id, metrics: 2 }], problems: [], unindexed: 0 });
+  });
+
+  it('indexes a history that holds only its records, as a git checkout of the history branch does', async () => {
+    const data = await tempDir();
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push((await appendRun(data, makeRecord())).record.id);
+    const layout = dataLayout(data);
+    await rm(layout.metricsDir, { recursive: true });
+    await rm(layout.tmpDir, { recursive: true, force: true });
+    await rm(layout.cacheDir, { recursive: true, force: true });
+    await compactHistory(data);
+    const { rows, problems, unindexed } = await runIds(data);
+    expect(problems).toEqual([]);
+    expect(unindexed).toBe(0);
+    expect(rows.map((row) => row.run_id)).toEqual(runs.sort());
   });
 
   it('counts a run once when a compaction died before removing the per-run file', async () => {

@@ -6,7 +6,7 @@
  * name, checked, renamed into place, and only then are the per-run files it now holds removed.
  * A compaction killed at any point leaves duplicates at worst, which the reader drops.
  */
-import { open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { publishFile, temporaryPath } from './atomic-file.ts';
 import { queryRows, sqlString } from './duckdb.ts';
@@ -95,6 +95,8 @@ export async function compactHistory(dataDir: string): Promise<CompactionResult>
     );
 
     const result: CompactionResult = { months: [], removedFiles: 0, problems: history.problems };
+    // A history checked out from git holds only the records: no index, and no scratch folder either.
+    if (months.length > 0) await mkdir(layout.tmpDir, { recursive: true });
     const mergedFiles = new Set<string>();
     for (const { month } of months) {
       const finalFile = monthParquetPath(layout, month);
