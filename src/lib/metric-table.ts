@@ -43,6 +43,9 @@ export const METRIC_COLUMNS = [
   ['status', 'VARCHAR'],
   ['threshold', 'DOUBLE'],
   ['samples', 'DOUBLE[]'],
+  ['spread_low', 'DOUBLE'],
+  ['spread_high', 'DOUBLE'],
+  ['spread_kind', 'VARCHAR'],
   ['description', 'VARCHAR'],
 ] as const;
 
@@ -89,6 +92,9 @@ function rowValues(record: RunRecord, metric: RunRecord['metrics'][number], deta
     metric.status,
     metric.threshold ?? null,
     metric.samples ? listValue(metric.samples) : null,
+    metric.spread?.low ?? null,
+    metric.spread?.high ?? null,
+    metric.spread?.kind ?? null,
     metric.description ?? null,
   ];
 }

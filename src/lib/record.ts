@@ -42,6 +42,14 @@ export const metricSchema = z
     unit: z.string().max(40).describe('Unit of the value: s, items/s, GB, ratio, score…'),
     direction: z.enum(directions).describe('Which way is better.'),
     samples: z.array(finiteNumber).optional().describe('The raw repeated measurements the value summarises.'),
+    spread: z
+      .object({
+        low: finiteNumber,
+        high: finiteNumber,
+        kind: z.string().max(80).describe('What the interval is, e.g. "± standard deviation", "99 % confidence interval".'),
+      })
+      .optional()
+      .describe('The spread a tool reports when it keeps no samples (imports): an interval around the value.'),
     status: z.enum(metricStatuses).default('ok').describe('ok, or failed / skipped when no value could be measured.'),
     threshold: z
       .number()

@@ -68,7 +68,7 @@ interface Row extends SeriesIdentity {
 }
 
 const SELECT_TARGET = `t.run_id, strftime(t.timestamp, '%Y-%m-%dT%H:%M:%S.%gZ') AS timestamp, t.platform, t.suite, t.metric, t.unit,
-           t.direction, t.status, t.value, t.samples, t.threshold`;
+           t.direction, t.status, t.value, t.samples, t.spread_low, t.spread_high, t.threshold`;
 
 const ON_BASELINE_BRANCH = '(git_branch = $branch OR git_branch IS NULL)';
 
@@ -237,10 +237,13 @@ export async function materialiseBaselines(history: History, settings: AnalysisS
   // keeps this copy small. Run pages list no samples either.
   await connection.run(
     `CREATE TABLE series_baselines AS
-     SELECT * EXCLUDE (samples), list_min(samples) AS low, list_max(samples) AS high
+     SELECT * EXCLUDE (samples, spread_low, spread_high),
+            coalesce(list_min(samples), spread_low) AS low, coalesce(list_max(samples), spread_high) AS high
      FROM measurement_baselines WHERE status = 'ok' ORDER BY platform, suite, metric, timestamp, run_id`,
   );
-  await connection.run('ALTER TABLE measurement_baselines DROP COLUMN samples');
+  await connection.run(
+    'ALTER TABLE measurement_baselines DROP COLUMN samples; ALTER TABLE measurement_baselines DROP COLUMN spread_low; ALTER TABLE measurement_baselines DROP COLUMN spread_high',
+  );
 }
 
 /** One successful measurement of a series, as a chart draws it, judged like every other. */

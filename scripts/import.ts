@@ -1,0 +1,125 @@
+/**
+ * npm run import -- --format F [options] FILE...: brings other tools' results, and whole histories
+ * from github-action-benchmark and asv, into the history as perfsite runs.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
+import { importRecords, toPlatformId, toRecords } from '../src/lib/import-runs.ts';
+import { readAsvResults } from '../src/lib/importers/asv.ts';
+import { FILE_FORMATS, type FileFormatName, HISTORY_FORMATS } from '../src/lib/importers/formats.ts';
+import { parseGithubActionBenchmarkData } from '../src/lib/importers/github-action-benchmark.ts';
+import type { ImportedRun } from '../src/lib/importers/types.ts';
+import { resolveDataDir } from '../src/lib/paths.ts';
+import { assertPlatformId } from '../src/lib/platform.ts';
+import type { Problem } from '../src/lib/record.ts';
+import { detectRunContext, resolveRunType, UsageError } from '../src/lib/run-context.ts';
+
+const HELP = `Usage: npm run import -- --format FORMAT [options] FILE...
+
+Formats (a tool's output file):
+${Object.entries(FILE_FORMATS)
+  .map(([name, format]) => `  ${name.padEnd(24)}${format.produce}`)
+  .join('\n')}
+Histories (every run, with its commit):
+${Object.entries(HISTORY_FORMATS)
+  .map(([name, what]) => `  ${name.padEnd(24)}${what}`)
+  .join('\n')}
+
+  --platform ID     the platform of the runs (default: this machine; for github-action-benchmark, each suite's name)
+  --suite NAME      the suite the metrics go into (default: the format's name)
+  --run-type T      ci, nightly, manual or pr (default manual; ci for histories)
+  --dry-run         show what would be added, add nothing
+  --data DIR        the history folder (env PERFORMANCE_DB_PATH; default ./data)
+
+Importing a file again adds nothing. A malformed entry is reported with its place and skipped.`;
+
+await runCli(async () => {
+  const { values, positionals } = parseArgs({
+    options: {
+      format: { type: 'string' },
+      platform: { type: 'string' },
+      suite: { type: 'string' },
+      'run-type': { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      data: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return EXIT.ok;
+  }
+  const format = values.format ?? '';
+  const isHistory = format in HISTORY_FORMATS;
+  if (!(format in FILE_FORMATS) && !isHistory) {
+    throw new UsageError(`--format must be one of ${[...Object.keys(FILE_FORMATS), ...Object.keys(HISTORY_FORMATS)].join(', ')}`);
+  }
+  if (positionals.length === 0) throw new UsageError('give the file(s) to import');
+  if (values.platform !== undefined) assertPlatformId(values.platform, '--platform');
+  const dataDir = resolveDataDir(values.data);
+  const runType = resolveRunType(values['run-type'] ?? (isHistory ? 'ci' : undefined));
+  const context = await detectRunContext({ dataDir, ...(values.platform ? { platformFlag: values.platform } : {}) });
+  const now = new Date();
+  let added = 0;
+  let existing = 0;
+  const problems: Problem[] = [];
+  for (const file of positionals) {
+    let runs: ImportedRun[];
+    if (format === 'asv') {
+      const result = await readAsvResults(file);
+      runs = values.platform ? result.runs.map((run) => ({ ...run, platform: values.platform as string })) : result.runs;
+      problems.push(...result.problems);
+      if (result.outdated + result.unknown > 0) {
+        console.log(
+          `${file}: left out, as asv does: ${result.outdated} results measured with an older version of their benchmark, ${result.unknown} of benchmarks no longer in benchmarks.json`,
+        );
+      }
+    } else {
+      const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new UsageError(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+      });
+      const source = { file, suite: values.suite ?? format };
+      let result: { runs: ImportedRun[]; problems: Problem[] };
+      try {
+        if (format === 'github-action-benchmark') {
+          const history = parseGithubActionBenchmarkData(text, source);
+          result = {
+            runs: history.runs.map(({ suiteName, ...run }) => ({ ...run, platform: values.platform ?? toPlatformId(suiteName) })),
+            problems: history.problems,
+          };
+        } else {
+          result = FILE_FORMATS[format as FileFormatName].parse(text, source);
+        }
+      } catch (error) {
+        throw new UsageError(`${file} cannot be read as ${format}: ${(error as Error).message}`);
+      }
+      runs = result.runs;
+      problems.push(...result.problems);
+    }
+    const { records, problems: invalid } = toRecords(runs, {
+      platform: context.platform,
+      git: context.git,
+      runType,
+      tool: format,
+      file: path.basename(file),
+      now,
+    });
+    problems.push(...invalid);
+    const outcome = await importRecords(dataDir, records, { dryRun: values['dry-run'] });
+    added += outcome.added.length;
+    existing += outcome.existing.length;
+    const metrics = records.filter((record) => outcome.added.includes(record.id)).reduce((sum, record) => sum + record.metrics.length, 0);
+    console.log(
+      `${file}: ${values['dry-run'] ? 'would add' : 'added'} ${outcome.added.length} run${outcome.added.length === 1 ? '' : 's'} (${metrics} measurements)` +
+        (outcome.existing.length > 0 ? `; ${outcome.existing.length} already imported` : ''),
+    );
+  }
+  printProblems(problems);
+  console.log(
+    `${values['dry-run'] ? 'Dry run: nothing written. ' : ''}${added} new, ${existing} already there, ${problems.length} problem${problems.length === 1 ? '' : 's'}.`,
+  );
+  return EXIT.ok;
+});

@@ -1,0 +1,46 @@
+/** BenchmarkDotNet's JSON exporters (brief or full): one metric per benchmark, the median in nanoseconds. */
+import { z } from 'zod';
+import type { MetricInput } from '../record.ts';
+import { type Parser, problemAt } from './types.ts';
+
+const schema = z.object({
+  Benchmarks: z.array(
+    z
+      .object({
+        FullName: z.string(),
+        Statistics: z
+          .object({
+            Median: z.number(),
+            Q1: z.number().optional(),
+            Q3: z.number().optional(),
+            OriginalValues: z.array(z.number()).optional(),
+          })
+          .loose()
+          .nullable(),
+      })
+      .loose(),
+  ),
+});
+
+export const parseBenchmarkDotNet: Parser = (text, source) => {
+  const parsed = schema.safeParse(JSON.parse(text));
+  if (!parsed.success)
+    return { runs: [], problems: [problemAt(source, 'Benchmarks', `is not BenchmarkDotNet's JSON (${parsed.error.issues[0]?.message})`)] };
+  const metrics: MetricInput[] = parsed.data.Benchmarks.map((bench) => {
+    const stats = bench.Statistics;
+    if (!stats)
+      return { suite: source.suite, name: bench.FullName, value: null, status: 'failed' as const, unit: 'ns', direction: 'lower' as const };
+    return {
+      suite: source.suite,
+      name: bench.FullName,
+      value: stats.Median,
+      unit: 'ns',
+      direction: 'lower' as const,
+      ...(stats.OriginalValues ? { samples: stats.OriginalValues } : {}),
+      ...(stats.Q1 !== undefined && stats.Q3 !== undefined
+        ? { spread: { low: stats.Q1, high: stats.Q3, kind: 'interquartile range' } }
+        : {}),
+    };
+  });
+  return { runs: metrics.length > 0 ? [{ key: `benchmarkdotnet\u0000${text}`, metrics }] : [], problems: [] };
+};

@@ -1,0 +1,117 @@
+/**
+ * A github-action-benchmark history: its `data.js` (window.BENCHMARK_DATA = {…}) or the same object as
+ * JSON. Every entry of every suite becomes a run with its commit, message and commit time; the
+ * platform is --platform, or else the suite's name made into a platform id.
+ */
+import { z } from 'zod';
+import type { Direction, MetricInput, Problem } from '../record.ts';
+import { directionOfUnit, type ImportedRun, type ImportSource, isFiniteNumber, problemAt } from './types.ts';
+
+const bench = z.object({
+  name: z.string(),
+  value: z.number(),
+  unit: z.string(),
+  range: z.string().optional(),
+  extra: z.string().optional(),
+});
+const entry = z.object({
+  commit: z
+    .object({
+      id: z.string().regex(/^[0-9a-f]{7,64}$/),
+      message: z.string().nullable().optional(),
+      timestamp: z.string().nullable().optional(),
+    })
+    .loose(),
+  date: z.number(),
+  tool: z.string(),
+  benches: z.array(z.unknown()),
+});
+
+const DIRECTION_OF_TOOL: Record<string, Direction> = { customBiggerIsBetter: 'higher', customSmallerIsBetter: 'lower' };
+
+/** "± 3.44", "+/- 2,802", "±0.19%", "stddev: 0.0012": an interval around the value, when it can be read. */
+function spreadOf(value: number, range: string | undefined): MetricInput['spread'] {
+  if (!range) return undefined;
+  const match = /^(?:±|\+\/-|stddev:)\s*([\d,.eE+-]+)\s*(%?)$/.exec(range.trim());
+  if (!match) return undefined;
+  const amount = Number((match[1] as string).replaceAll(',', ''));
+  if (!isFiniteNumber(amount)) return undefined;
+  const half = match[2] === '%' ? (value * amount) / 100 : amount;
+  return {
+    low: value - half,
+    high: value + half,
+    kind: range.trim().startsWith('stddev')
+      ? '± standard deviation'
+      : `± ${match[2] === '%' ? 'relative margin' : 'range'} the tool reports`,
+  };
+}
+
+export function parseGithubActionBenchmarkData(
+  text: string,
+  source: ImportSource,
+): { runs: Array<ImportedRun & { suiteName: string }>; problems: Problem[] } {
+  const json = text.trimStart().startsWith('{') ? text : text.slice(text.indexOf('{'));
+  const document = z.object({ entries: z.record(z.string(), z.array(z.unknown())) }).safeParse(JSON.parse(json.replace(/;\s*$/, '')));
+  if (!document.success)
+    return {
+      runs: [],
+      problems: [problemAt(source, 'entries', 'is not a github-action-benchmark history (window.BENCHMARK_DATA = {entries: {…}})')],
+    };
+  const runs: Array<ImportedRun & { suiteName: string }> = [];
+  const problems: Problem[] = [];
+  for (const [suiteName, entries] of Object.entries(document.data.entries)) {
+    for (const [index, raw] of entries.entries()) {
+      const where = `entries[${JSON.stringify(suiteName)}][${index}]`;
+      const parsed = entry.safeParse(raw);
+      if (!parsed.success) {
+        problems.push(
+          problemAt(
+            source,
+            where,
+            `is not a benchmark entry (${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message})`,
+          ),
+        );
+        continue;
+      }
+      const { commit, date, tool, benches } = parsed.data;
+      const metrics: MetricInput[] = [];
+      for (const [benchIndex, item] of benches.entries()) {
+        const result = bench.safeParse(item);
+        if (!result.success) {
+          problems.push(
+            problemAt(source, `${where}.benches[${benchIndex}]`, `is not {name, value, unit} (${result.error.issues[0]?.message})`),
+          );
+          continue;
+        }
+        const { name, value, unit, range, extra } = result.data;
+        const spread = spreadOf(value, range);
+        metrics.push({
+          suite: suiteName,
+          name,
+          value,
+          unit,
+          direction: DIRECTION_OF_TOOL[tool] ?? directionOfUnit(unit),
+          ...(spread ? { spread } : {}),
+          ...(extra ? { description: extra.slice(0, 2000) } : {}),
+        });
+      }
+      if (metrics.length === 0) continue;
+      runs.push({
+        key: `github-action-benchmark\u0000${suiteName}\u0000${commit.id}\u0000${date}`,
+        suiteName,
+        timestamp: new Date(date).toISOString(),
+        git: {
+          commit: commit.id,
+          branch: null,
+          dirty: false,
+          message: commit.message ?? null,
+          commitTime: commit.timestamp ? new Date(commit.timestamp).toISOString() : null,
+          parents: [],
+          shallow: false,
+        },
+        metrics,
+      });
+    }
+  }
+  return { runs, problems };
+}
