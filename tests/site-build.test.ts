@@ -81,6 +81,19 @@ describe('the site', () => {
     expect(feed).not.toContain('<img');
   });
 
+  it('builds when a metric is measured on one platform only', async () => {
+    const data = await tempDir();
+    const out = await buildDir();
+    const other = makeRecord({}, new Date('2026-11-21T10:00:00Z'));
+    other.platform.id = 'Other_Platform';
+    other.metrics = [{ suite: 'demo', name: 'only_here', value: 1, unit: 's', direction: 'lower' }];
+    await appendRun(data, makeRecord({}, new Date('2026-11-20T10:00:00Z')));
+    await appendRun(data, other);
+    await build(data, out);
+    const page = await readFile(path.join(out, 'metrics', metricSlug('demo', 'only_here'), 'index.html'), 'utf8');
+    expect(page).toContain('Other_Platform');
+  });
+
   it('says how to record a first run when the history is empty', async () => {
     const data = await tempDir();
     const out = await buildDir();

@@ -274,6 +274,8 @@ export async function materialisedSeries(
      ORDER BY timestamp, run_id`,
     { platform: series.platform, suite: series.suite, metric: series.metric },
   );
+  // No rows gives no columns at all: a metric another platform measures and this one never did.
+  if (reader.currentRowCount === 0) return [];
   const [runIds, times, values, lows, highs, rollings, directions, declared] = reader.getColumns() as [
     string[],
     number[],
