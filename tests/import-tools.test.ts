@@ -1,0 +1,139 @@
+/**
+ * Real tools, real output: hyperfine, a Google Benchmark program and pytest-benchmark run here (Debian
+ * packages hyperfine, libbenchmark-dev with g++, python3-pytest-benchmark) and their files are imported.
+ * Without them these tests skip and say so; .ci/run installs them and sets PERFSITE_REQUIRE_TOOLS.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { queryRows } from '../src/lib/duckdb.ts';
+import { openHistory } from '../src/lib/history.ts';
+import { runScript, tempDir } from './helpers.ts';
+
+function available(check: () => void): boolean {
+  try {
+    check();
+    return true;
+  } catch {
+    return false;
+  }
+}
+const tools = {
+  hyperfine: available(() => execFileSync('hyperfine', ['--version'], { stdio: 'ignore' })),
+  'google-benchmark':
+    existsSync('/usr/include/benchmark/benchmark.h') && available(() => execFileSync('g++', ['--version'], { stdio: 'ignore' })),
+  'pytest-benchmark': available(() => execFileSync('python3', ['-c', 'import pytest_benchmark'], { stdio: 'ignore' })),
+};
+for (const [tool, here] of Object.entries(tools)) {
+  if (!here && process.env.PERFSITE_REQUIRE_TOOLS)
+    throw new Error(`${tool} is missing: .ci/run installs it (hyperfine, libbenchmark-dev g++, python3-pytest-benchmark)`);
+  if (!here)
+    console.warn(`${tool} not found: skipping its import test (apt-get install hyperfine libbenchmark-dev g++ python3-pytest-benchmark).`);
+}
+
+async function importAndRead(format: string, file: string, extra: string[] = []) {
+  const data = await tempDir();
+  const result = await runScript('scripts/import.ts', ['--format', format, '--data', data, ...extra, file]);
+  expect(result.code, result.stderr).toBe(0);
+  const history = await openHistory(data);
+  const rows = await queryRows<{
+    suite: string;
+    metric: string;
+    value: number | null;
+    unit: string;
+    direction: string;
+    status: string;
+    samples: number[] | null;
+    spread_low: number | null;
+    spread_high: number | null;
+    source_tool: string;
+  }>(
+    history.connection,
+    'SELECT suite, metric, value, unit, direction, status, samples, spread_low, spread_high, source_tool FROM metrics ORDER BY metric',
+  );
+  history.close();
+  expect(history.problems).toEqual([]);
+  const again = await runScript('scripts/import.ts', ['--format', format, '--data', data, ...extra, file]);
+  expect(again.stdout).toMatch(/0 new, 1 already there/);
+  return rows;
+}
+
+describe('importing what real tools wrote', () => {
+  it.skipIf(!tools.hyperfine)('hyperfine: each command a metric in seconds, its runs the samples, a failing command failed', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'hyperfine.json');
+    execFileSync('hyperfine', ['--runs', '5', '--ignore-failure', '--export-json', file, 'sleep 0.01', 'sleep 0.05', 'false'], {
+      stdio: 'ignore',
+    });
+    const rows = await importAndRead('hyperfine', file);
+    expect(rows.map((row) => row.metric)).toEqual(['false', 'sleep 0.01', 'sleep 0.05']);
+    const [failing, short, long] = rows;
+    expect(failing).toMatchObject({ status: 'failed', value: null });
+    expect(short).toMatchObject({ suite: 'hyperfine', unit: 's', direction: 'lower', source_tool: 'hyperfine' });
+    expect(short?.samples).toHaveLength(5);
+    expect(short?.value).toBeGreaterThanOrEqual(0.01);
+    expect(long?.value).toBeGreaterThan(short?.value ?? Number.POSITIVE_INFINITY);
+  });
+
+  it.skipIf(!tools['google-benchmark'])('Google Benchmark: repetitions become samples, items per second its own metric', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      path.join(dir, 'bench.cc'),
+      `#include <benchmark/benchmark.h>
+#include <algorithm>
+#include <vector>
+static void BM_Sort(benchmark::State& state) {
+  for (auto _ : state) {
+    std::vector<int> v(state.range(0));
+    for (size_t i = 0; i < v.size(); i++) v[i] = (i * 7919) % 10007;
+    std::sort(v.begin(), v.end());
+    benchmark::DoNotOptimize(v.data());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_Sort)->Arg(1000)->Arg(20000);
+BENCHMARK_MAIN();
+`,
+    );
+    execFileSync('g++', ['-O2', '-o', path.join(dir, 'bench'), path.join(dir, 'bench.cc'), '-lbenchmark', '-lpthread']);
+    const file = path.join(dir, 'gbench.json');
+    execFileSync(path.join(dir, 'bench'), ['--benchmark_format=json', '--benchmark_repetitions=3', `--benchmark_out=${file}`], {
+      stdio: 'ignore',
+    });
+    const rows = await importAndRead('google-benchmark', file, ['--suite', 'sorting']);
+    expect(rows.map((row) => row.metric)).toEqual([
+      'BM_Sort/1000',
+      'BM_Sort/1000 items_per_second',
+      'BM_Sort/20000',
+      'BM_Sort/20000 items_per_second',
+    ]);
+    const [small, smallRate, large] = rows;
+    expect(small).toMatchObject({ suite: 'sorting', unit: 'ns', direction: 'lower' });
+    expect(small?.samples).toHaveLength(3);
+    expect(smallRate).toMatchObject({ unit: 'items/s', direction: 'higher' });
+    expect(large?.value).toBeGreaterThan(small?.value ?? Number.POSITIVE_INFINITY);
+  });
+
+  it.skipIf(!tools['pytest-benchmark'])('pytest-benchmark: the median round in seconds, the interquartile range as spread', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      path.join(dir, 'test_fib.py'),
+      'def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n\ndef test_fib_10(benchmark):\n    benchmark(fib, 10)\n\ndef test_fib_15(benchmark):\n    benchmark(fib, 15)\n',
+    );
+    const file = path.join(dir, 'pytest.json');
+    execFileSync(
+      'python3',
+      ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '--benchmark-max-time=0.05', `--benchmark-json=${file}`, 'test_fib.py'],
+      { cwd: dir, stdio: 'ignore' },
+    );
+    const rows = await importAndRead('pytest-benchmark', file);
+    expect(rows.map((row) => row.metric)).toEqual(['test_fib.py::test_fib_10', 'test_fib.py::test_fib_15']);
+    const [ten, fifteen] = rows;
+    expect(ten).toMatchObject({ unit: 's', direction: 'lower' });
+    expect(ten?.spread_low).toBeLessThanOrEqual(ten?.value ?? 0);
+    expect(ten?.spread_high).toBeGreaterThanOrEqual(ten?.value ?? 0);
+    expect(fifteen?.value).toBeGreaterThan(ten?.value ?? Number.POSITIVE_INFINITY);
+  });
+});
