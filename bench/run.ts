@@ -2,7 +2,7 @@
  * npm run bench: run the suites in bench/*.suite.ts on this machine and record one run into data/.
  * Thin on purpose: measuring is the suites' job, recording is src/lib's.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,7 +16,7 @@ import { displayPath, resolveDataDir } from '../src/lib/paths.ts';
 import type { MetricInput, Mode } from '../src/lib/record.ts';
 import { buildRunRecord, detectRunContext, resolveMode, resolveRunType, UsageError } from '../src/lib/run-context.ts';
 import { appendRun } from '../src/lib/store.ts';
-import { DEFAULT_SAMPLES, type Suite, type SuiteContext } from './suite.ts';
+import { DEFAULT_SAMPLES, type Suite, type SuiteContext, type ToolSuite } from './suite.ts';
 
 const HELP = `Usage: npm run bench [-- options]
 
@@ -27,18 +27,31 @@ Runs the benchmark suites in bench/*.suite.ts and records one run (all suites' m
   --run-type ci|nightly|manual|pr       why this run happened (env PERFORMANCE_RUN_TYPE; default manual)
   --platform ID                         record under this platform id (env PERFORMANCE_PLATFORM)
   --data DIR                            the history folder (env PERFORMANCE_DB_PATH; default ./data)
+  --dir DIR                             where the *.suite.ts files are (default: this bench/ folder)
   --dry-run                             measure and print, record nothing
   --list                                list the suites and their metrics`;
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 
-async function loadSuites(): Promise<Suite[]> {
-  const files = (await readdir(BENCH_DIR)).filter((name) => name.endsWith('.suite.ts')).sort();
-  const suites: Suite[] = [];
+type AnySuite = Suite | ToolSuite;
+
+function isToolSuite(suite: AnySuite): suite is ToolSuite {
+  return 'run' in suite && typeof suite.run === 'function';
+}
+
+async function loadSuites(dir: string): Promise<AnySuite[]> {
+  const files = (
+    await readdir(dir).catch(() => {
+      throw new UsageError(`cannot read the suites folder ${dir}`);
+    })
+  )
+    .filter((name) => name.endsWith('.suite.ts'))
+    .sort();
+  const suites: AnySuite[] = [];
   for (const file of files) {
-    const module = (await import(pathToFileURL(path.join(BENCH_DIR, file)).href)) as { default?: Suite };
-    if (!module.default?.name || typeof module.default.sample !== 'function') {
-      throw new Error(`bench/${file} must default-export defineSuite({...}) (see bench/suite.ts)`);
+    const module = (await import(pathToFileURL(path.join(dir, file)).href)) as { default?: AnySuite };
+    if (!module.default?.name || (typeof (module.default as Suite).sample !== 'function' && !isToolSuite(module.default))) {
+      throw new Error(`${path.join(dir, file)} must default-export defineSuite({...}) or defineToolSuite({...}) (see bench/suite.ts)`);
     }
     suites.push(module.default);
   }
@@ -48,6 +61,27 @@ async function loadSuites(): Promise<Suite[]> {
 function spread(samples: readonly number[]): string {
   if (samples.length < 2) return '';
   return `${formatNumber(Math.min(...samples))} … ${formatNumber(Math.max(...samples))}`;
+}
+
+async function runToolSuite(suite: ToolSuite, mode: Mode, scratchRoot: string): Promise<{ metrics: MetricInput[]; error?: Error }> {
+  const spinner = ora({ stream: process.stderr, text: `${suite.name}: running` }).start();
+  const context: SuiteContext = {
+    mode,
+    scratchDir: path.join(scratchRoot, suite.name),
+    byMode: (settings) => settings[mode],
+    step: (metric) => {
+      spinner.text = `${suite.name} › ${metric}`;
+    },
+  };
+  try {
+    await mkdir(context.scratchDir, { recursive: true });
+    const metrics = await suite.run(context);
+    spinner.succeed(`${suite.name}: ${metrics.length} metrics`);
+    return { metrics };
+  } catch (caught) {
+    spinner.fail(`${suite.name}: ${(caught as Error).message}`);
+    return { metrics: [], error: caught as Error };
+  }
 }
 
 async function measureSuite(suite: Suite, mode: Mode, scratchRoot: string): Promise<{ metrics: MetricInput[]; error?: Error }> {
@@ -108,6 +142,7 @@ await runCli(async () => {
       'run-type': { type: 'string' },
       platform: { type: 'string' },
       data: { type: 'string' },
+      dir: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       list: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -121,10 +156,11 @@ await runCli(async () => {
   const mode = resolveMode(values.mode);
   const runType = resolveRunType(values['run-type']);
   const dataDir = resolveDataDir(values.data);
-  const allSuites = await loadSuites();
+  const allSuites = await loadSuites(path.resolve(values.dir ?? BENCH_DIR));
   if (values.list) {
     for (const suite of allSuites) {
       console.log(`${styleText('bold', suite.name)}: ${suite.description}`);
+      if (isToolSuite(suite)) continue;
       for (const [name, spec] of Object.entries(suite.metrics))
         console.log(`  ${name} (${spec.unit}, ${spec.direction} is better): ${spec.description}`);
     }
@@ -146,7 +182,7 @@ await runCli(async () => {
   const failures: string[] = [];
   try {
     for (const suite of suites) {
-      const result = await measureSuite(suite, mode, scratchRoot);
+      const result = isToolSuite(suite) ? await runToolSuite(suite, mode, scratchRoot) : await measureSuite(suite, mode, scratchRoot);
       metrics.push(...result.metrics);
       if (result.error) failures.push(`${suite.name}: ${result.error.message}`);
     }

@@ -3,7 +3,7 @@
  * The runner calls setup once, sample() once per sample (each call measures every metric once),
  * then teardown. The value recorded for a metric is the median of its samples.
  */
-import type { Direction, Mode } from '../src/lib/record.ts';
+import type { Direction, MetricInput, Mode } from '../src/lib/record.ts';
 
 export interface MetricSpec {
   unit: string;
@@ -35,6 +35,21 @@ export interface Suite<Metrics extends string = string, State = unknown> {
 }
 
 export function defineSuite<Metrics extends string, State>(suite: Suite<Metrics, State>): Suite<Metrics, State> {
+  return suite;
+}
+
+/**
+ * A suite that runs an external tool (hyperfine, go test -bench, cargo bench…) which does its own
+ * repetitions: run() returns the tool's results as metrics, read with the importers' parsers
+ * (src/lib/importers/formats.ts), e.g. FILE_FORMATS.hyperfine.parse(output, { file, suite }).
+ */
+export interface ToolSuite {
+  name: string;
+  description: string;
+  run(context: SuiteContext): Promise<MetricInput[]>;
+}
+
+export function defineToolSuite(suite: ToolSuite): ToolSuite {
   return suite;
 }
 

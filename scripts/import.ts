@@ -33,7 +33,8 @@ ${Object.entries(HISTORY_FORMATS)
   --dry-run         show what would be added, add nothing
   --data DIR        the history folder (env PERFORMANCE_DB_PATH; default ./data)
 
-Importing a file again adds nothing. A malformed entry is reported with its place and skipped.`;
+Importing a file again adds nothing. A malformed entry is reported with its place and skipped; the rest
+is imported, and the exit code is 1 so that a CI job notices.`;
 
 await runCli(async () => {
   const { values, positionals } = parseArgs({
@@ -121,5 +122,6 @@ await runCli(async () => {
   console.log(
     `${values['dry-run'] ? 'Dry run: nothing written. ' : ''}${added} new, ${existing} already there, ${problems.length} problem${problems.length === 1 ? '' : 's'}.`,
   );
-  return EXIT.ok;
+  // The rest landed, but a CI job importing a file should not pass over entries it could not read.
+  return problems.length > 0 ? EXIT.failed : EXIT.ok;
 });

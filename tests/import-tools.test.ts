@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../src/lib/duckdb.ts';
 import { openHistory } from '../src/lib/history.ts';
@@ -135,5 +136,42 @@ BENCHMARK_MAIN();
     expect(ten?.spread_low).toBeLessThanOrEqual(ten?.value ?? 0);
     expect(ten?.spread_high).toBeGreaterThanOrEqual(ten?.value ?? 0);
     expect(fifteen?.value).toBeGreaterThan(ten?.value ?? Number.POSITIVE_INFINITY);
+  });
+
+  it.skipIf(!tools.hyperfine)('a bench suite can wrap a tool: hyperfine run by a tool suite, recorded as a perfsite run', async () => {
+    const suites = await tempDir();
+    const lib = (file: string) => pathToFileURL(path.resolve(file)).href;
+    await writeFile(
+      path.join(suites, 'shell.suite.ts'),
+      `import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { defineToolSuite } from '${lib('bench/suite.ts')}';
+import { FILE_FORMATS } from '${lib('src/lib/importers/formats.ts')}';
+
+export default defineToolSuite({
+  name: 'shell',
+  description: 'shell commands timed by hyperfine',
+  async run(context) {
+    const file = path.join(context.scratchDir, 'hyperfine.json');
+    const runs = String(context.byMode({ quick: 3, standard: 5, comprehensive: 10 }));
+    execFileSync('hyperfine', ['--runs', runs, '--export-json', file, 'sleep 0.01'], { stdio: 'ignore' });
+    return FILE_FORMATS.hyperfine.parse(readFileSync(file, 'utf8'), { file, suite: 'shell' }).runs.flatMap((run) => run.metrics);
+  },
+});
+`,
+    );
+    const data = await tempDir();
+    const result = await runScript('bench/run.ts', ['--dir', suites, '--data', data, '--mode', 'quick']);
+    expect(result.code, result.stderr).toBe(0);
+    const history = await openHistory(data);
+    const rows = await queryRows<{ suite: string; metric: string; unit: string; samples: number[] }>(
+      history.connection,
+      'SELECT suite, metric, unit, samples FROM metrics',
+    );
+    history.close();
+    expect(rows).toEqual([{ suite: 'shell', metric: 'sleep 0.01', unit: 's', samples: expect.any(Array) }]);
+    expect(rows[0]?.samples).toHaveLength(3);
   });
 });
