@@ -1,0 +1,147 @@
+/**
+ * Is a difference between two sets of samples real? The two-sided Mann–Whitney U test, as SciPy and
+ * asv compute it: exact for samples of up to 20 without ties, otherwise the normal approximation with the
+ * tie and continuity corrections; and the Hodges–Lehmann estimate of the shift (the median of all
+ * pairwise differences), with the distribution-free confidence interval that goes with the test.
+ */
+import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
+
+export type Alternative = 'two-sided' | 'less' | 'greater';
+
+export interface MannWhitney {
+  /** U for the first sample, as SciPy reports it. */
+  u: number;
+  pValue: number;
+  method: 'exact' | 'asymptotic';
+}
+
+/** Average ranks (1-based) of the values, and the sizes of the groups of ties. */
+function rank(values: readonly number[]): { ranks: number[]; ties: number[] } {
+  const order = values.map((value, index) => ({ value, index })).sort((a, b) => a.value - b.value);
+  const ranks = new Array<number>(values.length);
+  const ties: number[] = [];
+  for (let start = 0; start < order.length; ) {
+    let end = start;
+    while (end + 1 < order.length && order[end + 1]?.value === order[start]?.value) end++;
+    const average = (start + end) / 2 + 1;
+    for (let position = start; position <= end; position++) ranks[(order[position] as { index: number }).index] = average;
+    ties.push(end - start + 1);
+    start = end + 1;
+  }
+  return { ranks, ties };
+}
+
+/** Counts of each U under the null hypothesis: frequencies[u] for u = 0 … n1·n2. */
+function exactFrequencies(n1: number, n2: number): number[] {
+  // f(m, n, u) = f(m - 1, n, u - n) + f(m, n - 1, u), built up over m and n.
+  let previous: number[][] = Array.from({ length: n2 + 1 }, () => [1]);
+  for (let m = 1; m <= n1; m++) {
+    const current: number[][] = [[1]];
+    for (let n = 1; n <= n2; n++) {
+      const size = m * n + 1;
+      const row = new Array<number>(size).fill(0);
+      const withoutX = previous[n] as number[];
+      const withoutY = current[n - 1] as number[];
+      for (let u = 0; u < size; u++) row[u] = (u - n >= 0 ? (withoutX[u - n] ?? 0) : 0) + (withoutY[u] ?? 0);
+      current.push(row);
+    }
+    previous = current;
+  }
+  return previous[n2] as number[];
+}
+
+/** P(U ≥ k) under the null hypothesis. */
+function exactSurvival(k: number, n1: number, n2: number): number {
+  const frequencies = exactFrequencies(n1, n2);
+  const total = frequencies.reduce((sum, count) => sum + count, 0);
+  let tail = 0;
+  for (let u = Math.max(0, Math.ceil(k)); u < frequencies.length; u++) tail += frequencies[u] as number;
+  return tail / total;
+}
+
+/**
+ * Exact up to this many values a side, without ties: beyond SciPy's 8 (its "auto"), since the exact
+ * distribution is cheap at this size and the normal approximation is poor for small samples.
+ */
+const EXACT_MAX = 20;
+
+export function mannWhitneyU(
+  x: readonly number[],
+  y: readonly number[],
+  options: { alternative?: Alternative; method?: 'auto' | 'exact' | 'asymptotic' } = {},
+): MannWhitney {
+  const n1 = x.length;
+  const n2 = y.length;
+  if (n1 === 0 || n2 === 0) throw new Error('the Mann–Whitney U test needs samples on both sides');
+  const { ranks, ties } = rank([...x, ...y]);
+  const u1 = ranks.slice(0, n1).reduce((sum, value) => sum + value, 0) - (n1 * (n1 + 1)) / 2;
+  const u2 = n1 * n2 - u1;
+  const alternative = options.alternative ?? 'two-sided';
+  const [u, factor] = alternative === 'greater' ? [u1, 1] : alternative === 'less' ? [u2, 1] : [Math.max(u1, u2), 2];
+  const hasTies = ties.some((size) => size > 1);
+  const method =
+    options.method && options.method !== 'auto' ? options.method : Math.max(n1, n2) <= EXACT_MAX && !hasTies ? 'exact' : 'asymptotic';
+  let p: number;
+  if (method === 'exact') {
+    p = exactSurvival(u, n1, n2);
+  } else {
+    const n = n1 + n2;
+    const tieTerm = ties.reduce((sum, size) => sum + size ** 3 - size, 0);
+    const sd = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1))));
+    const z = (u - (n1 * n2) / 2 - 0.5) / sd;
+    p = 1 - normalCdf(z, 0, 1);
+  }
+  return { u: u1, pValue: Math.min(1, Math.max(0, p * factor)), method };
+}
+
+/** The Hodges–Lehmann shift of y against x: the median of every difference yⱼ − xᵢ. */
+export function hodgesLehmann(x: readonly number[], y: readonly number[]): number {
+  const differences = pairwiseDifferences(x, y);
+  const middle = Math.floor(differences.length / 2);
+  return differences.length % 2 === 1
+    ? (differences[middle] as number)
+    : ((differences[middle - 1] as number) + (differences[middle] as number)) / 2;
+}
+
+function pairwiseDifferences(x: readonly number[], y: readonly number[]): number[] {
+  return y.flatMap((b) => x.map((a) => b - a)).sort((a, b) => a - b);
+}
+
+/**
+ * A confidence interval for the shift y − x at the given level: the order statistics of the pairwise
+ * differences that the Mann–Whitney distribution puts the bounds at (exact for small samples, normal
+ * approximation otherwise). Too few samples for the level give the widest interval there is.
+ */
+export function shiftInterval(x: readonly number[], y: readonly number[], level = 0.95): { low: number; high: number } {
+  const differences = pairwiseDifferences(x, y);
+  const n1 = x.length;
+  const n2 = y.length;
+  const alpha = (1 - level) / 2;
+  let k: number;
+  if (Math.max(n1, n2) <= 20) {
+    // The largest k with P(U < k) ≤ α: the k-th smallest and k-th largest differences bound the interval.
+    const frequencies = exactFrequencies(n1, n2);
+    const total = frequencies.reduce((sum, count) => sum + count, 0);
+    let cumulative = 0;
+    k = 0;
+    while (k < frequencies.length && cumulative + (frequencies[k] as number) <= alpha * total) cumulative += frequencies[k++] as number;
+  } else {
+    const z = -inverseNormal(alpha);
+    k = Math.floor((n1 * n2) / 2 - z * Math.sqrt((n1 * n2 * (n1 + n2 + 1)) / 12));
+  }
+  // k is 1-based: the k-th smallest and k-th largest differences (the widest, when even they fall short of the level).
+  const index = Math.max(0, Math.min(k - 1, Math.floor((differences.length - 1) / 2)));
+  return { low: differences[index] as number, high: differences[differences.length - 1 - index] as number };
+}
+
+/** The standard normal quantile, by bisection on the CDF (called once per interval, so speed does not matter). */
+function inverseNormal(p: number): number {
+  let low = -40;
+  let high = 40;
+  for (let step = 0; step < 200; step++) {
+    const middle = (low + high) / 2;
+    if (normalCdf(middle, 0, 1) < p) low = middle;
+    else high = middle;
+  }
+  return (low + high) / 2;
+}
