@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseHTML } from 'linkedom';
 import { afterAll, describe, expect, it } from 'vitest';
 import { metricSlug } from '../src/lib/metric-slug.ts';
-import { appendRun } from '../src/lib/store.ts';
+import { appendRun, appendRuns } from '../src/lib/store.ts';
 import { HOSTILE_TEXT as HOSTILE, makeRecord, runScript, siteBuildDir, tempDir } from './helpers.ts';
 
 const builds: string[] = [];
@@ -92,6 +92,34 @@ describe('the site', () => {
     await build(data, out);
     const page = await readFile(path.join(out, 'metrics', metricSlug('demo', 'only_here'), 'index.html'), 'utf8');
     expect(page).toContain('Other_Platform');
+  });
+
+  it('shows a change point on the chart, the regressions page, the feed and the run that starts it', async () => {
+    const data = await tempDir();
+    const out = await buildDir();
+    // 60 runs around 1 s, then 60 around 1.3 s (a 30 % step for the worse), with a little deterministic noise.
+    const records = Array.from({ length: 120 }, (_, index) => {
+      const record = makeRecord({}, new Date(Date.UTC(2026, 6, 1, index)));
+      const value = (index < 60 ? 1 : 1.3) * (1 + (((index * 7919) % 17) - 8) / 400);
+      record.metrics = [{ suite: 'demo', name: 'latency', value, unit: 's', direction: 'lower' }];
+      return record;
+    });
+    await appendRuns(data, records);
+    await build(data, out);
+    const first = records[60]?.id ?? '';
+    const regressions = parseHTML(await readFile(path.join(out, 'regressions', 'index.html'), 'utf8')).document;
+    const rows = [...regressions.querySelectorAll('#change-points + p + .scroll tbody tr')];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.querySelector('a')?.getAttribute('href')).toBe(`/runs/${first}/`);
+    expect(rows[0]?.textContent).toContain('1 s1.299 s+29.9%');
+    const feed = await readFile(path.join(out, 'regressions.xml'), 'utf8');
+    expect(feed).toContain(`<id>urn:perfsite:change-point:Test_Linux_x86_64_2C_8GB:${metricSlug('demo', 'latency')}:${first}</id>`);
+    expect(await readFile(path.join(out, 'runs', first, 'index.html'), 'utf8')).toContain('A new level starts here');
+    expect(await readFile(path.join(out, 'runs', records[59]?.id ?? '', 'index.html'), 'utf8')).not.toContain('A new level starts here');
+    const platform = await readFile(path.join(out, 'platforms', 'Test_Linux_x86_64_2C_8GB', 'index.html'), 'utf8');
+    // A red dashed rule at the change (for the worse), and the purple mean level on each side of it.
+    expect(platform).toMatch(/aria-label="rule"><line stroke="#cf222e"/);
+    expect(platform).toMatch(/stroke="#8250df" aria-label="rule"><line [^>]*\/><line [^>]*\/><\/g>/);
   });
 
   it('says how to record a first run when the history is empty', async () => {

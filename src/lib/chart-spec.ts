@@ -51,13 +51,38 @@ export interface ViewOptions {
   tip?: (point: Drawn) => string;
 }
 
+/** A change point as a chart draws it: a rule at its first run, and the mean level on each side. */
+export interface ChartChange {
+  time: number;
+  meanBefore: number;
+  meanAfter: number;
+  worse: boolean;
+}
+
 export interface SeriesChartOptions {
   title: string;
   unit: string;
   direction: Direction;
   threshold: number;
+  changes?: readonly ChartChange[];
   width?: number;
   height?: number;
+}
+
+/** The mean level between consecutive change points, from the first drawn point to the last. */
+function levelSegments(changes: readonly ChartChange[], points: readonly Drawn[]): Array<{ from: Date; to: Date; mean: number }> {
+  const first = points[0]?.date;
+  const last = points.at(-1)?.date;
+  if (!first || !last || changes.length === 0) return [];
+  const sorted = [...changes].sort((a, b) => a.time - b.time);
+  return [
+    { from: first, to: new Date((sorted[0] as ChartChange).time), mean: (sorted[0] as ChartChange).meanBefore },
+    ...sorted.map((change, index) => ({
+      from: new Date(change.time),
+      to: index + 1 < sorted.length ? new Date((sorted[index + 1] as ChartChange).time) : last,
+      mean: change.meanAfter,
+    })),
+  ].filter((segment) => segment.from.getTime() <= segment.to.getTime());
 }
 
 /**
@@ -70,6 +95,7 @@ export function seriesChart(points: readonly Drawn[], shown: number, options: Se
   const withBaseline = points.filter((point) => point.baseline !== null);
   const limit = (baseline: number) =>
     options.direction === 'lower' ? baseline * (1 + options.threshold) : baseline * (1 - options.threshold);
+  const changes = (options.changes ?? []).map((change) => ({ ...change, date: new Date(change.time) }));
   return Plot.plot({
     document: view.document,
     width: options.width ?? 640,
@@ -99,6 +125,20 @@ export function seriesChart(points: readonly Drawn[], shown: number, options: Se
         curve: 'step-after',
       }),
       Plot.lineY(points, { x: 'date', y: 'value', stroke: '#0969da', strokeWidth: 1.5 }),
+      Plot.ruleY(levelSegments(changes, points), {
+        y: 'mean',
+        x1: 'from',
+        x2: 'to',
+        stroke: '#8250df',
+        strokeWidth: 2,
+        strokeOpacity: 0.85,
+      }),
+      Plot.ruleX(changes, {
+        x: 'date',
+        stroke: (change: ChartChange) => (change.worse ? '#cf222e' : '#1a7f37'),
+        strokeDasharray: '3,2',
+        strokeWidth: 1.5,
+      }),
       Plot.dot(points.filter(isRegression), { x: 'date', y: 'value', r: 4, fill: '#cf222e', stroke: 'white', strokeWidth: 1 }),
       ...(view.tip ? [Plot.tip(points, Plot.pointerX({ x: 'date', y: 'value', title: view.tip }))] : []),
     ],

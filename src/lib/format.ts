@@ -23,3 +23,10 @@ export function formatChange(change: number | null): string {
 export function formatPercent(fraction: number): string {
   return `${Number((fraction * 100).toPrecision(3))}%`;
 }
+
+/** p-values span many orders of magnitude: small ones in scientific notation, never a bare 0. */
+export function formatPValue(p: number): string {
+  if (!Number.isFinite(p)) return '—';
+  if (p < 1e-4) return p === 0 ? '< 1e-300' : p.toExponential(1);
+  return p.toPrecision(2);
+}

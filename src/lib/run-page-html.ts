@@ -4,7 +4,7 @@
  * one through Astro's page pipeline; `astro dev` shows the same markup through src/pages/runs/[id].astro.
  */
 import { escapeHtml as e } from './escape.ts';
-import { formatChange, formatPercent, formatValue } from './format.ts';
+import { formatChange, formatPercent, formatPValue, formatValue } from './format.ts';
 import { metricSlug } from './metric-slug.ts';
 import { STATUS_LABELS } from './regression-rule.ts';
 import type { RunPage } from './site-model.ts';
@@ -21,7 +21,7 @@ function mostCommon(values: readonly number[]): number | undefined {
 }
 
 export function renderRunPageBody(page: RunPage, links: RunLinks): string {
-  const { run, statuses, compared, previousRunId, beside } = page;
+  const { run, statuses, compared, previousRunId, beside, changes } = page;
   const regressions = statuses.filter((status) => status.status === 'regression').length;
   const facts = [
     ['run', `<code>${e(run.runId)}</code>`],
@@ -72,6 +72,16 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
 <dl class="facts">${facts.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl>
 <p class="verdict${regressions > 0 ? ' bad' : ''}">${regressions > 0 ? `${regressions} regression${regressions === 1 ? '' : 's'}` : 'No regressions'} against the baselines</p>
 <p class="muted">Each metric against its baseline (the regression threshold is ${formatPercent(usualThreshold ?? 0)} unless marked)${compared ? `, and beside ${compared.relation === 'parent commit' ? 'the run of its parent commit' : 'the previous run'} on this platform` : ''}.</p>
+${
+  changes.length > 0
+    ? `<section aria-labelledby="change-points"><h2 id="change-points">A new level starts here</h2><ul>${changes
+        .map(
+          (change) =>
+            `<li class="${change.worse ? 'mark worse' : 'mark better'}"><a href="${e(`${links.platform(run.platform)}#${metricSlug(change.suite, change.metric)}`)}">${e(`${change.suite} / ${change.metric}`)}</a>: the mean moved from ${e(formatValue(change.meanBefore, change.unit))} to ${e(formatValue(change.meanAfter, change.unit))} (${e(formatChange(change.change))}, p = ${e(formatPValue(change.pValue))}) since <a href="${e(links.run(change.previousRunId))}">the run before</a></li>`,
+        )
+        .join('')}</ul></section>`
+    : ''
+}
 <div class="scroll"><table><thead><tr><th scope="col">metric</th><th scope="col">status</th><th scope="col" class="number">this run</th><th scope="col" class="number">baseline</th><th scope="col" class="number">change</th>${comparedHeads}</tr></thead><tbody>
 ${rows}${removed ? `\n${removed}` : ''}
 </tbody></table></div>

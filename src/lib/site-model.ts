@@ -4,6 +4,7 @@
  * `npm run bench` shows the new run.
  */
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
+import type { ChartChange } from './chart-spec.ts';
 import { queryRows } from './duckdb.ts';
 import { type History, openHistory } from './history.ts';
 import { metricSlug } from './metric-slug.ts';
@@ -21,6 +22,7 @@ import {
 import type { Problem } from './record.ts';
 import { classify } from './regression-rule.ts';
 import { loadSettings } from './report-target.ts';
+import { type SeriesChange, seriesChanges } from './series-changes.ts';
 import { encodeSeries, type SeriesData } from './series-data.ts';
 import {
   type AnalysisSettings,
@@ -41,6 +43,8 @@ export interface SiteModel {
   metrics: MetricInfo[];
   /** The state now: the latest default-branch measurement of every platform × metric. */
   latest: MetricStatus[];
+  /** Where each series' level moved, oldest first. */
+  changePoints: SeriesChange[];
   problems: Problem[];
 }
 
@@ -82,6 +86,7 @@ async function load(): Promise<SiteModel> {
     platforms: await availablePlatforms(history),
     metrics: await availableMetrics(history),
     latest: await latestStatuses(history, settings),
+    changePoints: await seriesChanges(history),
     problems: history.problems,
   };
 }
@@ -114,6 +119,18 @@ export function metricSeries(model: SiteModel, platform: string, suite: string, 
 /** Every platform × metric with a successful measurement: each has a chart and a data file. */
 export async function allSeries(model: SiteModel): Promise<Array<{ platform: string; suite: string; metric: string }>> {
   return queryRows(model.history.connection, 'SELECT DISTINCT platform, suite, metric FROM series_baselines ORDER BY ALL');
+}
+
+/** The change points of one series, as its chart draws them. */
+export function chartChanges(model: SiteModel, platform: string, suite: string, metric: string): ChartChange[] {
+  return model.changePoints
+    .filter((change) => change.platform === platform && change.suite === suite && change.metric === metric)
+    .map((change) => ({
+      time: Date.parse(change.timestamp),
+      meanBefore: change.meanBefore,
+      meanAfter: change.meanAfter,
+      worse: change.worse,
+    }));
 }
 
 /** The data file of one series' interactive chart. */
@@ -253,6 +270,8 @@ export interface RunPage {
   /** The previous run on the platform, for navigation. */
   previousRunId: string | null;
   beside: SideBySide[];
+  /** Change points whose new level starts with this run. */
+  changes: SeriesChange[];
 }
 
 export async function runPage(model: SiteModel, runId: string): Promise<RunPage | undefined> {
@@ -265,7 +284,8 @@ export async function runPage(model: SiteModel, runId: string): Promise<RunPage 
       ? ({ runId: entry.previousRunId, relation: 'previous run' } as const)
       : null;
   const beside = compared ? sideBySide(await statusesOfRun(model, compared.runId), statuses) : [];
-  return { run: entry.info, statuses, compared, previousRunId: entry.previousRunId, beside };
+  const changes = model.changePoints.filter((change) => change.runId === runId);
+  return { run: entry.info, statuses, compared, previousRunId: entry.previousRunId, beside, changes };
 }
 
 export async function allRunIds(model: SiteModel): Promise<string[]> {

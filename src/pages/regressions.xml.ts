@@ -1,7 +1,7 @@
 /** The regressions as an Atom feed. Entry ids depend only on the run and the metric, so rebuilding never duplicates an entry. */
 import type { APIRoute } from 'astro';
 import { escapeHtml } from '../lib/escape.ts';
-import { formatChange, formatValue } from '../lib/format.ts';
+import { formatChange, formatPValue, formatValue } from '../lib/format.ts';
 import { metricSlug } from '../lib/metric-slug.ts';
 import { changes, loadSiteModel, runInfo } from '../lib/site-model.ts';
 
@@ -24,7 +24,29 @@ export const GET: APIRoute = async ({ site }) => {
   </entry>`;
     }),
   );
-  const updated = regressions[0]?.timestamp ?? model.stats.lastRun ?? '1970-01-01T00:00:00.000Z';
+  const worse = model.changePoints
+    .filter((change) => change.worse)
+    .sort((a, b) => b.timestamp.localeCompare(a.timestamp))
+    .slice(0, 100);
+  for (const change of worse) {
+    const [before, after] = [await runInfo(model, change.previousRunId), await runInfo(model, change.runId)];
+    const title = `Change point: ${change.suite} / ${change.metric} on ${change.platform}: ${formatChange(change.change)}`;
+    const summary = `The mean moved from ${formatValue(change.meanBefore, change.unit)} to ${formatValue(change.meanAfter, change.unit)} (p = ${formatPValue(change.pValue)}) between commits ${before?.gitCommit?.slice(0, 10) ?? 'unknown'} and ${after?.gitCommit?.slice(0, 10) ?? 'unknown'}.`;
+    entries.push(`  <entry>
+    <id>urn:perfsite:change-point:${escapeHtml(change.platform)}:${metricSlug(change.suite, change.metric)}:${escapeHtml(change.runId)}</id>
+    <title>${escapeHtml(title)}</title>
+    <updated>${change.timestamp}</updated>
+    <link rel="alternate" href="${escapeHtml(absolute(`/runs/${change.runId}/`))}"/>
+    <summary>${escapeHtml(summary)}</summary>
+  </entry>`);
+  }
+  const updated =
+    [regressions[0]?.timestamp, worse[0]?.timestamp]
+      .filter((time): time is string => time !== undefined)
+      .sort()
+      .at(-1) ??
+    model.stats.lastRun ??
+    '1970-01-01T00:00:00.000Z';
   const body = `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
   <id>urn:perfsite:regressions:${escapeHtml(absolute('/'))}</id>
