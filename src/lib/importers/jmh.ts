@@ -33,7 +33,7 @@ export const parseJmh: Parser = (text, source) => {
       unit: entry.primaryMetric.scoreUnit,
       direction: entry.mode === 'thrpt' ? 'higher' : 'lower',
       ...(samples && samples.length > 0 ? { samples } : {}),
-      ...(confidence && confidence.every(Number.isFinite)
+      ...(confidence?.every(Number.isFinite)
         ? { spread: { low: confidence[0], high: confidence[1], kind: '99.9 % confidence interval (JMH)' } }
         : {}),
     };
