@@ -1,0 +1,157 @@
+/**
+ * npm run bench:detection -- [--asv DIR] [--step 0.1]: how well each way of raising an alert works on
+ * real noise. Every django asv series (machine × environment × benchmark, 40+ runs; PERFSITE_REAL_DATA
+ * or --asv) is first flattened: each run is divided by the mean of its segment between the series' own
+ * change points, which keeps its noise and removes its real level shifts. Then:
+ *
+ * - on the flat series, every alert is false: false alerts per 1,000 runs;
+ * - into a copy, a step for the worse of --step (10 %) is injected at a seeded random position in the
+ *   middle half: it counts as found when the method alerts within 5 runs of it (recall), and every
+ *   other alert is false (precision).
+ *
+ * Methods: the plain rule (the run against the median of the 5 before it, beyond the threshold), the
+ * same rule when a Mann–Whitney test on the runs' samples also says p < 0.05, and change points.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { randomLcg } from 'd3-random';
+import { changePoints } from '../src/lib/change-points.ts';
+import { readAsvResults } from '../src/lib/importers/asv.ts';
+import { CHANGE_POINT_DEFAULTS } from '../src/lib/series-changes.ts';
+import { mannWhitneyU } from '../src/lib/significance.ts';
+
+interface Series {
+  values: number[];
+  samples: number[][];
+}
+
+const WINDOW = 5;
+const TOLERANCE = 5;
+
+const { values: args } = parseArgs({
+  options: {
+    asv: { type: 'string' },
+    step: { type: 'string', default: '0.1' },
+    window: { type: 'string' },
+    'max-p': { type: 'string' },
+    magnitude: { type: 'string' },
+  },
+});
+const asvDir =
+  args.asv ?? (process.env.PERFSITE_REAL_DATA ? path.join(process.env.PERFSITE_REAL_DATA, 'django-asv', 'results') : undefined);
+if (!asvDir) throw new Error('give --asv path/to/django-asv/results, or set PERFSITE_REAL_DATA');
+const step = Number(args.step);
+const detection = {
+  windowLength: Number(args.window ?? CHANGE_POINT_DEFAULTS.windowLength),
+  maxPValue: Number(args['max-p'] ?? CHANGE_POINT_DEFAULTS.maxPValue),
+  minMagnitude: Number(args.magnitude ?? CHANGE_POINT_DEFAULTS.minMagnitude),
+};
+
+async function loadSeries(): Promise<Series[]> {
+  const { runs } = await readAsvResults(asvDir as string);
+  const bySeries = new Map<string, Array<{ time: string; value: number; samples: number[] }>>();
+  for (const run of runs) {
+    for (const metric of run.metrics) {
+      if (typeof metric.value !== 'number' || !metric.samples || metric.samples.length < 3) continue;
+      const key = `${run.platform}\u0000${metric.suite}\u0000${metric.name}`;
+      bySeries.set(key, [...(bySeries.get(key) ?? []), { time: run.timestamp ?? '', value: metric.value, samples: metric.samples }]);
+    }
+  }
+  return [...bySeries.values()]
+    .filter((points) => points.length >= 40)
+    .map((points) => points.sort((a, b) => a.time.localeCompare(b.time)))
+    .map((points) => ({ values: points.map((point) => point.value), samples: points.map((point) => point.samples) }));
+}
+
+/** Each run divided by its segment's mean: the series' own noise, without its real steps. */
+function flatten(series: Series): Series {
+  const points = changePoints(series.values, CHANGE_POINT_DEFAULTS).map((point) => point.index);
+  const bounds = [0, ...points, series.values.length];
+  const scale = new Array<number>(series.values.length);
+  for (let segment = 0; segment + 1 < bounds.length; segment++) {
+    const [from, to] = [bounds[segment] as number, bounds[segment + 1] as number];
+    const slice = series.values.slice(from, to);
+    const mean = slice.reduce((sum, value) => sum + value, 0) / slice.length;
+    for (let index = from; index < to; index++) scale[index] = mean;
+  }
+  return {
+    values: series.values.map((value, index) => value / (scale[index] as number)),
+    samples: series.samples.map((samples, index) => samples.map((sample) => sample / (scale[index] as number))),
+  };
+}
+
+function injectStep(series: Series, at: number): Series {
+  const factor = (index: number) => (index >= at ? 1 + step : 1);
+  return {
+    values: series.values.map((value, index) => value * factor(index)),
+    samples: series.samples.map((samples, index) => samples.map((sample) => sample * factor(index))),
+  };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+type Method = (series: Series) => number[];
+
+function ruleAlerts(threshold: number, significance: boolean): Method {
+  return (series) => {
+    const alerts: number[] = [];
+    for (let index = WINDOW; index < series.values.length; index++) {
+      const baseline = median(series.values.slice(index - WINDOW, index));
+      if ((series.values[index] as number) / baseline - 1 <= threshold) continue;
+      if (significance) {
+        const before = series.samples.slice(index - WINDOW, index).flat();
+        if (mannWhitneyU(before, series.samples[index] as number[]).pValue >= 0.05) continue;
+      }
+      alerts.push(index);
+    }
+    return alerts;
+  };
+}
+
+const changePointAlerts: Method = (series) =>
+  changePoints(series.values, detection)
+    .filter((point) => point.meanAfter > point.meanBefore)
+    .map((point) => point.index);
+
+const methods: Array<[string, Method]> = [
+  ['plain rule, 20 % threshold', ruleAlerts(0.2, false)],
+  ['plain rule, 5 % threshold', ruleAlerts(0.05, false)],
+  ['5 % threshold + Mann–Whitney p < 0.05', ruleAlerts(0.05, true)],
+  [
+    `change points (window ${detection.windowLength}, p ≤ ${detection.maxPValue}, magnitude ≥ ${detection.minMagnitude * 100} %)`,
+    changePointAlerts,
+  ],
+];
+
+const flat = (await loadSeries()).map(flatten);
+const random = randomLcg(0.1234);
+const positions = flat.map((series) => Math.floor(series.values.length / 4 + random() * (series.values.length / 2)));
+const runs = flat.reduce((sum, series) => sum + series.values.length, 0);
+console.log(`${flat.length} django asv series (${runs.toLocaleString('en')} runs), a ${step * 100} % step injected into each once\n`);
+console.log(
+  '| method | steps found (recall) | precision | false alerts per 1,000 runs, flat series | false alerts per 1,000 runs, with the step |',
+);
+console.log('|---|---|---|---|---|');
+for (const [name, method] of methods) {
+  let flatAlerts = 0;
+  let found = 0;
+  let trueAlerts = 0;
+  let falseWithStep = 0;
+  flat.forEach((series, index) => {
+    flatAlerts += method(series).length;
+    const at = positions[index] as number;
+    const alerts = method(injectStep(series, at));
+    const near = alerts.filter((alert) => alert >= at - TOLERANCE && alert <= at + TOLERANCE);
+    if (near.length > 0) found++;
+    trueAlerts += near.length > 0 ? 1 : 0;
+    falseWithStep += alerts.length - near.length;
+  });
+  const precision = trueAlerts + falseWithStep === 0 ? 1 : trueAlerts / (trueAlerts + falseWithStep);
+  console.log(
+    `| ${name} | ${((found / flat.length) * 100).toFixed(1)} % | ${(precision * 100).toFixed(1)} % | ${((flatAlerts / runs) * 1000).toFixed(2)} | ${((falseWithStep / runs) * 1000).toFixed(2)} |`,
+  );
+}
