@@ -2,7 +2,7 @@
 import { parseArgs, styleText } from 'node:util';
 import Table from 'cli-table3';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
-import { formatChange, formatPercent, formatValue } from '../src/lib/format.ts';
+import { formatChangeWithInterval, formatPercent, formatValue } from '../src/lib/format.ts';
 import { resolveDataDir } from '../src/lib/paths.ts';
 import { STATUS_LABELS } from '../src/lib/regression-rule.ts';
 import { openRunReport, RUN_SELECTION_OPTIONS } from '../src/lib/report-target.ts';
@@ -49,7 +49,7 @@ await runCli(async () => {
       `${metric.suite}/${metric.metric}`,
       formatValue(metric.current, metric.unit),
       `${formatValue(metric.baseline, metric.unit)}${source}`,
-      formatChange(metric.change),
+      formatChangeWithInterval(metric.change, metric.significance),
       formatPercent(metric.threshold.value),
       style ? styleText(style, label) : label,
     ]);

@@ -3,7 +3,7 @@ import { parseArgs, styleText } from 'node:util';
 import Table from 'cli-table3';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
 import { compareRuns, type Mark } from '../src/lib/compare-runs.ts';
-import { formatChange, formatValue } from '../src/lib/format.ts';
+import { formatChangeWithInterval, formatValue } from '../src/lib/format.ts';
 import { openHistory } from '../src/lib/history.ts';
 import { resolveDataDir } from '../src/lib/paths.ts';
 import { loadSettings } from '../src/lib/report-target.ts';
@@ -23,6 +23,7 @@ const MARKS: Record<Mark, string> = {
   worse: '- worse',
   better: '+ better',
   unchanged: '  unchanged',
+  noise: '~ likely noise',
   added: '  added',
   removed: '  removed',
   failed: 'x failed',
@@ -73,7 +74,7 @@ await runCli(async () => {
         formatValue(metric.before, metric.unit),
         formatValue(metric.after, metric.unit),
         metric.ratio === null ? '—' : metric.ratio.toFixed(2),
-        formatChange(metric.change),
+        formatChangeWithInterval(metric.change, metric.significance),
         metric.platform,
         `${metric.suite}/${metric.metric}`,
       ]);

@@ -34,6 +34,50 @@ const report = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   runScript('scripts/report.ts', args, { env: { REGRESSION_THRESHOLD: '', ...env } });
 
 describe('npm run check', () => {
+  describe('with samples on both sides', () => {
+    /** Five baseline runs of ten samples each, then a run whose samples are given. */
+    async function sampledHistory(baseline: (run: number) => number[], latest: number[], config?: object) {
+      const data = await tempDir();
+      const records = [0, 1, 2, 3, 4, 5].map((index) => {
+        const samples = index < 5 ? baseline(index) : latest;
+        const record = makeRecord({}, new Date(Date.UTC(2026, 0, 1 + index)));
+        record.metrics = [{ suite: 'demo', name: 'latency', value: index < 5 ? 1 : 1.25, unit: 's', direction: 'lower', samples }];
+        return record;
+      });
+      await appendRuns(data, records);
+      const cwd = await tempDir();
+      if (config) await writeFile(path.join(cwd, 'perfsite.config.json'), JSON.stringify(config));
+      return { data, cwd };
+    }
+    const spread = (run: number) => Array.from({ length: 10 }, (_, i) => 0.5 + (((run * 10 + i) * 37) % 50) / 49);
+    const tight = (run: number) => Array.from({ length: 10 }, (_, i) => 1 + ((((run * 10 + i) * 37) % 50) - 25) / 2500);
+
+    it('calls a clear 25 % slowdown a regression and shows its interval and p-value', async () => {
+      const { data } = await sampledHistory(
+        tight,
+        Array.from({ length: 10 }, (_, i) => 1.25 + (i - 5) / 500),
+      );
+      const result = await check(['--data', data]);
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stdout).toMatch(/\+25\.0% \(\+2\d\.\d% to \+2\d\.\d%, p \d\.\de-\d\)/);
+      expect(result.stdout).toMatch(/regression/);
+    });
+
+    it('calls a 25 % change the samples cannot tell from noise likely noise, and passes; threshold-only mode fails it', async () => {
+      const noisy = [0.5, 0.7, 0.9, 1.1, 1.2, 1.3, 1.5, 1.7, 1.9, 2.1];
+      const { data } = await sampledHistory(spread, noisy);
+      const result = await check(['--data', data]);
+      expect(result.code, result.stdout).toBe(0);
+      expect(result.stdout).toMatch(/likely noise/);
+      const strict = await sampledHistory(spread, noisy, { significance: 'threshold' });
+      const thresholdOnly = await runScript('scripts/check.ts', ['--data', strict.data], {
+        cwd: strict.cwd,
+        env: { REGRESSION_THRESHOLD: '' },
+      });
+      expect(thresholdOnly.code, thresholdOnly.stderr).toBe(1);
+    });
+  });
+
   it('exits 1 when the latest run is 25 % slower than the median of the five before it', async () => {
     const { data } = await historyEndingWith(1.25);
     const result = await check(['--data', data]);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { hodgesLehmann, mannWhitneyU, shiftInterval } from '../src/lib/significance.ts';
+import { classifyWithSignificance } from '../src/lib/regression-rule.ts';
+import { compareSamples, hodgesLehmann, mannWhitneyU, shiftInterval } from '../src/lib/significance.ts';
 import { describeRealData, realDataPath } from './real-data.ts';
 
 interface Case {
@@ -38,5 +39,35 @@ describe('the confidence interval of a shift', () => {
     const more = shiftInterval([...x, ...x.map((v) => v + 0.5)], [...y, ...y.map((v) => v + 0.5)], 0.95);
     expect(more.high - more.low).toBeLessThan(interval.high - interval.low);
     expect(shiftInterval([1, 2], [3, 4], 0.95)).toEqual({ low: 1, high: 3 });
+  });
+});
+
+describe('the rule with significance', () => {
+  const decisive = { minimumPValue: 1e-6, level: 0.05 };
+  it('needs both the threshold and significance by default, and says "likely noise" when only the threshold is crossed', () => {
+    expect(classifyWithSignificance(1.25, 1, 'lower', 0.2, { pValue: 0.001, mode: 'both', ...decisive }).status).toBe('regression');
+    expect(classifyWithSignificance(1.25, 1, 'lower', 0.2, { pValue: 0.2, mode: 'both', ...decisive }).status).toBe('noise');
+    expect(classifyWithSignificance(1.1, 1, 'lower', 0.2, { pValue: 0.001, mode: 'both', ...decisive }).status).toBe('unchanged');
+  });
+
+  it('can judge by significance alone, or by the threshold alone', () => {
+    expect(classifyWithSignificance(1.1, 1, 'lower', 0.2, { pValue: 0.001, mode: 'significance', ...decisive }).status).toBe('regression');
+    expect(classifyWithSignificance(1.1, 1, 'higher', 0.2, { pValue: 0.001, mode: 'significance', ...decisive }).status).toBe(
+      'improvement',
+    );
+    expect(classifyWithSignificance(1.25, 1, 'lower', 0.2, { pValue: 0.2, mode: 'threshold', ...decisive }).status).toBe('regression');
+  });
+
+  it('lets the threshold decide when the samples are too few to ever be significant', () => {
+    const one = compareSamples([1, 1.01, 0.99, 1.02, 0.98], [1.3], 1);
+    expect(one?.minimumPValue).toBeCloseTo(1 / 3, 9);
+    expect(
+      classifyWithSignificance(1.3, 1, 'lower', 0.2, {
+        pValue: one?.pValue ?? 1,
+        minimumPValue: one?.minimumPValue ?? 1,
+        level: 0.05,
+        mode: 'both',
+      }).status,
+    ).toBe('regression');
   });
 });

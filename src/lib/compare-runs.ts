@@ -10,11 +10,12 @@ import { queryRows } from './duckdb.ts';
 import type { History } from './history.ts';
 import { findRun, type RunInfo, runsOfCommit } from './queries.ts';
 import type { Direction } from './record.ts';
-import { classify, improvementOf } from './regression-rule.ts';
+import { classifyWithSignificance, improvementOf } from './regression-rule.ts';
 import { RunNotFoundError } from './run-report.ts';
+import { compareSamples, type SampleComparison } from './significance.ts';
 import { resolveThreshold, type Threshold } from './thresholds.ts';
 
-export type Mark = 'worse' | 'better' | 'unchanged' | 'added' | 'removed' | 'failed';
+export type Mark = 'worse' | 'better' | 'unchanged' | 'noise' | 'added' | 'removed' | 'failed';
 
 export interface Side {
   ref: string;
@@ -32,6 +33,8 @@ export interface ComparedMetric {
   after: number | null;
   ratio: number | null;
   change: number | null;
+  /** Mann–Whitney on the pooled samples of each side, when both kept samples. */
+  significance: SampleComparison | null;
   threshold: Threshold;
   mark: Mark;
 }
@@ -61,6 +64,7 @@ interface Aggregate {
   direction: Direction;
   threshold: number | null;
   value: number | null;
+  samples: number[] | null;
 }
 
 export async function compareRuns(
@@ -77,7 +81,8 @@ export async function compareRuns(
     `SELECT CASE WHEN list_contains($a, run_id) THEN 'a' ELSE 'b' END AS side,
             CASE WHEN $across THEN '' ELSE platform END AS platform, suite, metric,
             arg_max(unit, timestamp) AS unit, arg_max(direction, timestamp) AS direction, arg_max(threshold, timestamp) AS threshold,
-            median(value) FILTER (WHERE status = 'ok') AS value
+            median(value) FILTER (WHERE status = 'ok') AS value,
+            flatten(list(samples) FILTER (WHERE status = 'ok' AND samples IS NOT NULL)) AS samples
      FROM metrics
      WHERE (list_contains($a, run_id) OR list_contains($b, run_id)) AND ($platform IS NULL OR platform = $platform)
      GROUP BY ALL`,
@@ -116,14 +121,19 @@ export async function compareRuns(
       after: after?.value ?? null,
       threshold,
     };
-    if (!before) return { ...common, ratio: null, change: null, mark: 'added' };
-    if (!after) return { ...common, ratio: null, change: null, mark: 'removed' };
-    if (before.value === null || after.value === null) return { ...common, ratio: null, change: null, mark: 'failed' };
-    const { change, status } = classify(after.value, before.value, any.direction, threshold.value);
-    const mark: Mark = status === 'regression' ? 'worse' : status === 'improvement' ? 'better' : 'unchanged';
-    return { ...common, ratio: before.value === 0 ? null : after.value / before.value, change, mark };
+    if (!before) return { ...common, ratio: null, change: null, significance: null, mark: 'added' };
+    if (!after) return { ...common, ratio: null, change: null, significance: null, mark: 'removed' };
+    if (before.value === null || after.value === null) return { ...common, ratio: null, change: null, significance: null, mark: 'failed' };
+    const significance =
+      before.samples && after.samples && before.samples.length > 0 && after.samples.length > 0
+        ? compareSamples(before.samples, after.samples, before.value)
+        : null;
+    const test = significance ? { ...significance, level: settings.config.significanceLevel, mode: settings.config.significance } : null;
+    const { change, status } = classifyWithSignificance(after.value, before.value, any.direction, threshold.value, test);
+    const mark: Mark = status === 'regression' ? 'worse' : status === 'improvement' ? 'better' : status === 'noise' ? 'noise' : 'unchanged';
+    return { ...common, ratio: before.value === 0 ? null : after.value / before.value, change, significance, mark };
   });
-  const order: Record<Mark, number> = { worse: 0, failed: 1, better: 2, unchanged: 3, added: 4, removed: 5 };
+  const order: Record<Mark, number> = { worse: 0, failed: 1, better: 2, noise: 3, unchanged: 4, added: 5, removed: 6 };
   metrics.sort(
     (x, y) =>
       order[x.mark] - order[y.mark] ||

@@ -18,6 +18,13 @@ export const configSchema = z
       .describe('Rolling baselines use the runs of this branch (and runs recorded outside git).'),
     baselineWindow: z.number().int().min(1).max(1000).default(5).describe('How many recent runs the rolling baseline is the median of.'),
     threshold: thresholdSchema.default(0.2).describe('Default relative regression threshold (0.2 = 20 %).'),
+    significance: z
+      .enum(['both', 'threshold', 'significance'])
+      .default('both')
+      .describe(
+        'When samples allow a Mann–Whitney test: "both" (a regression is beyond the threshold and significant; beyond it but not significant is likely noise), "threshold" (the threshold alone), or "significance" (any significant change for the worse).',
+      ),
+    significanceLevel: z.number().gt(0).lt(1).default(0.05).describe('The p-value below which a difference counts as real.'),
     suites: z.record(z.string(), z.object({ threshold: thresholdSchema.optional() })).default({}),
     metrics: z
       .record(z.string(), z.object({ threshold: thresholdSchema.optional() }))

@@ -30,3 +30,12 @@ export function formatPValue(p: number): string {
   if (p < 1e-4) return p === 0 ? '< 1e-300' : p.toExponential(1);
   return p.toPrecision(2);
 }
+
+/** The change with its 95 % interval and p-value when samples allowed a test: "+25.0% (+20.1% to +30.3%, p 0.003)". */
+export function formatChangeWithInterval(
+  change: number | null,
+  significance: { pValue: number; low: number; high: number } | null | undefined,
+): string {
+  if (!significance || change === null) return formatChange(change);
+  return `${formatChange(change)} (${formatChange(significance.low)} to ${formatChange(significance.high)}, p ${formatPValue(significance.pValue)})`;
+}

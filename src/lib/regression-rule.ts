@@ -11,12 +11,13 @@
  */
 import type { Direction } from './record.ts';
 
-export type Status = 'regression' | 'improvement' | 'unchanged' | 'new' | 'no-baseline' | 'failed';
+export type Status = 'regression' | 'improvement' | 'unchanged' | 'noise' | 'new' | 'no-baseline' | 'failed';
 
 export const STATUS_LABELS: Record<Status, string> = {
   regression: 'regression',
   improvement: 'improvement',
   unchanged: 'unchanged',
+  noise: 'likely noise',
   new: 'new metric',
   'no-baseline': 'no baseline',
   failed: 'failed',
@@ -38,4 +39,30 @@ export function classify(current: number, baseline: number, direction: Direction
   if (better < -threshold) return { change, status: 'regression' };
   if (better > threshold) return { change, status: 'improvement' };
   return { change, status: 'unchanged' };
+}
+
+export type SignificanceMode = 'both' | 'threshold' | 'significance';
+
+/**
+ * The rule with significance, when both sides had samples to test: a change beyond the threshold that
+ * the test does not find significant is likely noise (asv's "~"), not a regression or an improvement.
+ */
+export function classifyWithSignificance(
+  current: number,
+  baseline: number,
+  direction: Direction,
+  threshold: number,
+  test: { pValue: number; minimumPValue: number; level: number; mode: SignificanceMode } | null,
+): { change: number; status: Status } {
+  const judged = classify(current, baseline, direction, threshold);
+  // Too few samples to ever reach the level: the test cannot decide, the threshold does.
+  if (!test || test.mode === 'threshold' || test.minimumPValue >= test.level) return judged;
+  const significant = test.pValue < test.level;
+  if (test.mode === 'significance') {
+    if (!significant) return { change: judged.change, status: 'unchanged' };
+    return { change: judged.change, status: improvementOf(judged.change, direction) < 0 ? 'regression' : 'improvement' };
+  }
+  if ((judged.status === 'regression' || judged.status === 'improvement') && !significant)
+    return { change: judged.change, status: 'noise' };
+  return judged;
 }

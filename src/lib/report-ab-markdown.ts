@@ -1,7 +1,7 @@
 /** The PR comment's A/B section: head against its merge base on the same runner, every name escaped. */
 import type { Comparison, Mark } from './compare-runs.ts';
 import { escapeMarkdown } from './escape.ts';
-import { formatChange, formatPercent, formatValue } from './format.ts';
+import { formatChangeWithInterval, formatPercent, formatValue } from './format.ts';
 import { metricSlug } from './metric-slug.ts';
 
 const MARK_ICONS: Record<Mark, string> = {
@@ -9,6 +9,7 @@ const MARK_ICONS: Record<Mark, string> = {
   failed: '💥 failed',
   better: '🚀 better',
   unchanged: '✅',
+  noise: '〰️ likely noise',
   added: '🆕 added',
   removed: '➖ removed',
 };
@@ -31,7 +32,7 @@ export function renderAbMarkdown(comparison: Comparison, options: { rounds: numb
   const lines = [
     '## ⚖️ This pull request against its merge base',
     '',
-    `Both commits benchmarked on the same runner, ${options.rounds} round${options.rounds === 1 ? '' : 's'} each, in alternation (base, head, head, base, …) so that runner noise hits both alike; each side is the median of its runs.`,
+    `Both commits benchmarked on the same runner, ${options.rounds} round${options.rounds === 1 ? '' : 's'} each, in alternation (base, head, head, base, …) so that runner noise hits both alike; each side is the median of its runs. Where the runs kept samples, a change beyond its threshold must also be significant (Mann–Whitney on the pooled samples, with the 95 % interval of the change); otherwise it is likely noise.`,
     '',
     side('Base', comparison.a.runs),
     '',
@@ -41,7 +42,7 @@ export function renderAbMarkdown(comparison: Comparison, options: { rounds: numb
     '|--------|----------|-----:|-----:|-------:|----------:|-|',
     ...comparison.metrics.map(
       (metric) =>
-        `| ${name(metric.suite, metric.metric)} | \`${metric.platform}\` | ${escapeMarkdown(formatValue(metric.before, metric.unit))} | ${escapeMarkdown(formatValue(metric.after, metric.unit))} | ${escapeMarkdown(formatChange(metric.change))} | ${formatPercent(metric.threshold.value)} | ${MARK_ICONS[metric.mark]} |`,
+        `| ${name(metric.suite, metric.metric)} | \`${metric.platform}\` | ${escapeMarkdown(formatValue(metric.before, metric.unit))} | ${escapeMarkdown(formatValue(metric.after, metric.unit))} | ${escapeMarkdown(formatChangeWithInterval(metric.change, metric.significance))} | ${formatPercent(metric.threshold.value)} | ${MARK_ICONS[metric.mark]} |`,
     ),
     '',
   ];

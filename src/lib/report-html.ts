@@ -1,6 +1,6 @@
 /** A standalone HTML report of one run: one file, inline styles, no script, every name escaped. */
 import { escapeHtml } from './escape.ts';
-import { formatChange, formatPercent, formatValue } from './format.ts';
+import { formatChangeWithInterval, formatPercent, formatValue } from './format.ts';
 import { STATUS_LABELS } from './regression-rule.ts';
 import type { RunReport } from './run-report.ts';
 
@@ -12,7 +12,7 @@ export function renderHtmlReport(report: RunReport): string {
   <td><span class="suite">${escapeHtml(metric.suite)} /</span> ${escapeHtml(metric.metric)}</td>
   <td class="n">${escapeHtml(formatValue(metric.current, metric.unit))}</td>
   <td class="n">${escapeHtml(formatValue(metric.baseline, metric.unit))}${metric.baselineSource ? ` <small>${metric.baselineSource === 'pinned' ? 'pinned' : `median of ${metric.baselineRuns}`}</small>` : ''}</td>
-  <td class="n">${escapeHtml(formatChange(metric.change))}</td>
+  <td class="n">${escapeHtml(formatChangeWithInterval(metric.change, metric.significance))}</td>
   <td class="n">${formatPercent(metric.threshold.value)}</td>
   <td>${STATUS_LABELS[metric.status]}</td>
 </tr>`,

@@ -1,6 +1,6 @@
 /** The PR comment: the seed's Markdown report, with every name from a run escaped. */
 import { escapeMarkdown } from './escape.ts';
-import { formatChange, formatPercent, formatValue } from './format.ts';
+import { formatChangeWithInterval, formatPercent, formatValue } from './format.ts';
 import type { Status } from './regression-rule.ts';
 import type { RunReport } from './run-report.ts';
 import type { MetricStatus } from './status.ts';
@@ -9,6 +9,7 @@ export const STATUS_ICONS: Record<Status, string> = {
   regression: '❌ regression',
   improvement: '🚀 improvement',
   unchanged: '✅',
+  noise: '〰️ likely noise',
   new: '🆕 new metric',
   'no-baseline': '➖ no baseline',
   failed: '💥 failed',
@@ -36,7 +37,7 @@ export function renderMarkdownReport(report: RunReport, options: { runUrl?: stri
   const ordered = [...report.metrics].sort((a, b) => Number(b.status === 'regression') - Number(a.status === 'regression'));
   for (const metric of ordered) {
     lines.push(
-      `| ${escapeMarkdown(`${metric.suite} / ${metric.metric}`)} | ${escapeMarkdown(formatValue(metric.current, metric.unit))} | ${baselineCell(metric)} | ${escapeMarkdown(formatChange(metric.change))} | ${formatPercent(metric.threshold.value)} | ${STATUS_ICONS[metric.status]} |`,
+      `| ${escapeMarkdown(`${metric.suite} / ${metric.metric}`)} | ${escapeMarkdown(formatValue(metric.current, metric.unit))} | ${baselineCell(metric)} | ${escapeMarkdown(formatChangeWithInterval(metric.change, metric.significance))} | ${formatPercent(metric.threshold.value)} | ${STATUS_ICONS[metric.status]} |`,
     );
   }
   lines.push('');
@@ -45,7 +46,8 @@ export function renderMarkdownReport(report: RunReport, options: { runUrl?: stri
   lines.push(
     '',
     `_Baselines: pinned values from data/baselines.json, otherwise the median of the last ${report.settings.baselineWindow} runs on ${escapeMarkdown(report.settings.defaultBranch)}. ` +
-      `Changes are relative and direction-aware; the default threshold is ${formatPercent(report.settings.threshold)} (${escapeMarkdown(report.settings.thresholdSource)})._`,
+      `Changes are relative and direction-aware; the default threshold is ${formatPercent(report.settings.threshold)} (${escapeMarkdown(report.settings.thresholdSource)}). ` +
+      `Where the run and its baseline runs kept samples, a change beyond the threshold must also be significant (Mann–Whitney), and the change shows its 95 % interval and p-value; otherwise it is likely noise._`,
   );
   return `${lines.join('\n')}\n`;
 }

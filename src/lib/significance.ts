@@ -145,3 +145,34 @@ function inverseNormal(p: number): number {
   }
   return (low + high) / 2;
 }
+
+export interface SampleComparison {
+  pValue: number;
+  /**
+   * The smallest two-sided p-value samples of these sizes can give: 2 / C(n1 + n2, n1). One sample
+   * against five can never be significant at 0.05; such a test decides nothing.
+   */
+  minimumPValue: number;
+  /** A 95 % confidence interval of the relative change against `reference` (0.1 = 10 % higher). */
+  low: number;
+  high: number;
+}
+
+/** Mann–Whitney on the samples of both sides, and the interval of the change relative to the reference value. */
+export function compareSamples(before: readonly number[], after: readonly number[], reference: number): SampleComparison | null {
+  if (before.length === 0 || after.length === 0 || reference === 0) return null;
+  const { pValue } = mannWhitneyU(before, after);
+  const shift = shiftInterval(before, after, 0.95);
+  return {
+    pValue,
+    minimumPValue: Math.min(1, 2 / binomial(before.length + after.length, before.length)),
+    low: shift.low / Math.abs(reference),
+    high: shift.high / Math.abs(reference),
+  };
+}
+
+function binomial(n: number, k: number): number {
+  let result = 1;
+  for (let i = 1; i <= Math.min(k, n - k); i++) result = (result * (n - Math.min(k, n - k) + i)) / i;
+  return result;
+}

@@ -13,7 +13,8 @@ import { type Config, configSchema } from './config.ts';
 import { queryRows, sqlStringList } from './duckdb.ts';
 import type { History } from './history.ts';
 import type { Direction } from './record.ts';
-import { classify, type Status } from './regression-rule.ts';
+import { classify, classifyWithSignificance, type Status } from './regression-rule.ts';
+import { compareSamples, type SampleComparison } from './significance.ts';
 import { DEFAULT_THRESHOLD, resolveThreshold, type Threshold } from './thresholds.ts';
 
 export type BaselineSource = 'pinned' | 'rolling';
@@ -37,6 +38,8 @@ export interface MetricStatus extends SeriesIdentity {
   /** How many runs the rolling median was taken over (0 for pinned or missing baselines). */
   baselineRuns: number;
   change: number | null;
+  /** Mann–Whitney p-value and 95 % interval of the change, when the run and its baseline runs kept enough samples to test. */
+  significance: SampleComparison | null;
   threshold: Threshold;
   status: Status;
 }
@@ -65,6 +68,8 @@ interface Row extends SeriesIdentity {
   threshold: number | null;
   rolling: number | null;
   rolling_runs: number | null;
+  /** The samples of the runs the rolling baseline is the median of (one-run plans only). */
+  baseline_samples?: number[] | null;
 }
 
 const SELECT_TARGET = `t.run_id, strftime(t.timestamp, '%Y-%m-%dT%H:%M:%S.%gZ') AS timestamp, t.platform, t.suite, t.metric, t.unit,
@@ -92,7 +97,7 @@ function windowedSql(window: number, targets: string): string {
         AND (platform, suite, metric) IN (SELECT DISTINCT (platform, suite, metric) FROM target)
       WINDOW w AS (PARTITION BY platform, suite, metric ORDER BY timestamp, run_id ROWS BETWEEN ${window - 1} PRECEDING AND CURRENT ROW)
     )
-    SELECT ${SELECT_TARGET}, b.rolling, b.rolling_runs::INTEGER AS rolling_runs
+    SELECT ${SELECT_TARGET}, b.rolling, b.rolling_runs::INTEGER AS rolling_runs, NULL::DOUBLE[] AS baseline_samples
     FROM target AS t
     ASOF LEFT JOIN base AS b
       ON t.platform = b.platform AND t.suite = b.suite AND t.metric = b.metric AND t.timestamp > b.timestamp
@@ -110,13 +115,14 @@ function topNSql(window: number, targets: string): string {
     base AS (
       SELECT t.run_id, t.platform, t.suite, t.metric,
              list_aggregate(max_by(m.value, (m.timestamp, m.run_id), ${window}), 'median') AS rolling,
-             least(count(*), ${window})::INTEGER AS rolling_runs
+             least(count(*), ${window})::INTEGER AS rolling_runs,
+             flatten(list_filter(max_by(m.samples, (m.timestamp, m.run_id), ${window}), s -> s IS NOT NULL)) AS baseline_samples
       FROM metrics AS m
       JOIN target AS t ON m.platform = t.platform AND m.suite = t.suite AND m.metric = t.metric AND m.timestamp < t.timestamp
       WHERE m.status = 'ok' AND ${ON_BASELINE_BRANCH.replaceAll('git_branch', 'm.git_branch')}
       GROUP BY t.run_id, t.platform, t.suite, t.metric
     )
-    SELECT ${SELECT_TARGET}, b.rolling, b.rolling_runs
+    SELECT ${SELECT_TARGET}, b.rolling, b.rolling_runs, b.baseline_samples
     FROM target AS t LEFT JOIN base AS b USING (run_id, platform, suite, metric)
     ORDER BY t.timestamp, t.run_id, t.suite, t.metric`;
 }
@@ -150,9 +156,17 @@ function judge(rows: readonly Row[], settings: AnalysisSettings, groupOf: (statu
       baselineRuns: baselineSource === 'rolling' ? (row.rolling_runs ?? 0) : 0,
       threshold,
     };
-    if (row.status !== 'ok' || row.value === null) return { ...common, change: null, status: 'failed' };
-    if (baseline === null) return { ...common, change: null, status: 'new' };
-    return { ...common, ...classify(row.value, baseline, row.direction, threshold.value) };
+    if (row.status !== 'ok' || row.value === null) return { ...common, change: null, significance: null, status: 'failed' };
+    if (baseline === null) return { ...common, change: null, significance: null, status: 'new' };
+    // Only a rolling baseline has samples behind it; a pinned value is a number without a spread.
+    const tested =
+      baselineSource === 'rolling' && row.samples && row.baseline_samples
+        ? compareSamples(row.baseline_samples, row.samples, baseline)
+        : null;
+    // A test whose samples could never reach the level decides nothing, and is not shown.
+    const significance = tested && tested.minimumPValue < settings.config.significanceLevel ? tested : null;
+    const test = significance ? { ...significance, level: settings.config.significanceLevel, mode: settings.config.significance } : null;
+    return { ...common, significance, ...classifyWithSignificance(row.value, baseline, row.direction, threshold.value, test) };
   });
   // A group with no baseline for any metric gets the clearer status: nothing to compare with at all.
   const groupsWithBaseline = new Set(statuses.filter((status) => status.baseline !== null).map(groupOf));
