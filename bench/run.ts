@@ -9,13 +9,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, styleText } from 'node:util';
 import Table from 'cli-table3';
 import ora from 'ora';
-import { median } from 'simple-statistics';
+import { median, sampleStandardDeviation } from 'simple-statistics';
 import { EXIT, runCli } from '../src/lib/cli.ts';
+import { type Config, loadConfig } from '../src/lib/config.ts';
 import { formatNumber } from '../src/lib/format.ts';
 import { displayPath, resolveDataDir } from '../src/lib/paths.ts';
 import type { MetricInput, Mode } from '../src/lib/record.ts';
 import { buildRunRecord, detectRunContext, resolveMode, resolveRunType, UsageError } from '../src/lib/run-context.ts';
 import { appendRun } from '../src/lib/store.ts';
+import { globalThreshold, resolveThreshold } from '../src/lib/thresholds.ts';
 import { DEFAULT_SAMPLES, type Suite, type SuiteContext, type ToolSuite } from './suite.ts';
 
 const HELP = `Usage: npm run bench [-- options]
@@ -82,6 +84,26 @@ async function runToolSuite(suite: ToolSuite, mode: Mode, scratchRoot: string): 
     spinner.fail(`${suite.name}: ${(caught as Error).message}`);
     return { metrics: [], error: caught as Error };
   }
+}
+
+/**
+ * A metric whose samples vary by more than half its threshold cannot tell a regression from its own
+ * noise: every few runs the threshold rule would cry wolf, or significance would hide a real change.
+ */
+function noiseWarnings(metrics: readonly MetricInput[], config: Config): string[] {
+  return metrics.flatMap((metric) => {
+    if (!metric.samples || metric.samples.length < 3 || !metric.value) return [];
+    const variation = sampleStandardDeviation(metric.samples) / Math.abs(median(metric.samples));
+    const threshold = resolveThreshold(
+      { suite: metric.suite, metric: metric.name, declared: metric.threshold ?? null },
+      config,
+      globalThreshold({ config }),
+    ).value;
+    if (!(variation > threshold / 2)) return [];
+    return [
+      `${metric.suite}/${metric.name} varies by ${(variation * 100).toFixed(1)} % from sample to sample, more than half its ${(threshold * 100).toFixed(0)} % threshold: take more samples (or a longer one), or raise its threshold.`,
+    ];
+  });
 }
 
 async function measureSuite(suite: Suite, mode: Mode, scratchRoot: string): Promise<{ metrics: MetricInput[]; error?: Error }> {
@@ -202,6 +224,7 @@ await runCli(async () => {
     ]);
   }
   console.log(table.toString());
+  for (const warning of noiseWarnings(metrics, await loadConfig())) process.stderr.write(`${styleText('yellow', 'note:')} ${warning}\n`);
 
   if (values['dry-run']) {
     console.log('Dry run: nothing was recorded.');

@@ -1,5 +1,6 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { listRecordFiles, readRecordFile } from '../src/lib/store.ts';
 import { runScript, tempDir } from './helpers.ts';
@@ -80,6 +81,30 @@ describe('npm run bench', () => {
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(await isEmpty(data)).toBe(true);
+  });
+
+  it('warns when a metric varies too much from sample to sample for its threshold to mean anything', async () => {
+    const suites = await tempDir();
+    await writeFile(
+      path.join(suites, 'jittery.suite.ts'),
+      `import { defineSuite } from '${pathToFileURL(path.resolve('bench/suite.ts')).href}';
+let round = 0;
+export default defineSuite({
+  name: 'jittery',
+  description: 'alternates between two values',
+  metrics: {
+    steady: { unit: 's', direction: 'lower', description: 'the same every time' },
+    jumpy: { unit: 's', direction: 'lower', description: 'one, then two, then one' },
+  },
+  async setup() { return {}; },
+  async sample() { round++; return { steady: 1 + round / 1000, jumpy: round % 2 ? 1 : 2 }; },
+});
+`,
+    );
+    const result = await runScript('bench/run.ts', ['--dir', suites, '--dry-run', '--mode', 'quick']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/jittery\/jumpy varies by \d+\.\d % from sample to sample, more than half its 20 % threshold/);
+    expect(result.stderr).not.toMatch(/jittery\/steady varies/);
   });
 
   it('--list names every suite and metric with unit and direction', async () => {
