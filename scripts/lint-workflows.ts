@@ -4,17 +4,15 @@
  * security rules of src/lib/workflow-audit.ts. Exits 1 on any finding.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { register } from 'node:module';
+import { registerHooks } from 'node:module';
 import path from 'node:path';
 import { EXIT, runCli } from '../src/lib/cli.ts';
 import { auditWorkflow } from '../src/lib/workflow-audit.ts';
 
 // The parser imports its schema JSON without the import attribute Node requires; this hook adds it.
-register(
-  `data:text/javascript,${encodeURIComponent(
-    "export async function load(url, context, next) { return next(url, url.endsWith('.json') ? { ...context, importAttributes: { type: 'json' } } : context); }",
-  )}`,
-);
+registerHooks({
+  load: (url, context, nextLoad) => nextLoad(url, url.endsWith('.json') ? { ...context, importAttributes: { type: 'json' } } : context),
+});
 const { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } = await import('@actions/workflow-parser');
 
 const WORKFLOWS_DIR = '.github/workflows';

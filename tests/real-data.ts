@@ -12,6 +12,9 @@ if (configured && !existsSync(configured)) {
   throw new Error(`PERFSITE_REAL_DATA=${configured} does not exist: point it at the shared data folder, or unset it to skip these tests.`);
 }
 
+/** For tests that list their cases from the real data when it is there (none otherwise: the block is skipped anyway). */
+export const realDataConfigured = Boolean(configured);
+
 export function realDataPath(...parts: string[]): string {
   if (!configured) throw new Error('PERFSITE_REAL_DATA is not set');
   return path.join(path.resolve(configured), ...parts);

@@ -59,6 +59,19 @@ export interface ChartChange {
   worse: boolean;
 }
 
+/** What every chart shares: size, margin, label, and a time axis the browser may zoom. */
+function frame(view: ViewOptions, options: { title: string; width?: number; height?: number }, size: { width: number; height: number }) {
+  return {
+    document: view.document,
+    width: options.width ?? size.width,
+    height: options.height ?? size.height,
+    marginLeft: 56,
+    ariaLabel: options.title,
+    x: { type: 'utc' as const, label: null, ...(view.xDomain ? { domain: view.xDomain } : {}) },
+    clip: view.xDomain !== undefined,
+  };
+}
+
 export interface SeriesChartOptions {
   title: string;
   unit: string;
@@ -97,15 +110,9 @@ export function seriesChart(points: readonly Drawn[], shown: number, options: Se
     options.direction === 'lower' ? baseline * (1 + options.threshold) : baseline * (1 - options.threshold);
   const changes = (options.changes ?? []).map((change) => ({ ...change, date: new Date(change.time) }));
   return Plot.plot({
-    document: view.document,
-    width: options.width ?? 640,
-    height: options.height ?? 220,
-    marginLeft: 56,
-    ariaLabel: options.title,
+    ...frame(view, options, { width: 640, height: 220 }),
     ariaDescription: `${points.length} of ${shown} measurements shown; dashed line: baseline; dotted red line: regression threshold.`,
-    x: { type: 'utc', label: null, ...(view.xDomain ? { domain: view.xDomain } : {}) },
     y: { grid: true, label: options.unit, nice: true, zero: false, ...(view.log ? { type: 'log' } : {}) },
-    clip: view.xDomain !== undefined,
     marks: [
       Plot.areaY(banded, { x: 'date', y1: 'low', y2: 'high', fill: 'currentColor', fillOpacity: 0.12 }),
       Plot.lineY(withBaseline, {
@@ -165,12 +172,7 @@ export function platformsChart(
       .filter((row): row is Drawn & { platform: string; shown: number } => row.shown !== null);
   });
   return Plot.plot({
-    document: view.document,
-    width: options.width ?? 720,
-    height: options.height ?? 280,
-    marginLeft: 56,
-    ariaLabel: options.title,
-    x: { type: 'utc', label: null, ...(view.xDomain ? { domain: view.xDomain } : {}) },
+    ...frame(view, options, { width: 720, height: 280 }),
     y: {
       grid: true,
       label: options.relative ? 'relative to baseline' : options.unit,
@@ -178,7 +180,6 @@ export function platformsChart(
       ...(options.relative ? { tickFormat: '.0%' } : {}),
       ...(view.log ? { type: 'log' } : {}),
     },
-    clip: view.xDomain !== undefined,
     // An HTML legend is written by the page: Plot's legends need a canvas, which a build-time DOM lacks.
     color: {
       type: 'ordinal',
