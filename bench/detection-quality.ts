@@ -122,7 +122,7 @@ const methods: Array<[string, Method]> = [
   ['plain rule, 5 % threshold', ruleAlerts(0.05, false)],
   ['5 % threshold + Mann–Whitney p < 0.05', ruleAlerts(0.05, true)],
   [
-    `change points (window ${detection.windowLength}, p ≤ ${detection.maxPValue}, magnitude ≥ ${detection.minMagnitude * 100} %)`,
+    `change points (window ${detection.windowLength}, p ≤ ${detection.maxPValue}, magnitude ≥ ${Number((detection.minMagnitude * 100).toPrecision(3))} %)`,
     changePointAlerts,
   ],
 ];
