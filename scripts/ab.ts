@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { runAb } from '../src/lib/ab-runner.ts';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
 import { compareRuns } from '../src/lib/compare-runs.ts';
-import { formatChange, formatValue } from '../src/lib/format.ts';
+import { formatChangeWithInterval, formatValue } from '../src/lib/format.ts';
 import { openHistory } from '../src/lib/history.ts';
 import { abPassed, renderAbMarkdown } from '../src/lib/report-ab-markdown.ts';
 import { loadSettings } from '../src/lib/report-target.ts';
@@ -87,7 +87,7 @@ await runCli(async () => {
     );
     for (const metric of comparison.metrics) {
       console.log(
-        `${metric.mark.padEnd(9)} ${metric.platform}  ${metric.suite}/${metric.metric}  ${formatValue(metric.before, metric.unit)} → ${formatValue(metric.after, metric.unit)}  ${formatChange(metric.change)}`,
+        `${metric.mark.padEnd(9)} ${metric.platform}  ${metric.suite}/${metric.metric}  ${formatValue(metric.before, metric.unit)} → ${formatValue(metric.after, metric.unit)}  ${formatChangeWithInterval(metric.change, metric.significance)}`,
       );
     }
     console.log(
