@@ -1,24 +1,39 @@
 /**
- * npm run bench:change-points -- [--series 1000] [--points 1000]: how long change point detection takes
- * over many long series, as a site build runs it. The series are generated (synthetic: noise around a
- * level, with a step in every other series) and the same every time.
+ * npm run bench:change-points -- [--series 1000] [--points 1000]: how long change-point detection takes
+ * over many long series, as a site build runs it: the runner effects fitted over all series of the
+ * platform, then every series scanned raw and corrected. The series are generated (synthetic: noise
+ * around a level, runs on two kinds of runner, a step in every other series) and the same every time.
  */
 import { parseArgs } from 'node:util';
 import { randomLcg, randomNormal } from 'd3-random';
-import { changePoints } from '../src/lib/change-points.ts';
+import { runnerCorrected } from '../src/lib/runner-speed.ts';
+import { type DetectedChange, detectChanges } from '../src/lib/series-changes.ts';
 import { timeSeconds } from './suite.ts';
 
 const { values } = parseArgs({ options: { series: { type: 'string', default: '1000' }, points: { type: 'string', default: '1000' } } });
 const count = Number(values.series);
 const length = Number(values.points);
-const noise = randomNormal.source(randomLcg(0.42))(0, 0.03);
-const series = Array.from({ length: count }, (_, index) =>
-  Array.from({ length }, (_, point) => (index % 2 === 1 && point >= length / 2 ? 1.1 : 1) * (1 + noise())),
-);
-let found = 0;
-const seconds = await timeSeconds(() => {
-  for (const values of series) found += changePoints(values).length;
+const random = randomLcg(0.42);
+const noise = randomNormal.source(random)(0, 0.03);
+const runs = Array.from({ length }, (_, point) => `run-${point}`);
+const slowRunner = runs.map(() => random() < 0.3);
+const series = Array.from({ length: count }, (_, index) => ({
+  runs,
+  values: runs.map((_, point) => (index % 2 === 1 && point >= length / 2 ? 1.1 : 1) * (slowRunner[point] ? 1.2 : 1) * (1 + noise())),
+}));
+let corrected: number[][] = [];
+const fitSeconds = await timeSeconds(() => {
+  corrected = runnerCorrected(series);
 });
+let found: DetectedChange[][] = [];
+const scanSeconds = await timeSeconds(() => {
+  found = series.map((one, index) => detectChanges(one.values, corrected[index]));
+});
+const atStep = found
+  .filter((_, index) => index % 2 === 1)
+  .flat()
+  .filter((point) => point.index === length / 2).length;
+const elsewhere = found.flat().length - atStep;
 console.log(
-  `| ${count.toLocaleString('en')} series × ${length.toLocaleString('en')} points (synthetic) | ${seconds.toFixed(1)} s | ${((seconds / count) * 1000).toFixed(1)} ms a series | ${found} change points |`,
+  `| ${count.toLocaleString('en')} series × ${length.toLocaleString('en')} points (synthetic) | ${(fitSeconds + scanSeconds).toFixed(1)} s | ${fitSeconds.toFixed(1)} s | ${atStep} of ${Math.floor(count / 2)} steps found at their run, ${elsewhere} change points elsewhere |`,
 );

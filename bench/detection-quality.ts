@@ -10,22 +10,28 @@
  *   other alert is false (precision).
  *
  * Methods: the plain rule (the run against the median of the 5 before it, beyond the threshold), the
- * same rule when a Mann–Whitney test on the runs' samples also says p < 0.05, and change points.
+ * same rule when a Mann–Whitney test on the runs' samples also says p < 0.05, and change points, on the
+ * raw values and as the site runs them (also on the values corrected for runner effects, runner-speed.ts).
+ * The runner effects are refitted over every series after each injection, as the site would see them.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomLcg } from 'd3-random';
+import { median, quantileSorted } from 'simple-statistics';
 import { changePoints } from '../src/lib/change-points.ts';
 import { readAsvResults } from '../src/lib/importers/asv.ts';
-import { CHANGE_POINT_DEFAULTS } from '../src/lib/series-changes.ts';
+import { type RunSeries, runnerCorrected, runToRunNoise } from '../src/lib/runner-speed.ts';
+import { CHANGE_POINT_DEFAULTS, detectChanges } from '../src/lib/series-changes.ts';
 import { mannWhitneyU } from '../src/lib/significance.ts';
 
-interface Series {
+interface Series extends RunSeries {
   values: number[];
   samples: number[][];
 }
 
 const WINDOW = 5;
+/** Flattening removes every level shift a sensitive scan finds, so that what is left is noise, not history. */
+const FLATTEN_DETECTION = { windowLength: 50, maxPValue: 0.01, minMagnitude: 0.02 };
 const TOLERANCE = 5;
 
 const { values: args } = parseArgs({
@@ -49,32 +55,42 @@ const detection = {
 
 async function loadSeries(): Promise<Series[]> {
   const { runs } = await readAsvResults(asvDir as string);
-  const bySeries = new Map<string, Array<{ time: string; value: number; samples: number[] }>>();
+  const bySeries = new Map<string, Array<{ run: string; time: string; value: number; samples: number[] }>>();
   for (const run of runs) {
     for (const metric of run.metrics) {
-      if (typeof metric.value !== 'number' || !metric.samples || metric.samples.length < 3) continue;
+      if (typeof metric.value !== 'number' || !metric.samples || metric.samples.length < 3 || metric.direction !== 'lower') continue;
       const key = `${run.platform}\u0000${metric.suite}\u0000${metric.name}`;
-      bySeries.set(key, [...(bySeries.get(key) ?? []), { time: run.timestamp ?? '', value: metric.value, samples: metric.samples }]);
+      const point = { run: run.key, time: run.timestamp ?? '', value: metric.value, samples: metric.samples };
+      bySeries.set(key, [...(bySeries.get(key) ?? []), point]);
     }
   }
   return [...bySeries.values()]
     .filter((points) => points.length >= 40)
     .map((points) => points.sort((a, b) => a.time.localeCompare(b.time)))
-    .map((points) => ({ values: points.map((point) => point.value), samples: points.map((point) => point.samples) }));
+    .map((points) => ({
+      runs: points.map((point) => point.run),
+      values: points.map((point) => point.value),
+      samples: points.map((point) => point.samples),
+    }));
 }
 
-/** Each run divided by its segment's mean: the series' own noise, without its real steps. */
-function flatten(series: Series): Series {
-  const points = changePoints(series.values, CHANGE_POINT_DEFAULTS).map((point) => point.index);
+/**
+ * Each run divided by its segment's mean level: the series' own noise, runner effects included, without
+ * its real steps. The level is taken from the values corrected for runner effects: a raw segment mean
+ * would carry its mix of fast and slow runners into the flat series as a step of its own.
+ */
+function flatten(series: Series, corrected: readonly number[]): Series {
+  const points = detectChanges(series.values, corrected, FLATTEN_DETECTION).map((point) => point.index);
   const bounds = [0, ...points, series.values.length];
   const scale = new Array<number>(series.values.length);
   for (let segment = 0; segment + 1 < bounds.length; segment++) {
     const [from, to] = [bounds[segment] as number, bounds[segment + 1] as number];
-    const slice = series.values.slice(from, to);
+    const slice = corrected.slice(from, to);
     const mean = slice.reduce((sum, value) => sum + value, 0) / slice.length;
     for (let index = from; index < to; index++) scale[index] = mean;
   }
   return {
+    ...series,
     values: series.values.map((value, index) => value / (scale[index] as number)),
     samples: series.samples.map((samples, index) => samples.map((sample) => sample / (scale[index] as number))),
   };
@@ -83,18 +99,13 @@ function flatten(series: Series): Series {
 function injectStep(series: Series, at: number): Series {
   const factor = (index: number) => (index >= at ? 1 + step : 1);
   return {
+    ...series,
     values: series.values.map((value, index) => value * factor(index)),
     samples: series.samples.map((samples, index) => samples.map((sample) => sample * factor(index))),
   };
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
-
-type Method = (series: Series) => number[];
+type Method = (series: Series, corrected: readonly number[]) => number[];
 
 function ruleAlerts(threshold: number, significance: boolean): Method {
   return (series) => {
@@ -112,26 +123,49 @@ function ruleAlerts(threshold: number, significance: boolean): Method {
   };
 }
 
-const changePointAlerts: Method = (series) =>
+const rawChangePoints: Method = (series) =>
   changePoints(series.values, detection)
     .filter((point) => point.meanAfter > point.meanBefore)
     .map((point) => point.index);
 
+const siteChangePoints: Method = (series, corrected) =>
+  detectChanges(series.values, corrected, detection)
+    .filter((point) => point.meanAfter > point.meanBefore)
+    .map((point) => point.index);
+
+const settings = `window ${detection.windowLength}, p ≤ ${detection.maxPValue}, magnitude ≥ ${Number((detection.minMagnitude * 100).toPrecision(3))} %`;
 const methods: Array<[string, Method]> = [
   ['plain rule, 20 % threshold', ruleAlerts(0.2, false)],
   ['plain rule, 5 % threshold', ruleAlerts(0.05, false)],
   ['5 % threshold + Mann–Whitney p < 0.05', ruleAlerts(0.05, true)],
-  [
-    `change points (window ${detection.windowLength}, p ≤ ${detection.maxPValue}, magnitude ≥ ${Number((detection.minMagnitude * 100).toPrecision(3))} %)`,
-    changePointAlerts,
-  ],
+  [`change points on raw values (${settings})`, rawChangePoints],
+  [`change points on raw values and values corrected for runner effects, as the site runs them (${settings})`, siteChangePoints],
 ];
 
-const flat = (await loadSeries()).map(flatten);
+const real = await loadSeries();
+const realCorrected = runnerCorrected(real);
+const flat = real.map((series, index) => flatten(series, realCorrected[index] as number[]));
+const flatCorrected = runnerCorrected(flat);
 const random = randomLcg(0.1234);
 const positions = flat.map((series) => Math.floor(series.values.length / 4 + random() * (series.values.length / 2)));
+const injected = flat.map((series, index) => {
+  const stepped = injectStep(series, positions[index] as number);
+  return { series: stepped, corrected: runnerCorrected(flat.map((other) => (other === series ? stepped : other)))[index] as number[] };
+});
 const runs = flat.reduce((sum, series) => sum + series.values.length, 0);
+
+const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
+const quantile = (values: number[], q: number) =>
+  quantileSorted(
+    [...values].sort((a, b) => a - b),
+    q,
+  );
+const rawNoise = real.map((series) => runToRunNoise(series.values));
+const correctedNoise = realCorrected.map((values) => runToRunNoise(values));
 console.log(`${flat.length} django asv series (${runs.toLocaleString('en')} runs), a ${step * 100} % step injected into each once\n`);
+console.log('| run-to-run noise (median of abs(xᵢ ÷ xᵢ₋₁ − 1)) | median series | 90th percentile |\n|---|---|---|');
+console.log(`| raw | ${percent(quantile(rawNoise, 0.5))} | ${percent(quantile(rawNoise, 0.9))} |`);
+console.log(`| corrected for runner effects | ${percent(quantile(correctedNoise, 0.5))} | ${percent(quantile(correctedNoise, 0.9))} |\n`);
 console.log(
   '| method | steps found (recall) | precision | false alerts per 1,000 runs, flat series | false alerts per 1,000 runs, with the step |',
 );
@@ -139,19 +173,18 @@ console.log('|---|---|---|---|---|');
 for (const [name, method] of methods) {
   let flatAlerts = 0;
   let found = 0;
-  let trueAlerts = 0;
   let falseWithStep = 0;
   flat.forEach((series, index) => {
-    flatAlerts += method(series).length;
+    flatAlerts += method(series, flatCorrected[index] as number[]).length;
     const at = positions[index] as number;
-    const alerts = method(injectStep(series, at));
+    const { series: stepped, corrected } = injected[index] as (typeof injected)[number];
+    const alerts = method(stepped, corrected);
     const near = alerts.filter((alert) => alert >= at - TOLERANCE && alert <= at + TOLERANCE);
     if (near.length > 0) found++;
-    trueAlerts += near.length > 0 ? 1 : 0;
     falseWithStep += alerts.length - near.length;
   });
-  const precision = trueAlerts + falseWithStep === 0 ? 1 : trueAlerts / (trueAlerts + falseWithStep);
+  const precision = found + falseWithStep === 0 ? 1 : found / (found + falseWithStep);
   console.log(
-    `| ${name} | ${((found / flat.length) * 100).toFixed(1)} % | ${(precision * 100).toFixed(1)} % | ${((flatAlerts / runs) * 1000).toFixed(2)} | ${((falseWithStep / runs) * 1000).toFixed(2)} |`,
+    `| ${name} | ${percent(found / flat.length)} | ${percent(precision)} | ${((flatAlerts / runs) * 1000).toFixed(2)} | ${((falseWithStep / runs) * 1000).toFixed(2)} |`,
   );
 }

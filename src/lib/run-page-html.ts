@@ -77,7 +77,7 @@ ${
     ? `<section aria-labelledby="change-points"><h2 id="change-points">A new level starts here</h2><ul>${changes
         .map(
           (change) =>
-            `<li class="${change.worse ? 'mark worse' : 'mark better'}"><a href="${e(`${links.platform(run.platform)}#${metricSlug(change.suite, change.metric)}`)}">${e(`${change.suite} / ${change.metric}`)}</a>: the mean moved from ${e(formatValue(change.meanBefore, change.unit))} to ${e(formatValue(change.meanAfter, change.unit))} (${e(formatChange(change.change))}, p = ${e(formatPValue(change.pValue))}) since <a href="${e(links.run(change.previousRunId))}">the run before</a></li>`,
+            `<li class="${change.worse ? 'mark worse' : 'mark better'}"><a href="${e(`${links.platform(run.platform)}#${metricSlug(change.suite, change.metric)}`)}">${e(`${change.suite} / ${change.metric}`)}</a>: the mean moved from ${e(formatValue(change.meanBefore, change.unit))} to ${e(formatValue(change.meanAfter, change.unit))} (${e(formatChange(change.change))}, p = ${e(formatPValue(change.pValue))}${change.speedCorrected ? ', corrected for runner effects' : ''}) since <a href="${e(links.run(change.previousRunId))}">the run before</a></li>`,
         )
         .join('')}</ul></section>`
     : ''

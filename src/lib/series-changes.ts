@@ -7,20 +7,47 @@ import { type ChangePoint, type ChangePointOptions, changePoints, OTAVA_DEFAULTS
 import { queryRows } from './duckdb.ts';
 import type { History } from './history.ts';
 import type { Direction } from './record.ts';
+import { runnerCorrected, runToRunNoise } from './runner-speed.ts';
 import type { SeriesIdentity } from './status.ts';
 
 /** Only the most recent measurements of a series are scanned: enough history for any change worth acting on, and a bounded cost. */
 export const CHANGE_POINT_LOOKBACK = 1_000;
 
 /**
- * Otava's window and p-value, with a minimum magnitude of 5 % instead of its 0: on steady synthetic
- * noise (3 %) a magnitude of 0 raised about 1 false change point per 1,000 runs and 5 % a tenth of that,
- * while on the django asv history 5 % kept 85 of 90 (BENCHMARKS.md). Provisional until the
- * injected-step benchmark measures recall.
+ * Otava's window and p-value, with a minimum magnitude of 3 % instead of its 0. On the django asv
+ * history with steps injected (npm run bench:detection, BENCHMARKS.md), scanning the raw values and the
+ * values corrected for runner effects found 94.6 % of 10 % steps and 98.4 % of 5 % steps at 0.33 false
+ * alerts per 1,000 runs; a magnitude of 5 % missed most 5 % steps for 0.11, and 0 raised 0.78.
  */
-export const CHANGE_POINT_DEFAULTS: ChangePointOptions = { ...OTAVA_DEFAULTS, minMagnitude: 0.05 };
+export const CHANGE_POINT_DEFAULTS: ChangePointOptions = { ...OTAVA_DEFAULTS, minMagnitude: 0.03 };
 
-export interface SeriesChange extends SeriesIdentity, ChangePoint {
+/** A change point in both the corrected and the raw series is one change when they are this close. */
+const SAME_CHANGE_DISTANCE = 5;
+
+export interface DetectedChange extends ChangePoint {
+  /** Found in the values corrected for runner speed; its means and p-value are those of the corrected values. */
+  speedCorrected: boolean;
+}
+
+/**
+ * Change points of one series: in its values corrected for runner speed, when the correction makes the
+ * series quieter (it explains part of the noise), and in its raw values, for the changes the correction
+ * hides (one that slows most metrics of a run at once).
+ */
+export function detectChanges(
+  values: readonly number[],
+  corrected: readonly number[] | undefined,
+  options: Partial<ChangePointOptions> = {},
+): DetectedChange[] {
+  const settings = { ...CHANGE_POINT_DEFAULTS, ...options };
+  const raw = changePoints(values, settings).map((point) => ({ ...point, speedCorrected: false }));
+  if (!corrected || runToRunNoise(corrected) >= runToRunNoise(values)) return raw;
+  const quieter = changePoints(corrected, settings).map((point) => ({ ...point, speedCorrected: true }));
+  const onlyRaw = raw.filter((point) => !quieter.some((other) => Math.abs(other.index - point.index) <= SAME_CHANGE_DISTANCE));
+  return [...quieter, ...onlyRaw].sort((a, b) => a.index - b.index);
+}
+
+export interface SeriesChange extends SeriesIdentity, DetectedChange {
   /** The first run of the new level, and the last run before it. */
   runId: string;
   previousRunId: string;
@@ -46,9 +73,15 @@ export async function seriesChanges(history: History, options: Partial<ChangePoi
      ORDER BY platform, suite, metric`,
     { lookback: CHANGE_POINT_LOOKBACK },
   );
-  const settings = { ...CHANGE_POINT_DEFAULTS, ...options };
+  const corrected = new Map<(typeof rows)[number], number[]>();
+  for (const platform of new Set(rows.map((row) => row.platform))) {
+    const ofPlatform = rows.filter((row) => row.platform === platform);
+    runnerCorrected(ofPlatform).forEach((values, index) => {
+      corrected.set(ofPlatform[index] as (typeof rows)[number], values);
+    });
+  }
   return rows.flatMap((row) =>
-    changePoints(row.values, settings).map((point) => ({
+    detectChanges(row.values, corrected.get(row), options).map((point) => ({
       platform: row.platform,
       suite: row.suite,
       metric: row.metric,

@@ -31,7 +31,7 @@ export const GET: APIRoute = async ({ site }) => {
   for (const change of worse) {
     const [before, after] = [await runInfo(model, change.previousRunId), await runInfo(model, change.runId)];
     const title = `Change point: ${change.suite} / ${change.metric} on ${change.platform}: ${formatChange(change.change)}`;
-    const summary = `The mean moved from ${formatValue(change.meanBefore, change.unit)} to ${formatValue(change.meanAfter, change.unit)} (p = ${formatPValue(change.pValue)}) between commits ${before?.gitCommit?.slice(0, 10) ?? 'unknown'} and ${after?.gitCommit?.slice(0, 10) ?? 'unknown'}.`;
+    const summary = `The mean moved from ${formatValue(change.meanBefore, change.unit)} to ${formatValue(change.meanAfter, change.unit)} (p = ${formatPValue(change.pValue)}${change.speedCorrected ? ', corrected for runner effects' : ''}) between commits ${before?.gitCommit?.slice(0, 10) ?? 'unknown'} and ${after?.gitCommit?.slice(0, 10) ?? 'unknown'}.`;
     entries.push(`  <entry>
     <id>urn:perfsite:change-point:${escapeHtml(change.platform)}:${metricSlug(change.suite, change.metric)}:${escapeHtml(change.runId)}</id>
     <title>${escapeHtml(title)}</title>
