@@ -1,13 +1,12 @@
 /**
  * npm run bench:change-points -- [--series 1000] [--points 1000]: how long change-point detection takes
- * over many long series, as a site build runs it: the runner effects fitted over all series of the
- * platform, then every series scanned raw and corrected. The series are generated (synthetic: noise
+ * over many long series, as a site build runs it: every series scanned raw, the runner effects fitted
+ * over all of them around the levels found, then every series scanned corrected. The series are generated (synthetic: noise
  * around a level, runs on two kinds of runner, a step in every other series) and the same every time.
  */
 import { parseArgs } from 'node:util';
 import { randomLcg, randomNormal } from 'd3-random';
-import { runnerCorrected } from '../src/lib/runner-speed.ts';
-import { type DetectedChange, detectChanges } from '../src/lib/series-changes.ts';
+import { type DetectedChange, detectChanges, platformCorrected } from '../src/lib/series-changes.ts';
 import { timeSeconds } from './suite.ts';
 
 const { values } = parseArgs({ options: { series: { type: 'string', default: '1000' }, points: { type: 'string', default: '1000' } } });
@@ -21,13 +20,13 @@ const series = Array.from({ length: count }, (_, index) => ({
   runs,
   values: runs.map((_, point) => (index % 2 === 1 && point >= length / 2 ? 1.1 : 1) * (slowRunner[point] ? 1.2 : 1) * (1 + noise())),
 }));
-let corrected: number[][] = [];
+let scan: ReturnType<typeof platformCorrected> = { raw: [], corrected: [] };
 const fitSeconds = await timeSeconds(() => {
-  corrected = runnerCorrected(series);
+  scan = platformCorrected(series);
 });
 let found: DetectedChange[][] = [];
 const scanSeconds = await timeSeconds(() => {
-  found = series.map((one, index) => detectChanges(one.values, corrected[index]));
+  found = series.map((one, index) => detectChanges(one.values, scan.corrected[index], {}, scan.raw[index]));
 });
 const atStep = found
   .filter((_, index) => index % 2 === 1)

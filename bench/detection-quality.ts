@@ -18,10 +18,16 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomLcg } from 'd3-random';
 import { median, quantileSorted } from 'simple-statistics';
-import { changePoints } from '../src/lib/change-points.ts';
+import { type ChangePoint, changePoints } from '../src/lib/change-points.ts';
 import { readAsvResults } from '../src/lib/importers/asv.ts';
-import { type RunSeries, runnerCorrected, runToRunNoise } from '../src/lib/runner-speed.ts';
-import { CHANGE_POINT_DEFAULTS, detectChanges } from '../src/lib/series-changes.ts';
+import { type RunSeries, runToRunNoise } from '../src/lib/runner-speed.ts';
+import {
+  CHANGE_POINT_DEFAULTS,
+  type DetectedChange,
+  detectChanges,
+  platformChanges,
+  platformCorrected,
+} from '../src/lib/series-changes.ts';
 import { mannWhitneyU } from '../src/lib/significance.ts';
 
 interface Series extends RunSeries {
@@ -79,8 +85,8 @@ async function loadSeries(): Promise<Series[]> {
  * its real steps. The level is taken from the values corrected for runner effects: a raw segment mean
  * would carry its mix of fast and slow runners into the flat series as a step of its own.
  */
-function flatten(series: Series, corrected: readonly number[]): Series {
-  const points = detectChanges(series.values, corrected, FLATTEN_DETECTION).map((point) => point.index);
+function flatten(series: Series, changes: readonly DetectedChange[], corrected: readonly number[]): Series {
+  const points = changes.map((point) => point.index);
   const bounds = [0, ...points, series.values.length];
   const scale = new Array<number>(series.values.length);
   for (let segment = 0; segment + 1 < bounds.length; segment++) {
@@ -105,10 +111,12 @@ function injectStep(series: Series, at: number): Series {
   };
 }
 
-type Method = (series: Series, corrected: readonly number[]) => number[];
+/** A method's alerts on series `index` of the platform given (the others matter to the site's method only). */
+type Method = (platform: readonly Series[], index: number) => number[];
 
 function ruleAlerts(threshold: number, significance: boolean): Method {
-  return (series) => {
+  return (platform, at) => {
+    const series = platform[at] as Series;
     const alerts: number[] = [];
     for (let index = WINDOW; index < series.values.length; index++) {
       const baseline = median(series.values.slice(index - WINDOW, index));
@@ -123,15 +131,23 @@ function ruleAlerts(threshold: number, significance: boolean): Method {
   };
 }
 
-const rawChangePoints: Method = (series) =>
-  changePoints(series.values, detection)
-    .filter((point) => point.meanAfter > point.meanBefore)
+const worse = (point: ChangePoint) => point.meanAfter > point.meanBefore;
+
+const rawChangePoints: Method = (platform, index) =>
+  changePoints((platform[index] as Series).values, detection)
+    .filter(worse)
     .map((point) => point.index);
 
-const siteChangePoints: Method = (series, corrected) =>
-  detectChanges(series.values, corrected, detection)
-    .filter((point) => point.meanAfter > point.meanBefore)
-    .map((point) => point.index);
+/** The site scans a whole platform at once; memoised per platform, as every series of the flat one is asked in turn. */
+const platformScans = new WeakMap<readonly Series[], DetectedChange[][]>();
+const siteChangePoints: Method = (platform, index) => {
+  let scans = platformScans.get(platform);
+  if (!scans) {
+    scans = platformChanges(platform, detection);
+    platformScans.set(platform, scans);
+  }
+  return (scans[index] as DetectedChange[]).filter(worse).map((point) => point.index);
+};
 
 const settings = `window ${detection.windowLength}, p ≤ ${detection.maxPValue}, magnitude ≥ ${Number((detection.minMagnitude * 100).toPrecision(3))} %`;
 const methods: Array<[string, Method]> = [
@@ -143,14 +159,19 @@ const methods: Array<[string, Method]> = [
 ];
 
 const real = await loadSeries();
-const realCorrected = runnerCorrected(real);
-const flat = real.map((series, index) => flatten(series, realCorrected[index] as number[]));
-const flatCorrected = runnerCorrected(flat);
+const realScan = platformCorrected(real, FLATTEN_DETECTION);
+const flat = real.map((series, index) =>
+  flatten(
+    series,
+    detectChanges(series.values, realScan.corrected[index], FLATTEN_DETECTION, realScan.raw[index]),
+    realScan.corrected[index] as number[],
+  ),
+);
 const random = randomLcg(0.1234);
 const positions = flat.map((series) => Math.floor(series.values.length / 4 + random() * (series.values.length / 2)));
-const injected = flat.map((series, index) => {
+const withStep = flat.map((series, index) => {
   const stepped = injectStep(series, positions[index] as number);
-  return { series: stepped, corrected: runnerCorrected(flat.map((other) => (other === series ? stepped : other)))[index] as number[] };
+  return flat.map((other) => (other === series ? stepped : other));
 });
 const runs = flat.reduce((sum, series) => sum + series.values.length, 0);
 
@@ -161,7 +182,7 @@ const quantile = (values: number[], q: number) =>
     q,
   );
 const rawNoise = real.map((series) => runToRunNoise(series.values));
-const correctedNoise = realCorrected.map((values) => runToRunNoise(values));
+const correctedNoise = realScan.corrected.map((values) => runToRunNoise(values));
 console.log(`${flat.length} django asv series (${runs.toLocaleString('en')} runs), a ${step * 100} % step injected into each once\n`);
 console.log('| run-to-run noise (median of abs(xᵢ ÷ xᵢ₋₁ − 1)) | median series | 90th percentile |\n|---|---|---|');
 console.log(`| raw | ${percent(quantile(rawNoise, 0.5))} | ${percent(quantile(rawNoise, 0.9))} |`);
@@ -174,11 +195,10 @@ for (const [name, method] of methods) {
   let flatAlerts = 0;
   let found = 0;
   let falseWithStep = 0;
-  flat.forEach((series, index) => {
-    flatAlerts += method(series, flatCorrected[index] as number[]).length;
+  flat.forEach((_, index) => {
+    flatAlerts += method(flat, index).length;
     const at = positions[index] as number;
-    const { series: stepped, corrected } = injected[index] as (typeof injected)[number];
-    const alerts = method(stepped, corrected);
+    const alerts = method(withStep[index] as Series[], index);
     const near = alerts.filter((alert) => alert >= at - TOLERANCE && alert <= at + TOLERANCE);
     if (near.length > 0) found++;
     falseWithStep += alerts.length - near.length;

@@ -1,5 +1,5 @@
 import { randomLcg, randomNormal } from 'd3-random';
-import { median } from 'simple-statistics';
+import { mean, median } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
 import { readAsvResults } from '../src/lib/importers/asv.ts';
 import { type RunSeries, runnerCorrected, runnerFactorCount, runToRunNoise } from '../src/lib/runner-speed.ts';
@@ -10,16 +10,17 @@ const RUNS = 80;
 
 /**
  * A generated (synthetic) platform: every run lands on one of three runner kinds, which slow each
- * benchmark by its own amount, plus 1 % noise of its own; `step` adds a change to series 0 or to all.
+ * benchmark by its own amount, plus 1 % noise of its own; `step` adds a 10 % change at run 40 to series 0,
+ * to every other series, or to all.
  */
-function syntheticPlatform(options: { seriesCount: number; runnerNoise: boolean; step: 'none' | 'one' | 'all' }): RunSeries[] {
+function syntheticPlatform(options: { seriesCount: number; runnerNoise: boolean; step: 'none' | 'one' | 'half' | 'all' }): RunSeries[] {
   const random = randomLcg(0.42);
   const noise = randomNormal.source(random)(0, 0.01);
   const runs = Array.from({ length: RUNS }, (_, index) => `run-${index}`);
   const kinds = runs.map(() => Math.floor(random() * 3));
   return Array.from({ length: options.seriesCount }, (_, column) => {
     const slowdown = [1, 1.1 + random() * 0.3, 1.2 + random() * 0.5];
-    const stepped = options.step === 'all' || (options.step === 'one' && column === 0);
+    const stepped = options.step === 'all' || (options.step === 'one' && column === 0) || (options.step === 'half' && column % 2 === 1);
     return {
       runs,
       values: runs.map((_, index) => {
@@ -52,6 +53,19 @@ describe('runner effects', () => {
     const corrected = runnerCorrected(platform);
     const series = platform[3] as RunSeries;
     expect(detectChanges(series.values, corrected[3]).map((point) => [point.index, point.speedCorrected])).toEqual([[40, false]]);
+  });
+
+  it('keeps a change that half the series share at one run, once it is known where their levels shift', () => {
+    const platform = syntheticPlatform({ seriesCount: 30, runnerNoise: true, step: 'half' });
+    const levelRatio = (values: readonly number[]) => mean(values.slice(40)) / mean(values.slice(0, 40));
+    const blind = runnerCorrected(platform);
+    const told = runnerCorrected(platform.map((series, column) => ({ ...series, levelShifts: column % 2 === 1 ? [40] : [] })));
+    // Not told, the fit takes part of the shared change for a runner effect: less in the changed series, an opposite move in the others.
+    expect(levelRatio(blind[1] as number[])).toBeLessThan(1.08);
+    expect(levelRatio(blind[0] as number[])).toBeLessThan(0.98);
+    told.forEach((values, column) => {
+      expect(levelRatio(values), `series ${column}`).toBeCloseTo(column % 2 === 1 ? 1.1 : 1, 1);
+    });
   });
 
   it('leaves a platform with too few series alone: the fit would explain their own changes away', () => {

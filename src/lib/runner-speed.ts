@@ -17,6 +17,12 @@ export interface RunSeries {
   /** The run of each value, in the order of the values. */
   runs: readonly string[];
   values: readonly number[];
+  /**
+   * Where a new level of the series is already known to start (the raw scan's change points): each
+   * stretch is fitted against its own median, so a change that many series share at one run is not
+   * taken for a runner effect and divided out.
+   */
+  levelShifts?: readonly number[];
 }
 
 /** Fewer series than this per factor, and the fit starts to explain the series' own changes as runner effects. */
@@ -41,11 +47,10 @@ export function runnerCorrected(series: readonly RunSeries[], factors = runnerFa
   const residuals: number[] = [];
   const positions: Array<[number, number]> = [];
   series.forEach((one, column) => {
-    const logs = one.values.filter((value) => value > 0).map(Math.log);
-    if (logs.length === 0) return;
-    const centre = median(logs);
+    const centres = stretchMedians(one);
     one.values.forEach((value, index) => {
       if (!(value > 0)) return;
+      const centre = centres[index] as number;
       const run = one.runs[index] as string;
       let row = rowOf.get(run);
       if (row === undefined) {
@@ -120,6 +125,23 @@ function fitFactor(
     fitted[entry] = (fitted[entry] as number) + part;
   }
   return true;
+}
+
+/** For each value, the median log value of its stretch between level shifts. */
+function stretchMedians(series: RunSeries): number[] {
+  const bounds = [0, ...(series.levelShifts ?? []), series.values.length];
+  const centres = new Array<number>(series.values.length).fill(0);
+  for (let stretch = 0; stretch + 1 < bounds.length; stretch++) {
+    const [from, to] = [bounds[stretch] as number, bounds[stretch + 1] as number];
+    const logs = series.values
+      .slice(from, to)
+      .filter((value) => value > 0)
+      .map(Math.log);
+    if (logs.length === 0) continue;
+    const centre = median(logs);
+    centres.fill(centre, from, to);
+  }
+  return centres;
 }
 
 /** The typical relative move from one run to the next (median of |xᵢ ÷ xᵢ₋₁ − 1|): noise, robust to the few real steps. */

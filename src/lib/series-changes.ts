@@ -7,7 +7,7 @@ import { type ChangePoint, type ChangePointOptions, changePoints, OTAVA_DEFAULTS
 import { queryRows } from './duckdb.ts';
 import type { History } from './history.ts';
 import type { Direction } from './record.ts';
-import { runnerCorrected, runToRunNoise } from './runner-speed.ts';
+import { type RunSeries, runnerCorrected, runToRunNoise } from './runner-speed.ts';
 import type { SeriesIdentity } from './status.ts';
 
 /** Only the most recent measurements of a series are scanned: enough history for any change worth acting on, and a bounded cost. */
@@ -30,21 +30,44 @@ export interface DetectedChange extends ChangePoint {
 }
 
 /**
- * Change points of one series: in its values corrected for runner speed, when the correction makes the
- * series quieter (it explains part of the noise), and in its raw values, for the changes the correction
- * hides (one that slows most metrics of a run at once).
+ * Change points of one series: in its values corrected for runner effects, when the correction makes
+ * the series quieter (it explains part of the noise), and in its raw values (`raw`, the plain scan), for
+ * the changes the correction hides (one that slows most metrics of a run at once).
  */
 export function detectChanges(
   values: readonly number[],
   corrected: readonly number[] | undefined,
   options: Partial<ChangePointOptions> = {},
+  raw: readonly ChangePoint[] = changePoints(values, { ...CHANGE_POINT_DEFAULTS, ...options }),
 ): DetectedChange[] {
   const settings = { ...CHANGE_POINT_DEFAULTS, ...options };
-  const raw = changePoints(values, settings).map((point) => ({ ...point, speedCorrected: false }));
-  if (!corrected || runToRunNoise(corrected) >= runToRunNoise(values)) return raw;
+  const asMeasured = raw.map((point) => ({ ...point, speedCorrected: false }));
+  if (!corrected || runToRunNoise(corrected) >= runToRunNoise(values)) return asMeasured;
   const quieter = changePoints(corrected, settings).map((point) => ({ ...point, speedCorrected: true }));
-  const onlyRaw = raw.filter((point) => !quieter.some((other) => Math.abs(other.index - point.index) <= SAME_CHANGE_DISTANCE));
+  const onlyRaw = asMeasured.filter((point) => !quieter.some((other) => Math.abs(other.index - point.index) <= SAME_CHANGE_DISTANCE));
   return [...quieter, ...onlyRaw].sort((a, b) => a.index - b.index);
+}
+
+/**
+ * Every series a platform measured (same order), scanned as measured, and corrected for runner effects
+ * fitted over all of them around the levels that scan found.
+ */
+export function platformCorrected(
+  series: readonly RunSeries[],
+  options: Partial<ChangePointOptions> = {},
+): { raw: ChangePoint[][]; corrected: number[][] } {
+  const settings = { ...CHANGE_POINT_DEFAULTS, ...options };
+  const raw = series.map((one) => changePoints(one.values, settings));
+  const corrected = runnerCorrected(
+    series.map((one, index) => ({ ...one, levelShifts: (raw[index] as ChangePoint[]).map((point) => point.index) })),
+  );
+  return { raw, corrected };
+}
+
+/** Change points of every series a platform measured (same order): platformCorrected, then detectChanges. */
+export function platformChanges(series: readonly RunSeries[], options: Partial<ChangePointOptions> = {}): DetectedChange[][] {
+  const { raw, corrected } = platformCorrected(series, options);
+  return series.map((one, index) => detectChanges(one.values, corrected[index], options, raw[index]));
 }
 
 export interface SeriesChange extends SeriesIdentity, DetectedChange {
@@ -73,15 +96,15 @@ export async function seriesChanges(history: History, options: Partial<ChangePoi
      ORDER BY platform, suite, metric`,
     { lookback: CHANGE_POINT_LOOKBACK },
   );
-  const corrected = new Map<(typeof rows)[number], number[]>();
+  const changes = new Map<(typeof rows)[number], DetectedChange[]>();
   for (const platform of new Set(rows.map((row) => row.platform))) {
     const ofPlatform = rows.filter((row) => row.platform === platform);
-    runnerCorrected(ofPlatform).forEach((values, index) => {
-      corrected.set(ofPlatform[index] as (typeof rows)[number], values);
+    platformChanges(ofPlatform, options).forEach((found, index) => {
+      changes.set(ofPlatform[index] as (typeof rows)[number], found);
     });
   }
   return rows.flatMap((row) =>
-    detectChanges(row.values, corrected.get(row), options).map((point) => ({
+    (changes.get(row) ?? []).map((point) => ({
       platform: row.platform,
       suite: row.suite,
       metric: row.metric,
