@@ -1,6 +1,7 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseHTML } from 'linkedom';
+import { median } from 'simple-statistics';
 import { afterAll, describe, expect, it } from 'vitest';
 import { metricSlug } from '../src/lib/metric-slug.ts';
 import { appendRun, appendRuns } from '../src/lib/store.ts';
@@ -120,6 +121,35 @@ describe('the site', () => {
     // A red dashed rule at the change (for the worse), and the purple mean level on each side of it.
     expect(platform).toMatch(/aria-label="rule"><line stroke="#cf222e"/);
     expect(platform).toMatch(/stroke="#8250df" aria-label="rule"><line [^>]*\/><line [^>]*\/><\/g>/);
+  });
+
+  it('tells a significant change from likely noise on the run page and the overview, with the interval of the change', async () => {
+    const data = await tempDir();
+    const out = await buildDir();
+    const steady = [0.98, 0.99, 1, 1.01, 1.02];
+    const records = Array.from({ length: 11 }, (_, index) => {
+      const record = makeRecord({}, new Date(Date.UTC(2026, 6, 1, index)));
+      const last = index === 10;
+      // The last run: "real" is 50 % slower in every sample; "noisy" has the same 60 % higher median, from samples all over the place.
+      const real = last ? steady.map((sample) => sample * 1.5) : steady;
+      const noisy = last ? [0.5, 0.9, 1.6, 2.4, 1.7] : steady;
+      record.metrics = [
+        { suite: 'demo', name: 'real', value: median(real), unit: 's', direction: 'lower', samples: real },
+        { suite: 'demo', name: 'noisy', value: median(noisy), unit: 's', direction: 'lower', samples: noisy },
+      ];
+      return record;
+    });
+    await appendRuns(data, records);
+    await build(data, out);
+    const runPage = parseHTML(await readFile(path.join(out, 'runs', records[10]?.id ?? '', 'index.html'), 'utf8')).document;
+    const row = (name: string) => [...runPage.querySelectorAll('tbody tr')].find((tr) => tr.querySelector('td a')?.textContent === name);
+    expect(row('real')?.textContent).toContain('regression');
+    expect(row('real')?.textContent).toMatch(/\+50\.0% \(\+4\d\.\d% to \+5\d\.\d%, p [\d.e-]+\)/);
+    expect(row('noisy')?.textContent).toContain('likely noise');
+    expect(row('noisy')?.textContent).toMatch(/\+60\.0% \([−+]?\d+\.\d% to \+\d+\.\d%, p 0\.\d+\)/);
+    const overview = await readFile(path.join(out, 'index.html'), 'utf8');
+    expect(overview).toContain('likely noise');
+    expect(overview).toMatch(/\+50\.0% \(\+4\d\.\d% to \+5\d\.\d%/);
   });
 
   it('says how to record a first run when the history is empty', async () => {

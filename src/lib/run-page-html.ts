@@ -4,7 +4,7 @@
  * one through Astro's page pipeline; `astro dev` shows the same markup through src/pages/runs/[id].astro.
  */
 import { escapeHtml as e } from './escape.ts';
-import { formatChange, formatPercent, formatPValue, formatValue } from './format.ts';
+import { formatChange, formatChangeWithInterval, formatPercent, formatPValue, formatValue } from './format.ts';
 import { metricSlug } from './metric-slug.ts';
 import { STATUS_LABELS } from './regression-rule.ts';
 import type { RunPage } from './site-model.ts';
@@ -53,7 +53,7 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
         `<td><span class="badge ${status.status}">${STATUS_LABELS[status.status]}</span>${status.threshold.value === usualThreshold ? '' : ` <small class="muted">threshold ${formatPercent(status.threshold.value)}</small>`}</td>` +
         `<td class="number">${e(formatValue(status.current, status.unit))}</td>` +
         `<td class="number">${e(formatValue(status.baseline, status.unit))}${status.baselineSource ? ` <small class="muted">${status.baselineSource === 'pinned' ? 'pinned' : `median of ${status.baselineRuns}`}</small>` : ''}</td>` +
-        `<td class="number${status.status === 'regression' ? ' mark worse' : status.status === 'improvement' ? ' mark better' : ''}">${e(formatChange(status.change))}</td>${comparedCells(status.suite, status.metric)}</tr>`,
+        `<td class="number${status.status === 'regression' ? ' mark worse' : status.status === 'improvement' ? ' mark better' : ''}">${e(formatChangeWithInterval(status.change, status.significance))}</td>${comparedCells(status.suite, status.metric)}</tr>`,
     )
     .join('\n');
   const removed = beside

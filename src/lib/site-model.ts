@@ -32,6 +32,7 @@ import {
   materialisedSeries,
   materialisedStatuses,
   type SeriesMeasurement,
+  smallestThreshold,
 } from './status.ts';
 import { resolveThreshold } from './thresholds.ts';
 
@@ -303,16 +304,7 @@ export async function changes(model: SiteModel, limit = 200): Promise<MetricStat
   );
   await connection.run('CREATE OR REPLACE TEMP TABLE pinned_values (platform VARCHAR, key VARCHAR, value DOUBLE)');
   for (const entry of pinned) await connection.run('INSERT INTO pinned_values VALUES ($platform, $key, $value)', entry);
-  const thresholds = [
-    model.settings.threshold.value,
-    ...Object.values(model.settings.config.suites).map((suite) => suite.threshold ?? Number.POSITIVE_INFINITY),
-    ...Object.values(model.settings.config.metrics).map((metric) => metric.threshold ?? Number.POSITIVE_INFINITY),
-  ];
-  const [declared] = await queryRows<{ smallest: number | null }>(
-    connection,
-    'SELECT min(threshold) AS smallest FROM measurement_baselines',
-  );
-  const smallest = Math.min(...thresholds, declared?.smallest ?? Number.POSITIVE_INFINITY);
+  const smallest = await smallestThreshold(model.history, model.settings, 'measurement_baselines');
   const candidates = await queryRows<{ run_id: string }>(
     connection,
     `WITH judged AS (

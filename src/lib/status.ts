@@ -222,16 +222,55 @@ export async function latestStatuses(history: History, settings: AnalysisSetting
     `SELECT strftime(min(timestamp), '%Y-%m-%d %H:%M:%S.%f') AS earliest FROM latest_keys`,
   );
   // The time bound lets the Parquet reader skip every month file older than the oldest latest run.
-  const rows = await queryRows<Row & Record<string, unknown>>(
-    connection,
-    `SELECT ${SELECT_TARGET}, k.rolling, k.rolling_runs
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE latest_judged AS
+     SELECT ${SELECT_TARGET}, k.rolling, k.rolling_runs
      FROM (SELECT * FROM metrics WHERE timestamp >= $earliest::TIMESTAMP) AS t
-     JOIN latest_keys AS k USING (platform, suite, metric, run_id)
-     ORDER BY t.timestamp, t.run_id, t.suite, t.metric`,
+     JOIN latest_keys AS k USING (platform, suite, metric, run_id)`,
     { earliest: bounds?.earliest ?? '1970-01-01 00:00:00' },
   );
-  await connection.run('DROP TABLE latest_keys');
+  await createSamplePools(history, settings, 'latest_judged', 'latest_pools');
+  const rows = await queryRows<Row & Record<string, unknown>>(
+    connection,
+    `SELECT j.*, p.baseline_samples FROM latest_judged AS j LEFT JOIN latest_pools AS p USING (run_id, platform, suite, metric)
+     ORDER BY j.timestamp, j.run_id, j.suite, j.metric`,
+  );
+  await connection.run('DROP TABLE latest_keys; DROP TABLE latest_judged; DROP TABLE latest_pools');
   return judge(rows, settings, (status) => status.platform);
+}
+
+/**
+ * The smallest relative change that any metric's threshold could call a regression or an improvement
+ * (0 when significance alone decides): below it, no test can change a status.
+ */
+export async function smallestThreshold(history: History, settings: AnalysisSettings, table: string): Promise<number> {
+  if (settings.config.significance === 'significance') return 0;
+  const configured = [
+    settings.threshold.value,
+    ...Object.values(settings.config.suites).map((suite) => suite.threshold ?? Number.POSITIVE_INFINITY),
+    ...Object.values(settings.config.metrics).map((metric) => metric.threshold ?? Number.POSITIVE_INFINITY),
+  ];
+  const [declared] = await queryRows<{ smallest: number | null }>(history.connection, `SELECT min(threshold) AS smallest FROM ${table}`);
+  return Math.min(...configured, declared?.smallest ?? Number.POSITIVE_INFINITY);
+}
+
+/**
+ * Into \`pools\`: the baseline runs' samples, pooled, for each measurement of \`judged\` (target columns
+ * and rolling) that has samples and moved beyond the smallest threshold from its rolling baseline. Only
+ * there can the test change a status, and only there do pages show its interval; gathering the pools of
+ * every measurement would copy every sample of the history window-fold.
+ */
+async function createSamplePools(history: History, settings: AnalysisSettings, judged: string, pools: string): Promise<void> {
+  const smallest = await smallestThreshold(history, settings, judged);
+  const candidates = `SELECT run_id, platform, suite, metric FROM ${judged}
+    WHERE status = 'ok' AND len(samples) > 0 AND rolling IS NOT NULL AND abs(value - rolling) > $smallest * abs(rolling)`;
+  await history.connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${pools} AS
+     SELECT run_id, platform, suite, metric, baseline_samples
+     FROM (${topNSql(settings.config.baselineWindow, `SELECT * FROM metrics WHERE (run_id, platform, suite, metric) IN (${candidates})`)})
+     WHERE len(baseline_samples) > 0`,
+    { branch: settings.config.defaultBranch, smallest },
+  );
 }
 
 /**
@@ -244,20 +283,26 @@ export async function materialiseBaselines(history: History, settings: AnalysisS
   const { connection } = history;
   await connection.run('DROP TABLE IF EXISTS measurement_baselines; DROP TABLE IF EXISTS series_baselines');
   await connection.run(
-    `CREATE TABLE measurement_baselines AS SELECT * FROM (${windowedSql(settings.config.baselineWindow, 'SELECT * FROM metrics')}) ORDER BY run_id`,
+    `CREATE TEMP TABLE all_judged AS SELECT * EXCLUDE (baseline_samples) FROM (${windowedSql(settings.config.baselineWindow, 'SELECT * FROM metrics')})`,
     { branch: settings.config.defaultBranch },
   );
+  await createSamplePools(history, settings, 'all_judged', 'all_pools');
+  // Run pages keep a measurement's samples only where they are tested (see createSamplePools).
+  await connection.run(
+    `CREATE TABLE measurement_baselines AS
+     SELECT j.* EXCLUDE (samples, spread_low, spread_high), CASE WHEN p.baseline_samples IS NOT NULL THEN j.samples END AS samples,
+            p.baseline_samples
+     FROM all_judged AS j LEFT JOIN all_pools AS p USING (run_id, platform, suite, metric) ORDER BY run_id`,
+  );
   // Charts draw the spread of the samples, never the samples: keeping two numbers instead of the list
-  // keeps this copy small. Run pages list no samples either.
+  // keeps this copy small.
   await connection.run(
     `CREATE TABLE series_baselines AS
      SELECT * EXCLUDE (samples, spread_low, spread_high),
             coalesce(list_min(samples), spread_low) AS low, coalesce(list_max(samples), spread_high) AS high
-     FROM measurement_baselines WHERE status = 'ok' ORDER BY platform, suite, metric, timestamp, run_id`,
+     FROM all_judged WHERE status = 'ok' ORDER BY platform, suite, metric, timestamp, run_id`,
   );
-  await connection.run(
-    'ALTER TABLE measurement_baselines DROP COLUMN samples; ALTER TABLE measurement_baselines DROP COLUMN spread_low; ALTER TABLE measurement_baselines DROP COLUMN spread_high',
-  );
+  await connection.run('DROP TABLE all_judged; DROP TABLE all_pools');
 }
 
 /** One successful measurement of a series, as a chart draws it, judged like every other. */
@@ -340,7 +385,7 @@ export async function materialisedStatuses(
 ): Promise<MetricStatus[]> {
   const rows = await queryRows<Row & Record<string, unknown>>(
     history.connection,
-    `SELECT *, NULL::DOUBLE[] AS samples FROM measurement_baselines WHERE ${where} ORDER BY timestamp, run_id, suite, metric`,
+    `SELECT * FROM measurement_baselines WHERE ${where} ORDER BY timestamp, run_id, suite, metric`,
     params,
     types,
   );

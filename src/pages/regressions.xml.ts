@@ -1,7 +1,7 @@
 /** The regressions as an Atom feed. Entry ids depend only on the run and the metric, so rebuilding never duplicates an entry. */
 import type { APIRoute } from 'astro';
 import { escapeHtml } from '../lib/escape.ts';
-import { formatChange, formatPValue, formatValue } from '../lib/format.ts';
+import { formatChange, formatChangeWithInterval, formatPValue, formatValue } from '../lib/format.ts';
 import { metricSlug } from '../lib/metric-slug.ts';
 import { changes, loadSiteModel, runInfo } from '../lib/site-model.ts';
 
@@ -13,7 +13,7 @@ export const GET: APIRoute = async ({ site }) => {
   const entries = await Promise.all(
     regressions.map(async (status) => {
       const run = await runInfo(model, status.runId);
-      const title = `${status.suite} / ${status.metric} on ${status.platform}: ${formatChange(status.change)}`;
+      const title = `${status.suite} / ${status.metric} on ${status.platform}: ${formatChangeWithInterval(status.change, status.significance)}`;
       const summary = `${formatValue(status.current, status.unit)} against a baseline of ${formatValue(status.baseline, status.unit)}${run?.gitCommit ? ` at commit ${run.gitCommit.slice(0, 10)}` : ''}${run?.gitMessage ? `: ${run.gitMessage.split('\n')[0]}` : ''}`;
       return `  <entry>
     <id>urn:perfsite:regression:${escapeHtml(status.platform)}:${metricSlug(status.suite, status.metric)}:${escapeHtml(status.runId)}</id>
