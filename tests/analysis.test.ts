@@ -5,7 +5,14 @@ import { openHistory } from '../src/lib/history.ts';
 import { availableMetrics, availablePlatforms, historyStats, metricTrend } from '../src/lib/queries.ts';
 import type { MetricInput } from '../src/lib/record.ts';
 import { classify, relativeChange } from '../src/lib/regression-rule.ts';
-import { type AnalysisSettings, latestStatuses, statusOfRuns } from '../src/lib/status.ts';
+import {
+  type AnalysisSettings,
+  latestStatuses,
+  type MetricStatus,
+  materialiseBaselines,
+  materialisedStatuses,
+  statusOfRuns,
+} from '../src/lib/status.ts';
 import { appendRuns } from '../src/lib/store.ts';
 import { globalThreshold, resolveThreshold } from '../src/lib/thresholds.ts';
 import { makeRecord, tempDir } from './helpers.ts';
@@ -277,6 +284,41 @@ describe('the two query plans', () => {
     const seen = new Set(windowed.map((status) => status.status));
     for (const status of ['no-baseline', 'unchanged', 'regression', 'improvement', 'failed'] as const) expect(seen).toContain(status);
     expect(topN).toEqual(windowed);
+  });
+});
+
+describe('the site build', () => {
+  it('tests every change beyond the threshold on the same samples as a single-run check, branches and failures included', async () => {
+    const steps: Step[] = [];
+    for (let day = 0; day < 40; day++) {
+      const level = 1 + ((day * 7) % 5) / 10;
+      // Samples around each run's value: tight on most days, all over the place on every third.
+      const spread = day % 3 === 0 ? 0.5 : 0.02;
+      const samples = [1 - spread, 1 - spread / 2, 1, 1 + spread / 2, 1 + spread].map((factor) => level * factor);
+      steps.push({
+        latency: day % 13 === 0 ? null : level,
+        day,
+        branch: day % 4 === 0 ? 'feature' : day % 7 === 0 ? null : 'main',
+        extra: [{ suite: 'demo', name: 'sampled', value: level, unit: 's', direction: 'lower', samples }],
+      });
+    }
+    const { data, ids } = await history(steps);
+    const opened = await openHistory(data);
+    const s = settings({ config: { baselineWindow: 4, threshold: 0.1 } });
+    await materialiseBaselines(opened, s);
+    const site = await materialisedStatuses(opened, s, 'true');
+    const check = await statusOfRuns(opened, ids, s, 'top-n');
+    opened.close();
+    const key = (status: MetricStatus) => `${status.runId}/${status.metric}`;
+    const expected = new Map(check.map((status) => [key(status), status]));
+    const beyond = site.filter((status) => status.metric === 'sampled' && ['regression', 'improvement', 'noise'].includes(status.status));
+    expect(new Set(beyond.map((status) => status.status))).toEqual(new Set(['regression', 'improvement', 'noise']));
+    for (const status of beyond) {
+      expect(status.significance, key(status)).not.toBeNull();
+      expect(status, key(status)).toEqual(expected.get(key(status)));
+    }
+    // Where no threshold could be crossed, the site leaves the test out (and says nothing of it).
+    for (const status of site.filter((one) => one.status === 'unchanged')) expect(status.significance).toBeNull();
   });
 });
 

@@ -261,16 +261,46 @@ export async function smallestThreshold(history: History, settings: AnalysisSett
  * every measurement would copy every sample of the history window-fold.
  */
 async function createSamplePools(history: History, settings: AnalysisSettings, judged: string, pools: string): Promise<void> {
+  const { connection } = history;
+  const window = settings.config.baselineWindow;
+  assertWindow(window);
   const smallest = await smallestThreshold(history, settings, judged);
-  const candidates = `SELECT run_id, platform, suite, metric FROM ${judged}
-    WHERE status = 'ok' AND len(samples) > 0 AND rolling IS NOT NULL AND abs(value - rolling) > $smallest * abs(rolling)`;
-  await history.connection.run(
-    `CREATE OR REPLACE TEMP TABLE ${pools} AS
-     SELECT run_id, platform, suite, metric, baseline_samples
-     FROM (${topNSql(settings.config.baselineWindow, `SELECT * FROM metrics WHERE (run_id, platform, suite, metric) IN (${candidates})`)})
-     WHERE len(baseline_samples) > 0`,
-    { branch: settings.config.defaultBranch, smallest },
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE pool_targets AS SELECT run_id, platform, suite, metric, timestamp::TIMESTAMP AS timestamp FROM ${judged}
+     WHERE status = 'ok' AND len(samples) > 0 AND rolling IS NOT NULL AND abs(value - rolling) > $smallest * abs(rolling)`,
+    { smallest },
   );
+  // The baseline of a target is the `window` baseline-branch runs of its series up to the last one before
+  // it (as windowedSql): numbered in series order, they are found by equality, not by a range join per target.
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${pools} AS
+     WITH eligible AS (
+       SELECT platform, suite, metric, timestamp, run_id,
+              row_number() OVER (PARTITION BY platform, suite, metric ORDER BY timestamp, run_id) AS seq
+       FROM metrics
+       WHERE status = 'ok' AND ${ON_BASELINE_BRANCH}
+         AND (platform, suite, metric) IN (SELECT DISTINCT (platform, suite, metric) FROM pool_targets)
+     ),
+     positioned AS (
+       SELECT t.run_id, t.platform, t.suite, t.metric, e.seq AS last_seq
+       FROM pool_targets AS t
+       ASOF JOIN eligible AS e ON t.platform = e.platform AND t.suite = e.suite AND t.metric = e.metric AND t.timestamp > e.timestamp
+     ),
+     wanted AS (
+       SELECT run_id, platform, suite, metric, unnest(range(greatest(last_seq - ${window - 1}, 1), last_seq + 1)) AS seq FROM positioned
+     ),
+     baseline_runs AS (
+       SELECT w.run_id AS target_run, w.platform, w.suite, w.metric, e.run_id
+       FROM wanted AS w JOIN eligible AS e USING (platform, suite, metric, seq)
+     )
+     SELECT b.target_run AS run_id, b.platform, b.suite, b.metric, flatten(list(m.samples)) AS baseline_samples
+     FROM baseline_runs AS b JOIN metrics AS m USING (run_id, platform, suite, metric)
+     WHERE m.samples IS NOT NULL
+     GROUP BY ALL
+     HAVING len(flatten(list(m.samples))) > 0`,
+    { branch: settings.config.defaultBranch },
+  );
+  await connection.run('DROP TABLE pool_targets');
 }
 
 /**
