@@ -16,4 +16,8 @@ export const links = {
   regressions: () => href('/regressions/'),
   feed: () => href('/regressions.xml'),
   about: () => href('/about/'),
+  /** The explorer, opened on a query (URL-encoded: the query is the whole view). */
+  explore: (sql?: string) => `${href('/explore/')}${sql ? `?${new URLSearchParams({ q: sql })}` : ''}`,
+  download: (file: string) => href(`/data/${file}`),
+  explorerData: (file: string) => href(`/data/explorer/${file}`),
 };

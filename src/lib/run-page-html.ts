@@ -4,6 +4,7 @@
  * one through Astro's page pipeline; `astro dev` shows the same markup through src/pages/runs/[id].astro.
  */
 import { escapeHtml as e } from './escape.ts';
+import { runQuery } from './explorer-queries.ts';
 import { formatChange, formatChangeWithInterval, formatPercent, formatPValue, formatValue } from './format.ts';
 import { metricSlug } from './metric-slug.ts';
 import { STATUS_LABELS } from './regression-rule.ts';
@@ -12,6 +13,7 @@ import type { RunPage } from './site-model.ts';
 export interface RunLinks {
   platform(platform: string): string;
   run(runId: string): string;
+  explore(sql: string): string;
 }
 
 function mostCommon(values: readonly number[]): number | undefined {
@@ -27,6 +29,7 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
     ['run', `<code>${e(run.runId)}</code>`],
     ['time', `<time datetime="${e(run.timestamp)}">${e(run.timestamp.slice(0, 19).replace('T', ' '))} UTC</time>`],
     ['platform', `<a href="${e(links.platform(run.platform))}">${e(run.platform)}</a>`],
+    ['query', `<a href="${e(links.explore(runQuery(run.runId)))}">open this run in the explorer</a>`],
     [
       'commit',
       `${run.gitCommit ? `<code>${e(run.gitCommit)}</code>` : 'not recorded'}${run.gitBranch ? ` on <code>${e(run.gitBranch)}</code>` : ''}${run.gitDirty ? ' (with uncommitted changes)' : ''}`,

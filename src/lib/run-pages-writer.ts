@@ -19,7 +19,11 @@ export async function writeRunPages(outDir: string, base: string): Promise<numbe
   const [head, tail] = shell.split(BODY_MARKER);
   if (head === undefined || tail === undefined) throw new Error(`${shellFile} has no ${BODY_MARKER}`);
   const prefix = base.replace(/\/$/, '');
-  const links = { platform: (platform: string) => `${prefix}/platforms/${platform}/`, run: (runId: string) => `${prefix}/runs/${runId}/` };
+  const links = {
+    platform: (platform: string) => `${prefix}/platforms/${platform}/`,
+    run: (runId: string) => `${prefix}/runs/${runId}/`,
+    explore: (sql: string) => `${prefix}/explore/?${new URLSearchParams({ q: sql })}`,
+  };
   const model = await loadSiteModel();
   // Rendering is synchronous and quick; the writes are overlapped, a batch at a time, to keep the disk busy.
   let written = 0;

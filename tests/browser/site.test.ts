@@ -68,6 +68,8 @@ async function crawl(server: StaticServer, base: string, javaScript: boolean) {
   const queue = [start];
   const seen = new Set(queue);
   const broken: string[] = [];
+  const downloads: string[] = [];
+  const explorerLinks: string[] = [];
   const kinds = new Map<string, number>();
   while (queue.length > 0) {
     const url = queue.shift() as string;
@@ -79,17 +81,25 @@ async function crawl(server: StaticServer, base: string, javaScript: boolean) {
     const kind = new URL(url).pathname.slice(base.length).split('/')[0] || 'overview';
     kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
     if (!(response.headers()['content-type'] ?? '').includes('html')) continue;
-    const hrefs = await page.$$eval('a[href]', (anchors) => anchors.map((anchor) => (anchor as HTMLAnchorElement).href));
-    for (const href of hrefs) {
+    const anchors = await page.$$eval('a[href]', (all) =>
+      all.map((anchor) => ({ href: (anchor as HTMLAnchorElement).href, download: anchor.hasAttribute('download') })),
+    );
+    for (const { href, download } of anchors) {
       const target = new URL(href);
       target.hash = '';
       if (target.origin !== server.origin || seen.has(target.href)) continue;
       seen.add(target.href);
-      queue.push(target.href);
+      // A download is fetched, not opened; a prepared query opens the explorer, which has tests of its own.
+      if (download) {
+        const status = (await page.request.get(target.href)).status();
+        if (status !== 200) broken.push(`${target.href} → ${status}`);
+        downloads.push(target.pathname);
+      } else if (target.pathname === `${base}explore/` && target.search) explorerLinks.push(target.searchParams.get('q') ?? '');
+      else queue.push(target.href);
     }
   }
   await context.close();
-  return { errors, broken, kinds, seen };
+  return { errors, broken, kinds, seen, downloads, explorerLinks };
 }
 
 describe.skipIf(!chromiumHere).each([
@@ -103,7 +113,7 @@ describe.skipIf(!chromiumHere).each([
   afterAll(() => server?.close());
 
   it('has no broken internal link and no console error, with JavaScript', async () => {
-    const { errors, broken, kinds } = await crawl(server, base, true);
+    const { errors, broken, kinds, downloads, explorerLinks } = await crawl(server, base, true);
     expect(broken).toEqual([]);
     expect(errors).toEqual([]);
     expect(Object.fromEntries(kinds)).toMatchObject({
@@ -113,8 +123,13 @@ describe.skipIf(!chromiumHere).each([
       runs: 90,
       regressions: 1,
       about: 1,
+      explore: 1,
       'regressions.xml': 1,
     });
+    expect(downloads.sort()).toEqual([`${base}data/history.csv.gz`, `${base}data/history.parquet`]);
+    // Every run page, every platform chart and every metric page opens the explorer on its own query.
+    expect(explorerLinks.length).toBe(90 + 3 * 6 + 6);
+    expect(explorerLinks.every((query) => query.startsWith('SELECT ') && query.includes('FROM metrics'))).toBe(true);
     // Nothing outside the site was requested (Chromium itself asks the origin for /favicon.ico when it shows the XML feed).
     expect(server.requests.filter((request) => !request.startsWith(base) && request !== '/favicon.ico')).toEqual([]);
   });
