@@ -4,31 +4,16 @@
  * $TMPDIR/perfsite-scale). Reports build time and peak memory (GNU time), pages, total and heaviest page.
  */
 import { readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { $ } from 'zx';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { buildSite, syntheticHistory } from './scale-histories.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '1000,10000' } } });
 console.log('| runs (synthetic) | pages | build | peak memory | pages size | chart data files | heaviest page |');
 console.log('|---|---|---|---|---|---|---|');
 for (const runs of values.runs.split(',').map(Number)) {
-  const data = path.join(tmpdir(), 'perfsite-scale', `runs-${runs}-v2`);
-  if ((await readdir(data).catch(() => [])).length === 0) {
-    await $({ cwd: ROOT, stdio: 'inherit' })`${process.execPath} bench/scale-analysis.ts --runs ${runs}`;
-  }
-  // Inside the project: a build whose output lies outside it is staged in the shared .astro/ folder.
-  const out = path.join(ROOT, '.site-builds', `synthetic-${runs}`);
-  await rm(out, { recursive: true, force: true });
-  const build = await $({
-    cwd: ROOT,
-    quiet: true,
-    env: { ...process.env, PERFORMANCE_DB_PATH: data },
-  })`/usr/bin/time -f ${'%e %M'} ${process.execPath} node_modules/astro/bin/astro.mjs build --outDir ${out}`;
-  const [seconds = 'NaN', peakKb = 'NaN'] = build.stderr.trim().split('\n').at(-1)?.split(' ') ?? [];
+  const { out, time } = await buildSite(await syntheticHistory(runs), `synthetic-${runs}`);
+  const [seconds = 'NaN', peakKb = 'NaN'] = time.split(' ');
   const files = await readdir(out, { recursive: true });
   const pages = files.filter((name) => name.endsWith('.html'));
   const dataFiles = files.filter((name) => name.startsWith(path.join('data', 'series')) && name.endsWith('.json'));

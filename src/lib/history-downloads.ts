@@ -1,22 +1,25 @@
 /**
  * The whole history as files a reader downloads and queries with DuckDB from a terminal: Parquet (every
- * column, samples included) and gzip-compressed CSV (flat columns: no samples, no platform details).
- * Written by DuckDB itself, sorted by time, so the files answer the same queries as the site's view.
+ * column, samples included) and gzip-compressed CSV (flat columns: no samples, no platform details), with
+ * the columns of the site's `metrics` view. Rows come in the order of the history's files (month by month),
+ * not sorted: sorting 5 million rows cost 4 s of a 100,000-run build, and every query can ORDER BY.
  */
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { constants, createGzip } from 'node:zlib';
 import { sqlString } from './duckdb.ts';
 import type { History } from './history.ts';
 
 export const DOWNLOADS = {
-  'history.parquet': {
-    select: 'SELECT * FROM metrics ORDER BY timestamp, run_id, suite, metric',
-    options: 'FORMAT parquet, COMPRESSION zstd',
-  },
+  'history.parquet': { select: 'SELECT * FROM metrics', options: 'FORMAT parquet, COMPRESSION zstd', gzip: false },
+  // DuckDB's own gzip took 17.5 s for 5 million rows; its plain CSV and zlib's fastest level take 9 s.
   'history.csv.gz': {
-    select: 'SELECT * EXCLUDE (samples, platform_details, git_parents) FROM metrics ORDER BY timestamp, run_id, suite, metric',
-    options: 'FORMAT csv, HEADER, COMPRESSION gzip',
+    select: 'SELECT * EXCLUDE (samples, platform_details, git_parents) FROM metrics',
+    options: 'FORMAT csv, HEADER',
+    gzip: true,
   },
 } as const;
 
@@ -26,8 +29,10 @@ export async function historyDownload(history: History, name: DownloadName): Pro
   const dir = await mkdtemp(path.join(tmpdir(), 'perfsite-download-'));
   try {
     const file = path.join(dir, name);
-    const { select, options } = DOWNLOADS[name];
-    await history.connection.run(`COPY (${select}) TO ${sqlString(file)} (${options})`);
+    const { select, options, gzip } = DOWNLOADS[name];
+    const written = gzip ? `${file}.plain` : file;
+    await history.connection.run(`COPY (${select}) TO ${sqlString(written)} (${options})`);
+    if (gzip) await pipeline(createReadStream(written), createGzip({ level: constants.Z_BEST_SPEED }), createWriteStream(file));
     return new Uint8Array(await readFile(file));
   } finally {
     await rm(dir, { recursive: true, force: true });

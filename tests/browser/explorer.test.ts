@@ -63,6 +63,12 @@ async function resultRows(page: Page): Promise<string[][]> {
   );
 }
 
+async function expectFailure(page: Page, sql: string, reason: RegExp): Promise<void> {
+  await page.fill('#explorer-sql', sql);
+  await page.click('#explorer-run');
+  await expect.poll(() => page.locator('#explorer-error').textContent()).toMatch(new RegExp(`^The query failed: .*${reason.source}`));
+}
+
 async function openExplorer(query?: string) {
   const page = await browser.newPage();
   const outside: string[] = [];
@@ -103,9 +109,7 @@ FROM metrics WHERE status = 'ok' GROUP BY ALL ORDER BY ALL`;
     expect(await resultRows(page)).toEqual(await coreRows(typed));
 
     // A query that fails says why, and leaves the page usable.
-    await page.fill('#explorer-sql', 'SELECT no_such_column FROM metrics');
-    await page.click('#explorer-run');
-    await expect.poll(() => page.locator('#explorer-error').textContent()).toMatch(/^The query failed: .*no_such_column/);
+    await expectFailure(page, 'SELECT no_such_column FROM metrics', /no_such_column/);
     await page.close();
     expect(errors).toEqual([]);
     expect(outside).toEqual([]);
@@ -125,12 +129,8 @@ FROM metrics WHERE status = 'ok' GROUP BY ALL ORDER BY ALL`;
     expect(await page.locator('#explorer-chart figcaption').textContent()).toContain('one colour per platform');
 
     // The engine reads no file and no URL, and a query cannot turn that back on.
-    await page.fill('#explorer-sql', `SELECT * FROM read_csv('${server.origin}/elsewhere.csv')`);
-    await page.click('#explorer-run');
-    await expect.poll(() => page.locator('#explorer-error').textContent()).toMatch(/^The query failed: .*disabled by configuration/);
-    await page.fill('#explorer-sql', 'SET enable_external_access = true');
-    await page.click('#explorer-run');
-    await expect.poll(() => page.locator('#explorer-error').textContent()).toMatch(/^The query failed: .*locked/);
+    await expectFailure(page, `SELECT * FROM read_csv('${server.origin}/elsewhere.csv')`, /disabled by configuration/);
+    await expectFailure(page, 'SET enable_external_access = true', /locked/);
     await page.close();
     expect(errors).toEqual([]);
     expect(outside).toEqual([]);

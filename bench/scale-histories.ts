@@ -1,0 +1,35 @@
+/**
+ * The generated histories the scale benchmarks share (labelled synthetic: 6 platforms × 50 metrics), kept
+ * in $TMPDIR/perfsite-scale by bench/scale-analysis.ts, and a site build over one of them.
+ */
+import { readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { $ } from 'zx';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The folder of the generated history of this many runs, generated first when it is not there. */
+export async function syntheticHistory(runs: number): Promise<string> {
+  const data = path.join(tmpdir(), 'perfsite-scale', `runs-${runs}-v2`);
+  if ((await readdir(data).catch(() => [])).length === 0) {
+    await $({ cwd: ROOT, stdio: 'inherit' })`${process.execPath} bench/scale-analysis.ts --runs ${runs}`;
+  }
+  return data;
+}
+
+/**
+ * `astro build` of a history into .site-builds/<name> (inside the project: a build whose output lies
+ * outside it is staged in the shared .astro/ folder), under GNU time; returns the folder and time's last line.
+ */
+export async function buildSite(data: string, name: string, base = '/'): Promise<{ out: string; time: string }> {
+  const out = path.join(ROOT, '.site-builds', name);
+  await rm(out, { recursive: true, force: true });
+  const build = await $({
+    cwd: ROOT,
+    quiet: true,
+    env: { ...process.env, PERFORMANCE_DB_PATH: data, PERFSITE_BASE: base },
+  })`/usr/bin/time -f ${'%e %M'} ${process.execPath} node_modules/astro/bin/astro.mjs build --outDir ${out}`;
+  return { out, time: build.stderr.trim().split('\n').at(-1) ?? '' };
+}
