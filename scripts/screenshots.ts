@@ -30,6 +30,12 @@ await runCli(async () => {
           const errors: string[] = [];
           tab.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
           await tab.goto(`${server.origin}${page}`, { waitUntil: 'networkidle' });
+          // The explorer draws its result after loading the engine and the history: wait for it (or its error).
+          if (page.startsWith('/explore/')) {
+            await tab.waitForSelector('#explorer-summary:not(:empty), #explorer-error:not([hidden]), #explorer[data-ready="true"]', {
+              timeout: 120_000,
+            });
+          }
           const name = `${page.replaceAll(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'index'}-${colorScheme}-${label}.png`;
           await tab.screenshot({ path: path.join(values.out, name), fullPage: false });
           console.log(`${path.join(values.out, name)}${errors.length ? `  console errors: ${errors.join(' | ')}` : ''}`);

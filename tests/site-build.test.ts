@@ -48,6 +48,7 @@ describe('the site', () => {
     expect(await builtFiles(out)).toEqual(
       [
         'about/index.html',
+        'explore/index.html',
         'index.html',
         `metrics/${metricSlug('demo', 'latency')}/index.html`,
         `metrics/${metricSlug('demo', 'throughput')}/index.html`,
