@@ -165,6 +165,32 @@ describe('npm run check', () => {
     expect(markdown.stdout).toMatch(/the baseline is 0/);
   });
 
+  it('says when every metric of the run moved together, as a slower machine does', async () => {
+    const data = await tempDir();
+    const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const records = [1, 1.02, 0.98, 1, 1.01, 1.4].map((factor, index) => {
+      const record = makeRecord({}, new Date(Date.UTC(2026, 0, 1 + index)));
+      record.metrics = names.map((name, at) => ({ suite: 'demo', name, value: (at + 1) * factor, unit: 's', direction: 'lower' as const }));
+      return record;
+    });
+    await appendRuns(data, records);
+    const result = await check(['--data', data]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/6 of 6 metrics moved the same way, by 40% at the median: this run was slower across the board/);
+    const markdown = await report(['--data', data]);
+    expect(markdown.stdout).toMatch(/> 6 of 6 metrics moved the same way/);
+    // One metric 40 % slower among six steady ones is the code's doing: nothing to say.
+    const alone = await tempDir();
+    await appendRuns(
+      alone,
+      records.map((record, index) => ({
+        ...record,
+        metrics: record.metrics.map((metric, at) => ({ ...metric, value: (at + 1) * (index === 5 && at === 0 ? 1.4 : 1) })),
+      })),
+    );
+    expect((await check(['--data', alone])).stdout).not.toMatch(/moved the same way/);
+  });
+
   it('says how to get a baseline on a platform that has none', async () => {
     const data = await tempDir();
     await appendRuns(data, [makeRecord()]);

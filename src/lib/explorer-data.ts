@@ -22,6 +22,7 @@ import {
   Utf8,
   vectorFromArray,
 } from 'apache-arrow';
+import { queryRows } from './duckdb.ts';
 import type { History } from './history.ts';
 
 export const EXPLORER_TABLES = ['runs', 'series', 'measurements'] as const;
@@ -123,9 +124,10 @@ async function seriesTable(history: History): Promise<Table> {
 }
 
 async function measurementsTable(history: History): Promise<Table> {
-  const [{ count } = { count: 0 }] = (await (
-    await history.connection.runAndReadAll('SELECT count(*)::INTEGER AS count FROM metrics')
-  ).getRowObjectsJS()) as Array<{ count: number }>;
+  const [{ count } = { count: 0 }] = await queryRows<{ count: number }>(
+    history.connection,
+    'SELECT count(*)::INTEGER AS count FROM metrics',
+  );
   const runIndexes = new Int32Array(count);
   const seriesIndexes = new Int32Array(count);
   const values = new Float64Array(count);

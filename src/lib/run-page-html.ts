@@ -8,6 +8,7 @@ import { runQuery } from './explorer-queries.ts';
 import { formatChange, formatChangeWithInterval, formatPercent, formatPValue, formatValue } from './format.ts';
 import { metricSlug } from './metric-slug.ts';
 import { STATUS_LABELS } from './regression-rule.ts';
+import { describeSharedShift, sharedShift } from './shared-shift.ts';
 import type { RunPage } from './site-model.ts';
 
 export interface RunLinks {
@@ -20,6 +21,12 @@ function mostCommon(values: readonly number[]): number | undefined {
   const counts = new Map<number, number>();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+/** When most metrics moved together, the machine is the first suspect: say so (shared-shift.ts). */
+function sharedNote(statuses: RunPage['statuses']): string {
+  const shared = sharedShift(statuses);
+  return shared ? `<p class="shared-shift">${e(describeSharedShift(shared))}</p>` : '';
 }
 
 export function renderRunPageBody(page: RunPage, links: RunLinks): string {
@@ -73,7 +80,7 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
   return `<div class="run-page">
 <h1>Run on ${e(run.platform)}</h1>
 <dl class="facts">${facts.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl>
-<p class="verdict${regressions > 0 ? ' bad' : ''}">${regressions > 0 ? `${regressions} regression${regressions === 1 ? '' : 's'}` : 'No regressions'} against the baselines</p>
+<p class="verdict${regressions > 0 ? ' bad' : ''}">${regressions > 0 ? `${regressions} regression${regressions === 1 ? '' : 's'}` : 'No regressions'} against the baselines</p>${sharedNote(statuses)}
 <p class="muted">Each metric against its baseline (the regression threshold is ${formatPercent(usualThreshold ?? 0)} unless marked)${compared ? `, and beside ${compared.relation === 'parent commit' ? 'the run of its parent commit' : 'the previous run'} on this platform` : ''}.</p>
 ${
   changes.length > 0

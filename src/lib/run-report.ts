@@ -6,6 +6,7 @@
 import type { History } from './history.ts';
 import { findRun, type RunInfo } from './queries.ts';
 import { STATUS_LABELS, type Status } from './regression-rule.ts';
+import { describeSharedShift, sharedShift } from './shared-shift.ts';
 import { type AnalysisSettings, type MetricStatus, statusOfRuns } from './status.ts';
 
 export interface RunReport {
@@ -58,6 +59,8 @@ export async function buildRunReport(history: History, runId: string, settings: 
       );
     }
   }
+  const shared = sharedShift(metrics);
+  if (shared) notes.push(describeSharedShift(shared));
   return {
     run,
     settings: {

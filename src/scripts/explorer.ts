@@ -80,7 +80,8 @@ async function startEngine(): Promise<AsyncDuckDBConnection> {
   for (const table of tables) await connection.insertArrowFromIPCStream(table.bytes, { name: table.table, create: true });
   for (const statement of setup) await connection.query(statement);
   const counts = (await connection.query('SELECT count(DISTINCT run_id) AS runs, count(*) AS measurements FROM metrics')).get(0)?.toJSON();
-  statusLine.textContent = `Ready: ${Number(counts?.runs ?? 0).toLocaleString('en')} runs, ${Number(counts?.measurements ?? 0).toLocaleString('en')} measurements, loaded in ${((performance.now() - started) / 1000).toFixed(1)} s.`;
+  const count = (value: unknown, noun: string) => `${Number(value ?? 0).toLocaleString('en')} ${noun}${Number(value) === 1 ? '' : 's'}`;
+  statusLine.textContent = `Ready: ${count(counts?.runs, 'run')}, ${count(counts?.measurements, 'measurement')}, loaded in ${((performance.now() - started) / 1000).toFixed(1)} s.`;
   root.dataset.ready = 'true';
   return connection;
 }
