@@ -4,7 +4,8 @@
  * or --asv) is first flattened: each run is divided by the mean of its segment between the series' own
  * change points, which keeps its noise and removes its real level shifts. Then:
  *
- * - on the flat series, every alert is false: false alerts per 1,000 runs;
+ * - on the flat series, every alert is false: false alerts per 1,000 runs; and again with their runs
+ *   shuffled (the flattening used the scans being measured, which flatters them; see shuffledPlatforms);
  * - into a copy, a step for the worse of --step (10 %) is injected at a seeded random position in the
  *   middle half: it counts as found when the method alerts within 5 runs of it (recall), and every
  *   other alert is false (precision).
