@@ -26,7 +26,7 @@ export const CHANGE_POINT_DEFAULTS: ChangePointOptions = { ...OTAVA_DEFAULTS, ma
 const SAME_CHANGE_DISTANCE = 5;
 
 export interface DetectedChange extends ChangePoint {
-  /** Found in the values corrected for runner speed; its means and p-value are those of the corrected values. */
+  /** Found in the values corrected for runner effects; its means and p-value are those of the corrected values. */
   speedCorrected: boolean;
 }
 
