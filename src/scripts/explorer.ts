@@ -36,16 +36,21 @@ function showError(message: string | null): void {
   errorBox.textContent = message ?? '';
 }
 
-/** The body of a gzip-compressed file, inflated as it arrives; `onBytes` hears how much has come over the wire. */
-async function fetchInflated(src: string, onBytes: (bytes: number) => void): Promise<Uint8Array> {
+/**
+ * The body of a gzip-compressed file, inflated as it arrives; `onBytes` hears how much has come over the
+ * wire, and of how much when the host says (a host that compresses on the fly does not).
+ */
+async function fetchInflated(src: string, onBytes: (bytes: number, total: number | null) => void): Promise<Uint8Array> {
   const response = await fetch(src);
   if (!response.ok || !response.body) throw new Error(`${src}: HTTP ${response.status}`);
+  const length = Number(response.headers.get('content-length'));
+  const total = response.headers.get('content-encoding') || !(length > 0) ? null : length;
   let received = 0;
   const counted = response.body.pipeThrough(
     new TransformStream<Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>>({
       transform(chunk, controller) {
         received += chunk.byteLength;
-        onBytes(received);
+        onBytes(received, total);
         controller.enqueue(chunk);
       },
     }),
@@ -63,15 +68,19 @@ async function startEngine(): Promise<AsyncDuckDBConnection> {
   const db = new AsyncDuckDB(new VoidLogger(), new Worker(workerUrl));
   await db.instantiate(wasmUrl);
   const connection = await db.connect();
-  const received = new Map<string, number>();
+  const received = new Map<string, { bytes: number; total: number | null }>();
   const progress = () => {
-    statusLine.textContent = `Loading the history: ${megabytes([...received.values()].reduce((sum, bytes) => sum + bytes, 0))} received…`;
+    const parts = [...received.values()];
+    const bytes = parts.reduce((sum, part) => sum + part.bytes, 0);
+    const known = parts.length === files.length && parts.every((part) => part.total !== null);
+    const total = known ? parts.reduce((sum, part) => sum + (part.total ?? 0), 0) : null;
+    statusLine.textContent = `Loading the history: ${megabytes(bytes)}${total ? ` of ${megabytes(total)}` : ''} received…`;
   };
   const tables = await Promise.all(
     files.map(async (file) => ({
       ...file,
-      bytes: await fetchInflated(file.src, (bytes) => {
-        received.set(file.table, bytes);
+      bytes: await fetchInflated(file.src, (bytes, total) => {
+        received.set(file.table, { bytes, total });
         progress();
       }),
     })),
