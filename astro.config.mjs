@@ -5,7 +5,8 @@ import mdx from '@astrojs/mdx';
 import { defineConfig } from 'astro/config';
 
 /**
- * A page per run is written after the build, outside Astro's per-page pipeline (see src/lib/run-pages-writer.ts).
+ * A page per run is written after the build, outside Astro's per-page pipeline (see src/lib/run-pages-writer.ts),
+ * and at the same time the explorer's data and the downloads (src/lib/site-data-files.ts).
  * @returns {import('astro').AstroIntegration}
  */
 function runPages() {
@@ -18,9 +19,17 @@ function runPages() {
       },
       'astro:build:done': async ({ dir, logger }) => {
         const { writeRunPages } = await import('./src/lib/run-pages-writer.ts');
+        const { writeSiteDataFiles } = await import('./src/lib/site-data-files.ts');
+        const { loadSiteModel, releaseSiteModel } = await import('./src/lib/site-model.ts');
+        const outDir = fileURLToPath(dir);
         const started = performance.now();
-        const written = await writeRunPages(fileURLToPath(dir), base);
-        logger.info(`${written} run pages written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+        const since = () => ((performance.now() - started) / 1000).toFixed(1);
+        const model = await loadSiteModel();
+        await Promise.all([
+          writeRunPages(outDir, base).then((written) => logger.info(`${written} run pages written in ${since()} s`)),
+          writeSiteDataFiles(outDir, model.history).then(() => logger.info(`explorer data and downloads written in ${since()} s`)),
+        ]);
+        await releaseSiteModel();
       },
     },
   };

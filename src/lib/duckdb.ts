@@ -21,15 +21,32 @@ export function duckdbMemoryLimit(env: NodeJS.ProcessEnv = process.env): string 
 
 export type Row = Record<string, unknown>;
 
-export async function openDuckDB(): Promise<DuckDBConnection> {
-  const instance = await DuckDBInstance.create(':memory:', {
-    memory_limit: duckdbMemoryLimit(),
-    temp_directory: path.join(tmpdir(), 'perfsite-duckdb'),
-  });
+async function connect(instance: DuckDBInstance): Promise<DuckDBConnection> {
   const connection = await DuckDBConnection.create(instance);
   // Timestamps are stored as UTC; a reader's local zone must never shift them.
   await connection.run("SET TimeZone = 'UTC'");
   return connection;
+}
+
+export interface DuckDBDatabase {
+  connection: DuckDBConnection;
+  /**
+   * Another connection to the same database (its tables and views, its memory limit): work on it runs
+   * beside the first connection's instead of queueing behind it.
+   */
+  connect(): Promise<DuckDBConnection>;
+}
+
+export async function openDuckDBDatabase(): Promise<DuckDBDatabase> {
+  const instance = await DuckDBInstance.create(':memory:', {
+    memory_limit: duckdbMemoryLimit(),
+    temp_directory: path.join(tmpdir(), 'perfsite-duckdb'),
+  });
+  return { connection: await connect(instance), connect: () => connect(instance) };
+}
+
+export async function openDuckDB(): Promise<DuckDBConnection> {
+  return (await openDuckDBDatabase()).connection;
 }
 
 /**

@@ -9,6 +9,7 @@
  */
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   Bool,
   Dictionary,
@@ -23,7 +24,6 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import { queryRows } from './duckdb.ts';
-import type { History } from './history.ts';
 
 export const EXPLORER_TABLES = ['runs', 'series', 'measurements'] as const;
 export type ExplorerTable = (typeof EXPLORER_TABLES)[number];
@@ -58,8 +58,8 @@ export const EXPLORER_SETUP_SQL = [
 const dictionary = () => new Dictionary(new Utf8(), new Int32());
 const gzipAsync = promisify(gzip);
 
-async function streamRows(history: History, sql: string, onChunk: (columns: unknown[][]) => void): Promise<void> {
-  const result = await history.connection.stream(sql);
+async function streamRows(connection: DuckDBConnection, sql: string, onChunk: (columns: unknown[][]) => void): Promise<void> {
+  const result = await connection.stream(sql);
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
@@ -67,7 +67,7 @@ async function streamRows(history: History, sql: string, onChunk: (columns: unkn
   }
 }
 
-async function runsTable(history: History): Promise<Table> {
+async function runsTable(connection: DuckDBConnection): Promise<Table> {
   const columns: { [name: string]: unknown[] } = {
     run_index: [],
     run_id: [],
@@ -82,7 +82,7 @@ async function runsTable(history: History): Promise<Table> {
   };
   const names = Object.keys(columns);
   await streamRows(
-    history,
+    connection,
     `SELECT run_index, run_id, epoch_ms(timestamp)::DOUBLE, platform, git_commit, git_branch, git_message, run_type, mode, synthetic
      FROM explorer_runs ORDER BY run_index`,
     (chunk) => {
@@ -105,14 +105,18 @@ async function runsTable(history: History): Promise<Table> {
   });
 }
 
-async function seriesTable(history: History): Promise<Table> {
+async function seriesTable(connection: DuckDBConnection): Promise<Table> {
   const rows: unknown[][] = [];
-  await streamRows(history, 'SELECT series_index, suite, metric, unit, direction FROM explorer_series ORDER BY series_index', (chunk) => {
-    const [indexes = []] = chunk;
-    indexes.forEach((_, row) => {
-      rows.push(chunk.map((column) => column[row]));
-    });
-  });
+  await streamRows(
+    connection,
+    'SELECT series_index, suite, metric, unit, direction FROM explorer_series ORDER BY series_index',
+    (chunk) => {
+      const [indexes = []] = chunk;
+      indexes.forEach((_, row) => {
+        rows.push(chunk.map((column) => column[row]));
+      });
+    },
+  );
   const column = (at: number) => rows.map((row) => row[at]);
   return new Table({
     series_index: makeVector(Int32Array.from(column(0) as number[])),
@@ -123,11 +127,8 @@ async function seriesTable(history: History): Promise<Table> {
   });
 }
 
-async function measurementsTable(history: History): Promise<Table> {
-  const [{ count } = { count: 0 }] = await queryRows<{ count: number }>(
-    history.connection,
-    'SELECT count(*)::INTEGER AS count FROM metrics',
-  );
+async function measurementsTable(connection: DuckDBConnection): Promise<Table> {
+  const [{ count } = { count: 0 }] = await queryRows<{ count: number }>(connection, 'SELECT count(*)::INTEGER AS count FROM metrics');
   const runIndexes = new Int32Array(count);
   const seriesIndexes = new Int32Array(count);
   const values = new Float64Array(count);
@@ -137,7 +138,7 @@ async function measurementsTable(history: History): Promise<Table> {
   const statusCodes = new Int8Array(count);
   let at = 0;
   await streamRows(
-    history,
+    connection,
     `SELECT r.run_index, s.series_index, m.value, m.status = 'ok'
      FROM metrics AS m
      JOIN explorer_runs AS r USING (run_id)
@@ -163,20 +164,19 @@ async function measurementsTable(history: History): Promise<Table> {
   });
 }
 
-const built = new WeakMap<History, Promise<Record<ExplorerTable, Uint8Array<ArrayBuffer>>>>();
+const built = new WeakMap<DuckDBConnection, Promise<Record<ExplorerTable, Uint8Array<ArrayBuffer>>>>();
 
-/** The three files, built once per opened history however many pages ask. */
-export function explorerFiles(history: History): Promise<Record<ExplorerTable, Uint8Array<ArrayBuffer>>> {
-  let files = built.get(history);
+/** The three files, built once per connection however many pages ask. */
+export function explorerFiles(connection: DuckDBConnection): Promise<Record<ExplorerTable, Uint8Array<ArrayBuffer>>> {
+  let files = built.get(connection);
   if (!files) {
-    files = buildFiles(history);
-    built.set(history, files);
+    files = buildFiles(connection);
+    built.set(connection, files);
   }
   return files;
 }
 
-async function buildFiles(history: History): Promise<Record<ExplorerTable, Uint8Array<ArrayBuffer>>> {
-  const { connection } = history;
+async function buildFiles(connection: DuckDBConnection): Promise<Record<ExplorerTable, Uint8Array<ArrayBuffer>>> {
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE explorer_runs AS
      SELECT (row_number() OVER (ORDER BY timestamp, run_id) - 1)::INTEGER AS run_index, * FROM runs`,
@@ -186,7 +186,11 @@ async function buildFiles(history: History): Promise<Record<ExplorerTable, Uint8
      SELECT (row_number() OVER (ORDER BY suite, metric, unit, direction) - 1)::INTEGER AS series_index, *
      FROM (SELECT DISTINCT suite, metric, unit, direction FROM metrics)`,
   );
-  const tables = { runs: await runsTable(history), series: await seriesTable(history), measurements: await measurementsTable(history) };
+  const tables = {
+    runs: await runsTable(connection),
+    series: await seriesTable(connection),
+    measurements: await measurementsTable(connection),
+  };
   await connection.run('DROP TABLE explorer_runs; DROP TABLE explorer_series');
   const entries = await Promise.all(
     EXPLORER_TABLES.map(async (name) => [name, new Uint8Array(await gzipAsync(tableToIPC(tables[name], 'stream')))] as const),

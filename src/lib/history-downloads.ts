@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { constants, createGzip } from 'node:zlib';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from './duckdb.ts';
 import type { History } from './history.ts';
 
@@ -25,14 +26,23 @@ export const DOWNLOADS = {
 
 export type DownloadName = keyof typeof DOWNLOADS;
 
+/** Writes one download to `file` (its folder must exist). */
+export async function writeHistoryDownload(connection: DuckDBConnection, name: DownloadName, file: string): Promise<void> {
+  const { select, options, gzip } = DOWNLOADS[name];
+  const written = gzip ? `${file}.plain` : file;
+  await connection.run(`COPY (${select}) TO ${sqlString(written)} (${options})`);
+  if (gzip) {
+    await pipeline(createReadStream(written), createGzip({ level: constants.Z_BEST_SPEED }), createWriteStream(file));
+    await rm(written);
+  }
+}
+
+/** One download as bytes, for `astro dev` (a build writes the files directly: site-data-files.ts). */
 export async function historyDownload(history: History, name: DownloadName): Promise<Uint8Array<ArrayBuffer>> {
   const dir = await mkdtemp(path.join(tmpdir(), 'perfsite-download-'));
   try {
     const file = path.join(dir, name);
-    const { select, options, gzip } = DOWNLOADS[name];
-    const written = gzip ? `${file}.plain` : file;
-    await history.connection.run(`COPY (${select}) TO ${sqlString(written)} (${options})`);
-    if (gzip) await pipeline(createReadStream(written), createGzip({ level: constants.Z_BEST_SPEED }), createWriteStream(file));
+    await writeHistoryDownload(history.connection, name, file);
     return new Uint8Array(await readFile(file));
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -15,7 +15,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type DuckDBConnection, LIST, listValue, VARCHAR } from '@duckdb/node-api';
-import { openDuckDB, queryRows, sqlStringList } from './duckdb.ts';
+import { openDuckDBDatabase, queryRows, sqlStringList } from './duckdb.ts';
 import { identifyFiles, loadCachedSummaries, saveSummaries, summaryCachePath } from './index-summary-cache.ts';
 import { createMetricTableSql, insertRecords, METRIC_COLUMN_NAMES, METRIC_COLUMNS } from './metric-table.ts';
 import { dataLayout, displayPath } from './paths.ts';
@@ -24,6 +24,8 @@ import { listRecordFiles, readRecordFile } from './store.ts';
 
 export interface History {
   connection: DuckDBConnection;
+  /** Another connection to the same tables and views, for work that should run beside the first's. */
+  connect(): Promise<DuckDBConnection>;
   dataDir: string;
   problems: Problem[];
   /** Runs read from their JSON record because they were not (yet) in the Parquet index. */
@@ -176,7 +178,7 @@ async function listRecords(dataDir: string, problems: Problem[]): Promise<Map<st
 }
 
 export async function openHistory(dataDir: string, options: OpenOptions = {}): Promise<History> {
-  const connection = await openDuckDB();
+  const { connection, connect } = await openDuckDBDatabase();
   const problems: Problem[] = [];
   const recordFiles = await listRecords(dataDir, problems);
 
@@ -279,6 +281,7 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
 
   return {
     connection,
+    connect,
     dataDir,
     problems,
     unindexedRuns: unindexed.length,

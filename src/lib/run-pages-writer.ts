@@ -6,7 +6,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { renderRunPageBody } from './run-page-html.ts';
-import { allRunIds, loadSiteModel, releaseSiteModel, runPage } from './site-model.ts';
+import { allRunIds, loadSiteModel, runPage } from './site-model.ts';
 
 export const SHELL_ID = '_shell';
 export const BODY_MARKER = '<!--perfsite:run-body-->';
@@ -42,6 +42,5 @@ export async function writeRunPages(outDir: string, base: string): Promise<numbe
   }
   await Promise.all(pending);
   await rm(path.dirname(shellFile), { recursive: true, force: true });
-  await releaseSiteModel();
   return written;
 }

@@ -2,8 +2,9 @@ import type { APIRoute } from 'astro';
 import { DOWNLOADS, type DownloadName, historyDownload } from '../../lib/history-downloads.ts';
 import { loadSiteModel } from '../../lib/site-model.ts';
 
+/** Served here by `astro dev` only: a build writes these files from its hook (site-data-files.ts). */
 export function getStaticPaths() {
-  return Object.keys(DOWNLOADS).map((download) => ({ params: { download } }));
+  return import.meta.env.DEV ? Object.keys(DOWNLOADS).map((download) => ({ params: { download } })) : [];
 }
 
 export const GET: APIRoute = async ({ params }) => {

@@ -2,12 +2,13 @@ import type { APIRoute } from 'astro';
 import { EXPLORER_TABLES, type ExplorerTable, explorerFileName, explorerFiles } from '../../../lib/explorer-data.ts';
 import { loadSiteModel } from '../../../lib/site-model.ts';
 
+/** Served here by `astro dev` only: a build writes these files from its hook (site-data-files.ts). */
 export function getStaticPaths() {
-  return EXPLORER_TABLES.map((table) => ({ params: { file: explorerFileName(table) }, props: { table } }));
+  return import.meta.env.DEV ? EXPLORER_TABLES.map((table) => ({ params: { file: explorerFileName(table) }, props: { table } })) : [];
 }
 
 export const GET: APIRoute = async ({ props }) => {
   const model = await loadSiteModel();
-  const files = await explorerFiles(model.history);
+  const files = await explorerFiles(model.history.connection);
   return new Response(files[props.table as ExplorerTable], { headers: { 'Content-Type': 'application/gzip' } });
 };
