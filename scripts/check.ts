@@ -4,22 +4,45 @@ import Table from 'cli-table3';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
 import { formatChangeWithInterval, formatPercent, formatValue } from '../src/lib/format.ts';
 import { resolveDataDir } from '../src/lib/paths.ts';
+import type { RunInfo } from '../src/lib/queries.ts';
 import { STATUS_LABELS } from '../src/lib/regression-rule.ts';
-import { openRunReport, RUN_SELECTION_OPTIONS } from '../src/lib/report-target.ts';
+import { openLatestReport, openRunReport, RUN_SELECTION_OPTIONS } from '../src/lib/report-target.ts';
+import type { MetricStatus } from '../src/lib/status.ts';
 
 const HELP = `Usage: npm run check [-- options]
 
-Compares a run with its baselines and exits 1 when a metric regressed beyond its threshold
-(or a measurement failed), 0 when clean, 2 on bad usage or unreadable data.
+Judges the latest measurement of every metric on every platform (the state the site's overview and
+its open regressions show) and exits 1 when one regressed beyond its threshold or failed, 0 when clean,
+2 on bad usage or unreadable data. With --run or --record it judges that one run instead.
 
-  --run ID|latest     the run to judge (default: the latest)
+  --platform ID[,ID]  only these platforms; with --run latest, the latest run of this platform
+  --run ID|latest     judge one run (latest: the newest run of any branch)
   --record FILE       judge a run record file instead (e.g. a pull request's run)
-  --platform ID       with latest: the latest run of this platform
   --threshold T       default relative threshold, 0.2 = 20 % (env REGRESSION_THRESHOLD)
   --branch NAME       the branch whose runs form rolling baselines (default: perfsite.config.json, else main)
   --data DIR          the history folder (env PERFORMANCE_DB_PATH; default ./data)`;
 
 const STYLE = { regression: 'red', failed: 'red', improvement: 'green' } as const;
+
+function statusRow(metric: MetricStatus, withPlatform: boolean): string[] {
+  const source =
+    metric.baselineSource === 'pinned' ? ' (pinned)' : metric.baselineSource === 'rolling' ? ` (median of ${metric.baselineRuns})` : '';
+  const label = STATUS_LABELS[metric.status];
+  const style = STYLE[metric.status as keyof typeof STYLE];
+  return [
+    ...(withPlatform ? [metric.platform] : []),
+    `${metric.suite}/${metric.metric}`,
+    formatValue(metric.current, metric.unit),
+    `${formatValue(metric.baseline, metric.unit)}${source}`,
+    formatChangeWithInterval(metric.change, metric.significance),
+    formatPercent(metric.threshold.value),
+    style ? styleText(style, label) : label,
+  ];
+}
+
+function runLine(run: RunInfo): string {
+  return `${run.platform} · run ${run.runId} · ${run.timestamp}${run.gitCommit ? ` · ${run.gitCommit.slice(0, 10)}${run.gitBranch ? ` (${run.gitBranch})` : ''}` : ''}`;
+}
 
 await runCli(async () => {
   const { values } = parseArgs({
@@ -31,29 +54,27 @@ await runCli(async () => {
     console.log(HELP);
     return EXIT.ok;
   }
-  const { history, report } = await openRunReport({ ...values, dataDir: resolveDataDir(values.data) });
+  const options = { ...values, dataDir: resolveDataDir(values.data) };
+  const oneRun = values.run !== undefined || values.record !== undefined;
+  const { history, report } = oneRun ? await openRunReport(options) : await openLatestReport(options);
   history.close();
   printProblems(history.problems);
 
-  const { run } = report;
-  console.log(
-    `${run.platform} · run ${run.runId} · ${run.timestamp}${run.gitCommit ? ` · ${run.gitCommit.slice(0, 10)}${run.gitBranch ? ` (${run.gitBranch})` : ''}` : ''}`,
-  );
-  const table = new Table({ head: ['metric', 'current', 'baseline', 'change', 'threshold', 'status'], style: { head: [], border: [] } });
-  for (const metric of report.metrics) {
-    const source =
-      metric.baselineSource === 'pinned' ? ' (pinned)' : metric.baselineSource === 'rolling' ? ` (median of ${metric.baselineRuns})` : '';
-    const label = STATUS_LABELS[metric.status];
-    const style = STYLE[metric.status as keyof typeof STYLE];
-    table.push([
-      `${metric.suite}/${metric.metric}`,
-      formatValue(metric.current, metric.unit),
-      `${formatValue(metric.baseline, metric.unit)}${source}`,
-      formatChangeWithInterval(metric.change, metric.significance),
-      formatPercent(metric.threshold.value),
-      style ? styleText(style, label) : label,
-    ]);
+  const runs = 'run' in report ? [report.run] : report.runs;
+  const withPlatform = !('run' in report) && report.platforms.length > 1;
+  if ('run' in report) console.log(runLine(report.run));
+  else {
+    console.log(
+      `The latest measurement of each of ${report.metrics.length} metrics on ${report.platforms.length === 1 ? 'platform' : 'platforms'} ${report.platforms.join(', ')}, from ${runs.length} run${runs.length === 1 ? '' : 's'}:`,
+    );
+    for (const run of runs.slice(0, 10)) console.log(`  ${runLine(run)}`);
+    if (runs.length > 10) console.log(`  … and ${runs.length - 10} older runs`);
   }
+  const table = new Table({
+    head: [...(withPlatform ? ['platform'] : []), 'metric', 'current', 'baseline', 'change', 'threshold', 'status'],
+    style: { head: [], border: [] },
+  });
+  for (const metric of report.metrics) table.push(statusRow(metric, withPlatform));
   console.log(table.toString());
   for (const note of report.notes) console.log(`${styleText('yellow', 'note:')} ${note}`);
   console.log(report.passed ? styleText('green', `✔ ${report.verdict}`) : styleText('red', `✘ ${report.verdict}`));

@@ -27,6 +27,7 @@ const MARKS: Record<Mark, string> = {
   added: '  added',
   removed: '  removed',
   failed: 'x failed',
+  incomparable: '! units differ',
 };
 
 await runCli(async () => {
@@ -61,6 +62,8 @@ await runCli(async () => {
             : ''),
       );
     }
+    if (comparison.leftOut.length > 0)
+      console.log(`Only one side ran on ${comparison.leftOut.join(', ')}: left out, as there is nothing to compare there.`);
     const shown = comparison.metrics.filter((metric) => !values['only-changed'] || metric.mark !== 'unchanged');
     const table = new Table({ head: ['', 'A', 'B', 'ratio', 'change', 'platform', 'metric'], style: { head: [], border: [] } });
     for (const metric of shown) {
@@ -82,7 +85,9 @@ await runCli(async () => {
     console.log(table.toString());
     const count = (mark: Mark) => comparison.metrics.filter((metric) => metric.mark === mark).length;
     console.log(
-      `${count('worse')} worse, ${count('better')} better, ${count('unchanged')} unchanged, ${count('added')} added, ${count('removed')} removed.`,
+      `${count('worse')} worse, ${count('better')} better, ${count('unchanged')} unchanged, ${count('added')} added, ${count('removed')} removed` +
+        (count('incomparable') > 0 ? `, ${count('incomparable')} not compared (units differ)` : '') +
+        '.',
     );
   } finally {
     history.close();

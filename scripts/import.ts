@@ -14,6 +14,7 @@ import type { ImportedRun } from '../src/lib/importers/types.ts';
 import { resolveDataDir } from '../src/lib/paths.ts';
 import { assertPlatformId } from '../src/lib/platform.ts';
 import type { Problem } from '../src/lib/record.ts';
+import { describeTextFixes, newTextFixes } from '../src/lib/record-text.ts';
 import { detectRunContext, resolveRunType, UsageError } from '../src/lib/run-context.ts';
 
 const HELP = `Usage: npm run import -- --format FORMAT [options] FILE...
@@ -28,13 +29,18 @@ ${Object.entries(HISTORY_FORMATS)
   .join('\n')}
 
   --platform ID     the platform of the runs (default: this machine; for github-action-benchmark, each suite's name)
+  --this-machine    with --platform: the runs were measured here, so record this machine's hardware
+                    (otherwise a named platform's hardware is recorded as unknown, or as its file says)
   --suite NAME      the suite the metrics go into (default: the format's name)
   --run-type T      ci, nightly, manual or pr (default manual; ci for histories)
   --dry-run         show what would be added, add nothing
   --data DIR        the history folder (env PERFORMANCE_DB_PATH; default ./data)
 
-Importing a file again adds nothing. A malformed entry is reported with its place and skipped; the rest
-is imported, and the exit code is 1 so that a CI job notices.`;
+Importing a file again adds nothing. No run is lost over a text field: over-long commit messages and names
+are shortened (marked "… [shortened from N characters]") and control characters replaced, and the import
+says how many. A malformed measurement is reported with its place and left out, the rest of its run
+imported; a run is skipped only when none of its measurements is usable. Either way the exit code is 1 so
+that a CI job notices.`;
 
 await runCli(async () => {
   const { values, positionals } = parseArgs({
@@ -44,6 +50,7 @@ await runCli(async () => {
       suite: { type: 'string' },
       'run-type': { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
+      'this-machine': { type: 'boolean', default: false },
       data: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -64,6 +71,8 @@ await runCli(async () => {
   const runType = resolveRunType(values['run-type'] ?? (isHistory ? 'ci' : undefined));
   const context = await detectRunContext({ dataDir, ...(values.platform ? { platformFlag: values.platform } : {}) });
   const now = new Date();
+  const fixes = newTextFixes();
+  const onThisMachine = values['this-machine'] || values.platform === undefined;
   let added = 0;
   let existing = 0;
   const problems: Problem[] = [];
@@ -100,14 +109,19 @@ await runCli(async () => {
       runs = result.runs;
       problems.push(...result.problems);
     }
-    const { records, problems: invalid } = toRecords(runs, {
-      platform: context.platform,
-      git: context.git,
-      runType,
-      tool: format,
-      file: path.basename(file),
-      now,
-    });
+    const { records, problems: invalid } = toRecords(
+      runs,
+      {
+        platform: context.platform,
+        onThisMachine,
+        git: context.git,
+        runType,
+        tool: format,
+        file: path.basename(file),
+        now,
+      },
+      fixes,
+    );
     problems.push(...invalid);
     const outcome = await importRecords(dataDir, records, { dryRun: values['dry-run'] });
     added += outcome.added.length;
@@ -118,6 +132,7 @@ await runCli(async () => {
         (outcome.existing.length > 0 ? `; ${outcome.existing.length} already imported` : ''),
     );
   }
+  for (const line of describeTextFixes(fixes)) console.log(`note: ${line} (the run was kept; see npm run import -- --help)`);
   printProblems(problems);
   console.log(
     `${values['dry-run'] ? 'Dry run: nothing written. ' : ''}${added} new, ${existing} already there, ${problems.length} problem${problems.length === 1 ? '' : 's'}.`,

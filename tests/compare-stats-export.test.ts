@@ -58,6 +58,47 @@ describe('npm run compare', () => {
     expect(runs.stdout).not.toMatch(/unchanged\s*│/);
   });
 
+  it('compares a commit with one of its own runs, and anything with itself, as zero changes', async () => {
+    const { data, base, head, ids } = await twoCommits();
+    for (const [a, b] of [
+      [head, ids[3] ?? ''],
+      [head.slice(0, 10), head],
+      [ids[0] ?? '', ids[0] ?? ''],
+    ] as const) {
+      const result = await runScript('scripts/compare.ts', [a, b, '--data', data], { env: { REGRESSION_THRESHOLD: '' } });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout, `${a} vs ${b}`).toMatch(/0 worse, 0 better, \d+ unchanged, 0 added, 0 removed\./);
+      expect(result.stdout).not.toMatch(/│\s*—\s*│/);
+    }
+    // The base's P1 latency (median of 1 and 1.2) against the first of its runs: 1.1 against 1.
+    const mixed = await runScript('scripts/compare.ts', [ids[0] ?? '', base, '--data', data, '--platform', 'P1']);
+    expect(mixed.stdout).toMatch(/1 s\s*│\s*1\.1 s\s*│\s*1\.10\s*│\s*\+10\.0%/);
+  });
+
+  it('converts units that convert, and refuses to compare ones that do not', async () => {
+    const data = await tempDir();
+    const run = (day: number, metrics: ReturnType<typeof makeRecord>['metrics']) => {
+      const record = makeRecord({}, new Date(Date.UTC(2026, 4, day)));
+      if (record.git) record.git.commit = String(day).repeat(40).slice(0, 40);
+      record.metrics = metrics;
+      return record;
+    };
+    const a = run(1, [
+      { suite: 'demo', name: 'lookup', value: 1500, unit: 'ns', direction: 'lower' },
+      { suite: 'demo', name: 'distance', value: 3, unit: 'parsecs', direction: 'lower' },
+    ]);
+    const b = run(2, [
+      { suite: 'demo', name: 'lookup', value: 1.5, unit: 'us', direction: 'lower' },
+      { suite: 'demo', name: 'distance', value: 3, unit: 'ms', direction: 'lower' },
+    ]);
+    await appendRuns(data, [a, b]);
+    const result = await runScript('scripts/compare.ts', [a.id, b.id, '--data', data], { env: { REGRESSION_THRESHOLD: '' } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/unchanged\s*│\s*1\.5 µs\s*│\s*1\.5 µs\s*│\s*1\.00\s*│\s*0\.0%.*demo\/lookup/);
+    expect(result.stdout).toMatch(/! units differ.*demo\/distance/);
+    expect(result.stdout).toContain('1 not compared (units differ)');
+  });
+
   it('says what it could not find', async () => {
     const { data } = await twoCommits();
     const result = await runScript('scripts/compare.ts', ['deadbeef', 'nope', '--data', data]);

@@ -1,14 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { queryRows } from '../src/lib/duckdb.ts';
 import { openHistory } from '../src/lib/history.ts';
 import { toPlatformId } from '../src/lib/import-runs.ts';
+import { readUnit, toBaseUnit } from '../src/lib/units.ts';
 import { runScript, siteBuildDir, tempDir } from './helpers.ts';
 import { describeRealData, realDataPath } from './real-data.ts';
 
 const importCli = (args: string[]) => runScript('scripts/import.ts', args);
+
+/** Older github-action-benchmark versions wrote Go's extra metrics after a tab in the unit. */
+const firstWord = (unit: string) => unit.trim().split(/\s+/)[0] ?? unit;
 
 interface GabEntry {
   commit: { id: string; message: string; timestamp: string };
@@ -57,8 +61,9 @@ describeRealData('importing whole histories', () => {
           const row = imported.get(key(suite, entry.commit.id, new Date(entry.date).toISOString(), bench.name));
           expect(row, `${suite} ${entry.commit.id} ${bench.name}`).toMatchObject({
             platform: toPlatformId(suite),
-            value: bench.value,
-            unit: bench.unit,
+            // The index holds values in their unit's base (s, B, ops/s): ns/iter becomes s/iter.
+            value: toBaseUnit(bench.value, readUnit(firstWord(bench.unit)).factor),
+            unit: readUnit(firstWord(bench.unit)).unit,
             git_message: entry.commit.message,
             direction: /\/\s*(s|sec)$/.test(bench.unit) ? 'higher' : 'lower',
           });
@@ -66,8 +71,8 @@ describeRealData('importing whole histories', () => {
       }
     }
     // Rates are better higher, times lower: Benchmark.js ops/sec and pytest iter/sec, cargo ns/iter.
-    expect(new Set(rows.filter((row) => row.unit === 'ops/sec').map((row) => row.direction))).toEqual(new Set(['higher']));
-    expect(new Set(rows.filter((row) => row.unit === 'ns/iter').map((row) => row.direction))).toEqual(new Set(['lower']));
+    expect(new Set(rows.filter((row) => row.unit === 'ops/s').map((row) => row.direction))).toEqual(new Set(['higher']));
+    expect(new Set(rows.filter((row) => row.unit === 's/iter').map((row) => row.direction))).toEqual(new Set(['lower']));
 
     const again = await importCli(['--format', 'github-action-benchmark', '--data', data, file]);
     expect(again.stdout).toContain(`0 new, ${entries.length} already there`);
@@ -146,5 +151,80 @@ describeRealData('importing whole histories', () => {
     expect(regressions).toMatch(/ubuntu-22\.04/);
     expect(regressions).toMatch(/<span class="badge (regression|improvement)">/);
     await rm(out, { recursive: true, force: true });
+  });
+
+  it('keeps every entry of a history whose commit message is 12,000 characters and whose metric name holds a newline', async () => {
+    const text = readFileSync(realDataPath('github-action-benchmark', 'data.js'), 'utf8');
+    const document = JSON.parse(text.slice(text.indexOf('{')).replace(/;\s*$/, '')) as { entries: Record<string, GabEntry[]> };
+    const [suite, entries] = Object.entries(document.entries)[0] as [string, GabEntry[]];
+    const long = entries[3] as GabEntry;
+    const named = entries[5] as GabEntry;
+    long.commit.message = `squash: ${'x'.repeat(12_000)}`;
+    (named.benches[0] as { name: string }).name = 'bench\nwith newline';
+    const dir = await tempDir();
+    const file = path.join(dir, 'data.js');
+    await writeFile(file, `window.BENCHMARK_DATA = ${JSON.stringify(document)};\n`);
+    const data = path.join(dir, 'data');
+    const result = await importCli(['--format', 'github-action-benchmark', '--data', data, file]);
+    const all = Object.values(document.entries).flat();
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain(`${all.length} new, 0 already there, 0 problems.`);
+    expect(result.stdout).toContain('1 × commit message shortened');
+    expect(result.stdout).toContain('1 × metric name control characters replaced');
+
+    const history = await openHistory(data);
+    const [message] = await queryRows<{ git_message: string }>(
+      history.connection,
+      `SELECT DISTINCT git_message FROM metrics WHERE platform = $platform AND git_commit = $commit`,
+      { platform: toPlatformId(suite), commit: long.commit.id },
+    );
+    const [renamed] = await queryRows<{ n: number }>(
+      history.connection,
+      `SELECT count(*)::INTEGER AS n FROM metrics WHERE metric = 'bench with newline' AND git_commit = $commit`,
+      { commit: named.commit.id },
+    );
+    history.close();
+    expect(message?.git_message.length).toBeLessThanOrEqual(10_000);
+    expect(message?.git_message).toMatch(/^squash: x+ … \[shortened from 12,008 characters\]$/);
+    expect(renamed?.n).toBe(1);
+  });
+
+  it('records a machine it did not run on as unknown, or as its file describes it, never as this machine', async () => {
+    const data = await tempDir();
+    expect(
+      (await importCli(['--format', 'github-action-benchmark', '--data', data, realDataPath('github-action-benchmark', 'data.js')])).code,
+    ).toBe(0);
+    const asvCopy = await tempDir();
+    await cp(realDataPath('django-asv', 'results'), asvCopy, { recursive: true });
+    const described = {
+      arch: 'x86_64',
+      cpu: 'Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz',
+      machine: 'ubuntu-22.04',
+      num_cpu: '2',
+      os: 'Linux 5.15.0',
+      ram: '7110656',
+      version: 1,
+    };
+    await writeFile(path.join(asvCopy, 'ubuntu-22.04', 'machine.json'), JSON.stringify(described));
+    expect((await importCli(['--format', 'asv', '--data', data, asvCopy])).code).toBe(0);
+
+    const history = await openHistory(data);
+    const details = await queryRows<{ platform: string; platform_details: string }>(
+      history.connection,
+      'SELECT DISTINCT platform, platform_details FROM metrics ORDER BY ALL',
+    );
+    history.close();
+    const unknown = { os: null, arch: null, cpu: null, cores: null, memoryGb: null, gpus: [], runtime: {}, ci: null };
+    for (const row of details) {
+      const expected =
+        row.platform === 'ubuntu-22.04'
+          ? { ...unknown, os: 'Linux 5.15.0', arch: 'x86_64', cpu: described.cpu, cores: 2, memoryGb: 6.78 }
+          : unknown;
+      expect(JSON.parse(row.platform_details), row.platform).toEqual(expected);
+    }
+    // The JSON records, the fact, say the same.
+    const records = (await readdir(path.join(data, 'runs'), { recursive: true })).filter((name) => name.endsWith('.json'));
+    const first = JSON.parse(await readFile(path.join(data, 'runs', records[0] as string), 'utf8'));
+    expect(first.platform.details.cpu === null || first.platform.details.cpu === described.cpu).toBe(true);
   });
 });

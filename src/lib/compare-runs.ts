@@ -15,7 +15,18 @@ import { RunNotFoundError } from './run-report.ts';
 import { compareSamples, type SampleComparison } from './significance.ts';
 import { resolveThreshold, type Threshold } from './thresholds.ts';
 
-export type Mark = 'worse' | 'better' | 'unchanged' | 'noise' | 'added' | 'removed' | 'failed';
+export type Mark = 'worse' | 'better' | 'unchanged' | 'noise' | 'added' | 'removed' | 'failed' | 'incomparable';
+
+export const MARK_LABELS: Record<Mark, string> = {
+  worse: 'worse',
+  better: 'better',
+  unchanged: 'unchanged',
+  noise: 'likely noise',
+  added: 'added',
+  removed: 'removed',
+  failed: 'failed',
+  incomparable: 'units differ',
+};
 
 export interface Side {
   ref: string;
@@ -43,6 +54,8 @@ export interface Comparison {
   a: Side;
   b: Side;
   metrics: ComparedMetric[];
+  /** Platforms only one side ran on: nothing there to compare, so they are left out rather than shown as removed. */
+  leftOut: string[];
 }
 
 export async function resolveSide(history: History, ref: string): Promise<Side> {
@@ -63,6 +76,8 @@ interface Aggregate {
   unit: string;
   direction: Direction;
   threshold: number | null;
+  /** How many units the side's runs recorded it in: more than one cannot be summarised. */
+  units: number;
   value: number | null;
   samples: number[] | null;
 }
@@ -76,23 +91,35 @@ export async function compareRuns(
   const b = await resolveSide(history, refs.b);
   // Two single runs are compared directly, even across platforms; commits are compared platform by platform.
   const acrossPlatforms = a.kind === 'run' && b.kind === 'run';
+  const platformsOf = (side: Side) => new Set(side.runs.map((run) => run.platform));
+  const [aPlatforms, bPlatforms] = [platformsOf(a), platformsOf(b)];
+  const shared = acrossPlatforms ? null : [...aPlatforms].filter((platform) => bPlatforms.has(platform));
+  const leftOut = acrossPlatforms ? [] : [...new Set([...aPlatforms, ...bPlatforms])].filter((platform) => !shared?.includes(platform)).sort();
+  if (shared && shared.length === 0) {
+    throw new RunNotFoundError(
+      `${JSON.stringify(refs.a)} ran on ${[...aPlatforms].join(', ')} and ${JSON.stringify(refs.b)} on ${[...bPlatforms].join(', ')}: no platform in common to compare on; compare two run ids to compare across platforms.`,
+    );
+  }
   const rows = await queryRows<Aggregate & Record<string, unknown>>(
     history.connection,
-    `SELECT CASE WHEN list_contains($a, run_id) THEN 'a' ELSE 'b' END AS side,
-            CASE WHEN $across THEN '' ELSE platform END AS platform, suite, metric,
-            arg_max(unit, timestamp) AS unit, arg_max(direction, timestamp) AS direction, arg_max(threshold, timestamp) AS threshold,
-            median(value) FILTER (WHERE status = 'ok') AS value,
-            flatten(list(samples) FILTER (WHERE status = 'ok' AND samples IS NOT NULL)) AS samples
-     FROM metrics
-     WHERE (list_contains($a, run_id) OR list_contains($b, run_id)) AND ($platform IS NULL OR platform = $platform)
+    // A run may stand on both sides (a commit against one of its own runs): each side selects its rows.
+    `WITH sides AS (SELECT 'a' AS side, unnest($a) AS run_id UNION ALL SELECT 'b' AS side, unnest($b) AS run_id)
+     SELECT s.side, CASE WHEN $across THEN '' ELSE m.platform END AS platform, m.suite, m.metric,
+            arg_max(m.unit, m.timestamp) AS unit, count(DISTINCT m.unit)::INTEGER AS units,
+            arg_max(m.direction, m.timestamp) AS direction, arg_max(m.threshold, m.timestamp) AS threshold,
+            median(m.value) FILTER (WHERE m.status = 'ok') AS value,
+            flatten(list(m.samples) FILTER (WHERE m.status = 'ok' AND m.samples IS NOT NULL)) AS samples
+     FROM metrics AS m JOIN sides AS s USING (run_id)
+     WHERE ($platform IS NULL OR m.platform = $platform) AND ($shared IS NULL OR list_contains($shared, m.platform))
      GROUP BY ALL`,
     {
       a: listValue(a.runs.map((run) => run.runId)),
       b: listValue(b.runs.map((run) => run.runId)),
       across: acrossPlatforms,
       platform: settings.platform ?? null,
+      shared: shared ? listValue(shared) : null,
     },
-    { a: LIST(VARCHAR), b: LIST(VARCHAR) },
+    { a: LIST(VARCHAR), b: LIST(VARCHAR), shared: LIST(VARCHAR) },
   );
   const platformLabel = acrossPlatforms
     ? a.runs[0]?.platform === b.runs[0]?.platform
@@ -124,6 +151,19 @@ export async function compareRuns(
     if (!before) return { ...common, ratio: null, change: null, significance: null, mark: 'added' };
     if (!after) return { ...common, ratio: null, change: null, significance: null, mark: 'removed' };
     if (before.value === null || after.value === null) return { ...common, ratio: null, change: null, significance: null, mark: 'failed' };
+    // Units with no conversion between them (after the index brought known ones to their base): no ratio means anything.
+    if (before.units > 1 || after.units > 1 || before.unit !== after.unit) {
+      return {
+        ...common,
+        unit: `${before.unit} → ${after.unit}`,
+        before: null,
+        after: null,
+        ratio: null,
+        change: null,
+        significance: null,
+        mark: 'incomparable',
+      };
+    }
     const significance =
       before.samples && after.samples && before.samples.length > 0 && after.samples.length > 0
         ? compareSamples(before.samples, after.samples, before.value)
@@ -133,7 +173,7 @@ export async function compareRuns(
     const mark: Mark = status === 'regression' ? 'worse' : status === 'improvement' ? 'better' : status === 'noise' ? 'noise' : 'unchanged';
     return { ...common, ratio: before.value === 0 ? null : after.value / before.value, change, significance, mark };
   });
-  const order: Record<Mark, number> = { worse: 0, failed: 1, better: 2, noise: 3, unchanged: 4, added: 5, removed: 6 };
+  const order: Record<Mark, number> = { worse: 0, failed: 1, incomparable: 2, better: 3, noise: 4, unchanged: 5, added: 6, removed: 7 };
   metrics.sort(
     (x, y) =>
       order[x.mark] - order[y.mark] ||
@@ -142,5 +182,5 @@ export async function compareRuns(
       x.suite.localeCompare(y.suite) ||
       x.metric.localeCompare(y.metric),
   );
-  return { a, b, metrics };
+  return { a, b, metrics, leftOut };
 }

@@ -1,13 +1,68 @@
-/** Numbers as people read them: four significant digits, thousands separated, never exponent noise. */
-export function formatNumber(value: number | null): string {
-  if (value === null) return '—';
-  if (value === 0) return '0';
-  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en');
+/**
+ * The one number formatter: every value the site, the charts, the reports and the CLI print goes
+ * through here. Four significant digits, SI prefixes on times, sizes and rates (683 ns, 1.005 µs,
+ * 2.4 GB/s), thousands separated, never exponent noise. Runs in the browser too: no Node imports.
+ */
+import { prefixableBase } from './units.ts';
+
+const SUPERSCRIPTS: Record<string, string> = {
+  '-': '⁻',
+  '0': '⁰',
+  '1': '¹',
+  '2': '²',
+  '3': '³',
+  '4': '⁴',
+  '5': '⁵',
+  '6': '⁶',
+  '7': '⁷',
+  '8': '⁸',
+  '9': '⁹',
+};
+
+/** Four significant digits without trailing zeros: 1.005, 683, 2.4. */
+function significant(value: number): string {
   return Number(value.toPrecision(4)).toString();
 }
 
+/** Numbers as people read them: four significant digits, thousands separated, powers of ten written out. */
+export function formatNumber(value: number | null): string {
+  if (value === null) return '—';
+  if (value === 0) return '0';
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1000) return Math.round(value).toLocaleString('en');
+  if (magnitude >= 1e-3) return significant(value);
+  const [mantissa = '', exponent = ''] = value.toExponential(3).split('e');
+  return `${Number(mantissa)} × 10${[...exponent.replace('+', '')].map((c) => SUPERSCRIPTS[c] ?? c).join('')}`;
+}
+
+/** Seconds take the prefixes below one (no "ks"); sizes and rates the ones above. */
+const SMALL_PREFIXES = ['', 'm', 'µ', 'n', 'p'];
+const LARGE_PREFIXES = ['', 'k', 'M', 'G', 'T', 'P'];
+
+function withPrefix(value: number, base: string, rest: string): string {
+  // Chosen on the rounded value, so 999.96 ms prints as 1 s, not 1000 ms.
+  const magnitude = Math.abs(Number(value.toPrecision(4)));
+  if (magnitude === 0) return `0 ${base}${rest}`;
+  let step = 0;
+  let scaled = value;
+  if (base === 's') {
+    while (step < SMALL_PREFIXES.length - 1 && magnitude * 1000 ** step < 1) step++;
+    scaled = value * 1000 ** step;
+    return `${formatNumber(scaled)} ${SMALL_PREFIXES[step]}${base}${rest}`;
+  }
+  while (step < LARGE_PREFIXES.length - 1 && magnitude / 1000 ** step >= 1000) step++;
+  scaled = value / 1000 ** step;
+  // "3.5M ops/s", not "3.5 Mops/s": the prefix counts operations, it is not part of a unit symbol.
+  if (base === 'ops/s') return `${formatNumber(scaled)}${LARGE_PREFIXES[step]} ${base}${rest}`;
+  return `${formatNumber(scaled)} ${LARGE_PREFIXES[step]}${base}${rest}`;
+}
+
+/** A value with its unit, SI-prefixed where the unit is a time, a size or a rate of them. */
 export function formatValue(value: number | null, unit: string): string {
-  return value === null ? '—' : `${formatNumber(value)} ${unit}`.trim();
+  if (value === null) return '—';
+  const base = prefixableBase(unit);
+  if (base) return withPrefix(value, base, unit.slice(base.length));
+  return `${formatNumber(value)} ${unit}`.trim();
 }
 
 /** A relative change as a signed percentage; an unbounded change (zero baseline) says so. */
@@ -31,11 +86,18 @@ export function formatPValue(p: number): string {
   return p.toPrecision(2);
 }
 
-/** The change with its 95 % interval and p-value when samples allowed a test: "+25.0% (+20.1% to +30.3%, p 0.003)". */
+/**
+ * The change with its 95 % interval and p-value when samples allowed a test: "+25.0% (+20.1% to +30.3%,
+ * p 0.003)"; with too few samples for an interval, it says so instead of printing one that means nothing.
+ */
 export function formatChangeWithInterval(
   change: number | null,
-  significance: { pValue: number; low: number; high: number } | null | undefined,
+  significance: { pValue: number; low: number | null; high: number | null } | null | undefined,
 ): string {
   if (!significance || change === null) return formatChange(change);
-  return `${formatChange(change)} (${formatChange(significance.low)} to ${formatChange(significance.high)}, p ${formatPValue(significance.pValue)})`;
+  const interval =
+    significance.low === null || significance.high === null
+      ? 'too few samples for a 95% interval'
+      : `${formatChange(significance.low)} to ${formatChange(significance.high)}`;
+  return `${formatChange(change)} (${interval}, p ${formatPValue(significance.pValue)})`;
 }

@@ -9,6 +9,7 @@ import type { Platform } from './platform.ts';
 import {
   formatProblem,
   type GitInfo,
+  type PlatformDetails,
   type Problem,
   RecordError,
   type RunRecordInput,
@@ -16,11 +17,17 @@ import {
   runRecordSchema,
   SCHEMA_VERSION,
 } from './record.ts';
+import { cleanRunText, newTextFixes, type TextFixes } from './record-text.ts';
 import { appendRuns, listRecordFiles } from './store.ts';
 
 export interface ImportContext {
   /** The platform of runs whose file names none: --platform, or this machine. */
   platform: Platform;
+  /**
+   * Whether the runs were measured on the importing machine, so its hardware may be recorded: only
+   * when neither the file nor --platform names another (or --this-machine says so).
+   */
+  onThisMachine: boolean;
   /** The commit of runs whose file records none: the repository the import runs in. */
   git: GitInfo | null;
   runType: RunType;
@@ -50,30 +57,68 @@ export function importedRunId(run: ImportedRun, platformId: string): string {
   return `imp-${createHash('sha256').update(`${platformId}\u0000${run.key}`).digest('hex').slice(0, 24)}`;
 }
 
-export function toRecords(runs: readonly ImportedRun[], context: ImportContext): { records: RunRecordInput[]; problems: Problem[] } {
+/** What an import knows of a machine it did not run on: what its file says, and nothing else. */
+export function unknownPlatformDetails(known: Partial<PlatformDetails> = {}): PlatformDetails {
+  return { os: null, arch: null, cpu: null, cores: null, memoryGb: null, gpus: [], runtime: {}, ci: null, ...known };
+}
+
+function metricIndexOf(issue: { path: readonly PropertyKey[] }): number | null {
+  return issue.path[0] === 'metrics' && typeof issue.path[1] === 'number' ? issue.path[1] : null;
+}
+
+/**
+ * Runs as records. Text fields are made valid (see record-text.ts) rather than costing the run; a
+ * malformed metric is left out on its own; a run is lost only when none of its measurements is usable.
+ */
+export function toRecords(
+  runs: readonly ImportedRun[],
+  context: ImportContext,
+  fixes: TextFixes = newTextFixes(),
+): { records: RunRecordInput[]; problems: Problem[] } {
   const records: RunRecordInput[] = [];
   const problems: Problem[] = [];
   for (const run of runs) {
     const platformId = run.platform ? toPlatformId(run.platform) : context.platform.id;
-    const record: RunRecordInput = {
-      schemaVersion: SCHEMA_VERSION,
-      id: importedRunId(run, platformId),
-      timestamp: run.timestamp ?? context.now.toISOString(),
-      platform: run.platform ? { id: platformId, details: { ...context.platform.details, ci: null } } : context.platform,
-      git: run.git === undefined ? context.git : run.git,
-      runType: context.runType,
-      mode: 'standard',
-      source: { tool: context.tool, file: context.file },
-      metrics: run.metrics,
-    };
-    const checked = runRecordSchema.safeParse(record);
+    const details = context.onThisMachine && !run.platform ? context.platform.details : unknownPlatformDetails(run.platformDetails);
+    let record: RunRecordInput = cleanRunText(
+      {
+        schemaVersion: SCHEMA_VERSION,
+        id: importedRunId(run, platformId),
+        timestamp: run.timestamp ?? context.now.toISOString(),
+        platform: { id: platformId, details },
+        git: run.git === undefined ? context.git : run.git,
+        runType: context.runType,
+        mode: 'standard',
+        source: { tool: context.tool, file: context.file },
+        metrics: run.metrics,
+      },
+      fixes,
+    );
+    const where = `run ${record.git?.commit?.slice(0, 10) ?? record.id}`;
+    let checked = runRecordSchema.safeParse(record);
+    const badMetrics = new Set(checked.success ? [] : checked.error.issues.map(metricIndexOf).filter((index) => index !== null));
+    if (!checked.success && badMetrics.size > 0) {
+      for (const issue of checked.error.issues) {
+        const index = metricIndexOf(issue);
+        if (index === null) continue;
+        const metric = record.metrics[index];
+        problems.push({
+          file: context.file,
+          field: `${where} metric ${JSON.stringify(metric?.name ?? index)} ${issue.path.slice(2).join('.')}`.trim(),
+          reason: issue.message,
+          fix: 'That measurement was left out and the rest of its run imported; fix it in the file and import again (nothing is imported twice).',
+        });
+      }
+      record = { ...record, metrics: record.metrics.filter((_, index) => !badMetrics.has(index)) };
+      checked = runRecordSchema.safeParse(record);
+    }
     if (!checked.success) {
       const issue = checked.error.issues[0];
       problems.push({
         file: context.file,
-        field: `run ${record.git?.commit?.slice(0, 10) ?? record.id}${issue ? ` ${issue.path.join('.')}` : ''}`,
+        field: `${where}${issue ? ` ${issue.path.join('.')}` : ''}`,
         reason: issue?.message ?? 'is not a valid run',
-        fix: 'That run was skipped and the rest imported; fix it in the file and import again (nothing is imported twice).',
+        fix: 'That run has no usable measurement and was skipped; the rest were imported. Fix it in the file and import again (nothing is imported twice).',
       });
       continue;
     }

@@ -18,6 +18,7 @@ import {
 } from '@duckdb/node-api';
 import { sqlString } from './duckdb.ts';
 import type { RunRecord } from './record.ts';
+import { readUnit, toBaseUnit } from './units.ts';
 
 export const METRIC_COLUMNS = [
   ['run_id', 'VARCHAR'],
@@ -66,8 +67,14 @@ const APPEND_TYPES: Record<string, DuckDBType> = {
   'VARCHAR[]': LIST(VARCHAR),
 };
 
+/**
+ * The index holds every value in its unit's base (seconds, bytes, per second): a series recorded in ms
+ * and later in ns is then one series of comparable numbers. The JSON record keeps what the tool wrote.
+ */
 function rowValues(record: RunRecord, metric: RunRecord['metrics'][number], details: string): DuckDBValue[] {
   const micros = (iso: string) => timestampValue(BigInt(Date.parse(iso)) * 1000n);
+  const { unit, factor } = readUnit(metric.unit);
+  const base = (value: number) => toBaseUnit(value, factor);
   return [
     record.id,
     micros(record.timestamp),
@@ -86,14 +93,14 @@ function rowValues(record: RunRecord, metric: RunRecord['metrics'][number], deta
     record.source?.tool ?? null,
     metric.suite,
     metric.name,
-    metric.value,
-    metric.unit,
+    metric.value === null ? null : base(metric.value),
+    unit,
     metric.direction,
     metric.status,
     metric.threshold ?? null,
-    metric.samples ? listValue(metric.samples) : null,
-    metric.spread?.low ?? null,
-    metric.spread?.high ?? null,
+    metric.samples ? listValue(metric.samples.map(base)) : null,
+    metric.spread ? base(metric.spread.low) : null,
+    metric.spread ? base(metric.spread.high) : null,
     metric.spread?.kind ?? null,
     metric.description ?? null,
   ];

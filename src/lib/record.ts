@@ -21,7 +21,7 @@ const nameSchema = z
   .min(1, 'must not be empty')
   .max(400, 'must be at most 400 characters')
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-  .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters (newlines, tabs, NUL)');
+  .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'must not contain control characters (newlines, tabs, NUL)');
 
 const finiteNumber = z.number({ error: 'must be a finite number (NaN and Infinity are not measurements)' });
 
@@ -39,7 +39,14 @@ export const metricSchema = z
     value: finiteNumber
       .nullable()
       .describe('The measured value (the median of the samples when there are samples); null when the measurement failed or was skipped.'),
-    unit: z.string().max(40).describe('Unit of the value: s, items/s, GB, ratio, score…'),
+    unit: z
+      .string()
+      .max(40)
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+      .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'must not contain control characters')
+      .describe(
+        'Unit of the value: s, ms, ns/iter, B, items/s, GB/s, ratio, score… Times, sizes and their rates are compared across units.',
+      ),
     direction: z.enum(directions).describe('Which way is better.'),
     samples: z.array(finiteNumber).optional().describe('The raw repeated measurements the value summarises.'),
     spread: z
@@ -79,14 +86,14 @@ export const gpuSchema = z.object({
 });
 
 export const platformDetailsSchema = z.object({
-  os: z.string().describe('linux, darwin, win32…'),
+  os: z.string().nullable().describe('linux, darwin, win32…; null when unknown (an imported run whose file does not say).'),
   osRelease: z.string().optional(),
   distro: z.string().optional(),
-  arch: z.string(),
-  cpu: z.string(),
-  cores: z.number().int().nonnegative(),
+  arch: z.string().nullable(),
+  cpu: z.string().nullable(),
+  cores: z.number().int().nonnegative().nullable(),
   physicalCores: z.number().int().nonnegative().optional(),
-  memoryGb: z.number().nonnegative(),
+  memoryGb: z.number().nonnegative().nullable(),
   gpus: z.array(gpuSchema).default([]),
   runtime: z.record(z.string(), z.string()).default({}).describe('Versions of the runtimes involved, e.g. {"node": "24.21.0"}.'),
   ci: z.string().nullable().default(null).describe('The CI provider, or null on a developer machine.'),

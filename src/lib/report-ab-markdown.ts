@@ -12,6 +12,7 @@ const MARK_ICONS: Record<Mark, string> = {
   noise: '〰️ likely noise',
   added: '🆕 added',
   removed: '➖ removed',
+  incomparable: '⚠️ units differ',
 };
 
 export function abPassed(comparison: Comparison): boolean {

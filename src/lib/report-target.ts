@@ -10,7 +10,7 @@ import { insertRecords } from './metric-table.ts';
 import { displayPath } from './paths.ts';
 import { recentRuns } from './queries.ts';
 import { formatProblem } from './record.ts';
-import { buildRunReport, type RunReport } from './run-report.ts';
+import { buildLatestReport, buildRunReport, type LatestReport, type RunReport } from './run-report.ts';
 import type { AnalysisSettings } from './status.ts';
 import { readRecordFile } from './store.ts';
 import { globalThreshold } from './thresholds.ts';
@@ -77,6 +77,37 @@ export async function openRunReport(options: TargetOptions): Promise<{ history: 
       runId = latest.runId;
     }
     return { history, report: await buildRunReport(history, runId, settings) };
+  } catch (error) {
+    history.close();
+    throw error;
+  }
+}
+
+/** The platforms --platform names: one id, or several separated by commas. */
+export function platformList(option: string | undefined): string[] {
+  return (option ?? '')
+    .split(',')
+    .map((platform) => platform.trim())
+    .filter(Boolean);
+}
+
+/** The latest measurement of every series on the given platforms (all when none), judged as the site judges them. */
+export async function openLatestReport(options: TargetOptions): Promise<{ history: History; report: LatestReport }> {
+  const settings = await loadSettings(options.dataDir, options);
+  const history = await openHistory(options.dataDir);
+  try {
+    const platforms = platformList(options.platform);
+    const report = await buildLatestReport(history, settings, platforms);
+    if (report.metrics.length === 0) {
+      const where = platforms.length > 0 ? ` for platform ${platforms.join(', ')}` : '';
+      const [any] = await recentRuns(history, { limit: 1 });
+      throw new UnreadableDataError(
+        any
+          ? `no runs on ${settings.config.defaultBranch}${where} in ${displayPath(options.dataDir)}: the state of the project is judged on the default branch; judge one run with --run ID or --record FILE, or set --branch.`
+          : `no runs are recorded${where} in ${displayPath(options.dataDir)}; record one with \`npm run bench\` (or point --data / PERFORMANCE_DB_PATH at the history).`,
+      );
+    }
+    return { history, report };
   } catch (error) {
     history.close();
     throw error;

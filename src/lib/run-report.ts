@@ -3,11 +3,13 @@
  * comment and the reports render. Built only from src/lib/status.ts, so they can never disagree.
  */
 
+import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
+import { queryRows } from './duckdb.ts';
 import type { History } from './history.ts';
 import { findRun, type RunInfo } from './queries.ts';
 import { STATUS_LABELS, type Status } from './regression-rule.ts';
 import { describeSharedShift, sharedShift } from './shared-shift.ts';
-import { type AnalysisSettings, type MetricStatus, statusOfRuns } from './status.ts';
+import { type AnalysisSettings, latestStatuses, type MetricStatus, statusOfRuns } from './status.ts';
 
 export interface RunReport {
   run: RunInfo;
@@ -36,20 +38,28 @@ function verdictOf(counts: Record<Status, number>): string {
   return counts.improvement > 0 ? `No regressions detected; ${plural(counts.improvement, 'improvement')}` : 'No regressions detected';
 }
 
-export async function buildRunReport(history: History, runId: string, settings: AnalysisSettings): Promise<RunReport> {
-  const run = await findRun(history, runId);
-  if (!run) throw new RunNotFoundError(`no run with id ${JSON.stringify(runId)} in the history; \`npm run stats\` lists the recent runs.`);
-  const metrics = (await statusOfRuns(history, [runId], settings)).sort(
-    (a, b) => a.suite.localeCompare(b.suite) || a.metric.localeCompare(b.metric),
-  );
+function countStatuses(metrics: readonly MetricStatus[]): Record<Status, number> {
   const counts = Object.fromEntries(Object.keys(STATUS_LABELS).map((status) => [status, 0])) as Record<Status, number>;
   for (const metric of metrics) counts[metric.status]++;
+  return counts;
+}
 
+function reportSettings(settings: AnalysisSettings): RunReport['settings'] {
+  return {
+    defaultBranch: settings.config.defaultBranch,
+    baselineWindow: settings.config.baselineWindow,
+    threshold: settings.threshold.value,
+    thresholdSource: settings.threshold.source,
+  };
+}
+
+/** What a reader of judged metrics must know besides their rows: no baseline, zero baselines, units that changed, a slower machine. */
+async function notesOn(history: History, metrics: readonly MetricStatus[], settings: AnalysisSettings): Promise<string[]> {
   const notes: string[] = [];
-  if (counts['no-baseline'] > 0) {
+  for (const platform of new Set(metrics.filter((metric) => metric.status === 'no-baseline').map((metric) => metric.platform))) {
     notes.push(
-      `No baseline for platform ${run.platform}: record runs on ${settings.config.defaultBranch} with \`npm run bench -- --platform ${run.platform}\`, ` +
-        `then pin them with \`npm run baselines -- --platform ${run.platform}\`.`,
+      `No baseline for platform ${platform}: record runs on ${settings.config.defaultBranch} with \`npm run bench -- --platform ${platform}\`, ` +
+        `then pin them with \`npm run baselines -- --platform ${platform}\`.`,
     );
   }
   for (const metric of metrics) {
@@ -59,20 +69,92 @@ export async function buildRunReport(history: History, runId: string, settings: 
       );
     }
   }
-  const shared = sharedShift(metrics);
-  if (shared) notes.push(describeSharedShift(shared));
+  for (const change of await unitChanges(history, metrics)) {
+    notes.push(
+      `${change.suite}/${change.metric} on ${change.platform}: earlier runs recorded it in ${change.earlier.join(', ')} and this one in ${change.unit}, which do not convert into each other, so it is not compared (it counts as new). Record it in one unit, or give it a new name.`,
+    );
+  }
+  for (const runMetrics of Map.groupBy(metrics, (metric) => metric.runId).values()) {
+    const shared = sharedShift(runMetrics);
+    if (shared) notes.push(describeSharedShift(shared));
+  }
+  return notes;
+}
+
+/** Metrics judged as new whose earlier runs used a unit that cannot be converted to theirs. */
+async function unitChanges(
+  history: History,
+  metrics: readonly MetricStatus[],
+): Promise<Array<Pick<MetricStatus, 'platform' | 'suite' | 'metric' | 'unit'> & { earlier: string[] }>> {
+  const fresh = metrics.filter((metric) => metric.status === 'new' || metric.status === 'no-baseline');
+  if (fresh.length === 0) return [];
+  const rows = await queryRows<{ platform: string; suite: string; metric: string; unit: string; earlier: string[] }>(
+    history.connection,
+    `WITH judged AS (SELECT unnest($platforms) AS platform, unnest($suites) AS suite, unnest($metrics) AS metric,
+                            unnest($units) AS unit, unnest($times)::TIMESTAMP AS timestamp)
+     SELECT j.platform, j.suite, j.metric, j.unit, list(DISTINCT m.unit ORDER BY m.unit) AS earlier
+     FROM judged AS j JOIN metrics AS m USING (platform, suite, metric)
+     WHERE m.unit <> j.unit AND m.timestamp < j.timestamp AND m.status = 'ok'
+     GROUP BY ALL`,
+    {
+      platforms: listValue(fresh.map((metric) => metric.platform)),
+      suites: listValue(fresh.map((metric) => metric.suite)),
+      metrics: listValue(fresh.map((metric) => metric.metric)),
+      units: listValue(fresh.map((metric) => metric.unit)),
+      times: listValue(fresh.map((metric) => metric.timestamp)),
+    },
+    { platforms: LIST(VARCHAR), suites: LIST(VARCHAR), metrics: LIST(VARCHAR), units: LIST(VARCHAR), times: LIST(VARCHAR) },
+  );
+  return rows;
+}
+
+export async function buildRunReport(history: History, runId: string, settings: AnalysisSettings): Promise<RunReport> {
+  const run = await findRun(history, runId);
+  if (!run) throw new RunNotFoundError(`no run with id ${JSON.stringify(runId)} in the history; \`npm run stats\` lists the recent runs.`);
+  const metrics = (await statusOfRuns(history, [runId], settings)).sort(
+    (a, b) => a.suite.localeCompare(b.suite) || a.metric.localeCompare(b.metric),
+  );
+  const counts = countStatuses(metrics);
   return {
     run,
-    settings: {
-      defaultBranch: settings.config.defaultBranch,
-      baselineWindow: settings.config.baselineWindow,
-      threshold: settings.threshold.value,
-      thresholdSource: settings.threshold.source,
-    },
+    settings: reportSettings(settings),
     metrics,
     counts,
     passed: counts.regression === 0 && counts.failed === 0,
     verdict: verdictOf(counts),
-    notes,
+    notes: await notesOn(history, metrics, settings),
+  };
+}
+
+/** The state of the project now: every series' latest measurement on the default branch, as the site's overview and open list judge it. */
+export interface LatestReport extends Omit<RunReport, 'run'> {
+  /** The runs those measurements come from, newest first. */
+  runs: RunInfo[];
+  platforms: string[];
+}
+
+export async function buildLatestReport(
+  history: History,
+  settings: AnalysisSettings,
+  platforms: readonly string[] = [],
+): Promise<LatestReport> {
+  const wanted = new Set(platforms);
+  const metrics = (await latestStatuses(history, settings))
+    .filter((metric) => wanted.size === 0 || wanted.has(metric.platform))
+    .sort((a, b) => a.platform.localeCompare(b.platform) || a.suite.localeCompare(b.suite) || a.metric.localeCompare(b.metric));
+  const runIds = [...new Set(metrics.map((metric) => metric.runId))];
+  const runs = (await Promise.all(runIds.map((runId) => findRun(history, runId))))
+    .filter((run): run is RunInfo => run !== undefined)
+    .sort((a, b) => b.timestamp.localeCompare(a.timestamp));
+  const counts = countStatuses(metrics);
+  return {
+    runs,
+    platforms: [...new Set(metrics.map((metric) => metric.platform))].sort(),
+    settings: reportSettings(settings),
+    metrics,
+    counts,
+    passed: counts.regression === 0 && counts.failed === 0,
+    verdict: verdictOf(counts),
+    notes: await notesOn(history, metrics, settings),
   };
 }

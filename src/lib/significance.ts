@@ -153,22 +153,33 @@ export interface SampleComparison {
    * against five can never be significant at 0.05; such a test decides nothing.
    */
   minimumPValue: number;
-  /** A 95 % confidence interval of the relative change against `reference` (0.1 = 10 % higher). */
-  low: number;
-  high: number;
+  /**
+   * A 95 % confidence interval of the relative change (0.1 = 10 % higher), or null when the samples are
+   * too few for the interval to reach 95 % (it would only be the widest difference there is).
+   */
+  low: number | null;
+  high: number | null;
 }
 
-/** Mann–Whitney on the samples of both sides, and the interval of the change relative to the reference value. */
+const INTERVAL_LEVEL = 0.95;
+
+/**
+ * Mann–Whitney on the samples of both sides, and the interval of the change. Positive samples (times,
+ * sizes, rates) get the interval of the ratio, from the shift of their logarithms: it can never fall
+ * below −100 %. Samples with zero or negative values get the shift relative to the reference value.
+ */
 export function compareSamples(before: readonly number[], after: readonly number[], reference: number): SampleComparison | null {
   if (before.length === 0 || after.length === 0 || reference === 0) return null;
   const { pValue } = mannWhitneyU(before, after);
-  const shift = shiftInterval(before, after, 0.95);
-  return {
-    pValue,
-    minimumPValue: Math.min(1, 2 / binomial(before.length + after.length, before.length)),
-    low: shift.low / Math.abs(reference),
-    high: shift.high / Math.abs(reference),
-  };
+  const minimumPValue = Math.min(1, 2 / binomial(before.length + after.length, before.length));
+  if (minimumPValue > 1 - INTERVAL_LEVEL) return { pValue, minimumPValue, low: null, high: null };
+  const positive = before.every((value) => value > 0) && after.every((value) => value > 0);
+  if (positive) {
+    const shift = shiftInterval(before.map(Math.log), after.map(Math.log), INTERVAL_LEVEL);
+    return { pValue, minimumPValue, low: Math.expm1(shift.low), high: Math.expm1(shift.high) };
+  }
+  const shift = shiftInterval(before, after, INTERVAL_LEVEL);
+  return { pValue, minimumPValue, low: shift.low / Math.abs(reference), high: shift.high / Math.abs(reference) };
 }
 
 function binomial(n: number, k: number): number {

@@ -90,17 +90,17 @@ function windowedSql(window: number, targets: string): string {
   return `
     WITH target AS (${targets}),
     base AS (
-      SELECT platform, suite, metric, timestamp,
+      SELECT platform, suite, metric, unit, timestamp,
              median(value) OVER w AS rolling, count(value) OVER w AS rolling_runs
       FROM metrics
       WHERE status = 'ok' AND ${ON_BASELINE_BRANCH}
         AND (platform, suite, metric) IN (SELECT DISTINCT (platform, suite, metric) FROM target)
-      WINDOW w AS (PARTITION BY platform, suite, metric ORDER BY timestamp, run_id ROWS BETWEEN ${window - 1} PRECEDING AND CURRENT ROW)
+      WINDOW w AS (PARTITION BY platform, suite, metric, unit ORDER BY timestamp, run_id ROWS BETWEEN ${window - 1} PRECEDING AND CURRENT ROW)
     )
     SELECT ${SELECT_TARGET}, b.rolling, b.rolling_runs::INTEGER AS rolling_runs, NULL::DOUBLE[] AS baseline_samples
     FROM target AS t
     ASOF LEFT JOIN base AS b
-      ON t.platform = b.platform AND t.suite = b.suite AND t.metric = b.metric AND t.timestamp > b.timestamp
+      ON t.platform = b.platform AND t.suite = b.suite AND t.metric = b.metric AND t.unit = b.unit AND t.timestamp > b.timestamp
     ORDER BY t.timestamp, t.run_id, t.suite, t.metric`;
 }
 
@@ -118,7 +118,7 @@ function topNSql(window: number, targets: string): string {
              least(count(*), ${window})::INTEGER AS rolling_runs,
              flatten(list_filter(max_by(m.samples, (m.timestamp, m.run_id), ${window}), s -> s IS NOT NULL)) AS baseline_samples
       FROM metrics AS m
-      JOIN target AS t ON m.platform = t.platform AND m.suite = t.suite AND m.metric = t.metric AND m.timestamp < t.timestamp
+      JOIN target AS t ON m.platform = t.platform AND m.suite = t.suite AND m.metric = t.metric AND m.unit = t.unit AND m.timestamp < t.timestamp
       WHERE m.status = 'ok' AND ${ON_BASELINE_BRANCH.replaceAll('git_branch', 'm.git_branch')}
       GROUP BY t.run_id, t.platform, t.suite, t.metric
     )
@@ -203,13 +203,14 @@ export async function latestStatuses(history: History, settings: AnalysisSetting
      WITH latest AS (
        SELECT platform, suite, metric,
               max_by(run_id, {ts: timestamp, id: run_id}) AS run_id,
+              max_by(unit, {ts: timestamp, id: run_id}) AS latest_unit,
               max({ts: timestamp, id: run_id}) AS latest_key,
-              max_by({value: value, key: {ts: timestamp, id: run_id}}, {ts: timestamp, id: run_id}, ${window + 1}) FILTER (WHERE status = 'ok') AS recent
+              max_by({value: value, unit: unit, key: {ts: timestamp, id: run_id}}, {ts: timestamp, id: run_id}, ${window + 1}) FILTER (WHERE status = 'ok') AS recent
        FROM metrics WHERE ${ON_BASELINE_BRANCH} GROUP BY platform, suite, metric
      ),
      prior AS (
        SELECT platform, suite, metric, run_id, latest_key.ts AS timestamp,
-              list_transform(list_filter(coalesce(recent, []), entry -> entry.key < latest_key), entry -> entry.value)[1:${window}] AS values
+              list_transform(list_filter(coalesce(recent, []), entry -> entry.key < latest_key AND entry.unit = latest_unit), entry -> entry.value)[1:${window}] AS values
        FROM latest
      )
      SELECT platform, suite, metric, run_id, timestamp,
@@ -266,7 +267,7 @@ async function createSamplePools(history: History, settings: AnalysisSettings, j
   assertWindow(window);
   const smallest = await smallestThreshold(history, settings, judged);
   await connection.run(
-    `CREATE OR REPLACE TEMP TABLE pool_targets AS SELECT run_id, platform, suite, metric, timestamp::TIMESTAMP AS timestamp FROM ${judged}
+    `CREATE OR REPLACE TEMP TABLE pool_targets AS SELECT run_id, platform, suite, metric, unit, timestamp::TIMESTAMP AS timestamp FROM ${judged}
      WHERE status = 'ok' AND len(samples) > 0 AND rolling IS NOT NULL AND abs(value - rolling) > $smallest * abs(rolling)`,
     { smallest },
   );
@@ -275,23 +276,23 @@ async function createSamplePools(history: History, settings: AnalysisSettings, j
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE ${pools} AS
      WITH eligible AS (
-       SELECT platform, suite, metric, timestamp, run_id,
-              row_number() OVER (PARTITION BY platform, suite, metric ORDER BY timestamp, run_id) AS seq
+       SELECT platform, suite, metric, unit, timestamp, run_id,
+              row_number() OVER (PARTITION BY platform, suite, metric, unit ORDER BY timestamp, run_id) AS seq
        FROM metrics
        WHERE status = 'ok' AND ${ON_BASELINE_BRANCH}
          AND (platform, suite, metric) IN (SELECT DISTINCT (platform, suite, metric) FROM pool_targets)
      ),
      positioned AS (
-       SELECT t.run_id, t.platform, t.suite, t.metric, e.seq AS last_seq
+       SELECT t.run_id, t.platform, t.suite, t.metric, t.unit, e.seq AS last_seq
        FROM pool_targets AS t
-       ASOF JOIN eligible AS e ON t.platform = e.platform AND t.suite = e.suite AND t.metric = e.metric AND t.timestamp > e.timestamp
+       ASOF JOIN eligible AS e ON t.platform = e.platform AND t.suite = e.suite AND t.metric = e.metric AND t.unit = e.unit AND t.timestamp > e.timestamp
      ),
      wanted AS (
-       SELECT run_id, platform, suite, metric, unnest(range(greatest(last_seq - ${window - 1}, 1), last_seq + 1)) AS seq FROM positioned
+       SELECT run_id, platform, suite, metric, unit, unnest(range(greatest(last_seq - ${window - 1}, 1), last_seq + 1)) AS seq FROM positioned
      ),
      baseline_runs AS (
        SELECT w.run_id AS target_run, w.platform, w.suite, w.metric, e.run_id
-       FROM wanted AS w JOIN eligible AS e USING (platform, suite, metric, seq)
+       FROM wanted AS w JOIN eligible AS e USING (platform, suite, metric, unit, seq)
      )
      SELECT b.target_run AS run_id, b.platform, b.suite, b.metric, flatten(list(m.samples)) AS baseline_samples
      FROM baseline_runs AS b JOIN metrics AS m USING (run_id, platform, suite, metric)

@@ -8,7 +8,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { MetricInput, Problem } from '../record.ts';
+import type { MetricInput, PlatformDetails, Problem } from '../record.ts';
 import { type ImportedRun, isFiniteNumber, problemAt } from './types.ts';
 
 const NAN = '__perfsite_nan__';
@@ -48,6 +48,23 @@ export interface AsvImport {
   unknown: number;
 }
 
+/** What asv's machine.json says of the machine (asv machine writes arch, cpu, num_cpu, os, ram in kB); nothing is guessed. */
+function machineDetails(machine: Record<string, unknown>): Partial<PlatformDetails> {
+  const text = (key: string) => {
+    const value = machine[key];
+    return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+  };
+  const cores = Number(machine.num_cpu);
+  const ramKb = Number(machine.ram);
+  return {
+    ...(text('os') ? { os: text('os') as string } : {}),
+    ...(text('arch') ? { arch: text('arch') as string } : {}),
+    ...(text('cpu') ? { cpu: text('cpu') as string } : {}),
+    ...(Number.isInteger(cores) && cores > 0 ? { cores } : {}),
+    ...(Number.isFinite(ramKb) && ramKb > 0 ? { memoryGb: Math.round((ramKb / 1024 ** 2) * 100) / 100 } : {}),
+  };
+}
+
 export async function readAsvResults(resultsDir: string): Promise<AsvImport> {
   const source = { file: resultsDir, suite: '' };
   const benchmarksFile = path.join(resultsDir, 'benchmarks.json');
@@ -82,6 +99,7 @@ export async function readAsvResults(resultsDir: string): Promise<AsvImport> {
       );
       continue;
     }
+    const platformDetails = machineDetails(machine.data);
     for (const name of (await readdir(dir)).filter((file) => file.endsWith('.json') && file !== 'machine.json').sort()) {
       const file = path.join(dir, name);
       let parsed: z.infer<typeof resultFile>;
@@ -140,6 +158,7 @@ export async function readAsvResults(resultsDir: string): Promise<AsvImport> {
       runs.push({
         key: `asv\u0000${machine.data.machine}\u0000${parsed.commit_hash}\u0000${parsed.env_name}`,
         platform: machine.data.machine,
+        platformDetails,
         timestamp: new Date(parsed.date).toISOString(),
         git: {
           commit: parsed.commit_hash,

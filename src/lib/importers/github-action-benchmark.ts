@@ -83,7 +83,11 @@ export function parseGithubActionBenchmarkData(
           );
           continue;
         }
-        const { name, value, unit, range, extra } = result.data;
+        const { name, value, range, extra } = result.data;
+        // Older versions of the action put Go's extra metrics into the unit ("ns/op\t  4.000 auxMetricUnits"):
+        // the unit is its first word, and the rest is kept as the description.
+        const [unit = '', ...spilled] = /\t/.test(result.data.unit) ? result.data.unit.trim().split(/\s+/) : [result.data.unit];
+        const description = extra ?? (spilled.length > 0 ? spilled.join(' ') : undefined);
         const spread = spreadOf(value, range);
         metrics.push({
           suite: suiteName,
@@ -92,7 +96,7 @@ export function parseGithubActionBenchmarkData(
           unit,
           direction: DIRECTION_OF_TOOL[tool] ?? directionOfUnit(unit),
           ...(spread ? { spread } : {}),
-          ...(extra ? { description: extra.slice(0, 2000) } : {}),
+          ...(description ? { description: description.slice(0, 2000) } : {}),
         });
       }
       if (metrics.length === 0) continue;

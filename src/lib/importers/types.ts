@@ -1,5 +1,5 @@
 /** What every importer produces: runs of metrics as a tool reported them, before perfsite gives them ids. */
-import type { Direction, GitInfo, MetricInput, Problem } from '../record.ts';
+import type { Direction, GitInfo, MetricInput, PlatformDetails, Problem } from '../record.ts';
 
 export interface ImportedRun {
   /** What makes this run the same run when imported again: the same key never lands twice. */
@@ -10,6 +10,8 @@ export interface ImportedRun {
   git?: GitInfo | null;
   /** The platform, when the file names it (asv machines); otherwise --platform or this machine. */
   platform?: string;
+  /** What the file says of that platform's machine (asv's machine.json); the rest is recorded as unknown. */
+  platformDetails?: Partial<PlatformDetails>;
   metrics: MetricInput[];
 }
 
