@@ -1,5 +1,6 @@
 // @ts-check
 
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mdx from '@astrojs/mdx';
 import { defineConfig } from 'astro/config';
@@ -35,6 +36,42 @@ function runPages() {
   };
 }
 
+/**
+ * `astro dev` caches each page's getStaticPaths: a run recorded while it runs would be a 404 until a
+ * restart. When the history changes, this forgets those paths (as Astro does when content changes) and
+ * reloads the open pages. The history's own caches (.cache, .tmp) are not history and are not watched.
+ * @returns {import('vite').Plugin}
+ */
+function reloadOnNewRuns() {
+  const dataDir = path.resolve(process.env.PERFORMANCE_DB_PATH ?? 'data');
+  const isHistory = (file) => {
+    const relative = path.relative(dataDir, file);
+    return !relative.startsWith('..') && !path.isAbsolute(relative) && /^(runs|metrics)[\\/]|^baselines\.json$/.test(relative);
+  };
+  return {
+    name: 'perfsite-reload-on-new-runs',
+    apply: 'serve',
+    configureServer(server) {
+      server.watcher.add(dataDir);
+      let timer;
+      const changed = (file) => {
+        if (!isHistory(file)) return;
+        clearTimeout(timer);
+        // A run lands as a JSON record and then its Parquet rows: one reload for both.
+        timer = setTimeout(() => {
+          // The site model (src/lib/site-model.ts) reloads the history on the next request when this moves.
+          globalThis.perfsiteHistoryVersion = (globalThis.perfsiteHistoryVersion ?? 0) + 1;
+          for (const environment of Object.values(server.environments)) {
+            if (environment.name !== 'client') environment.hot.send('astro:content-changed', {});
+          }
+          server.environments.client?.hot.send({ type: 'full-reload', path: '*' });
+        }, 300);
+      };
+      for (const event of ['add', 'change', 'unlink']) server.watcher.on(event, changed);
+    },
+  };
+}
+
 // A GitHub project site lives under /<repo>/: the workflow sets both from the repository.
 export default defineConfig({
   ...(process.env.PERFSITE_SITE ? { site: process.env.PERFSITE_SITE } : {}),
@@ -44,6 +81,7 @@ export default defineConfig({
   // One shared stylesheet, cached once, rather than the same CSS inlined into every run page.
   build: { inlineStylesheets: 'never' },
   vite: {
+    plugins: [reloadOnNewRuns()],
     // DuckDB's native bindings must stay external to the server build.
     ssr: { external: ['@duckdb/node-api', '@duckdb/node-bindings'] },
   },

@@ -191,6 +191,29 @@ describe('npm run check', () => {
     expect((await check(['--data', alone])).stdout).not.toMatch(/moved the same way/);
   });
 
+  it('compares a metric across units that convert, and refuses units that do not', async () => {
+    const data = await tempDir();
+    const records = [0, 1, 2, 3, 4, 5].map((index) => {
+      const record = makeRecord({}, new Date(Date.UTC(2026, 0, 1 + index)));
+      const last = index === 5;
+      record.metrics = [
+        // 1,000 ns five times, then 1.3 µs: 30 % slower, whatever the tool called the unit.
+        { suite: 'demo', name: 'lookup', value: last ? 1.3 : 1000, unit: last ? 'µs' : 'ns', direction: 'lower' },
+        // Parsecs, then ms: there is no number to compare.
+        { suite: 'demo', name: 'distance', value: last ? 3 : 3, unit: last ? 'ms' : 'parsecs', direction: 'lower' },
+      ];
+      return record;
+    });
+    await appendRuns(data, records);
+    const result = await check(['--data', data]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/demo\/lookup\s*│\s*1\.3 µs\s*│\s*1 µs \(median of 5\)\s*│\s*\+30\.0%\s*│\s*20%\s*│\s*regression/);
+    expect(result.stdout).toMatch(/demo\/distance\s*│\s*3 ms\s*│\s*—\s*│\s*—\s*│\s*20%\s*│\s*new metric/);
+    expect(result.stdout).toMatch(
+      /demo\/distance on Test_Linux_x86_64_2C_8GB: earlier runs recorded it in parsecs and this one in s, which do not convert/,
+    );
+  });
+
   it('says how to get a baseline on a platform that has none', async () => {
     const data = await tempDir();
     await appendRuns(data, [makeRecord()]);

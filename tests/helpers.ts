@@ -74,9 +74,11 @@ export interface Completed {
 /** Vitest mirrors import.meta.env into process.env; a child Astro build would take these as its own. */
 const VITEST_ENV = ['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'NODE_ENV'];
 
-function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
   for (const name of VITEST_ENV) delete env[name];
+  // Under VITEST, `astro dev` serves no pages at all ("Cannot GET" for every route).
+  for (const name of Object.keys(env)) if (name === 'TEST' || name.startsWith('VITEST')) delete env[name];
   return env;
 }
 

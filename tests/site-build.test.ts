@@ -96,6 +96,45 @@ describe('the site', () => {
     expect(page).toContain('Other_Platform');
   });
 
+  it('lists the same open regressions as npm run check, on every platform, whatever run came last', async () => {
+    const data = await tempDir();
+    const out = await buildDir();
+    const run = (platform: string, day: number, metrics: ReturnType<typeof makeRecord>['metrics']) => {
+      const record = makeRecord({}, new Date(Date.UTC(2026, 10, day, platform === 'P2' ? 12 : 0)));
+      record.platform.id = platform;
+      record.metrics = metrics;
+      return record;
+    };
+    const latency = (value: number) => [{ suite: 'demo', name: 'latency', value, unit: 'ms', direction: 'lower' as const }];
+    await appendRuns(data, [
+      // P1 regresses, then its newest run measures something else (an imported tool's file, say).
+      ...[100, 101, 99, 100, 100, 140].map((value, day) => run('P1', day + 1, latency(value))),
+      run('P1', 8, [{ suite: 'hyperfine', name: 'sleep 0.1', value: 0.1, unit: 's', direction: 'lower' }]),
+      // P2 regresses on a run older than P1's newest.
+      ...[50, 51, 49, 50, 50, 75].map((value, day) => run('P2', day + 1, latency(value))),
+    ]);
+    await build(data, out);
+    const page = parseHTML(await readFile(path.join(out, 'regressions', 'index.html'), 'utf8')).document;
+    const open = [...page.querySelectorAll('h2 + ul li')].map((item) => item.textContent?.replace(/\s+/g, ' ').trim() ?? '');
+    expect(page.querySelector('h2')?.textContent).toBe('2 open');
+
+    const check = await runScript('scripts/check.ts', ['--data', data], { env: { REGRESSION_THRESHOLD: '' } });
+    expect(check.code, check.stdout + check.stderr).toBe(1);
+    const flagged = check.stdout
+      .split('\n')
+      .filter((line) => /│\s*regression\s*│/.test(line))
+      .map((line) => line.split('│').map((cell) => cell.trim()));
+    expect(flagged.map(([, platform, metric]) => `${platform} ${metric}`)).toEqual(['P1 demo/latency', 'P2 demo/latency']);
+    for (const [, platform, , current] of flagged) {
+      expect(open.some((item) => item.startsWith(`${platform}: demo / latency ${current} against`))).toBe(true);
+    }
+    expect(check.stdout).toMatch(/✘ 2 regressions detected/);
+    // Narrowed to a platform, it judges that platform's series alone.
+    const p2 = await runScript('scripts/check.ts', ['--data', data, '--platform', 'P2'], { env: { REGRESSION_THRESHOLD: '' } });
+    expect(p2.stdout).toMatch(/75 ms\s*│\s*50 ms \(median of 5\)\s*│\s*\+50\.0%/);
+    expect(p2.stdout).not.toMatch(/P1/);
+  });
+
   it('shows a change point on the chart, the regressions page, the feed and the run that starts it', async () => {
     const data = await tempDir();
     const out = await buildDir();

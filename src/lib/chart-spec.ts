@@ -5,6 +5,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { downsampleMinMax } from './downsample.ts';
+import { axisFormat } from './format.ts';
 import type { Direction } from './record.ts';
 import type { SeriesMeasurement } from './status.ts';
 
@@ -59,13 +60,36 @@ export interface ChartChange {
   worse: boolean;
 }
 
+/** Pixels per character of a tick label at the charts' font size, measured on the widest digits. */
+const TICK_CHARACTER_WIDTH = 6.5;
+
+/** The left margin the longest of these tick labels needs, so none is cut off ("00000085" of "0.00000085"). */
+function marginFor(labels: readonly string[]): number {
+  return Math.max(40, Math.ceil(Math.max(0, ...labels.map((label) => label.length)) * TICK_CHARACTER_WIDTH) + 12);
+}
+
+/** The value axis: ticks by the one number formatter, and a margin wide enough for them. */
+function valueAxis(unit: string, values: readonly number[]) {
+  const { label, tick } = axisFormat(unit);
+  const finite = values.filter(Number.isFinite);
+  const extremes = finite.length > 0 ? [Math.min(...finite), Math.max(...finite)] : [];
+  // Ticks between the extremes are rounder than they, so no longer than the extremes' four digits.
+  return { label, tickFormat: tick, marginLeft: marginFor(extremes.map(tick)) };
+}
+
 /** What every chart shares: size, margin, label, and a time axis the browser may zoom. */
-function frame(view: ViewOptions, options: { title: string; width?: number; height?: number }, size: { width: number; height: number }) {
+function frame(
+  view: ViewOptions,
+  options: { title: string; width?: number; height?: number },
+  size: { width: number; height: number },
+  marginLeft = 56,
+) {
   return {
     document: view.document,
     width: options.width ?? size.width,
     height: options.height ?? size.height,
-    marginLeft: 56,
+    marginLeft,
+    style: { fontSize: '11px' },
     ariaLabel: options.title,
     x: { type: 'utc' as const, label: null, ...(view.xDomain ? { domain: view.xDomain } : {}) },
     clip: view.xDomain !== undefined,
@@ -109,10 +133,14 @@ export function seriesChart(points: readonly Drawn[], shown: number, options: Se
   const limit = (baseline: number) =>
     options.direction === 'lower' ? baseline * (1 + options.threshold) : baseline * (1 - options.threshold);
   const changes = (options.changes ?? []).map((change) => ({ ...change, date: new Date(change.time) }));
+  const { marginLeft, ...axis } = valueAxis(options.unit, [
+    ...points.flatMap((point) => [point.value, point.low ?? point.value, point.high ?? point.value]),
+    ...withBaseline.map((point) => limit(point.baseline ?? 0)),
+  ]);
   return Plot.plot({
-    ...frame(view, options, { width: 640, height: 220 }),
+    ...frame(view, options, { width: 640, height: 220 }, marginLeft),
     ariaDescription: `${points.length} of ${shown} measurements shown; dashed line: baseline; dotted red line: regression threshold.`,
-    y: { grid: true, label: options.unit, nice: true, zero: false, ...(view.log ? { type: 'log' } : {}) },
+    y: { grid: true, nice: true, zero: false, ...axis, ...(view.log ? { type: 'log' } : {}) },
     marks: [
       Plot.areaY(banded, { x: 'date', y1: 'low', y2: 'high', fill: 'currentColor', fillOpacity: 0.12 }),
       Plot.lineY(withBaseline, {
@@ -171,15 +199,15 @@ export function platformsChart(
       .map((point) => ({ ...point, platform, shown: options.relative ? (reference ? point.value / reference : null) : point.value }))
       .filter((row): row is Drawn & { platform: string; shown: number } => row.shown !== null);
   });
+  const { marginLeft, ...axis } = options.relative
+    ? { marginLeft: 56, label: 'relative to baseline', tickFormat: '.0%' }
+    : valueAxis(
+        options.unit,
+        rows.map((row) => row.shown),
+      );
   return Plot.plot({
-    ...frame(view, options, { width: 720, height: 280 }),
-    y: {
-      grid: true,
-      label: options.relative ? 'relative to baseline' : options.unit,
-      zero: false,
-      ...(options.relative ? { tickFormat: '.0%' } : {}),
-      ...(view.log ? { type: 'log' } : {}),
-    },
+    ...frame(view, options, { width: 720, height: 280 }, marginLeft),
+    y: { grid: true, zero: false, ...axis, ...(view.log ? { type: 'log' } : {}) },
     // An HTML legend is written by the page: Plot's legends need a canvas, which a build-time DOM lacks.
     color: {
       type: 'ordinal',

@@ -8,6 +8,7 @@ import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import type { Config } from './config.ts';
 import { queryRows } from './duckdb.ts';
 import type { History } from './history.ts';
+import { compareSeries } from './natural-order.ts';
 import { findRun, type RunInfo, runsOfCommit } from './queries.ts';
 import type { Direction } from './record.ts';
 import { classifyWithSignificance, improvementOf } from './regression-rule.ts';
@@ -94,7 +95,9 @@ export async function compareRuns(
   const platformsOf = (side: Side) => new Set(side.runs.map((run) => run.platform));
   const [aPlatforms, bPlatforms] = [platformsOf(a), platformsOf(b)];
   const shared = acrossPlatforms ? null : [...aPlatforms].filter((platform) => bPlatforms.has(platform));
-  const leftOut = acrossPlatforms ? [] : [...new Set([...aPlatforms, ...bPlatforms])].filter((platform) => !shared?.includes(platform)).sort();
+  const leftOut = acrossPlatforms
+    ? []
+    : [...new Set([...aPlatforms, ...bPlatforms])].filter((platform) => !shared?.includes(platform)).sort();
   if (shared && shared.length === 0) {
     throw new RunNotFoundError(
       `${JSON.stringify(refs.a)} ran on ${[...aPlatforms].join(', ')} and ${JSON.stringify(refs.b)} on ${[...bPlatforms].join(', ')}: no platform in common to compare on; compare two run ids to compare across platforms.`,
@@ -178,9 +181,7 @@ export async function compareRuns(
     (x, y) =>
       order[x.mark] - order[y.mark] ||
       improvementOf(x.change ?? 0, x.direction) - improvementOf(y.change ?? 0, y.direction) ||
-      x.platform.localeCompare(y.platform) ||
-      x.suite.localeCompare(y.suite) ||
-      x.metric.localeCompare(y.metric),
+      compareSeries(x, y),
   );
   return { a, b, metrics, leftOut };
 }

@@ -57,6 +57,17 @@ function withPrefix(value: number, base: string, rest: string): string {
   return `${formatNumber(scaled)} ${LARGE_PREFIXES[step]}${base}${rest}`;
 }
 
+/**
+ * How a chart's value axis reads a unit: ticks as short as formatValue prints them ("200 ms", "2.4 GB"),
+ * with what they count per ("per iter") as the axis label; other units as plain numbers under the unit.
+ */
+export function axisFormat(unit: string): { label: string | null; tick: (value: number) => string } {
+  const base = prefixableBase(unit);
+  if (!base) return { label: unit || null, tick: formatNumber };
+  const rest = unit.slice(base.length);
+  return { label: rest.startsWith('/') ? `per ${rest.slice(1)}` : null, tick: (value) => withPrefix(value, base, '') };
+}
+
 /** A value with its unit, SI-prefixed where the unit is a time, a size or a rate of them. */
 export function formatValue(value: number | null, unit: string): string {
   if (value === null) return '—';

@@ -6,6 +6,7 @@
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { queryRows } from './duckdb.ts';
 import type { History } from './history.ts';
+import { compareSeries, naturalCompare } from './natural-order.ts';
 import { findRun, type RunInfo } from './queries.ts';
 import { STATUS_LABELS, type Status } from './regression-rule.ts';
 import { describeSharedShift, sharedShift } from './shared-shift.ts';
@@ -111,9 +112,7 @@ async function unitChanges(
 export async function buildRunReport(history: History, runId: string, settings: AnalysisSettings): Promise<RunReport> {
   const run = await findRun(history, runId);
   if (!run) throw new RunNotFoundError(`no run with id ${JSON.stringify(runId)} in the history; \`npm run stats\` lists the recent runs.`);
-  const metrics = (await statusOfRuns(history, [runId], settings)).sort(
-    (a, b) => a.suite.localeCompare(b.suite) || a.metric.localeCompare(b.metric),
-  );
+  const metrics = (await statusOfRuns(history, [runId], settings)).sort(compareSeries);
   const counts = countStatuses(metrics);
   return {
     run,
@@ -141,7 +140,7 @@ export async function buildLatestReport(
   const wanted = new Set(platforms);
   const metrics = (await latestStatuses(history, settings))
     .filter((metric) => wanted.size === 0 || wanted.has(metric.platform))
-    .sort((a, b) => a.platform.localeCompare(b.platform) || a.suite.localeCompare(b.suite) || a.metric.localeCompare(b.metric));
+    .sort(compareSeries);
   const runIds = [...new Set(metrics.map((metric) => metric.runId))];
   const runs = (await Promise.all(runIds.map((runId) => findRun(history, runId))))
     .filter((run): run is RunInfo => run !== undefined)
@@ -149,7 +148,7 @@ export async function buildLatestReport(
   const counts = countStatuses(metrics);
   return {
     runs,
-    platforms: [...new Set(metrics.map((metric) => metric.platform))].sort(),
+    platforms: [...new Set(metrics.map((metric) => metric.platform))].sort(naturalCompare),
     settings: reportSettings(settings),
     metrics,
     counts,

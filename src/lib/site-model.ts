@@ -8,6 +8,7 @@ import type { ChartChange } from './chart-spec.ts';
 import { queryRows } from './duckdb.ts';
 import { type History, openHistory } from './history.ts';
 import { metricSlug } from './metric-slug.ts';
+import { compareSeries, naturalCompare } from './natural-order.ts';
 import { resolveDataDir } from './paths.ts';
 import {
   availableMetrics,
@@ -55,7 +56,9 @@ export interface SiteModel {
  */
 const shared = globalThis as typeof globalThis & {
   perfsiteSiteModel?: Promise<SiteModel>;
-  perfsiteDevModel?: { loadedAt: number; model: Promise<SiteModel> };
+  perfsiteDevModel?: { loadedAt: number; version: number; model: Promise<SiteModel> };
+  /** Counted up by astro.config.mjs whenever `astro dev` sees the history change. */
+  perfsiteHistoryVersion?: number;
 };
 
 /** In `astro dev` a page and its components share one fresh model; an older one is closed once no page can still be using it. */
@@ -84,9 +87,9 @@ async function load(): Promise<SiteModel> {
     history,
     settings,
     stats: await historyStats(history),
-    platforms: await availablePlatforms(history),
-    metrics: await availableMetrics(history),
-    latest: await latestStatuses(history, settings),
+    platforms: (await availablePlatforms(history)).sort(naturalCompare),
+    metrics: (await availableMetrics(history)).sort(compareSeries),
+    latest: (await latestStatuses(history, settings)).sort(compareSeries),
     changePoints: await seriesChanges(history),
     problems: history.problems,
   };
@@ -95,8 +98,9 @@ async function load(): Promise<SiteModel> {
 export function loadSiteModel(): Promise<SiteModel> {
   if (import.meta.env?.DEV) {
     const current = shared.perfsiteDevModel;
-    if (current && Date.now() - current.loadedAt < DEV_REUSE_MS) return current.model;
-    const fresh = { loadedAt: Date.now(), model: load() };
+    const version = shared.perfsiteHistoryVersion ?? 0;
+    if (current && current.version === version && Date.now() - current.loadedAt < DEV_REUSE_MS) return current.model;
+    const fresh = { loadedAt: Date.now(), version, model: load() };
     shared.perfsiteDevModel = fresh;
     if (current) setTimeout(() => current.model.then((model) => model.history.close()), DEV_CLOSE_AFTER_MS).unref();
     return fresh.model;
@@ -211,7 +215,7 @@ async function statusesOfRun(model: SiteModel, runId: string): Promise<MetricSta
   const index = position.get(runId);
   if (index === undefined) return [];
   const chunk = await statusesOfChunk(model, ids, Math.floor(index / RUN_CHUNK));
-  return [...(chunk.get(runId) ?? [])].sort((a, b) => a.suite.localeCompare(b.suite) || a.metric.localeCompare(b.metric));
+  return [...(chunk.get(runId) ?? [])].sort(compareSeries);
 }
 
 export interface SideBySide {

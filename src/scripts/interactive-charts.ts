@@ -9,6 +9,7 @@
  */
 import type { Drawn, SeriesChartOptions } from '../lib/chart-spec.ts';
 import { downsampleMinMax } from '../lib/downsample.ts';
+import { formatValue } from '../lib/format.ts';
 import { decodeSeries, type SeriesData, type TippedPoint } from '../lib/series-data.ts';
 
 /** Observable Plot is most of this script's weight: it is fetched with the first chart someone uses, not with the page. */
@@ -56,7 +57,7 @@ function formatDate(date: Date): string {
 function tipText(unit: string) {
   return (point: Drawn) => {
     const tipped = point as TippedPoint;
-    const lines = [`${point.value.toPrecision(4)} ${unit}`, formatDate(point.date)];
+    const lines = [formatValue(point.value, unit), formatDate(point.date)];
     if (tipped.commit) lines.push(`commit ${tipped.commit.slice(0, 8)}`);
     if (tipped.message) lines.push(tipped.message);
     lines.push(`${point.status === 'regression' ? 'regression · ' : ''}click to open the run`);
@@ -203,12 +204,18 @@ class InteractiveChart {
     return `${formatDate(this.domain[0]).slice(0, 10)} to ${formatDate(this.domain[1]).slice(0, 10)}`;
   }
 
+  /** Zoomed, panned or ranged; never past the runs on either side by more than a twentieth of the view. */
   private setDomain(domain: [Date, Date] | undefined): void {
     const extent = this.extent();
     if (domain && extent) {
       const span = Math.max(domain[1].getTime() - domain[0].getTime(), 60_000);
-      const from = Math.max(extent[0] - span / 20, Math.min(domain[0].getTime(), extent[1] - span / 2));
-      this.domain = [new Date(from), new Date(from + span)];
+      const margin = span / 20;
+      // Wider than the history: that is all of it, drawn as such rather than squeezed to one side.
+      if (span >= extent[1] - extent[0] + 2 * margin && domain[0].getTime() <= extent[0]) this.domain = undefined;
+      else {
+        const from = Math.max(Math.min(domain[0].getTime(), extent[1] + margin - span), extent[0] - margin);
+        this.domain = [new Date(from), new Date(from + span)];
+      }
     } else {
       this.domain = domain;
     }
@@ -302,8 +309,12 @@ class InteractiveChart {
       const range = button.dataset.range;
       if (range === 'all') this.setDomain(undefined);
       else if (range) {
+        // A range ends at the latest run: the last 7 days of a 4-day history show 3 empty days before it, not 3 after.
         const last = this.extent()?.[1];
-        if (last !== undefined) this.setDomain([new Date(last - Number(range) * DAY_MS), new Date(last)]);
+        if (last !== undefined) {
+          this.domain = [new Date(last - Number(range) * DAY_MS), new Date(last)];
+          void this.redraw();
+        }
       }
       for (const other of this.tools?.querySelectorAll<HTMLButtonElement>('button[data-range]') ?? []) {
         other.setAttribute('aria-pressed', String(other === button && range !== undefined));

@@ -211,6 +211,15 @@ describe.skipIf(!chromiumHere).each([
       });
     await tools.locator('button[data-range="7"]').click();
     await expect.poll(xDomainDays).toBeCloseTo(7, 5);
+    // A range ends at the latest run, not a week after it.
+    const latest = Math.max(
+      ...[...runs.values()].filter((each) => each.platform === 'Synthetic_Platform_01').map((each) => Date.parse(each.timestamp)),
+    );
+    const domainEnd = () =>
+      figure.evaluate((element) =>
+        ((element.querySelector('svg') as unknown as { scale(name: string): { domain: Date[] } }).scale('x').domain[1] as Date).getTime(),
+      );
+    expect(await domainEnd()).toBe(latest);
     await expect(tools.locator('button[data-range="7"]').getAttribute('aria-pressed')).resolves.toBe('true');
     await tools.locator('button[data-zoom="in"]').click();
     await expect.poll(xDomainDays).toBeCloseTo(3.5, 5);
