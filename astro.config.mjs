@@ -26,6 +26,9 @@ function runPages() {
         const started = performance.now();
         const since = () => ((performance.now() - started) / 1000).toFixed(1);
         const model = await loadSiteModel();
+        const { formatProblem } = await import('./src/lib/record.ts');
+        // The overview lists these too; the build log says them once each, where CI shows them.
+        for (const problem of model.problems) logger.warn(formatProblem(problem));
         await Promise.all([
           writeRunPages(outDir, base).then((written) => logger.info(`${written} run pages written in ${since()} s`)),
           writeSiteDataFiles(outDir, model.history).then(() => logger.info(`explorer data and downloads written in ${since()} s`)),

@@ -22,6 +22,10 @@ await runCli(async () => {
     console.log(`${displayPath(month.file)}: ${month.runs} runs, ${month.rows} rows`);
   }
   if (result.removedFiles > 0) console.log(`Removed ${result.removedFiles} per-run Parquet files now held by month files.`);
+  if (result.removedTemporaryFiles > 0)
+    console.log(
+      `Removed ${result.removedTemporaryFiles} temporary file${result.removedTemporaryFiles === 1 ? '' : 's'} that interrupted writes left in data/.tmp/.`,
+    );
   printProblems(result.problems);
   return EXIT.ok;
 });

@@ -17,7 +17,7 @@ await runCli(async () => {
     return EXIT.ok;
   }
   const dataDir = resolveDataDir(values.data);
-  const history = await openHistory(dataDir);
+  const history = await openHistory(dataDir, { checkIndexedRecords: true });
   const stats = await historyStats(history);
   const recent = await recentRuns(history, { limit: Number.parseInt(values.recent, 10) || 10 });
   history.close();

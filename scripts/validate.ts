@@ -1,6 +1,7 @@
 /** npm run validate: read every record and Parquet file under data/ and report each problem with its fix. */
 import { parseArgs } from 'node:util';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
+import { staleTemporaryFiles } from '../src/lib/compact.ts';
 import { queryRows } from '../src/lib/duckdb.ts';
 import { openHistory } from '../src/lib/history.ts';
 import { displayPath, resolveDataDir } from '../src/lib/paths.ts';
@@ -26,6 +27,13 @@ await runCli(async () => {
     if (alreadyReported.has(displayPath(file))) continue;
     const result = await readRecordFile(file);
     if ('problems' in result) problems.push(...result.problems);
+  }
+  for (const file of await staleTemporaryFiles(dataDir)) {
+    problems.push({
+      file: displayPath(file),
+      reason: 'was left by a write that was interrupted more than an hour ago (no write takes that long)',
+      fix: 'It holds nothing the history needs; `npm run compact` removes it.',
+    });
   }
   const [counts] = await queryRows<{ runs: number; rows: number }>(
     history.connection,

@@ -6,7 +6,7 @@
  * name, checked, renamed into place, and only then are the per-run files it now holds removed.
  * A compaction killed at any point leaves duplicates at worst, which the reader drops.
  */
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { publishFile, temporaryPath } from './atomic-file.ts';
 import { queryRows, sqlString } from './duckdb.ts';
@@ -17,6 +17,8 @@ import type { Problem } from './record.ts';
 export interface CompactionResult {
   months: Array<{ month: string; runs: number; rows: number; file: string }>;
   removedFiles: number;
+  /** Files killed writers left in data/.tmp/. */
+  removedTemporaryFiles: number;
   problems: Problem[];
 }
 
@@ -53,14 +55,26 @@ async function acquireLock(lockFile: string): Promise<() => Promise<void>> {
   throw new CompactionBusyError(`could not take ${displayPath(lockFile)}; remove it if no compaction is running.`);
 }
 
-async function removeStaleTemporaryFiles(tmpDir: string): Promise<void> {
+/**
+ * Files in data/.tmp/ that no write can still be busy with: a writer publishes its file within seconds,
+ * so one untouched for an hour was left by a process that was killed.
+ */
+export async function staleTemporaryFiles(dataDir: string, now = Date.now()): Promise<string[]> {
+  const { tmpDir } = dataLayout(dataDir);
   const names = await readdir(tmpDir).catch(() => [] as string[]);
-  const now = Date.now();
+  const stale: string[] = [];
   for (const name of names) {
     const file = path.join(tmpDir, name);
-    const info = await stat(file).catch(() => null);
-    if (info && now - info.mtimeMs > STALE_TMP_MS) await rm(file, { force: true });
+    const info = await lstat(file).catch(() => null);
+    if (info?.isFile() && now - info.mtimeMs > STALE_TMP_MS) stale.push(file);
   }
+  return stale;
+}
+
+async function removeStaleTemporaryFiles(dataDir: string): Promise<number> {
+  const stale = await staleTemporaryFiles(dataDir);
+  for (const file of stale) await rm(file, { force: true });
+  return stale.length;
 }
 
 /** An unreadable month file is about to be replaced: keep its bytes beside it rather than destroy them. */
@@ -94,7 +108,7 @@ export async function compactHistory(dataDir: string): Promise<CompactionResult>
       { prefix: monthFilePrefix },
     );
 
-    const result: CompactionResult = { months: [], removedFiles: 0, problems: history.problems };
+    const result: CompactionResult = { months: [], removedFiles: 0, removedTemporaryFiles: 0, problems: history.problems };
     // A history checked out from git holds only the records: no index, and no scratch folder either.
     if (months.length > 0) await mkdir(layout.tmpDir, { recursive: true });
     const mergedFiles = new Set<string>();
@@ -142,7 +156,7 @@ export async function compactHistory(dataDir: string): Promise<CompactionResult>
       await unlink(filename).catch(() => undefined);
       result.removedFiles++;
     }
-    await removeStaleTemporaryFiles(layout.tmpDir);
+    result.removedTemporaryFiles = await removeStaleTemporaryFiles(dataDir);
     return result;
   } finally {
     history.close();

@@ -39,6 +39,55 @@ export interface OpenOptions {
    * compaction must carry every row over, never drop one.
    */
   forCompaction?: boolean;
+  /**
+   * Also re-read the records changed since their runs were indexed (newer than the Parquet file that
+   * holds their rows), so that a record corrupted after indexing is reported even though its rows
+   * still read well. Costs one stat per record file: for the commands a person reads (stats, check,
+   * the site), not for every open.
+   */
+  checkIndexedRecords?: boolean;
+}
+
+/** Records whose file changed after the Parquet file indexing their run was written, and no longer read. */
+async function changedIndexedRecords(
+  connection: DuckDBConnection,
+  recordFiles: ReadonlyMap<string, string>,
+  problems: Problem[],
+): Promise<void> {
+  const indexed = await queryRows<{ run_id: string; filename: string }>(
+    connection,
+    'SELECT run_id, min(filename) AS filename FROM file_runs GROUP BY run_id',
+  );
+  const parquetTimes = new Map<string, number>();
+  for (const filename of new Set(indexed.map((row) => row.filename))) {
+    const info = await stat(filename).catch(() => undefined);
+    if (info) parquetTimes.set(filename, info.mtimeMs);
+  }
+  const suspects: string[] = [];
+  const BATCH = 512;
+  for (let start = 0; start < indexed.length; start += BATCH) {
+    const stats = await Promise.all(
+      indexed.slice(start, start + BATCH).map(async ({ run_id: runId, filename }) => {
+        const file = recordFiles.get(runId);
+        const indexedAt = parquetTimes.get(filename);
+        if (!file || indexedAt === undefined) return undefined;
+        const info = await stat(file).catch(() => undefined);
+        return info && info.mtimeMs > indexedAt ? file : undefined;
+      }),
+    );
+    suspects.push(...stats.filter((file) => file !== undefined));
+  }
+  for (const file of suspects) {
+    const result = await readRecordFile(file);
+    if ('problems' in result) {
+      const [first] = result.problems;
+      problems.push({
+        file: first?.file ?? displayPath(file),
+        reason: `changed after its run was indexed and can no longer be read (${first?.reason ?? 'invalid'}); its run is still shown from the index`,
+        fix: 'Run `npm run validate` for details, then restore the file (e.g. `git checkout -- <file>`).',
+      });
+    }
+  }
 }
 
 export async function listParquetFiles(dataDir: string): Promise<string[]> {
@@ -243,6 +292,8 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
     }
     excludedAppender.closeSync();
   }
+
+  if (options.checkIndexedRecords) await changedIndexedRecords(connection, recordFiles, problems);
 
   const missing = await queryRows<{ run_id: string }>(
     connection,

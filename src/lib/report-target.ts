@@ -59,7 +59,7 @@ async function addRecordFile(history: History, file: string): Promise<string> {
 
 export async function openRunReport(options: TargetOptions): Promise<{ history: History; report: RunReport }> {
   const settings = await loadSettings(options.dataDir, options);
-  const history = await openHistory(options.dataDir);
+  const history = await openHistory(options.dataDir, { checkIndexedRecords: true });
   try {
     let runId: string;
     if (options.record) {
@@ -94,7 +94,7 @@ export function platformList(option: string | undefined): string[] {
 /** The latest measurement of every series on the given platforms (all when none), judged as the site judges them. */
 export async function openLatestReport(options: TargetOptions): Promise<{ history: History; report: LatestReport }> {
   const settings = await loadSettings(options.dataDir, options);
-  const history = await openHistory(options.dataDir);
+  const history = await openHistory(options.dataDir, { checkIndexedRecords: true });
   try {
     const platforms = platformList(options.platform);
     const report = await buildLatestReport(history, settings, platforms);

@@ -68,7 +68,7 @@ const DEV_CLOSE_AFTER_MS = 60_000;
 async function load(): Promise<SiteModel> {
   const dataDir = resolveDataDir();
   const settings = await loadSettings(dataDir);
-  const history = await openHistory(dataDir);
+  const history = await openHistory(dataDir, { checkIndexedRecords: true });
   await materialiseBaselines(history, settings);
   // Each run's neighbours for comparison: the run before it on its platform, and the latest run on its
   // platform of its parent commit (what a pull request's change is best measured against).
