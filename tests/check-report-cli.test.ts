@@ -59,7 +59,7 @@ describe('npm run check', () => {
       );
       const result = await check(['--data', data]);
       expect(result.code, result.stderr).toBe(1);
-      expect(result.stdout).toMatch(/\+25\.0% \(\+2\d\.\d% to \+2\d\.\d%, p \d\.\de-\d\)/);
+      expect(result.stdout).toMatch(/\+25\.0% \(\+2\d\.\d% to \+2\d\.\d%, p \d\.\d × 10⁻\S+\)/);
       expect(result.stdout).toMatch(/regression/);
     });
 

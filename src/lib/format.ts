@@ -31,7 +31,12 @@ export function formatNumber(value: number | null): string {
   const magnitude = Math.abs(value);
   if (magnitude >= 1000) return Math.round(value).toLocaleString('en');
   if (magnitude >= 1e-3) return significant(value);
-  const [mantissa = '', exponent = ''] = value.toExponential(3).split('e');
+  return scientific(value, 4);
+}
+
+/** 6.823 × 10⁻⁷: a power of ten as people write it, with `digits` significant digits. */
+function scientific(value: number, digits: number): string {
+  const [mantissa = '', exponent = ''] = value.toExponential(digits - 1).split('e');
   return `${Number(mantissa)} × 10${[...exponent.replace('+', '')].map((c) => SUPERSCRIPTS[c] ?? c).join('')}`;
 }
 
@@ -93,7 +98,7 @@ export function formatPercent(fraction: number): string {
 /** p-values span many orders of magnitude: small ones in scientific notation, never a bare 0. */
 export function formatPValue(p: number): string {
   if (!Number.isFinite(p)) return '—';
-  if (p < 1e-4) return p === 0 ? '< 1e-300' : p.toExponential(1);
+  if (p < 1e-4) return p === 0 ? '< 10⁻³⁰⁰' : scientific(p, 2);
   return p.toPrecision(2);
 }
 
