@@ -60,8 +60,13 @@ export interface ChartChange {
   worse: boolean;
 }
 
-/** Pixels per character of a tick label at the charts' font size, measured on the widest digits. */
-const TICK_CHARACTER_WIDTH = 6.5;
+/**
+ * Charts are drawn about as wide as a phone shows them, with 12 px text: scaled to a 350 px column the
+ * text is still 9 px high (drawn 640 px wide with 10 px text, it shrank to 5 px).
+ */
+const FONT_SIZE = 12;
+/** Pixels per character of a tick label at that size, measured on the widest digits. */
+const TICK_CHARACTER_WIDTH = 7.2;
 
 /** The left margin the longest of these tick labels needs, so none is cut off ("00000085" of "0.00000085"). */
 function marginFor(labels: readonly string[]): number {
@@ -89,7 +94,7 @@ function frame(
     width: options.width ?? size.width,
     height: options.height ?? size.height,
     marginLeft,
-    style: { fontSize: '11px' },
+    style: { fontSize: `${FONT_SIZE}px` },
     ariaLabel: options.title,
     x: { type: 'utc' as const, label: null, ...(view.xDomain ? { domain: view.xDomain } : {}) },
     clip: view.xDomain !== undefined,
@@ -138,7 +143,7 @@ export function seriesChart(points: readonly Drawn[], shown: number, options: Se
     ...withBaseline.map((point) => limit(point.baseline ?? 0)),
   ]);
   return Plot.plot({
-    ...frame(view, options, { width: 640, height: 220 }, marginLeft),
+    ...frame(view, options, { width: 480, height: 220 }, marginLeft),
     ariaDescription: `${points.length} of ${shown} measurements shown; dashed line: baseline; dotted red line: regression threshold.`,
     y: { grid: true, nice: true, zero: false, ...axis, ...(view.log ? { type: 'log' } : {}) },
     marks: [
@@ -206,7 +211,7 @@ export function platformsChart(
         rows.map((row) => row.shown),
       );
   return Plot.plot({
-    ...frame(view, options, { width: 720, height: 280 }, marginLeft),
+    ...frame(view, options, { width: 560, height: 280 }, marginLeft),
     y: { grid: true, zero: false, ...axis, ...(view.log ? { type: 'log' } : {}) },
     // An HTML legend is written by the page: Plot's legends need a canvas, which a build-time DOM lacks.
     color: {

@@ -48,22 +48,23 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
       ? [['parent commit', `<a href="${e(links.run(compared.runId))}">its run on this platform</a>`]]
       : []),
   ];
+  const comparedLabel = compared?.relation === 'parent commit' ? 'parent commit' : 'previous run';
   const besideByMetric = new Map(beside.map((row) => [`${row.suite}\u0000${row.metric}`, row]));
   const usualThreshold = mostCommon(statuses.map((status) => status.threshold.value));
   const comparedCells = (suite: string, metric: string) => {
     if (!compared) return '';
     const row = besideByMetric.get(`${suite}\u0000${metric}`);
     if (!row) return '<td></td><td></td>';
-    return `<td class="number">${e(formatValue(row.before, row.unit))}</td><td class="number mark ${row.mark}">${e(row.change === null ? row.mark : formatChange(row.change))}</td>`;
+    return `<td class="number" data-label="${comparedLabel}">${e(formatValue(row.before, row.unit))}</td><td class="number mark ${row.mark}" data-label="vs ${comparedLabel}">${e(row.change === null ? row.mark : formatChange(row.change))}</td>`;
   };
   const rows = statuses
     .map(
       (status) =>
         `<tr><td><span class="muted">${e(status.suite)} /</span> <a href="${e(`${links.platform(run.platform)}#${metricSlug(status.suite, status.metric)}`)}">${e(status.metric)}</a></td>` +
         `<td><span class="badge ${status.status}">${STATUS_LABELS[status.status]}</span>${status.threshold.value === usualThreshold ? '' : ` <small class="muted">threshold ${formatPercent(status.threshold.value)}</small>`}</td>` +
-        `<td class="number">${e(formatValue(status.current, status.unit))}</td>` +
-        `<td class="number">${e(formatValue(status.baseline, status.unit))}${status.baselineSource ? ` <small class="muted">${status.baselineSource === 'pinned' ? 'pinned' : `median of ${status.baselineRuns}`}</small>` : ''}</td>` +
-        `<td class="number${status.status === 'regression' ? ' mark worse' : status.status === 'improvement' ? ' mark better' : ''}">${e(formatChangeWithInterval(status.change, status.significance))}</td>${comparedCells(status.suite, status.metric)}</tr>`,
+        `<td class="number" data-label="this run">${e(formatValue(status.current, status.unit))}</td>` +
+        `<td class="number" data-label="baseline">${e(formatValue(status.baseline, status.unit))}${status.baselineSource ? ` <small class="muted">${status.baselineSource === 'pinned' ? 'pinned' : `median of ${status.baselineRuns}`}</small>` : ''}</td>` +
+        `<td class="number${status.status === 'regression' ? ' mark worse' : status.status === 'improvement' ? ' mark better' : ''}" data-label="change">${e(formatChangeWithInterval(status.change, status.significance))}</td>${comparedCells(status.suite, status.metric)}</tr>`,
     )
     .join('\n');
   const removed = beside
@@ -73,7 +74,6 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
         `<tr><td><span class="muted">${e(row.suite)} /</span> ${e(row.metric)}</td><td>not measured</td><td></td><td></td><td></td><td class="number">${e(formatValue(row.before, row.unit))}</td><td class="mark removed">removed</td></tr>`,
     )
     .join('\n');
-  const comparedLabel = compared?.relation === 'parent commit' ? 'parent commit' : 'previous run';
   const comparedHeads = compared
     ? `<th scope="col" class="number"><a href="${e(links.run(compared.runId))}">${comparedLabel}</a></th><th scope="col" class="number">vs ${comparedLabel}</th>`
     : '';
@@ -92,7 +92,7 @@ ${
         .join('')}</ul></section>`
     : ''
 }
-<div class="scroll"><table><thead><tr><th scope="col">metric</th><th scope="col">status</th><th scope="col" class="number">this run</th><th scope="col" class="number">baseline</th><th scope="col" class="number">change</th>${comparedHeads}</tr></thead><tbody>
+<div class="scroll"><table class="stack"><thead><tr><th scope="col">metric</th><th scope="col">status</th><th scope="col" class="number">this run</th><th scope="col" class="number">baseline</th><th scope="col" class="number">change</th>${comparedHeads}</tr></thead><tbody>
 ${rows}${removed ? `\n${removed}` : ''}
 </tbody></table></div>
 </div>`;

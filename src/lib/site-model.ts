@@ -349,8 +349,11 @@ export interface GridRow {
   cells: Array<MetricStatus | null>;
 }
 
-/** The overview grid: suites → metrics (rows) × platforms (columns), each cell the latest status. */
-export function overviewGrid(model: SiteModel): Array<{ suite: string; rows: GridRow[] }> {
+/**
+ * The overview grid: suites → metrics (rows) × platforms (columns), each cell the latest status. A suite
+ * shows only the platforms that measured it: a history of one suite per machine is not a sea of dashes.
+ */
+export function overviewGrid(model: SiteModel): Array<{ suite: string; platforms: string[]; rows: GridRow[] }> {
   const cell = new Map(model.latest.map((status) => [`${status.platform}\u0000${status.suite}\u0000${status.metric}`, status]));
   const suites = new Map<string, GridRow[]>();
   for (const info of model.metrics) {
@@ -365,5 +368,12 @@ export function overviewGrid(model: SiteModel): Array<{ suite: string; rows: Gri
     });
     suites.set(info.suite, rows);
   }
-  return [...suites].map(([suite, rows]) => ({ suite, rows }));
+  return [...suites].map(([suite, rows]) => {
+    const measured = model.platforms.map((_, index) => rows.some((row) => row.cells[index] !== null));
+    return {
+      suite,
+      platforms: model.platforms.filter((_, index) => measured[index]),
+      rows: rows.map((row) => ({ ...row, cells: row.cells.filter((_, index) => measured[index]) })),
+    };
+  });
 }
