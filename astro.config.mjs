@@ -47,6 +47,7 @@ function runPages() {
  */
 function reloadOnNewRuns() {
   const dataDir = path.resolve(process.env.PERFORMANCE_DB_PATH ?? 'data');
+  /** @param {string} file */
   const isHistory = (file) => {
     const relative = path.relative(dataDir, file);
     return !relative.startsWith('..') && !path.isAbsolute(relative) && /^(runs|metrics)[\\/]|^baselines\.json$/.test(relative);
@@ -56,14 +57,17 @@ function reloadOnNewRuns() {
     apply: 'serve',
     configureServer(server) {
       server.watcher.add(dataDir);
+      /** @type {NodeJS.Timeout | undefined} */
       let timer;
+      const shared = /** @type {{ perfsiteHistoryVersion?: number }} */ (globalThis);
+      /** @param {string} file */
       const changed = (file) => {
         if (!isHistory(file)) return;
         clearTimeout(timer);
         // A run lands as a JSON record and then its Parquet rows: one reload for both.
         timer = setTimeout(() => {
           // The site model (src/lib/site-model.ts) reloads the history on the next request when this moves.
-          globalThis.perfsiteHistoryVersion = (globalThis.perfsiteHistoryVersion ?? 0) + 1;
+          shared.perfsiteHistoryVersion = (shared.perfsiteHistoryVersion ?? 0) + 1;
           for (const environment of Object.values(server.environments)) {
             if (environment.name !== 'client') environment.hot.send('astro:content-changed', {});
           }
