@@ -15,6 +15,7 @@ import { type Config, loadConfig } from '../src/lib/config.ts';
 import { formatNumber } from '../src/lib/format.ts';
 import { displayPath, resolveDataDir } from '../src/lib/paths.ts';
 import type { MetricInput, Mode } from '../src/lib/record.ts';
+import { describeTextFixes, newTextFixes } from '../src/lib/record-text.ts';
 import { buildRunRecord, detectRunContext, resolveMode, resolveRunType, UsageError } from '../src/lib/run-context.ts';
 import { appendRun } from '../src/lib/store.ts';
 import { globalThreshold, resolveThreshold } from '../src/lib/thresholds.ts';
@@ -229,7 +230,9 @@ await runCli(async () => {
   if (values['dry-run']) {
     console.log('Dry run: nothing was recorded.');
   } else {
-    const { record, file } = await appendRun(dataDir, buildRunRecord(context, { runType, mode, metrics }));
+    const fixes = newTextFixes();
+    const { record, file } = await appendRun(dataDir, buildRunRecord(context, { runType, mode, metrics }), { fixes });
+    for (const line of describeTextFixes(fixes)) process.stderr.write(`${styleText('yellow', 'note:')} ${line} (the run was kept)\n`);
     console.log(
       `Recorded run ${record.id} (${record.platform.id}${record.git ? `, commit ${record.git.commit.slice(0, 10)}` : ''}) in ${displayPath(file)}`,
     );

@@ -56,7 +56,7 @@ describe('npm run baselines', () => {
     const data = await historyOf([0.8, 0.82, 0.9, 0.85, 0.8], SEED_STYLE);
     const result = await baselines(data, [], 'yes\n');
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/demo\/latency\s*│\s*1 s\s*│\s*0\.82 s\s*│\s*−18\.0%\s*│\s*5\s*│\s*improvement/);
+    expect(result.stdout).toMatch(/demo\/latency\s*│\s*1 s\s*│\s*820 ms\s*│\s*−18\.0%\s*│\s*5\s*│\s*improvement/);
     expect(result.stdout).toMatch(/demo\/throughput.*less than 5 % better/);
     expect(result.stdout).toMatch(/Updated 1 baseline/);
     const pinned = await readPinned(data);

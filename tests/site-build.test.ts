@@ -221,7 +221,7 @@ describe('the site', () => {
     expect(heads.slice(-2)).toEqual(['parent commit', 'vs parent commit']);
     expect(changed.querySelector('thead th a')?.getAttribute('href')).toBe(`/runs/${base.record.id}/`);
     const cells = [...changed.querySelectorAll('tbody tr td')].map((td) => td.textContent);
-    expect(cells.slice(-2)).toEqual(['0.5 s', '+50.0%']);
+    expect(cells.slice(-2)).toEqual(['500 ms', '+50.0%']);
     expect(changed.querySelector('tbody td.mark')?.className).toContain('worse');
     // The run just before it (another branch's) is still one click away.
     const facts = [...changed.querySelectorAll('dl.facts a')].map((a) => a.getAttribute('href'));

@@ -11,6 +11,7 @@ import { openDuckDB } from './duckdb.ts';
 import { writeRecordsParquet } from './metric-table.ts';
 import { type DataLayout, dataLayout, displayPath, pendingParquetPath, runRecordPath } from './paths.ts';
 import { type Problem, parseRecordText, RecordError, type RunRecord, type RunRecordInput, validateRecord } from './record.ts';
+import { cleanRunText, newTextFixes, type TextFixes } from './record-text.ts';
 
 /** Sortable by time, unique without coordination: 20261125T151600123Z-3fa9c2d1. */
 export function newRunId(date = new Date()): string {
@@ -52,6 +53,8 @@ async function existingRecordFinder(layout: DataLayout, batchSize: number): Prom
 export interface AppendOptions {
   /** Reuse one DuckDB connection when appending many times. */
   connection?: DuckDBConnection;
+  /** Collects what was shortened or replaced in text fields, for the caller to say once. */
+  fixes?: TextFixes;
 }
 
 function duplicateId(file: string, id: string): RecordError {
@@ -67,7 +70,8 @@ function duplicateId(file: string, id: string): RecordError {
 
 /**
  * Validates and appends runs: one JSON record each, then one Parquet file with all their rows.
- * Nothing is written when any record is invalid or any id is taken.
+ * Text fields are made valid first (record-text.ts), so no run is refused over one; nothing is
+ * written when any record is otherwise invalid or any id is taken.
  */
 export async function appendRuns(
   dataDir: string,
@@ -77,8 +81,9 @@ export async function appendRuns(
   const layout = dataLayout(dataDir);
   const problems: Problem[] = [];
   const records: RunRecord[] = [];
+  const fixes = options.fixes ?? newTextFixes();
   inputs.forEach((input, index) => {
-    const checked = validateRecord(input, inputs.length === 1 ? '(new run)' : `(new run #${index + 1})`);
+    const checked = validateRecord(cleanRunText(input, fixes), inputs.length === 1 ? '(new run)' : `(new run #${index + 1})`);
     if ('problems' in checked) problems.push(...checked.problems);
     else records.push(checked.record);
   });
