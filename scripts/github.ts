@@ -14,9 +14,10 @@ import { reportForIssuesSchema, reportRegressionIssues } from '../src/lib/regres
 import { UsageError } from '../src/lib/run-context.ts';
 
 const HELP = `Usage:
-  npm run github -- comment --pr N|--pr-file FILE --body-file FILE [--head-sha SHA]
-      create or update the pull request's perfsite comment; with --head-sha, only if the pull request's
-      head is that commit (for a privileged workflow posting what an untrusted job produced)
+  npm run github -- comment --pr N|--pr-file FILE (--pr wins unless empty) --body-file FILE [--head-sha SHA --head-repo OWNER/NAME --head-branch B]
+      create or update the pull request's perfsite comment (only ever one this token wrote); with
+      --head-sha (and --head-repo, --head-branch), only if the pull request's head is that commit of that
+      repository and branch: for a privileged workflow posting what an untrusted job produced
   npm run github -- issues --report FILE [--site-url URL]
       open an issue per new regression, comment on the open one for a known regression; the run is
       linked on the published site (default https://<owner>.github.io/<repo>/)
@@ -29,6 +30,8 @@ await runCli(async () => {
       'pr-file': { type: 'string' },
       'body-file': { type: 'string' },
       'head-sha': { type: 'string' },
+      'head-repo': { type: 'string' },
+      'head-branch': { type: 'string' },
       report: { type: 'string' },
       'site-url': { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -43,14 +46,24 @@ await runCli(async () => {
   if (!repository.success) throw new UsageError(`GITHUB_REPOSITORY ${repository.error.issues[0]?.message}`);
   const [command] = positionals;
   if (command === 'comment') {
-    const given = values['pr-file'] ? (await readFile(values['pr-file'], 'utf8')).trim() : values.pr;
+    // The number GitHub gives for the run wins; an empty --pr (a fork's pull request, which the event
+    // does not name) falls back to the file the artifact holds, checked against the head below.
+    const given = values.pr?.trim() ? values.pr : values['pr-file'] ? (await readFile(values['pr-file'], 'utf8')).trim() : values.pr;
     const pr = z.coerce.number().int().positive().safeParse(given);
     if (!pr.success) throw new UsageError('--pr (or the file --pr-file names) must hold the pull request number');
     if (!values['body-file']) throw new UsageError('--body-file is required: the Markdown report to post');
     const api = createGitHubApi();
     if (values['head-sha'] !== undefined) {
       if (!/^[0-9a-f]{40}$/.test(values['head-sha'])) throw new UsageError('--head-sha must be a full commit hash');
-      await assertPullRequestHead(api, repository.data, pr.data, values['head-sha']);
+      if (values['head-repo'] !== undefined && !repositorySchema.safeParse(values['head-repo']).success)
+        throw new UsageError('--head-repo must be owner/name');
+      await assertPullRequestHead(api, repository.data, pr.data, {
+        sha: values['head-sha'],
+        repository: values['head-repo'],
+        branch: values['head-branch'],
+      });
+    } else if (values['head-repo'] !== undefined || values['head-branch'] !== undefined) {
+      throw new UsageError('--head-repo and --head-branch go with --head-sha');
     }
     const body = await readFile(values['body-file'], 'utf8');
     const outcome = await upsertReportComment(api, repository.data, pr.data, body);

@@ -21,10 +21,15 @@ export interface FakeIssue {
   pull_request?: object;
 }
 
+/** A pull request's head: a commit, or a commit of a branch in a repository (a fork's, say). */
+export type FakeHead = string | { sha: string; repository: string; branch: string };
+
 export interface FakeGitHub {
   url: string;
-  /** Pull request number → its head commit. */
-  pulls: Map<number, string>;
+  /** Pull request number → its head; a bare commit is on branch "feature" of the repository itself. */
+  pulls: Map<number, FakeHead>;
+  /** What GET /user answers: a login (a personal token), or nothing (Actions' token gets a 403). */
+  tokenUser: string | null;
   comments: FakeComment[];
   issues: FakeIssue[];
   requests: Array<{ method: string; path: string; authorization: string | undefined }>;
@@ -34,7 +39,13 @@ export interface FakeGitHub {
 const PAGE = 2;
 
 export async function startFakeGitHub(repository: string, token: string): Promise<FakeGitHub> {
-  const state = { comments: [] as FakeComment[], issues: [] as FakeIssue[], pulls: new Map<number, string>(), nextId: 1000 };
+  const state = {
+    comments: [] as FakeComment[],
+    issues: [] as FakeIssue[],
+    pulls: new Map<number, FakeHead>(),
+    nextId: 1000,
+    tokenUser: null as string | null,
+  };
   const requests: FakeGitHub['requests'] = [];
   let origin = '';
   const server: Server = createServer(async (request, response) => {
@@ -73,14 +84,19 @@ export async function startFakeGitHub(repository: string, token: string): Promis
       return paginate(state.comments.filter((comment) => comment.issue === Number(match?.[1])).map(commentView));
     }
     if (match && request.method === 'POST') {
-      const comment = { id: state.nextId++, issue: Number(match[1]), body: body.body, user: 'github-actions[bot]' };
+      const comment = { id: state.nextId++, issue: Number(match[1]), body: body.body, user: state.tokenUser ?? 'github-actions[bot]' };
       state.comments.push(comment);
       return send(201, commentView(comment));
     }
     const pull = new RegExp(`^${prefix}/pulls/(\\d+)$`).exec(path);
     if (pull && request.method === 'GET') {
       const head = state.pulls.get(Number(pull[1]));
-      return head ? send(200, { number: Number(pull[1]), head: { sha: head } }) : send(404, { message: 'Not Found' });
+      if (!head) return send(404, { message: 'Not Found' });
+      const { sha, repository: from, branch } = typeof head === 'string' ? { sha: head, repository, branch: 'feature' } : head;
+      return send(200, { number: Number(pull[1]), head: { sha, ref: branch, repo: { full_name: from } } });
+    }
+    if (path === '/user' && request.method === 'GET') {
+      return state.tokenUser ? send(200, { login: state.tokenUser }) : send(403, { message: 'Resource not accessible by integration' });
     }
     match = new RegExp(`^${prefix}/issues/comments/(\\d+)$`).exec(path);
     if (match && request.method === 'PATCH') {
@@ -108,6 +124,12 @@ export async function startFakeGitHub(repository: string, token: string): Promis
     comments: state.comments,
     issues: state.issues,
     pulls: state.pulls,
+    get tokenUser() {
+      return state.tokenUser;
+    },
+    set tokenUser(login: string | null) {
+      state.tokenUser = login;
+    },
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

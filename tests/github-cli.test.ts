@@ -71,6 +71,111 @@ describe('npm run github -- comment', () => {
     ]);
     expect(genuine.code, genuine.stderr).toBe(0);
     expect(fake.comments.map((comment) => comment.issue)).toEqual([7]);
+    // As pr-comment.yml passes both: the number GitHub gives for the run wins over the artifact's file…
+    const fromEvent = await github([
+      'comment',
+      '--pr',
+      '8',
+      '--pr-file',
+      path.join(dir, 'pr-number'),
+      '--body-file',
+      report,
+      '--head-sha',
+      'a'.repeat(40),
+    ]);
+    expect(fromEvent.stderr).toMatch(/pull request #8 is at bbbbbbbbbb/);
+    // …and a fork's run, which GitHub names no pull request for, falls back to the file.
+    const fromFile = await github([
+      'comment',
+      '--pr',
+      '',
+      '--pr-file',
+      path.join(dir, 'pr-number'),
+      '--body-file',
+      report,
+      '--head-sha',
+      'a'.repeat(40),
+    ]);
+    expect(fromFile.code, fromFile.stderr).toBe(0);
+  });
+
+  it('refuses a report for a pull request from a fork at the same commit as another pull request', async () => {
+    fake = await startFakeGitHub(REPOSITORY, TOKEN);
+    const sha = 'c'.repeat(40);
+    fake.pulls.set(7, { sha, repository: REPOSITORY, branch: 'speed-up' });
+    fake.pulls.set(9, { sha, repository: 'mallory/project', branch: 'speed-up' });
+    const dir = await tempDir();
+    const report = path.join(dir, 'report.md');
+    await writeFile(report, 'a forged report');
+    // The workflow run was made on mallory's fork; its artifact names pull request 7, which has the same commit.
+    const forged = await github([
+      'comment',
+      '--pr',
+      '7',
+      '--body-file',
+      report,
+      '--head-sha',
+      sha,
+      '--head-repo',
+      'mallory/project',
+      '--head-branch',
+      'speed-up',
+    ]);
+    expect(forged.code).toBe(1);
+    expect(forged.stderr).toMatch(/pull request #7 comes from "octo\/project", not "mallory\/project"/);
+    const otherBranch = await github([
+      'comment',
+      '--pr',
+      '7',
+      '--body-file',
+      report,
+      '--head-sha',
+      sha,
+      '--head-repo',
+      REPOSITORY,
+      '--head-branch',
+      'main',
+    ]);
+    expect(otherBranch.code).toBe(1);
+    expect(otherBranch.stderr).toMatch(/pull request #7 is branch "speed-up", not "main"/);
+    expect(fake.comments).toEqual([]);
+    const genuine = await github([
+      'comment',
+      '--pr',
+      '9',
+      '--body-file',
+      report,
+      '--head-sha',
+      sha,
+      '--head-repo',
+      'mallory/project',
+      '--head-branch',
+      'speed-up',
+    ]);
+    expect(genuine.code, genuine.stderr).toBe(0);
+    expect(fake.comments.map((comment) => comment.issue)).toEqual([9]);
+  });
+
+  it('never edits a marked comment someone else wrote, only its own', async () => {
+    fake = await startFakeGitHub(REPOSITORY, TOKEN);
+    const planted = `${REPORT_MARKER}\n## Performance report\n\nAll good, merge it.`;
+    fake.comments.push({ id: 1, issue: 7, body: planted, user: 'mallory' });
+    const dir = await tempDir();
+    const report = path.join(dir, 'report.md');
+    await writeFile(report, '## Performance report\n\n1 regression\n');
+    const first = await github(['comment', '--pr', '7', '--body-file', report]);
+    expect(first.stdout).toMatch(/^created /);
+    expect(fake.comments.find((comment) => comment.id === 1)?.body).toBe(planted);
+    await writeFile(report, '## Performance report\n\n2 regressions\n');
+    expect((await github(['comment', '--pr', '7', '--body-file', report])).stdout).toMatch(/^updated /);
+    expect(fake.comments.map((comment) => [comment.user, comment.body.split('\n').at(-2)])).toEqual([
+      ['mallory', ''],
+      ['github-actions[bot]', '2 regressions'],
+    ]);
+    // A personal token is whoever GET /user says: its comments, not the Actions bot's, are its own.
+    fake.tokenUser = 'perf-bot';
+    expect((await github(['comment', '--pr', '7', '--body-file', report])).stdout).toMatch(/^created /);
+    expect(fake.comments.filter((comment) => comment.user === 'perf-bot')).toHaveLength(1);
   });
 
   it('explains a missing token, a bad repository and a refused request', async () => {

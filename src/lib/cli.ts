@@ -2,6 +2,7 @@
 import { styleText } from 'node:util';
 import { BaselinesFileError } from './baselines-file.ts';
 import { ConfigError } from './config.ts';
+import { neutralise } from './escape.ts';
 import { PlatformIdError } from './platform.ts';
 import { formatProblem, type Problem, RecordError } from './record.ts';
 import { UnreadableDataError } from './report-target.ts';
@@ -19,8 +20,39 @@ export function printProblems(problems: readonly Problem[], stream: NodeJS.Write
   for (const problem of problems) stream.write(`  - ${formatProblem(problem)}\n`);
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: our own colour sequences are what is kept
+const COLOUR_SEQUENCE = /(\u001b\[[0-9;]*m)/;
+
+/**
+ * Text for a terminal or a CI log: commit messages and names come from strangers, and an escape sequence
+ * in one could clear the log, retitle the terminal or hide the verdict. Only colour sequences survive, and
+ * only where the stream shows colours (then they are perfsite's own: styleText writes none elsewhere).
+ */
+export function terminalSafe(text: string, allowColours: boolean): string {
+  if (!allowColours) return neutralise(text);
+  return text
+    .split(COLOUR_SEQUENCE)
+    .map((part, index) => (index % 2 === 1 ? part : neutralise(part)))
+    .join('');
+}
+
+/** Every string a command writes to stdout or stderr goes through terminalSafe; binary output (a piped export) is left alone. */
+function guardStream(stream: NodeJS.WriteStream): void {
+  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  const allowColours = Boolean(stream.isTTY && stream.hasColors?.());
+  stream.write = ((chunk: unknown, ...rest: unknown[]) =>
+    write(typeof chunk === 'string' ? terminalSafe(chunk, allowColours) : chunk, ...rest)) as typeof stream.write;
+}
+
+let guarded = false;
+
 /** Runs a command's main function; known errors become a message and an exit code. */
 export async function runCli(main: () => Promise<number | undefined>): Promise<void> {
+  if (!guarded) {
+    guardStream(process.stdout);
+    guardStream(process.stderr);
+    guarded = true;
+  }
   try {
     process.exitCode = (await main()) ?? EXIT.ok;
   } catch (error) {

@@ -210,7 +210,7 @@ async function summariseParquet(
 
 async function listRecords(dataDir: string, problems: Problem[]): Promise<Map<string, string>> {
   const recordFiles = new Map<string, string>();
-  for (const { id, file } of await listRecordFiles(dataDir)) {
+  for (const { id, file } of await listRecordFiles(dataDir, problems)) {
     const first = recordFiles.get(id);
     if (first) {
       problems.push({

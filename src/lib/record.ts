@@ -215,6 +215,21 @@ export function validateRecord(data: unknown, file: string): { record: RunRecord
   };
 }
 
+/**
+ * What went wrong in a JSON text, without quoting it: V8's message carries an excerpt of the file,
+ * and a file under data/ may be anything (a symlink to /etc/passwd once made validate print its first bytes).
+ */
+export function jsonErrorSummary(error: Error): string {
+  const where = /at position \d+(?: \(line \d+ column \d+\))?/.exec(error.message)?.[0];
+  const what = error.message
+    .replace(/"(?:[^"\\]|\\.)*"(?:\.\.\.)?/g, '…')
+    .replace(/,? …(?: is not valid JSON)?$/, '')
+    .replace(/ in JSON at position .*$/, '')
+    .replace(/[^\x20-\x7e]/g, '?')
+    .slice(0, 80);
+  return where ? `${what} ${where}` : what;
+}
+
 /** Parses the text of a record file; JSON syntax errors are reported like any other problem. */
 export function parseRecordText(text: string, file: string): { record: RunRecord } | { problems: Problem[] } {
   let data: unknown;
@@ -225,7 +240,7 @@ export function parseRecordText(text: string, file: string): { record: RunRecord
       problems: [
         {
           file,
-          reason: `is not valid JSON (${(error as Error).message}); the file may be truncated or hand-edited`,
+          reason: `is not valid JSON (${jsonErrorSummary(error as Error)}); the file may be truncated or hand-edited`,
           fix: 'Restore it with `git checkout -- <file>`, or move it out of data/runs/ to drop the run.',
         },
       ],

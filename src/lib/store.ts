@@ -3,7 +3,8 @@
  * (the fact, human-readable, merge-friendly) and then its Parquet rows (the index DuckDB reads).
  */
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readdir, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { publishFile, temporaryPath, writeFileAtomic } from './atomic-file.ts';
@@ -142,13 +143,17 @@ export interface RecordFile {
   file: string;
 }
 
-/** Every JSON record file under data/runs/ (month folders, and any file placed directly in it), found by name only. */
-export async function listRecordFiles(dataDir: string): Promise<RecordFile[]> {
+/**
+ * Every JSON record file under data/runs/ (month folders, and any file placed directly in it), found by
+ * name only. A linked folder is not entered; it is reported into `problems` when given.
+ */
+export async function listRecordFiles(dataDir: string, problems?: Problem[]): Promise<RecordFile[]> {
   const { runsDir } = dataLayout(dataDir);
   const top = await readdir(runsDir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [];
     throw error;
   });
+  for (const entry of top) if (entry.isSymbolicLink()) problems?.push(symlinkProblem(path.join(runsDir, entry.name)));
   // Names only, one folder at a time, in parallel: several times faster than a recursive listing with file types.
   const folders = top.filter((entry) => entry.isDirectory()).map((entry) => path.join(runsDir, entry.name));
   const listed = await Promise.all(folders.map(async (folder) => (await readdir(folder)).map((name) => path.join(folder, name))));
@@ -160,13 +165,35 @@ export async function listRecordFiles(dataDir: string): Promise<RecordFile[]> {
     .map((file) => ({ id: path.basename(file, '.json'), file }));
 }
 
+/** A link in the history could point anywhere on the machine: it is refused, never followed. */
+function symlinkProblem(file: string): Problem {
+  return {
+    file: displayPath(file),
+    reason: 'is a symbolic link, and perfsite never follows links inside the history (one could point anywhere on this machine)',
+    fix: 'Replace it with the file or folder itself, or remove it.',
+  };
+}
+
 export async function readRecordFile(file: string): Promise<{ record: RunRecord } | { problems: Problem[] }> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'EMLINK') return { problems: [symlinkProblem(file)] };
     return {
-      problems: [{ file: displayPath(file), reason: `cannot be read (${(error as Error).message})`, fix: 'Check the file permissions.' }],
+      problems: [
+        {
+          file: displayPath(file),
+          reason: `cannot be read (${code ?? 'unknown error'})`,
+          fix: 'Check that it exists and its permissions.',
+        },
+      ],
     };
   }
   const result = parseRecordText(text, displayPath(file));

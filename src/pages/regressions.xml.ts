@@ -1,6 +1,6 @@
 /** The regressions as an Atom feed. Entry ids depend only on the run and the metric, so rebuilding never duplicates an entry. */
 import type { APIRoute } from 'astro';
-import { escapeHtml } from '../lib/escape.ts';
+import { escapeXml } from '../lib/escape.ts';
 import { formatChange, formatChangeWithInterval, formatPValue, formatValue } from '../lib/format.ts';
 import { metricSlug } from '../lib/metric-slug.ts';
 import { changes, loadSiteModel, runInfo } from '../lib/site-model.ts';
@@ -16,11 +16,11 @@ export const GET: APIRoute = async ({ site }) => {
       const title = `${status.suite} / ${status.metric} on ${status.platform}: ${formatChangeWithInterval(status.change, status.significance)}`;
       const summary = `${formatValue(status.current, status.unit)} against a baseline of ${formatValue(status.baseline, status.unit)}${run?.gitCommit ? ` at commit ${run.gitCommit.slice(0, 10)}` : ''}${run?.gitMessage ? `: ${run.gitMessage.split('\n')[0]}` : ''}`;
       return `  <entry>
-    <id>urn:perfsite:regression:${escapeHtml(status.platform)}:${metricSlug(status.suite, status.metric)}:${escapeHtml(status.runId)}</id>
-    <title>${escapeHtml(title)}</title>
+    <id>urn:perfsite:regression:${escapeXml(status.platform)}:${metricSlug(status.suite, status.metric)}:${escapeXml(status.runId)}</id>
+    <title>${escapeXml(title)}</title>
     <updated>${status.timestamp}</updated>
-    <link rel="alternate" href="${escapeHtml(absolute(`/runs/${status.runId}/`))}"/>
-    <summary>${escapeHtml(summary)}</summary>
+    <link rel="alternate" href="${escapeXml(absolute(`/runs/${status.runId}/`))}"/>
+    <summary>${escapeXml(summary)}</summary>
   </entry>`;
     }),
   );
@@ -33,11 +33,11 @@ export const GET: APIRoute = async ({ site }) => {
     const title = `Change point: ${change.suite} / ${change.metric} on ${change.platform}: ${formatChange(change.change)}`;
     const summary = `The mean moved from ${formatValue(change.meanBefore, change.unit)} to ${formatValue(change.meanAfter, change.unit)} (p = ${formatPValue(change.pValue)}${change.speedCorrected ? ', corrected for runner effects' : ''}) between commits ${before?.gitCommit?.slice(0, 10) ?? 'unknown'} and ${after?.gitCommit?.slice(0, 10) ?? 'unknown'}.`;
     entries.push(`  <entry>
-    <id>urn:perfsite:change-point:${escapeHtml(change.platform)}:${metricSlug(change.suite, change.metric)}:${escapeHtml(change.runId)}</id>
-    <title>${escapeHtml(title)}</title>
+    <id>urn:perfsite:change-point:${escapeXml(change.platform)}:${metricSlug(change.suite, change.metric)}:${escapeXml(change.runId)}</id>
+    <title>${escapeXml(title)}</title>
     <updated>${change.timestamp}</updated>
-    <link rel="alternate" href="${escapeHtml(absolute(`/runs/${change.runId}/`))}"/>
-    <summary>${escapeHtml(summary)}</summary>
+    <link rel="alternate" href="${escapeXml(absolute(`/runs/${change.runId}/`))}"/>
+    <summary>${escapeXml(summary)}</summary>
   </entry>`);
   }
   const updated =
@@ -49,11 +49,11 @@ export const GET: APIRoute = async ({ site }) => {
     '1970-01-01T00:00:00.000Z';
   const body = `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
-  <id>urn:perfsite:regressions:${escapeHtml(absolute('/'))}</id>
+  <id>urn:perfsite:regressions:${escapeXml(absolute('/'))}</id>
   <title>Performance regressions</title>
   <updated>${updated}</updated>
-  <link rel="self" href="${escapeHtml(absolute('/regressions.xml'))}"/>
-  <link rel="alternate" href="${escapeHtml(absolute('/regressions/'))}"/>
+  <link rel="self" href="${escapeXml(absolute('/regressions.xml'))}"/>
+  <link rel="alternate" href="${escapeXml(absolute('/regressions/'))}"/>
 ${entries.join('\n')}
 </feed>
 `;

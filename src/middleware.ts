@@ -1,0 +1,16 @@
+/**
+ * The last guard of every page and data file the site serves: whatever a template printed from a
+ * stranger's text (a commit message, a metric name), no control or bidirectional-override character
+ * leaves the site. Templates escape markup; this neutralises what escaping leaves alone.
+ */
+import { defineMiddleware } from 'astro:middleware';
+import { neutralise } from './lib/escape.ts';
+
+const TEXT_TYPES = /^(text\/html|application\/(atom\+)?xml|application\/json)/;
+
+export const onRequest = defineMiddleware(async (_context, next) => {
+  const response = await next();
+  if (!TEXT_TYPES.test(response.headers.get('content-type') ?? '')) return response;
+  const text = await response.text();
+  return new Response(neutralise(text), { status: response.status, statusText: response.statusText, headers: response.headers });
+});
