@@ -30,6 +30,8 @@ export interface FakeGitHub {
   pulls: Map<number, FakeHead>;
   /** What GET /user answers: a login (a personal token), or nothing (Actions' token gets a 403). */
   tokenUser: string | null;
+  /** Answers the next `times` requests with this failure instead (a 502, a secondary rate limit). */
+  failNext(times: number, status: number, body?: object, headers?: Record<string, string>): void;
   comments: FakeComment[];
   issues: FakeIssue[];
   requests: Array<{ method: string; path: string; authorization: string | undefined }>;
@@ -47,6 +49,7 @@ export async function startFakeGitHub(repository: string, token: string): Promis
     tokenUser: null as string | null,
   };
   const requests: FakeGitHub['requests'] = [];
+  const faults: Array<{ status: number; body: object; headers: Record<string, string> }> = [];
   let origin = '';
   const server: Server = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
@@ -58,7 +61,11 @@ export async function startFakeGitHub(repository: string, token: string): Promis
       response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
       response.end(JSON.stringify(payload));
     };
-    if (request.headers.authorization !== `Bearer ${token}`) return send(401, { message: 'Bad credentials' });
+    // GitHub takes a token under either scheme; Octokit sends "token".
+    const fault = faults.shift();
+    if (fault) return send(fault.status, fault.body, fault.headers);
+    if (![`Bearer ${token}`, `token ${token}`].includes(request.headers.authorization ?? ''))
+      return send(401, { message: 'Bad credentials' });
     const paginate = <T>(items: T[]) => {
       const page = Number(url.searchParams.get('page') ?? '1');
       const next = new URL(url);
@@ -131,6 +138,9 @@ export async function startFakeGitHub(repository: string, token: string): Promis
       state.tokenUser = login;
     },
     requests,
+    failNext: (times, status, body = { message: 'Server Error' }, headers = {}) => {
+      for (let time = 0; time < times; time++) faults.push({ status, body, headers });
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

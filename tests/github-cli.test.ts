@@ -43,7 +43,7 @@ describe('npm run github -- comment', () => {
     expect(fake.comments).toHaveLength(4);
     // The comment list was read page by page, always with the token.
     expect(fake.requests.filter((request) => request.method === 'GET' && request.path.includes('page=2')).length).toBeGreaterThan(0);
-    expect(fake.requests.every((request) => request.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    expect(fake.requests.every((request) => request.authorization === `token ${TOKEN}`)).toBe(true);
   });
 
   it('posts only to the pull request whose head is the commit the report was made on', async () => {
@@ -176,6 +176,34 @@ describe('npm run github -- comment', () => {
     fake.tokenUser = 'perf-bot';
     expect((await github(['comment', '--pr', '7', '--body-file', report])).stdout).toMatch(/^created /);
     expect(fake.comments.filter((comment) => comment.user === 'perf-bot')).toHaveLength(1);
+  });
+
+  it('rides out a flaky network and a secondary rate limit, and gives up with a clear message', async () => {
+    fake = await startFakeGitHub(REPOSITORY, TOKEN);
+    const dir = await tempDir();
+    const report = path.join(dir, 'report.md');
+    await writeFile(report, 'report');
+    const quick = { PERFSITE_GITHUB_RETRY_BASE_MS: '10' };
+    fake.failNext(2, 502, { message: 'Bad Gateway' });
+    const flaky = await github(['comment', '--pr', '7', '--body-file', report], quick);
+    expect(flaky.code, flaky.stderr).toBe(0);
+    expect(fake.comments).toHaveLength(1);
+    // GitHub's secondary rate limit: 403 with Retry-After; the throttling plugin waits and tries again.
+    fake.failNext(
+      1,
+      403,
+      { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
+      { 'retry-after': '1' },
+    );
+    const limited = await github(['comment', '--pr', '7', '--body-file', report], quick);
+    expect(limited.code, limited.stderr).toBe(0);
+    const before = fake.requests.length;
+    fake.failNext(100, 502, { message: 'Bad Gateway' });
+    const down = await github(['comment', '--pr', '7', '--body-file', report], quick);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/failed: HTTP 502/);
+    // The first request (who the token is) gives up quietly; the next is tried 1 + 3 times, then the command stops.
+    expect(fake.requests.length - before).toBeGreaterThanOrEqual(4);
   });
 
   it('explains a missing token, a bad repository and a refused request', async () => {

@@ -1,11 +1,16 @@
 /**
- * The few GitHub REST calls the workflows need, over fetch. The API root comes from GITHUB_API_URL
- * (set by Actions, and GitHub Enterprise's own), so tests point it at a local fake.
+ * The few GitHub REST calls the workflows need, through Octokit with its retry and throttling plugins: a
+ * single 502 or a secondary rate limit must not fail a nightly run. The API root comes from
+ * GITHUB_API_URL (set by Actions, and GitHub Enterprise's own), so tests point it at a local fake.
  */
+import { Octokit } from '@octokit/core';
+import { paginateRest } from '@octokit/plugin-paginate-rest';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
 import { z } from 'zod';
 
 export interface GitHubApi {
-  request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T>;
+  request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: Record<string, unknown>): Promise<T>;
   /** Every item of a paginated list, following the Link header. */
   list<T>(path: string): Promise<T[]>;
 }
@@ -17,47 +22,53 @@ export const repositorySchema = z
   .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name, as in GITHUB_REPOSITORY')
   .refine((name) => !name.split('/').some((part) => part === '.' || part === '..'), 'must be owner/name');
 
+const GitHub = Octokit.plugin(paginateRest, retry, throttling);
+
+/** How often a request is tried again after a server error or a rate limit, before the command fails. */
+export const GITHUB_RETRIES = 3;
+
+function explain(method: string, path: string, error: unknown): GitHubError {
+  const status = (error as { status?: number }).status;
+  const hint =
+    status === 403 || status === 404
+      ? ' (does the workflow grant this job the permission, e.g. pull-requests: write or issues: write?)'
+      : '';
+  const detail = ((error as Error).message ?? '').slice(0, 300);
+  return new GitHubError(`${method} ${path} failed: HTTP ${status ?? 'error'}${hint} ${detail}`);
+}
+
 export function createGitHubApi(env: NodeJS.ProcessEnv = process.env): GitHubApi {
   const root = (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/$/, '');
   const token = env.GITHUB_TOKEN;
   if (!token)
     throw new GitHubError('GITHUB_TOKEN is not set: give the step an env GITHUB_TOKEN holding the workflow token (github.token).');
-  const headers = {
-    Accept: 'application/vnd.github+json',
-    Authorization: `Bearer ${token}`,
-    'X-GitHub-Api-Version': '2022-11-28',
-    'User-Agent': 'perfsite',
-  };
-  const send = async (method: string, url: string, body?: unknown) => {
-    const response = await fetch(url, {
-      method,
-      headers: body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!response.ok) {
-      const detail = (await response.text()).slice(0, 300);
-      const hint =
-        response.status === 403 || response.status === 404
-          ? ' (does the workflow grant this job the permission, e.g. pull-requests: write or issues: write?)'
-          : '';
-      throw new GitHubError(`${method} ${url.slice(root.length)} failed: HTTP ${response.status}${hint} ${detail}`);
-    }
-    return response;
-  };
+  // The waits between tries grow as 1, 4, 9 seconds; tests of the retries shorten them.
+  const retryBaseMs = Number(env.PERFSITE_GITHUB_RETRY_BASE_MS ?? 1000);
+  const octokit = new GitHub({
+    auth: token,
+    baseUrl: root,
+    userAgent: 'perfsite',
+    retry: { retries: GITHUB_RETRIES, retryAfterBaseValue: Number.isFinite(retryBaseMs) ? retryBaseMs : 1000 },
+    throttle: {
+      onRateLimit: (_after: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < GITHUB_RETRIES,
+      onSecondaryRateLimit: (_after: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < GITHUB_RETRIES,
+    },
+  });
   return {
-    async request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
-      return (await (await send(method, `${root}${path}`, body)).json()) as T;
+    async request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body: Record<string, unknown> = {}): Promise<T> {
+      try {
+        return (await octokit.request(`${method} ${path}`, body)).data as T;
+      } catch (error) {
+        throw explain(method, path, error);
+      }
     },
     async list<T>(path: string): Promise<T[]> {
-      const items: T[] = [];
-      let next: string | undefined = `${root}${path}${path.includes('?') ? '&' : '?'}per_page=100`;
-      while (next) {
-        const response = await send('GET', next);
-        items.push(...((await response.json()) as T[]));
-        next = /<([^>]+)>;\s*rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
-        if (next && !next.startsWith(root)) throw new GitHubError(`refusing to follow a pagination link outside ${root}: ${next}`);
+      const [route = path, query = ''] = path.split('?');
+      try {
+        return (await octokit.paginate(`GET ${route}`, { ...Object.fromEntries(new URLSearchParams(query)), per_page: 100 })) as T[];
+      } catch (error) {
+        throw explain('GET', path, error);
       }
-      return items;
     },
   };
 }
