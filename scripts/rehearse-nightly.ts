@@ -82,6 +82,8 @@ await runCli(async () => {
   const context: Record<string, string> = {
     "inputs.mode || 'comprehensive'": values.mode,
     'github.run_id': 'rehearsal',
+    // The stand-in remote is a local folder: no token to give the git commands.
+    'github.token': '',
     'vars.PERFSITE_SITE_URL': '',
     'steps.pages.outputs.origin': '',
     'steps.pages.outputs.base_path': '',

@@ -55,6 +55,27 @@ describe('the workflows', () => {
       /runs only npm ci and npm run/,
     );
     expect(rules('on: push\njobs: {}\n')).toEqual(['declares no default permissions (add `permissions: {}` or `contents: read`)']);
+    // A job that may write keeps its token away from install scripts and benchmarks.
+    const writer = `    permissions:\n      contents: write\n    steps:\n      - uses: ${PIN}\n      - run: npm ci\n`;
+    expect(rules(workflow('schedule', writer))).toEqual([
+      'checks out with its contents token left in .git/config; set persist-credentials: false',
+      "runs dependencies' install scripts in a job that may write (contents); use npm ci --ignore-scripts, or split the job",
+    ]);
+    const careful = `    permissions:\n      contents: write\n    steps:\n      - uses: ${PIN}\n        with:\n          persist-credentials: false\n      - run: npm ci --ignore-scripts\n`;
+    expect(rules(workflow('schedule', careful))).toEqual([]);
+  });
+
+  it('hold the nightly run to the split: benchmarks without a write token, pushes without install scripts, Pages apart', async () => {
+    const nightly = parse((await workflows()).find((workflow) => workflow.name === 'nightly-benchmark.yml')?.text ?? '');
+    expect(nightly.jobs.benchmark.permissions).toEqual({ contents: 'read' });
+    expect(nightly.jobs.publish.permissions).toEqual({ contents: 'write', issues: 'write' });
+    expect(nightly.jobs.site.permissions).toEqual({ contents: 'read', pages: 'read' });
+    expect(nightly.jobs.deploy.steps.map((step: { uses?: string }) => step.uses?.split('@')[0])).toEqual(['actions/deploy-pages']);
+    for (const job of Object.values(nightly.jobs) as Array<{ steps: Array<{ uses?: string; with?: Record<string, unknown> }> }>) {
+      for (const step of job.steps.filter((each) => each.uses?.startsWith('actions/checkout@'))) {
+        expect(step.with?.['persist-credentials']).toBe(false);
+      }
+    }
   });
 
   it('lint:workflows names the file, line and fix of a schema error', async () => {

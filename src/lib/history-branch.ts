@@ -4,8 +4,8 @@
  * rebuilt from them after a restore (`npm run compact`), so two writers never touch the same file:
  * each adds new run records, and a push that lost a race is rebased and retried, never forced.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type SimpleGit, simpleGit } from 'simple-git';
 
@@ -29,7 +29,19 @@ export interface HistoryBranchOptions {
   dir: string;
   remote: string;
   branch: string;
+  /**
+   * A token for an https remote, given to the commands that talk to it and to nothing else: the
+   * nightly workflow checks out without persisting credentials, so no dependency's install script and
+   * no benchmark ever sees a token that could push.
+   */
+  token?: string | undefined;
   log?: (line: string) => void;
+}
+
+/** Git's own way to authenticate one command (what actions/checkout writes into .git/config, here for one call only). */
+function remoteAuth(token: string | undefined): string[] {
+  if (!token) return [];
+  return ['-c', `http.extraheader=AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`];
 }
 
 function assertBranchName(branch: string): void {
@@ -62,16 +74,26 @@ export async function restoreHistory(options: HistoryBranchOptions & { requireEx
   const tracking = `refs/remotes/${options.remote}/${options.branch}`;
   // A remote that cannot be reached is an error, never taken for a missing branch: starting a new,
   // empty history over an existing one would be worse than failing.
-  const heads = await repo.raw(['ls-remote', '--heads', options.remote, `refs/heads/${options.branch}`]).catch((error: Error) => {
-    throw new HistoryBranchError(`cannot read ${options.remote}: ${error.message.split('\n')[0]}`);
-  });
+  const heads = await repo
+    .raw([...remoteAuth(options.token), 'ls-remote', '--heads', options.remote, `refs/heads/${options.branch}`])
+    .catch((error: Error) => {
+      throw new HistoryBranchError(`cannot read ${options.remote}: ${error.message.split('\n')[0]}`);
+    });
   const existed = heads.trim().length > 0;
   if (!existed && options.requireExisting) {
     throw new HistoryBranchError(
       `${options.remote} has no ${options.branch} branch yet: the nightly workflow (or \`npm run history -- push\`) starts it`,
     );
   }
-  if (existed) await repo.raw(['fetch', '--quiet', '--no-tags', options.remote, `+refs/heads/${options.branch}:${tracking}`]);
+  if (existed)
+    await repo.raw([
+      ...remoteAuth(options.token),
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      options.remote,
+      `+refs/heads/${options.branch}:${tracking}`,
+    ]);
   await rm(options.dir, { recursive: true, force: true });
   await repo.raw(['worktree', 'prune']);
   await mkdir(path.dirname(path.resolve(options.dir)), { recursive: true });
@@ -123,7 +145,7 @@ export async function pushHistory(options: HistoryBranchOptions & { message: str
   const attempts = options.attempts ?? 5;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      await git.raw(['push', '--quiet', options.remote, `HEAD:refs/heads/${options.branch}`]);
+      await git.raw([...remoteAuth(options.token), 'push', '--quiet', options.remote, `HEAD:refs/heads/${options.branch}`]);
       log(`pushed to ${options.remote}/${options.branch}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
       return { pushed: true, attempts: attempt, dropped };
     } catch (error) {
@@ -133,7 +155,14 @@ export async function pushHistory(options: HistoryBranchOptions & { message: str
       log(`push rejected (another run got there first?): rebasing onto ${options.remote}/${options.branch} and retrying`);
     }
     const tracking = `refs/remotes/${options.remote}/${options.branch}`;
-    await git.raw(['fetch', '--quiet', '--no-tags', options.remote, `+refs/heads/${options.branch}:${tracking}`]);
+    await git.raw([
+      ...remoteAuth(options.token),
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      options.remote,
+      `+refs/heads/${options.branch}:${tracking}`,
+    ]);
     dropped.push(...(await rebaseOnto(options.dir, tracking)));
     await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 800 * attempt));
   }
@@ -175,4 +204,55 @@ async function rebaseOnto(dir: string, upstream: string): Promise<string[]> {
     await rebase('--continue').catch(() => rebase('--skip').catch(() => undefined));
   }
   return dropped;
+}
+
+/**
+ * What a night added to the history, for the job that pushes it: the records and baselines.json changed
+ * in the worktree (its .gitignore keeps the index out), copied to `to` with their paths. The job that
+ * benchmarks holds no write token; the one that pushes runs no dependency's install script.
+ */
+export async function handOverChanges(dir: string, to: string): Promise<string[]> {
+  const history = simpleGit({ baseDir: dir });
+  const changed = (await history.raw(['status', '--porcelain', '--untracked-files=all', '-z']))
+    .split('\0')
+    .filter((entry) => entry.length > 3 && !entry.startsWith(' D') && !entry.startsWith('D '))
+    .map((entry) => entry.slice(3));
+  for (const file of changed) {
+    if (!isHistoryFile(file))
+      throw new HistoryBranchError(`${file} changed in ${dir}: only run records and baselines.json are handed over`);
+    await mkdir(path.dirname(path.join(to, file)), { recursive: true });
+    await copyFile(path.join(dir, file), path.join(to, file));
+  }
+  return changed;
+}
+
+/** Run records and baselines.json: the only files a night may add to the history. */
+function isHistoryFile(file: string): boolean {
+  return file === 'baselines.json' || /^runs\/\d{4}-\d{2}\/[A-Za-z0-9][A-Za-z0-9._-]{0,127}\.json$/.test(file);
+}
+
+/** Takes what handOverChanges wrote into a restored history. A run record is written once: one that exists with other contents is refused. */
+export async function takeOverChanges(from: string, dir: string): Promise<string[]> {
+  const entries = (await readdir(from, { recursive: true, withFileTypes: true })).filter((entry) => !entry.isDirectory());
+  const linked = entries.find((entry) => !entry.isFile());
+  if (linked) throw new HistoryBranchError(`${path.join(linked.parentPath, linked.name)} is not a plain file; nothing was taken over`);
+  const files = entries.map((entry) => path.relative(from, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'));
+  for (const file of files) {
+    if (!isHistoryFile(file))
+      throw new HistoryBranchError(`${file} in ${from} is not a run record or baselines.json; nothing was taken over`);
+  }
+  for (const file of files) {
+    const target = path.join(dir, file);
+    await mkdir(path.dirname(target), { recursive: true });
+    if (file === 'baselines.json') await copyFile(path.join(from, file), target);
+    else {
+      await copyFile(path.join(from, file), target, constants.COPYFILE_EXCL).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+        const [ours, theirs] = await Promise.all([readFile(target, 'utf8'), readFile(path.join(from, file), 'utf8')]);
+        if (ours !== theirs)
+          throw new HistoryBranchError(`${file} is already in the history with other contents: run records are written once`);
+      });
+    }
+  }
+  return files;
 }

@@ -7,7 +7,10 @@
  * - permissions declared, read-only unless a job says otherwise;
  * - a workflow that runs pull request code (`pull_request`) is granted no write permission;
  * - a privileged workflow triggered by a pull request's results (`workflow_run`, `pull_request_target`)
- *   never checks out another ref than its own, and runs only `npm ci` and `npm run …` of its own code.
+ *   never checks out another ref than its own, and runs only `npm ci` and `npm run …` of its own code;
+ * - a job that may write (any write permission, or an OIDC token) never leaves its token where
+ *   dependencies and benchmarks can read it: it checks out with `persist-credentials: false` and runs
+ *   `npm ci` only with `--ignore-scripts`.
  */
 import { parse } from 'yaml';
 
@@ -69,6 +72,7 @@ export function auditWorkflow(file: string, text: string): AuditFinding[] {
 
   for (const [jobId, job] of Object.entries(workflow.jobs ?? {})) {
     const granted = writes(job.permissions);
+    const mayWrite = granted.length > 0;
     if (runsPullRequestCode && granted.length > 0) {
       find(`job ${jobId}`, `runs pull request code with write permission (${granted.join(', ')})`);
     }
@@ -94,6 +98,13 @@ export function auditWorkflow(file: string, text: string): AuditFinding[] {
         }
       }
       if (step.uses?.startsWith('actions/setup-node@') && step.with?.cache !== 'npm') find(where, 'sets up Node without the npm cache');
+      if (mayWrite && step.uses?.startsWith('actions/checkout@') && step.with?.['persist-credentials'] !== false)
+        find(where, `checks out with its ${granted.join(', ')} token left in .git/config; set persist-credentials: false`);
+      if (mayWrite && step.run?.split('\n').some((line) => /^npm ci\b/.test(line.trim()) && !line.includes('--ignore-scripts')))
+        find(
+          where,
+          `runs dependencies' install scripts in a job that may write (${granted.join(', ')}); use npm ci --ignore-scripts, or split the job`,
+        );
     }
   }
   return findings;
