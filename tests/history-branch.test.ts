@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
-import { pushHistory, restoreHistory } from '../src/lib/history-branch.ts';
+import { handOverChanges, pushHistory, restoreHistory, takeOverChanges } from '../src/lib/history-branch.ts';
 import { appendRun } from '../src/lib/store.ts';
 import { makeRecord, tempDir } from './helpers.ts';
 
@@ -100,5 +100,38 @@ describe('the history branch', () => {
     await expect(restoreHistory({ repo: '.', dir: '/tmp/x', remote: 'origin', branch: 'a/../../b' })).rejects.toThrow(
       /not a usable branch name/,
     );
+  });
+
+  it('hands a night over from the job that benchmarked to the job that pushes, with the token on no disk', async () => {
+    const { remote, clones } = await setup();
+    const token = 'ghs_not-a-real-token';
+    const [benchmarker, publisher] = clones as [string, string];
+    const options = (repo: string) => ({ repo, dir: path.join(repo, '.perf-history'), remote: 'origin', branch: 'perf-history', token });
+    await restoreHistory(options(benchmarker));
+    const run = await appendRun(options(benchmarker).dir, makeRecord({}, new Date('2026-11-20T02:00:00Z')));
+    await writeFile(path.join(options(benchmarker).dir, 'baselines.json'), '{}\n');
+    const handover = await tempDir('perfsite-handover-');
+    const handed = await handOverChanges(options(benchmarker).dir, handover);
+    expect(handed.sort()).toEqual(['baselines.json', `runs/2026-11/${run.record.id}.json`]);
+
+    await restoreHistory(options(publisher));
+    expect((await takeOverChanges(handover, options(publisher).dir)).sort()).toEqual(handed.sort());
+    expect((await pushHistory({ ...options(publisher), message: 'nightly run' })).pushed).toBe(true);
+    expect(await branchFiles(remote, 'perf-history')).toEqual([
+      '.gitignore',
+      'baselines.json',
+      path.join('runs', '2026-11', `${run.record.id}.json`),
+    ]);
+    for (const repo of clones) {
+      const config = await readFile(path.join(repo, '.git', 'config'), 'utf8');
+      expect(config).not.toContain(Buffer.from(`x-access-token:${token}`).toString('base64'));
+      expect(config).not.toContain('extraheader');
+    }
+    // A hand-over holds only run records and baselines.json, and never rewrites a record.
+    await writeFile(path.join(handover, 'runs', '2026-11', `${run.record.id}.json`), '{"changed": true}');
+    await expect(takeOverChanges(handover, options(publisher).dir)).rejects.toThrow(/already in the history with other contents/);
+    const sneaky = await tempDir('perfsite-handover-');
+    await writeFile(path.join(sneaky, 'package.json'), '{}');
+    await expect(takeOverChanges(sneaky, options(publisher).dir)).rejects.toThrow(/is not a run record or baselines.json/);
   });
 });

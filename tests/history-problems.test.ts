@@ -1,5 +1,5 @@
 /** What the history cannot read is said wherever a person looks, and what killed writers leave behind is swept up. */
-import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataLayout } from '../src/lib/paths.ts';
@@ -69,5 +69,28 @@ describe('temporary files of interrupted writes', () => {
     const compact = await runScript('scripts/compact.ts', ['--data', data]);
     expect(compact.stdout).toMatch(/Removed 1 temporary file that interrupted writes left/);
     expect(await readdir(tmpDir)).toEqual(['run.json.4343.cafebabe.tmp']);
+  });
+});
+
+describe('links and bad files in the history', () => {
+  it('refuses a symlink out of data/, naming it, and never quotes what a bad file holds', async () => {
+    const data = await tempDir();
+    await appendRuns(data, [makeRecord({}, new Date('2026-11-20T10:00:00Z'))]);
+    const outside = await tempDir();
+    const secret = path.join(outside, 'secret');
+    await writeFile(secret, 'root:x:0:0:root:/root:/bin/bash\nSECRET-TOKEN-1234\n');
+    const month = path.join(dataLayout(data).runsDir, '2026-11');
+    await symlink(secret, path.join(month, 'evil.json'));
+    await symlink(outside, path.join(dataLayout(data).runsDir, '2026-12'));
+    await writeFile(path.join(month, 'garbled.json'), 'SECRET-TOKEN-5678 and more');
+    const validate = await runScript('scripts/validate.ts', ['--data', data]);
+    expect(validate.code).toBe(1);
+    expect(validate.stdout).toMatch(/evil\.json: is a symbolic link, and perfsite never follows links inside the history/);
+    expect(validate.stdout).toMatch(/runs\/2026-12: is a symbolic link/);
+    expect(validate.stdout).toMatch(/garbled\.json: is not valid JSON \(Unexpected token 'S'\)/);
+    expect(validate.stdout).not.toMatch(/root:x|SECRET-TOKEN/);
+    const stats = await runScript('scripts/stats.ts', ['--data', data]);
+    expect(`${stats.stdout}${stats.stderr}`).not.toMatch(/root:x|SECRET-TOKEN/);
+    expect(stats.stdout).toMatch(/Total runs: 1/);
   });
 });
