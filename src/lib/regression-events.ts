@@ -8,6 +8,7 @@
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { median } from 'simple-statistics';
 import { queryRows } from './duckdb.ts';
+import { formatChange } from './format.ts';
 import type { History } from './history.ts';
 import { improvementOf } from './regression-rule.ts';
 import type { SeriesChange } from './series-changes.ts';
@@ -41,7 +42,7 @@ export type EventState = 'open' | 'recovered';
 export interface RegressionEvent {
   /** Stable as the history grows: taken from the first run after the change. */
   id: string;
-  /** The last run before the change and the first after it (the earliest and latest of the event's series). */
+  /** The event's commit range: the latest run before the change and the earliest after it, among its series. */
   fromRunId: string;
   toRunId: string;
   fromTime: string;
@@ -53,6 +54,15 @@ export interface RegressionEvent {
   direction: EventDirection;
   platforms: EventPlatform[];
   state: EventState;
+  /** The commits of the first runs after the change, with the first line of their messages (filled by historyEvents). */
+  commits: EventCommit[];
+  /** The commit of the last run before the change, when known. */
+  fromCommit: string | null;
+}
+
+export interface EventCommit {
+  commit: string;
+  message: string | null;
 }
 
 /** A run that leaves its level and returns at the next one: an outlier, drawn on the chart, never counted as a change. */
@@ -122,75 +132,52 @@ function cleanSeries(points: readonly SeriesChange[]): { kept: EventSeries[]; ou
   };
 }
 
-/** Disjoint sets over indexes, for grouping changes whose commit ranges overlap. */
-function unionFind(size: number) {
-  const parent = Array.from({ length: size }, (_, index) => index);
-  const find = (index: number): number => {
-    let root = index;
-    while (parent[root] !== root) root = parent[root] as number;
-    let walk = index;
-    while (parent[walk] !== root) {
-      const up = parent[walk] as number;
-      parent[walk] = root;
-      walk = up;
-    }
-    return root;
-  };
-  const union = (a: number, b: number) => {
-    parent[find(a)] = find(b);
-  };
-  return { find, union };
-}
-
 /**
  * Events from the change points of every series. `previousTimes` gives the time of each change's last run
  * before it (run id → ISO time); `seriesPerPlatform` how many series each platform has (for the share that moved).
+ *
+ * A change happened somewhere in its commit range: after its last run before, up to its first run after.
+ * Changes join an event only while all their ranges still share a stretch of time, the event's own range:
+ * the most precise changes (the shortest ranges, from platforms that run often) are placed first, so a
+ * platform that ran once a month cannot chain two changes a year apart into one event.
  */
 export function groupEvents(
   changes: readonly SeriesChange[],
   previousTimes: ReadonlyMap<string, string>,
   seriesPerPlatform: ReadonlyMap<string, number>,
 ): { events: RegressionEvent[]; outliers: Outlier[] } {
-  const bySeries = Map.groupBy(changes, seriesKey);
   const all: EventSeries[] = [];
   const outliers: Outlier[] = [];
-  for (const points of bySeries.values()) {
+  for (const points of Map.groupBy(changes, seriesKey).values()) {
     const cleaned = cleanSeries(points);
     all.push(...cleaned.kept);
     outliers.push(...cleaned.outliers);
   }
   const start = (change: EventSeries) => previousTimes.get(change.previousRunId) ?? change.timestamp;
-  const sets = unionFind(all.length);
-  // Sorted by the first run after: a change only needs comparing with those whose range began before it ended.
-  const order = all
-    .map((_, index) => index)
-    .sort((a, b) => (all[a] as EventSeries).timestamp.localeCompare((all[b] as EventSeries).timestamp));
-  for (let i = 0; i < order.length; i++) {
-    const a = all[order[i] as number] as EventSeries;
-    for (let j = i + 1; j < order.length; j++) {
-      const b = all[order[j] as number] as EventSeries;
-      if (start(b) >= a.timestamp) break;
-      // On one platform, only changes at the same run are one event; across platforms, overlapping ranges are.
-      const together = a.platform === b.platform ? a.runId === b.runId : start(a) < b.timestamp;
-      if (together) sets.union(order[i] as number, order[j] as number);
+  const span = (change: EventSeries) => Date.parse(change.timestamp) - Date.parse(start(change));
+  const groups: Array<{ from: string; to: string; members: EventSeries[] }> = [];
+  for (const change of [...all].sort(
+    (a, b) => span(a) - span(b) || a.timestamp.localeCompare(b.timestamp) || a.runId.localeCompare(b.runId),
+  )) {
+    const from = start(change);
+    const group = groups.find(
+      (candidate) =>
+        (from < candidate.to && candidate.from < change.timestamp) || (from === candidate.from && change.timestamp === candidate.to),
+    );
+    if (!group) groups.push({ from, to: change.timestamp, members: [change] });
+    else {
+      group.members.push(change);
+      if (from > group.from) group.from = from;
+      if (change.timestamp < group.to) group.to = change.timestamp;
     }
   }
-  const groups = Map.groupBy(
-    all.map((change, index) => ({ change, index })),
-    ({ index }) => sets.find(index),
-  );
-  const events = [...groups.values()].map((members) =>
-    toEvent(
-      members.map(({ change }) => change),
-      start,
-      seriesPerPlatform,
-    ),
-  );
+  const events = groups.map((group) => toEvent(group.members, group, start, seriesPerPlatform));
   return { events: sortEvents(events), outliers };
 }
 
 function toEvent(
   series: EventSeries[],
+  range: { from: string; to: string },
   start: (change: EventSeries) => string,
   seriesPerPlatform: ReadonlyMap<string, number>,
 ): RegressionEvent {
@@ -200,9 +187,9 @@ function toEvent(
   const worse = series.filter((change) => change.worse).length;
   const direction: EventDirection = worse === series.length ? 'regression' : worse === 0 ? 'improvement' : 'mixed';
   const worst = (direction === 'improvement' ? byBadness.at(-1) : byBadness[0]) as EventSeries;
-  const first = [...series].sort((a, b) => a.timestamp.localeCompare(b.timestamp) || a.runId.localeCompare(b.runId))[0] as EventSeries;
-  const last = [...series].sort((a, b) => b.timestamp.localeCompare(a.timestamp) || b.runId.localeCompare(a.runId))[0] as EventSeries;
-  const earliestStart = [...series].sort((a, b) => start(a).localeCompare(start(b)))[0] as EventSeries;
+  // The run at each end of the event's range: the latest "before" run and the earliest "after" run.
+  const after = [...series].sort((a, b) => a.timestamp.localeCompare(b.timestamp) || a.runId.localeCompare(b.runId))[0] as EventSeries;
+  const before = [...series].sort((a, b) => start(b).localeCompare(start(a)) || a.runId.localeCompare(b.runId))[0] as EventSeries;
   const platforms = [...Map.groupBy(series, (change) => change.platform)].map(([platform, moved]) => {
     const total = seriesPerPlatform.get(platform) ?? moved.length;
     return {
@@ -213,17 +200,19 @@ function toEvent(
     };
   });
   return {
-    id: `e-${first.runId}`,
-    fromRunId: earliestStart.previousRunId,
-    toRunId: last.runId,
-    fromTime: start(earliestStart),
-    toTime: last.timestamp,
+    id: `e-${after.runId}`,
+    fromRunId: before.previousRunId,
+    toRunId: after.runId,
+    fromTime: range.from,
+    toTime: range.to,
     series: byBadness,
     worst,
     medianChange: median(series.map((change) => change.change)),
     direction,
     platforms: platforms.sort((a, b) => a.platform.localeCompare(b.platform)),
     state: series.every((change) => change.recoveredAt !== null) ? 'recovered' : 'open',
+    commits: [],
+    fromCommit: null,
   };
 }
 
@@ -237,26 +226,48 @@ export function sortEvents(events: readonly RegressionEvent[]): RegressionEvent[
   });
 }
 
-/** The events of a history whose change points were found (seriesChanges, over materialiseBaselines' tables). */
+/** The events of a history whose change points were found (seriesChanges, over materialiseBaselines' tables), with their commits. */
 export async function historyEvents(
   history: History,
   changes: readonly SeriesChange[],
 ): Promise<{ events: RegressionEvent[]; outliers: Outlier[] }> {
-  const previous = [...new Set(changes.map((change) => change.previousRunId))];
-  const times = await queryRows<{ run_id: string; timestamp: string }>(
+  const ids = [...new Set(changes.flatMap((change) => [change.previousRunId, change.runId]))];
+  const runs = await queryRows<{ run_id: string; timestamp: string; git_commit: string | null; git_message: string | null }>(
     history.connection,
-    `SELECT run_id, strftime(timestamp, '%Y-%m-%dT%H:%M:%S.%gZ') AS timestamp FROM runs WHERE list_contains($ids, run_id)`,
-    { ids: listValue(previous) },
+    `SELECT run_id, strftime(timestamp, '%Y-%m-%dT%H:%M:%S.%gZ') AS timestamp, git_commit, git_message FROM runs WHERE list_contains($ids, run_id)`,
+    { ids: listValue(ids) },
     { ids: LIST(VARCHAR) },
   );
+  const byId = new Map(runs.map((run) => [run.run_id, run]));
   const counts = await queryRows<{ platform: string; series: number }>(
     history.connection,
     'SELECT platform, count(DISTINCT (suite, metric))::INTEGER AS series FROM metrics WHERE status = $ok GROUP BY platform',
     { ok: 'ok' },
   );
-  return groupEvents(
+  const grouped = groupEvents(
     changes,
-    new Map(times.map((row) => [row.run_id, row.timestamp])),
+    new Map(runs.map((run) => [run.run_id, run.timestamp])),
     new Map(counts.map((row) => [row.platform, row.series])),
   );
+  for (const event of grouped.events) {
+    const commits = new Map<string, EventCommit>();
+    for (const change of event.series) {
+      const run = byId.get(change.runId);
+      if (run?.git_commit && !commits.has(run.git_commit))
+        commits.set(run.git_commit, { commit: run.git_commit, message: run.git_message?.split('\n')[0] ?? null });
+    }
+    event.commits = [...commits.values()];
+    event.fromCommit = byId.get(event.fromRunId)?.git_commit ?? null;
+  }
+  return grouped;
+}
+
+/** What an event is, in one line: its direction, where, how much, and the commit. */
+export function eventHeadline(event: RegressionEvent): string {
+  const what = event.direction === 'regression' ? 'Regression' : event.direction === 'improvement' ? 'Improvement' : 'Mixed change';
+  const metrics = new Set(event.series.map((change) => `${change.suite}/${change.metric}`)).size;
+  const where = `${event.platforms.length} platform${event.platforms.length === 1 ? '' : 's'} × ${metrics} metric${metrics === 1 ? '' : 's'}`;
+  const commit = event.commits[0];
+  const at = commit ? ` at ${commit.commit.slice(0, 10)}${commit.message ? ` ${commit.message}` : ''}` : '';
+  return `${what} on ${where}: worst ${event.worst.suite}/${event.worst.metric} on ${event.worst.platform} ${formatChange(event.worst.change)}${at}`;
 }

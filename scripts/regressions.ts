@@ -1,0 +1,80 @@
+/** npm run regressions: the regression events of the history, open ones first, as the site's regressions page lists them. */
+import { parseArgs, styleText } from 'node:util';
+import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
+import { formatChange, formatValue } from '../src/lib/format.ts';
+import { openHistory } from '../src/lib/history.ts';
+import { resolveDataDir } from '../src/lib/paths.ts';
+import { eventHeadline, historyEvents, type RegressionEvent } from '../src/lib/regression-events.ts';
+import { loadSettings } from '../src/lib/report-target.ts';
+import { seriesChanges } from '../src/lib/series-changes.ts';
+import { materialiseBaselines } from '../src/lib/status.ts';
+
+const HELP = `Usage: npm run regressions [-- options]
+
+The regression events of the history: where the level of one or more series moved and stayed moved,
+grouped by the commit range it happened in, across metrics and platforms. Open regressions, worst
+first, by default.
+
+  --all         every event (open, recovered, improvements), open regressions first, then newest first
+  --json        the events as JSON, for programs
+  --data DIR    the history folder (env PERFORMANCE_DB_PATH; default ./data)`;
+
+function printEvent(event: RegressionEvent): void {
+  const style = event.direction === 'improvement' ? 'green' : event.state === 'open' ? 'red' : 'yellow';
+  console.log(`${styleText(style, `[${event.state}]`)} ${event.id}  ${eventHeadline(event)}`);
+  console.log(
+    `  ${event.fromTime.slice(0, 16).replace('T', ' ')} → ${event.toTime.slice(0, 16).replace('T', ' ')}${event.fromCommit ? `, after ${event.fromCommit.slice(0, 10)}` : ''}`,
+  );
+  for (const platform of event.platforms.filter((each) => each.environmentWide)) {
+    console.log(
+      `  ${styleText('yellow', 'note:')} ${platform.moved} of ${platform.series} series on ${platform.platform} moved here: possibly the machine or its environment changed, not the code`,
+    );
+  }
+  for (const change of event.series.slice(0, 5)) {
+    console.log(
+      `  ${change.platform}  ${change.suite}/${change.metric}  ${formatValue(change.meanBefore, change.unit)} → ${formatValue(change.meanAfter, change.unit)}  ${formatChange(change.change)}${change.recoveredAt ? '  (recovered)' : ''}`,
+    );
+  }
+  if (event.series.length > 5) console.log(`  … and ${event.series.length - 5} more series`);
+}
+
+await runCli(async () => {
+  const { values } = parseArgs({
+    options: {
+      all: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      data: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return EXIT.ok;
+  }
+  const dataDir = resolveDataDir(values.data);
+  const settings = await loadSettings(dataDir);
+  const history = await openHistory(dataDir, { checkIndexedRecords: true });
+  let events: RegressionEvent[];
+  try {
+    await materialiseBaselines(history, settings);
+    events = (await historyEvents(history, await seriesChanges(history))).events;
+  } finally {
+    history.close();
+  }
+  printProblems(history.problems);
+  const shown = values.all ? events : events.filter((event) => event.state === 'open' && event.direction !== 'improvement');
+  if (values.json) {
+    console.log(JSON.stringify(shown, null, 2));
+    return EXIT.ok;
+  }
+  if (shown.length === 0) {
+    console.log(
+      values.all ? 'No change points in the history.' : `No open regressions (${events.length} events in all: --all lists them).`,
+    );
+    return EXIT.ok;
+  }
+  for (const event of shown) printEvent(event);
+  const open = events.filter((event) => event.state === 'open' && event.direction !== 'improvement').length;
+  console.log(`\n${open} open regression${open === 1 ? '' : 's'}, ${events.length} event${events.length === 1 ? '' : 's'} in all.`);
+  return EXIT.ok;
+});
