@@ -114,9 +114,11 @@ describe('the site', () => {
       ...[50, 51, 49, 50, 50, 75].map((value, day) => run('P2', day + 1, latency(value))),
     ]);
     await build(data, out);
-    const page = parseHTML(await readFile(path.join(out, 'regressions', 'index.html'), 'utf8')).document;
-    const open = [...page.querySelectorAll('h2 + ul li')].map((item) => item.textContent?.replace(/\s+/g, ' ').trim() ?? '');
-    expect(page.querySelector('h2')?.textContent).toBe('2 open');
+    const page = parseHTML(await readFile(path.join(out, 'index.html'), 'utf8')).document;
+    const open = [...page.querySelectorAll('section[aria-labelledby="now"] tbody tr')].map((row) =>
+      [...row.querySelectorAll('td')].map((cell) => cell.textContent?.trim() ?? ''),
+    );
+    expect(page.querySelector('#now')?.textContent?.trim()).toBe('2 latest measurements beyond the threshold');
 
     const check = await runScript('scripts/check.ts', ['--data', data], { env: { REGRESSION_THRESHOLD: '' } });
     expect(check.code, check.stdout + check.stderr).toBe(1);
@@ -125,9 +127,9 @@ describe('the site', () => {
       .filter((line) => /│\s*regression\s*│/.test(line))
       .map((line) => line.split('│').map((cell) => cell.trim()));
     expect(flagged.map(([, platform, metric]) => `${platform} ${metric}`)).toEqual(['P1 demo/latency', 'P2 demo/latency']);
-    for (const [, platform, , current] of flagged) {
-      expect(open.some((item) => item.startsWith(`${platform}: demo / latency ${current} against`))).toBe(true);
-    }
+    expect(open.map(([platform, metric, current]) => [platform, metric, current])).toEqual(
+      flagged.map(([, platform, metric, current]) => [platform, metric?.replace('/', ' / '), current]),
+    );
     expect(check.stdout).toMatch(/✘ 2 regressions detected/);
     // Narrowed to a platform, it judges that platform's series alone.
     const p2 = await runScript('scripts/check.ts', ['--data', data, '--platform', 'P2'], { env: { REGRESSION_THRESHOLD: '' } });
@@ -135,7 +137,7 @@ describe('the site', () => {
     expect(p2.stdout).not.toMatch(/P1/);
   });
 
-  it('shows a change point on the chart, the regressions page, the feed and the run that starts it', async () => {
+  it('shows a change point as an event on the regressions page, its own page and the feed, on the chart and on the run that starts it', async () => {
     const data = await tempDir();
     const out = await buildDir();
     // 60 runs around 1 s, then 60 around 1.3 s (a 30 % step for the worse), with a little deterministic noise.
@@ -149,12 +151,16 @@ describe('the site', () => {
     await build(data, out);
     const first = records[60]?.id ?? '';
     const regressions = parseHTML(await readFile(path.join(out, 'regressions', 'index.html'), 'utf8')).document;
-    const rows = [...regressions.querySelectorAll('#change-points + p + .scroll tbody tr')];
-    expect(rows).toHaveLength(1);
-    expect(rows[0]?.querySelector('a')?.getAttribute('href')).toBe(`/runs/${first}/`);
-    expect(rows[0]?.textContent).toContain('1 s1.299 s+29.9%');
+    const events = [...regressions.querySelectorAll('ol.events > li')];
+    expect(events).toHaveLength(1);
+    expect(events[0]?.querySelector('a')?.getAttribute('href')).toBe(`/events/e-${first}/`);
+    expect(events[0]?.textContent?.replace(/\s+/g, ' ')).toContain('+29.9% demo / latency on 1 platform × 1 metric');
+    const event = parseHTML(await readFile(path.join(out, 'events', `e-${first}`, 'index.html'), 'utf8')).document;
+    expect(event.querySelector('tbody tr')?.textContent).toContain('1 s1.299 s+29.9%');
+    expect(event.querySelectorAll('figure svg')).toHaveLength(1);
     const feed = await readFile(path.join(out, 'regressions.xml'), 'utf8');
-    expect(feed).toContain(`<id>urn:perfsite:change-point:Test_Linux_x86_64_2C_8GB:${metricSlug('demo', 'latency')}:${first}</id>`);
+    expect(feed).toContain(`<id>urn:perfsite:event:e-${first}</id>`);
+    expect(feed).toContain(`/events/e-${first}/`);
     expect(await readFile(path.join(out, 'runs', first, 'index.html'), 'utf8')).toContain('A new level starts here');
     expect(await readFile(path.join(out, 'runs', records[59]?.id ?? '', 'index.html'), 'utf8')).not.toContain('A new level starts here');
     const platform = await readFile(path.join(out, 'platforms', 'Test_Linux_x86_64_2C_8GB', 'index.html'), 'utf8');

@@ -13,7 +13,8 @@ export const links = {
   /** Where run pages live: interactive charts link a point to `${runs}${id}/`. */
   runs: () => href('/runs/'),
   seriesData: (platform: string, slug: string) => href(`/data/series/${platform}/${slug}.json`),
-  regressions: () => href('/regressions/'),
+  regressions: (page = 1) => href(page === 1 ? '/regressions/' : `/regressions/${page}/`),
+  event: (id: string) => href(`/events/${id}/`),
   feed: () => href('/regressions.xml'),
   about: () => href('/about/'),
   /** The explorer, opened on a query (URL-encoded: the query is the whole view). */

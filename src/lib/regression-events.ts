@@ -145,6 +145,8 @@ export function groupEvents(
   changes: readonly SeriesChange[],
   previousTimes: ReadonlyMap<string, string>,
   seriesPerPlatform: ReadonlyMap<string, number>,
+  /** Whether two platforms measure the same code (they share commits); changes of unrelated projects are never one event. */
+  related: (a: string, b: string) => boolean = () => true,
 ): { events: RegressionEvent[]; outliers: Outlier[] } {
   const all: EventSeries[] = [];
   const outliers: Outlier[] = [];
@@ -162,7 +164,8 @@ export function groupEvents(
     const from = start(change);
     const group = groups.find(
       (candidate) =>
-        (from < candidate.to && candidate.from < change.timestamp) || (from === candidate.from && change.timestamp === candidate.to),
+        related(candidate.members[0]?.platform ?? change.platform, change.platform) &&
+        ((from < candidate.to && candidate.from < change.timestamp) || (from === candidate.from && change.timestamp === candidate.to)),
     );
     if (!group) groups.push({ from, to: change.timestamp, members: [change] });
     else {
@@ -244,10 +247,23 @@ export async function historyEvents(
     'SELECT platform, count(DISTINCT (suite, metric))::INTEGER AS series FROM metrics WHERE status = $ok GROUP BY platform',
     { ok: 'ok' },
   );
+  // Platforms that ever ran the same commit measure the same project.
+  const shared = await queryRows<{ a: string; b: string }>(
+    history.connection,
+    `WITH pc AS (SELECT DISTINCT platform, git_commit FROM runs WHERE git_commit IS NOT NULL)
+     SELECT DISTINCT x.platform AS a, y.platform AS b FROM pc AS x JOIN pc AS y USING (git_commit) WHERE x.platform < y.platform`,
+  );
+  const project = new Map<string, string>();
+  const root = (platform: string): string => {
+    const parent = project.get(platform) ?? platform;
+    return parent === platform ? platform : root(parent);
+  };
+  for (const { a, b } of shared) if (root(a) !== root(b)) project.set(root(a), root(b));
   const grouped = groupEvents(
     changes,
     new Map(runs.map((run) => [run.run_id, run.timestamp])),
     new Map(counts.map((row) => [row.platform, row.series])),
+    (a, b) => a === b || root(a) === root(b),
   );
   for (const event of grouped.events) {
     const commits = new Map<string, EventCommit>();

@@ -21,6 +21,7 @@ import {
   toRunInfo,
 } from './queries.ts';
 import type { Problem } from './record.ts';
+import { historyEvents, type Outlier, type RegressionEvent } from './regression-events.ts';
 import { classify } from './regression-rule.ts';
 import { loadSettings } from './report-target.ts';
 import { type SeriesChange, seriesChanges } from './series-changes.ts';
@@ -47,6 +48,10 @@ export interface SiteModel {
   latest: MetricStatus[];
   /** Where each series' level moved, oldest first. */
   changePoints: SeriesChange[];
+  /** Those changes grouped by commit range: open regressions first, worst first, then newest first. */
+  events: RegressionEvent[];
+  /** Runs that left their series' level and came straight back. */
+  outliers: Outlier[];
   problems: Problem[];
 }
 
@@ -83,6 +88,7 @@ async function load(): Promise<SiteModel> {
      SELECT runs.*, lag(runs.run_id) OVER (PARTITION BY platform ORDER BY timestamp, runs.run_id) AS previous_run_id, parent_run_id
      FROM runs LEFT JOIN parent_runs USING (run_id) ORDER BY run_id`,
   );
+  const changePoints = await seriesChanges(history);
   return {
     history,
     settings,
@@ -90,7 +96,8 @@ async function load(): Promise<SiteModel> {
     platforms: (await availablePlatforms(history)).sort(naturalCompare),
     metrics: (await availableMetrics(history)).sort(compareSeries),
     latest: (await latestStatuses(history, settings)).sort(compareSeries),
-    changePoints: await seriesChanges(history),
+    changePoints,
+    ...(await historyEvents(history, changePoints)),
     problems: history.problems,
   };
 }
