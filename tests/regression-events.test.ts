@@ -10,7 +10,7 @@ import { groupEvents, historyEvents } from '../src/lib/regression-events.ts';
 import { type SeriesChange, seriesChanges } from '../src/lib/series-changes.ts';
 import { defaultSettings, materialiseBaselines } from '../src/lib/status.ts';
 import { appendRuns } from '../src/lib/store.ts';
-import { makeRecord, tempDir } from './helpers.ts';
+import { makeRecord, runScript, tempDir } from './helpers.ts';
 
 const PLATFORMS = ['P1', 'P2', 'P3', 'P4'];
 const METRICS = Array.from({ length: 10 }, (_, index) => `m${index}`);
@@ -86,6 +86,11 @@ describe('regression events', () => {
       event.series.some((change) => change.platform === 'P3' && change.metric === 'm2' && change.worse),
     );
     expect(reverted?.state).toBe('recovered');
+    // check, the report and the PR comment say which open event a judged series is part of.
+    const check = await runScript('scripts/check.ts', ['--data', data, '--platform', 'P2'], { env: { REGRESSION_THRESHOLD: '' } });
+    expect(check.stdout).toMatch(new RegExp(`demo/m0 on P2 is part of open event ${step?.id}: Regression on 4 platforms × 1 metric`));
+    const report = await runScript('scripts/report.ts', ['--data', data, '--run', runOf('P3', RUNS - 1) ?? '', '--format', 'markdown']);
+    expect(report.stdout.replaceAll('\\', '')).toContain(`part of open event ${step?.id}`);
     // Open regressions come first, the worst first.
     expect(events[0]?.state).toBe('open');
     expect(events.filter((event) => event.state === 'open' && event.direction === 'regression')).toHaveLength(2);

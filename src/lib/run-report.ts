@@ -8,9 +8,11 @@ import { queryRows } from './duckdb.ts';
 import type { History } from './history.ts';
 import { compareSeries, naturalCompare } from './natural-order.ts';
 import { findRun, type RunInfo } from './queries.ts';
+import { eventHeadline, historyEvents } from './regression-events.ts';
 import { STATUS_LABELS, type Status } from './regression-rule.ts';
+import { seriesChanges } from './series-changes.ts';
 import { describeSharedShift, sharedShift } from './shared-shift.ts';
-import { type AnalysisSettings, latestStatuses, type MetricStatus, statusOfRuns } from './status.ts';
+import { type AnalysisSettings, latestStatuses, type MetricStatus, materialiseBaselines, statusOfRuns } from './status.ts';
 
 export interface RunReport {
   run: RunInfo;
@@ -78,6 +80,36 @@ async function notesOn(history: History, metrics: readonly MetricStatus[], setti
   for (const runMetrics of Map.groupBy(metrics, (metric) => metric.runId).values()) {
     const shared = sharedShift(runMetrics);
     if (shared) notes.push(describeSharedShift(shared));
+  }
+  notes.push(...(await openEventNotes(history, metrics, settings)));
+  return notes;
+}
+
+/**
+ * The open regression events (as the site lists them) that the judged series are part of, when the judged
+ * run came at or after the change: the run is slower because of that range of commits, not its own.
+ */
+async function openEventNotes(history: History, metrics: readonly MetricStatus[], settings: AnalysisSettings): Promise<string[]> {
+  await materialiseBaselines(history, settings);
+  const { events } = await historyEvents(history, await seriesChanges(history));
+  const notes: string[] = [];
+  for (const event of events.filter((each) => each.state === 'open' && each.direction !== 'improvement')) {
+    const inside = metrics.filter((metric) =>
+      event.series.some(
+        (change) =>
+          change.platform === metric.platform &&
+          change.suite === metric.suite &&
+          change.metric === metric.metric &&
+          change.worse &&
+          change.recoveredAt === null &&
+          metric.timestamp >= change.timestamp,
+      ),
+    );
+    if (inside.length === 0) continue;
+    const names = inside.slice(0, 3).map((metric) => `${metric.suite}/${metric.metric} on ${metric.platform}`);
+    notes.push(
+      `${names.join(', ')}${inside.length > 3 ? ` and ${inside.length - 3} more` : ''} ${inside.length === 1 ? 'is' : 'are'} part of open event ${event.id}: ${eventHeadline(event)}, since ${event.toTime.slice(0, 10)}.`,
+    );
   }
   return notes;
 }
