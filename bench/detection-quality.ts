@@ -21,6 +21,7 @@ import { randomLcg } from 'd3-random';
 import { median, quantileSorted } from 'simple-statistics';
 import { type ChangePoint, changePoints } from '../src/lib/change-points.ts';
 import { readAsvResults } from '../src/lib/importers/asv.ts';
+import { groupEvents, type RegressionEvent } from '../src/lib/regression-events.ts';
 import { type RunSeries, runToRunNoise } from '../src/lib/runner-speed.ts';
 import {
   CHANGE_POINT_DEFAULTS,
@@ -28,10 +29,14 @@ import {
   detectChanges,
   platformChanges,
   platformCorrected,
+  type SeriesChange,
 } from '../src/lib/series-changes.ts';
 import { mannWhitneyU } from '../src/lib/significance.ts';
 
 interface Series extends RunSeries {
+  platform: string;
+  name: string;
+  times: string[];
   values: number[];
   samples: number[][];
 }
@@ -67,7 +72,14 @@ async function loadSeries(): Promise<Series[]> {
     for (const metric of run.metrics) {
       if (typeof metric.value !== 'number' || !metric.samples || metric.samples.length < 3 || metric.direction !== 'lower') continue;
       const key = `${run.platform}\u0000${metric.suite}\u0000${metric.name}`;
-      const point = { run: run.key, time: run.timestamp ?? '', value: metric.value, samples: metric.samples };
+      const point = {
+        run: run.key,
+        time: run.timestamp ?? '',
+        value: metric.value,
+        samples: metric.samples,
+        platform: run.platform ?? '',
+        name: `${metric.suite}/${metric.name}`,
+      };
       bySeries.set(key, [...(bySeries.get(key) ?? []), point]);
     }
   }
@@ -75,6 +87,9 @@ async function loadSeries(): Promise<Series[]> {
     .filter((points) => points.length >= 40)
     .map((points) => points.sort((a, b) => a.time.localeCompare(b.time)))
     .map((points) => ({
+      platform: points[0]?.platform ?? '',
+      name: points[0]?.name ?? '',
+      times: points.map((point) => point.time),
       runs: points.map((point) => point.run),
       values: points.map((point) => point.value),
       samples: points.map((point) => point.samples),
@@ -176,7 +191,7 @@ const random = randomLcg(0.1234);
  */
 const shuffle = randomLcg(0.5678);
 const SHUFFLES = 5;
-const shuffledPlatforms = Array.from({ length: SHUFFLES }, () => {
+const shuffledPlatforms: Series[][] = Array.from({ length: SHUFFLES }, () => {
   const runOrder = new Map<string, number>();
   for (const series of flat) for (const run of series.runs) if (!runOrder.has(run)) runOrder.set(run, shuffle());
   return flat.map((series) => {
@@ -184,6 +199,8 @@ const shuffledPlatforms = Array.from({ length: SHUFFLES }, () => {
     const order = series.runs.map((_, index) => index).sort((a, b) => rank(a) - rank(b));
     return {
       ...series,
+      // A run keeps its time slot in the order: the shuffle moves values, not the calendar.
+      times: series.times,
       runs: order.map((index) => series.runs[index] as string),
       values: order.map((index) => series.values[index] as number),
       samples: order.map((index) => series.samples[index] as number[]),
@@ -232,3 +249,120 @@ for (const [name, method] of methods) {
     `| ${name} | ${percent(found / flat.length)} | ${percent(precision)} | ${((flatAlerts / runs) * 1000).toFixed(2)} | ${((shuffledAlerts / runs / SHUFFLES) * 1000).toFixed(2)} | ${((falseWithStep / runs) * 1000).toFixed(2)} |`,
   );
 }
+
+/**
+ * Regression events, as the site groups change points (regression-events.ts): each machine scanned as the
+ * site scans a platform, its changes grouped by commit range across series and machines.
+ */
+function eventsOf(all: readonly Series[]): RegressionEvent[] {
+  const changes: SeriesChange[] = [];
+  const previousTimes = new Map<string, string>();
+  for (const [platform, group] of Map.groupBy(all, (series) => series.platform)) {
+    const scans = platformChanges(group, detection);
+    group.forEach((series, at) => {
+      for (const [index, run] of series.runs.entries()) previousTimes.set(run, series.times[index] as string);
+      for (const point of scans[at] as DetectedChange[]) {
+        changes.push({
+          platform,
+          suite: 'asv',
+          metric: series.name,
+          unit: 's',
+          direction: 'lower',
+          ...point,
+          runId: series.runs[point.index] as string,
+          previousRunId: series.runs[point.index - 1] as string,
+          timestamp: series.times[point.index] as string,
+          change: point.meanAfter / point.meanBefore - 1,
+          worse: point.meanAfter > point.meanBefore,
+        });
+      }
+    });
+  }
+  const counts = new Map([...Map.groupBy(all, (series) => series.platform)].map(([platform, group]) => [platform, group.length]));
+  return groupEvents(changes, previousTimes, counts).events;
+}
+
+/** Every run of a series multiplied from `at` on (a step), or at `at` alone (an outlier). */
+function scaled(series: Series, factor: (index: number) => number): Series {
+  return {
+    ...series,
+    values: series.values.map((value, index) => value * factor(index)),
+    samples: series.samples.map((samples, index) => samples.map((sample) => sample * factor(index))),
+  };
+}
+
+const TRIALS = 40;
+const SERIES_PER_STEP = 5;
+const trialRandom = randomLcg(0.4242);
+const machines = [...new Set(flat.map((series) => series.platform))];
+let oneEvent = 0;
+let allSeries = 0;
+let split = 0;
+let missed = 0;
+for (let trial = 0; trial < TRIALS; trial++) {
+  const machine = machines[Math.floor(trialRandom() * machines.length)] as string;
+  const ofMachine = flat.filter((series) => series.platform === machine);
+  const anchor = ofMachine[Math.floor(trialRandom() * ofMachine.length)] as Series;
+  const time = anchor.times[Math.floor(anchor.times.length / 4 + trialRandom() * (anchor.times.length / 2))] as string;
+  const candidates = ofMachine.filter((series) => series.times.includes(time));
+  const chosen = new Set<Series>();
+  while (chosen.size < Math.min(SERIES_PER_STEP, candidates.length))
+    chosen.add(candidates[Math.floor(trialRandom() * candidates.length)] as Series);
+  const injected = flat.map((series) =>
+    chosen.has(series) ? scaled(series, (index) => ((series.times[index] as string) >= time ? 1 + step : 1)) : series,
+  );
+  const events = eventsOf(injected).filter((event) =>
+    event.series.some((change) =>
+      chosen.has(flat.find((series) => series.platform === change.platform && series.name === change.metric) as Series),
+    ),
+  );
+  const atStep = events.filter((event) => event.fromTime < time && time <= event.toTime);
+  const covered = (event: RegressionEvent) =>
+    [...chosen].every((series) => event.series.some((change) => change.platform === series.platform && change.metric === series.name));
+  // The injected series' changes near the step (within 5 runs): grouping is right when they are all one event at the step.
+  const near = events.flatMap((event) =>
+    event.series
+      .filter((change) => {
+        const series = [...chosen].find((each) => each.platform === change.platform && each.name === change.metric);
+        if (!series) return false;
+        const at = series.times.indexOf(time);
+        const index = series.runs.indexOf(change.runId);
+        return Math.abs(index - at) <= TOLERANCE;
+      })
+      .map((change) => ({ event, change })),
+  );
+  const holders = new Set(near.map(({ event }) => event));
+  if (near.length === 0) missed++;
+  else if (holders.size === 1 && atStep.includes([...holders][0] as RegressionEvent)) {
+    oneEvent++;
+    if (covered([...holders][0] as RegressionEvent)) allSeries++;
+  } else split++;
+}
+const flatEvents = eventsOf(flat).length;
+const outlierRandom = randomLcg(0.777);
+const withOutliers = flat.map((series) => {
+  const at = Math.floor(series.values.length / 4 + outlierRandom() * (series.values.length / 2));
+  const size = 0.2 + outlierRandom() * 0.3;
+  const slower = outlierRandom() < 0.5;
+  return scaled(series, (index) => (index === at ? (slower ? 1 + size : 1 - size) : 1));
+});
+const outlierEvents = eventsOf(withOutliers).length;
+const shuffledEvents = shuffledPlatforms.reduce((sum, shuffled) => sum + eventsOf(shuffled).length, 0) / SHUFFLES;
+const perThousand = (count: number) => ((count / runs) * 1000).toFixed(2);
+console.log(
+  `\nRegression events (change points grouped by commit range), ${TRIALS} trials of a ${step * 100} % step injected at one run into ${SERIES_PER_STEP} series of one machine:\n`,
+);
+console.log('| measure | result |\n|---|---|');
+console.log(
+  `| the step is one event at its commit range (every change found within 5 runs of it is in that event) | ${percent(oneEvent / TRIALS)} (${oneEvent} of ${TRIALS}) |`,
+);
+console.log(
+  `| … and that event holds all ${SERIES_PER_STEP} injected series | ${percent(allSeries / TRIALS)} (${allSeries} of ${TRIALS}) |`,
+);
+console.log(`| the step is split across events | ${split} of ${TRIALS} |`);
+console.log(`| the step is missed | ${missed} of ${TRIALS} |`);
+console.log(`| events per 1,000 runs, flat series | ${perThousand(flatEvents)} |`);
+console.log(
+  `| events per 1,000 runs, flat with a 20–50 % one-run outlier in every series | ${perThousand(outlierEvents)} (${perThousand(outlierEvents - flatEvents)} more than without) |`,
+);
+console.log(`| events per 1,000 runs, flat, runs shuffled (5 orders) | ${perThousand(shuffledEvents)} |`);

@@ -157,21 +157,35 @@ export function groupEvents(
   }
   const start = (change: EventSeries) => previousTimes.get(change.previousRunId) ?? change.timestamp;
   const span = (change: EventSeries) => Date.parse(change.timestamp) - Date.parse(start(change));
-  const groups: Array<{ from: string; to: string; members: EventSeries[] }> = [];
+  const groups: Array<{ from: string; to: string; widened: boolean; members: EventSeries[] }> = [];
+  type Group = (typeof groups)[number];
   for (const change of [...all].sort(
     (a, b) => span(a) - span(b) || a.timestamp.localeCompare(b.timestamp) || a.runId.localeCompare(b.runId),
   )) {
     const from = start(change);
-    const group = groups.find(
-      (candidate) =>
-        related(candidate.members[0]?.platform ?? change.platform, change.platform) &&
-        ((from < candidate.to && candidate.from < change.timestamp) || (from === candidate.from && change.timestamp === candidate.to)),
-    );
-    if (!group) groups.push({ from, to: change.timestamp, members: [change] });
-    else {
-      group.members.push(change);
+    const fits = (candidate: Group) =>
+      related(candidate.members[0]?.platform ?? change.platform, change.platform) &&
+      ((from < candidate.to && candidate.from < change.timestamp) || (from === candidate.from && change.timestamp === candidate.to));
+    // A scan may place a step one run early or late in some series: such a change joins the event next to
+    // it, widening its range by that run, once (so that no chain of neighbours grows an event without end).
+    const touches = (candidate: Group) =>
+      !candidate.widened &&
+      candidate.members.some((member) => member.platform === change.platform) &&
+      (from === candidate.to || change.timestamp === candidate.from);
+    const inside = groups.find(fits);
+    const group = inside ?? groups.find(touches);
+    if (!group) {
+      groups.push({ from, to: change.timestamp, widened: false, members: [change] });
+      continue;
+    }
+    group.members.push(change);
+    if (inside) {
       if (from > group.from) group.from = from;
       if (change.timestamp < group.to) group.to = change.timestamp;
+    } else {
+      group.widened = true;
+      if (from < group.from) group.from = from;
+      if (change.timestamp > group.to) group.to = change.timestamp;
     }
   }
   const events = groups.map((group) => toEvent(group.members, group, start, seriesPerPlatform));

@@ -1,0 +1,32 @@
+/**
+ * npm run bench:events -- DIR...: how much grouping change points into regression events saves a reader,
+ * on real histories (imported with npm run import): change points, events, open regression events,
+ * events labelled environment-wide, and one-run outliers, per history.
+ */
+import { openHistory } from '../src/lib/history.ts';
+import { historyEvents } from '../src/lib/regression-events.ts';
+import { loadSettings } from '../src/lib/report-target.ts';
+import { seriesChanges } from '../src/lib/series-changes.ts';
+import { materialiseBaselines } from '../src/lib/status.ts';
+
+const dirs = process.argv.slice(2);
+if (dirs.length === 0) throw new Error('give the history folders to measure: npm run bench:events -- /tmp/django /tmp/gab');
+console.log('| history | runs | series | change points | events | open regression events | environment-wide events | outliers |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const dir of dirs) {
+  const history = await openHistory(dir);
+  await materialiseBaselines(history, await loadSettings(dir));
+  const changes = await seriesChanges(history);
+  const { events, outliers } = await historyEvents(history, changes);
+  const [counts] = (await (
+    await history.connection.runAndReadAll(
+      'SELECT count(DISTINCT run_id)::INTEGER AS runs, count(DISTINCT (platform, suite, metric))::INTEGER AS series FROM metrics',
+    )
+  ).getRowObjectsJson()) as Array<{ runs: number; series: number }>;
+  history.close();
+  const open = events.filter((event) => event.state === 'open' && event.direction !== 'improvement').length;
+  const environment = events.filter((event) => event.platforms.some((platform) => platform.environmentWide)).length;
+  console.log(
+    `| ${dir} | ${counts?.runs} | ${counts?.series} | ${changes.length} | ${events.length} | ${open} | ${environment} | ${outliers.length} |`,
+  );
+}
