@@ -25,7 +25,7 @@ for (const dir of dirs) {
   ).getRowObjectsJson()) as Array<{ runs: number; series: number }>;
   history.close();
   const open = events.filter((event) => event.state === 'open' && event.direction !== 'improvement').length;
-  const environment = events.filter((event) => event.platforms.some((platform) => platform.environmentWide)).length;
+  const environment = events.filter((event) => event.environment !== null).length;
   console.log(
     `| ${dir} | ${counts?.runs} | ${counts?.series} | ${changes.length} | ${events.length} | ${open} | ${environment} | ${outliers.length} |`,
   );

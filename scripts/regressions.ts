@@ -25,9 +25,9 @@ function printEvent(event: RegressionEvent): void {
   console.log(
     `  ${event.fromTime.slice(0, 16).replace('T', ' ')} → ${event.toTime.slice(0, 16).replace('T', ' ')}${event.fromCommit ? `, after ${event.fromCommit.slice(0, 10)}` : ''}`,
   );
-  for (const platform of event.platforms.filter((each) => each.environmentWide)) {
+  if (event.environment) {
     console.log(
-      `  ${styleText('yellow', 'note:')} ${platform.moved} of ${platform.series} series on ${platform.platform} moved here: possibly the machine or its environment changed, not the code`,
+      `  ${styleText('yellow', 'note:')} ${event.environment.moved} of ${event.environment.series} series of ${event.platforms.map((platform) => platform.platform).join(', ')} moved here: possibly the machine or its environment changed, not the code`,
     );
   }
   for (const change of event.series.slice(0, 5)) {

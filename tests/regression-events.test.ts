@@ -74,10 +74,12 @@ describe('regression events', () => {
     expect(step?.worst.change).toBeGreaterThan(0.25);
     expect(step?.series.every((change) => change.runId === runOf(change.platform, 60))).toBe(true);
     expect(step?.platforms.every((platform) => !platform.environmentWide)).toBe(true);
+    expect(step?.environment).toBeNull();
 
     const machine = events.find((event) => event.series.some((change) => change.platform === 'P1' && change.metric === 'm1'));
     expect(machine?.series).toHaveLength(8);
     expect(machine?.platforms).toEqual([{ platform: 'P1', moved: 8, series: 10, environmentWide: true }]);
+    expect(machine?.environment).toEqual({ moved: 8, series: 10 });
 
     expect(events.some((event) => event.series.some((change) => change.platform === 'P2' && change.metric === 'm1'))).toBe(false);
     expect(outliers).toEqual([]);

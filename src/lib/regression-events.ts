@@ -53,6 +53,11 @@ export interface RegressionEvent {
   medianChange: number;
   direction: EventDirection;
   platforms: EventPlatform[];
+  /**
+   * Most of the series of the event's platforms moved in it (at least 5): a runner, a machine or a
+   * toolchain changed as likely as the code. The evidence: how many of how many.
+   */
+  environment: { moved: number; series: number } | null;
   state: EventState;
   /** The commits of the first runs after the change, with the first line of their messages (filled by historyEvents). */
   commits: EventCommit[];
@@ -227,10 +232,19 @@ function toEvent(
     medianChange: median(series.map((change) => change.change)),
     direction,
     platforms: platforms.sort((a, b) => a.platform.localeCompare(b.platform)),
+    environment: environmentOf(platforms),
     state: series.every((change) => change.recoveredAt !== null) ? 'recovered' : 'open',
     commits: [],
     fromCommit: null,
   };
+}
+
+function environmentOf(platforms: readonly EventPlatform[]): RegressionEvent['environment'] {
+  const moved = platforms.reduce((sum, platform) => sum + platform.moved, 0);
+  const series = platforms.reduce((sum, platform) => sum + platform.series, 0);
+  return platforms.some((platform) => platform.environmentWide) || (moved >= ENVIRONMENT_MIN_SERIES && moved / series >= ENVIRONMENT_SHARE)
+    ? { moved, series }
+    : null;
 }
 
 /** Open regressions first, worst first; then everything else, newest first. */
