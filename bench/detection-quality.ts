@@ -67,7 +67,10 @@ const detection = {
 
 async function loadSeries(): Promise<Series[]> {
   const { runs } = await readAsvResults(asvDir as string);
-  const bySeries = new Map<string, Array<{ run: string; time: string; value: number; samples: number[] }>>();
+  const bySeries = new Map<
+    string,
+    Array<{ run: string; time: string; value: number; samples: number[]; platform: string; name: string }>
+  >();
   for (const run of runs) {
     for (const metric of run.metrics) {
       if (typeof metric.value !== 'number' || !metric.samples || metric.samples.length < 3 || metric.direction !== 'lower') continue;

@@ -3,6 +3,7 @@
  * on real histories (imported with npm run import): change points, events, open regression events,
  * events labelled environment-wide, and one-run outliers, per history.
  */
+import { queryRows } from '../src/lib/duckdb.ts';
 import { openHistory } from '../src/lib/history.ts';
 import { historyEvents } from '../src/lib/regression-events.ts';
 import { loadSettings } from '../src/lib/report-target.ts';
@@ -18,11 +19,10 @@ for (const dir of dirs) {
   await materialiseBaselines(history, await loadSettings(dir));
   const changes = await seriesChanges(history);
   const { events, outliers } = await historyEvents(history, changes);
-  const [counts] = (await (
-    await history.connection.runAndReadAll(
-      'SELECT count(DISTINCT run_id)::INTEGER AS runs, count(DISTINCT (platform, suite, metric))::INTEGER AS series FROM metrics',
-    )
-  ).getRowObjectsJson()) as Array<{ runs: number; series: number }>;
+  const [counts] = await queryRows<{ runs: number; series: number }>(
+    history.connection,
+    'SELECT count(DISTINCT run_id)::INTEGER AS runs, count(DISTINCT (platform, suite, metric))::INTEGER AS series FROM metrics',
+  );
   history.close();
   const open = events.filter((event) => event.state === 'open' && event.direction !== 'improvement').length;
   const environment = events.filter((event) => event.environment !== null).length;

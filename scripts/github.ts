@@ -19,8 +19,9 @@ const HELP = `Usage:
       --head-sha (and --head-repo, --head-branch), only if the pull request's head is that commit of that
       repository and branch: for a privileged workflow posting what an untrusted job produced
   npm run github -- issues --report FILE [--site-url URL]
-      open an issue per new regression, comment on the open one for a known regression; the run is
-      linked on the published site (default https://<owner>.github.io/<repo>/)
+      open an issue per new regression event (and per regressed series no event explains yet), comment on
+      the open one for a known one; runs and events are linked on the published site
+      (default https://<owner>.github.io/<repo>/)
 Environment: GITHUB_REPOSITORY (owner/name), GITHUB_TOKEN, GITHUB_API_URL (optional).`;
 
 await runCli(async () => {
@@ -81,7 +82,10 @@ await runCli(async () => {
     const [owner, name] = repository.data.split('/');
     const site = (values['site-url'] ?? `https://${owner}.github.io/${name}/`).replace(/\/?$/, '/');
     const runUrl = `${site}runs/${encodeURIComponent(parsed.data.run.runId)}/`;
-    const outcomes = await reportRegressionIssues(createGitHubApi(), repository.data, parsed.data, { run: runUrl });
+    const outcomes = await reportRegressionIssues(createGitHubApi(), repository.data, parsed.data, {
+      run: runUrl,
+      event: (id) => `${site}events/${encodeURIComponent(id)}/`,
+    });
     for (const outcome of outcomes) console.log(`${outcome.action} ${outcome.url}  ${outcome.series}`);
     if (outcomes.length === 0) console.log('no regression: no issue opened');
     return EXIT.ok;

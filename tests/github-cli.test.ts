@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { micromark } from 'micromark';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -244,6 +244,9 @@ describe('npm run github -- issues', () => {
       env: { REGRESSION_THRESHOLD: '' },
     });
     expect(report.code, report.stderr).toBe(0);
+    // Here the regressions are series no event explains (a report without events): one issue each.
+    const written = JSON.parse(await readFile(reportFile, 'utf8'));
+    await writeFile(reportFile, JSON.stringify({ ...written, events: [] }));
 
     // An issue for the latency regression is already open (with another title, and a closed one beside it).
     const platform = records[5]?.platform.id ?? '';
@@ -283,5 +286,55 @@ describe('npm run github -- issues', () => {
     expect(second.stdout.match(/^commented/gm)).toHaveLength(2);
     expect(fake.comments.at(-1)?.body).toContain(`https://perf.example.org/runs/${records[5]?.id}/`);
     expect(fake.issues).toHaveLength(3);
+  });
+
+  it('opens one issue per regression event, not one per series, and comments on it the next night', async () => {
+    fake = await startFakeGitHub(REPOSITORY, TOKEN);
+    const dir = await tempDir();
+    const series = ['P1', 'P2', 'P3'].map((platform) => ({
+      platform,
+      suite: 'demo',
+      metric: 'latency',
+      unit: 's',
+      meanBefore: 1,
+      meanAfter: 1.3,
+      change: 0.3,
+      worse: true,
+    }));
+    const report = {
+      reportVersion: 1,
+      run: { runId: 'run-9', platform: 'P1', gitCommit: 'a'.repeat(40), timestamp: '2026-11-30T02:00:00.000Z' },
+      metrics: [
+        ...series.map((one) => ({ ...one, current: 1.3, baseline: 1, status: 'regression' })),
+        { platform: 'P1', suite: 'demo', metric: 'other', unit: 's', current: 2, baseline: 1, change: 1, status: 'regression' },
+      ],
+      events: [
+        {
+          id: 'e-run-7',
+          toTime: '2026-11-28T02:00:00.000Z',
+          series,
+          commits: [{ commit: 'b'.repeat(40), message: `${HOSTILE_TEXT} @octocat` }],
+          environment: null,
+        },
+      ],
+    };
+    const file = path.join(dir, 'report.json');
+    await writeFile(file, JSON.stringify(report));
+    const first = await github(['issues', '--report', file, '--site-url', 'https://perf.example.org/']);
+    expect(first.code, first.stderr).toBe(0);
+    // One issue for the event (three series), one for the regression no event explains yet.
+    expect(fake.issues.map((issue) => issue.title)).toEqual([
+      'Performance regression: demo / latency on P1 +30.0%',
+      'Performance regression: demo / other on P1',
+    ]);
+    const body = fake.issues[0]?.body ?? '';
+    expect(body).toContain('<!-- perfsite:event e-run-7 -->');
+    expect(body).toContain('https://perf.example.org/events/e-run-7/');
+    expect(body.match(/^\| P\d \|/gm)).toHaveLength(3);
+    expect(micromark(body)).not.toMatch(/<(img|script|svg)\b/);
+    expect(body).not.toMatch(/@octocat/);
+    const second = await github(['issues', '--report', file, '--site-url', 'https://perf.example.org/']);
+    expect(second.stdout.match(/^commented/gm)).toHaveLength(2);
+    expect(fake.issues).toHaveLength(2);
   });
 });

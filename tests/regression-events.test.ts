@@ -93,6 +93,11 @@ describe('regression events', () => {
     expect(check.stdout).toMatch(new RegExp(`demo/m0 on P2 is part of open event ${step?.id}: Regression on 4 platforms × 1 metric`));
     const report = await runScript('scripts/report.ts', ['--data', data, '--run', runOf('P3', RUNS - 1) ?? '', '--format', 'markdown']);
     expect(report.stdout.replaceAll('\\', '')).toContain(`part of open event ${step?.id}`);
+    // The JSON report carries the event, for the nightly run's issues (one per event).
+    const json = await runScript('scripts/report.ts', ['--data', data, '--run', runOf('P3', RUNS - 1) ?? '', '--format', 'json']);
+    const reported = (JSON.parse(json.stdout) as { events: Array<{ id: string; series: unknown[] }> }).events;
+    expect(reported.map((event) => event.id)).toContain(step?.id);
+    expect(reported.find((event) => event.id === step?.id)?.series).toHaveLength(4);
     // Open regressions come first, the worst first.
     expect(events[0]?.state).toBe('open');
     expect(events.filter((event) => event.state === 'open' && event.direction === 'regression')).toHaveLength(2);

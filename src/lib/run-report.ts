@@ -8,7 +8,7 @@ import { queryRows } from './duckdb.ts';
 import type { History } from './history.ts';
 import { compareSeries, naturalCompare } from './natural-order.ts';
 import { findRun, type RunInfo } from './queries.ts';
-import { eventHeadline, historyEvents } from './regression-events.ts';
+import { eventHeadline, historyEvents, type RegressionEvent } from './regression-events.ts';
 import { STATUS_LABELS, type Status } from './regression-rule.ts';
 import { seriesChanges } from './series-changes.ts';
 import { describeSharedShift, sharedShift } from './shared-shift.ts';
@@ -23,6 +23,8 @@ export interface RunReport {
   passed: boolean;
   verdict: string;
   notes: string[];
+  /** The open regression events the judged series are part of (as the site lists them). */
+  events: RegressionEvent[];
 }
 
 export class RunNotFoundError extends Error {}
@@ -56,8 +58,15 @@ function reportSettings(settings: AnalysisSettings): RunReport['settings'] {
   };
 }
 
-/** What a reader of judged metrics must know besides their rows: no baseline, zero baselines, units that changed, a slower machine. */
-async function notesOn(history: History, metrics: readonly MetricStatus[], settings: AnalysisSettings): Promise<string[]> {
+/**
+ * What a reader of judged metrics must know besides their rows: no baseline, zero baselines, units that
+ * changed, a slower machine, the open events they are part of.
+ */
+async function notesOn(
+  history: History,
+  metrics: readonly MetricStatus[],
+  settings: AnalysisSettings,
+): Promise<{ notes: string[]; events: RegressionEvent[] }> {
   const notes: string[] = [];
   for (const platform of new Set(metrics.filter((metric) => metric.status === 'no-baseline').map((metric) => metric.platform))) {
     notes.push(
@@ -81,37 +90,44 @@ async function notesOn(history: History, metrics: readonly MetricStatus[], setti
     const shared = sharedShift(runMetrics);
     if (shared) notes.push(describeSharedShift(shared));
   }
-  notes.push(...(await openEventNotes(history, metrics, settings)));
-  return notes;
+  const events = await openEventsOf(history, metrics, settings);
+  for (const { event, inside } of events) {
+    const names = inside.slice(0, 3).map((metric) => `${metric.suite}/${metric.metric} on ${metric.platform}`);
+    notes.push(
+      `${names.join(', ')}${inside.length > 3 ? ` and ${inside.length - 3} more` : ''} ${inside.length === 1 ? 'is' : 'are'} part of open event ${event.id}: ${eventHeadline(event)}, since ${event.toTime.slice(0, 10)}.`,
+    );
+  }
+  return { notes, events: events.map(({ event }) => event) };
 }
 
 /**
  * The open regression events (as the site lists them) that the judged series are part of, when the judged
  * run came at or after the change: the run is slower because of that range of commits, not its own.
  */
-async function openEventNotes(history: History, metrics: readonly MetricStatus[], settings: AnalysisSettings): Promise<string[]> {
+async function openEventsOf(
+  history: History,
+  metrics: readonly MetricStatus[],
+  settings: AnalysisSettings,
+): Promise<Array<{ event: RegressionEvent; inside: MetricStatus[] }>> {
   await materialiseBaselines(history, settings);
   const { events } = await historyEvents(history, await seriesChanges(history));
-  const notes: string[] = [];
-  for (const event of events.filter((each) => each.state === 'open' && each.direction !== 'improvement')) {
-    const inside = metrics.filter((metric) =>
-      event.series.some(
-        (change) =>
-          change.platform === metric.platform &&
-          change.suite === metric.suite &&
-          change.metric === metric.metric &&
-          change.worse &&
-          change.recoveredAt === null &&
-          metric.timestamp >= change.timestamp,
+  return events
+    .filter((event) => event.state === 'open' && event.direction !== 'improvement')
+    .map((event) => ({
+      event,
+      inside: metrics.filter((metric) =>
+        event.series.some(
+          (change) =>
+            change.platform === metric.platform &&
+            change.suite === metric.suite &&
+            change.metric === metric.metric &&
+            change.worse &&
+            change.recoveredAt === null &&
+            metric.timestamp >= change.timestamp,
+        ),
       ),
-    );
-    if (inside.length === 0) continue;
-    const names = inside.slice(0, 3).map((metric) => `${metric.suite}/${metric.metric} on ${metric.platform}`);
-    notes.push(
-      `${names.join(', ')}${inside.length > 3 ? ` and ${inside.length - 3} more` : ''} ${inside.length === 1 ? 'is' : 'are'} part of open event ${event.id}: ${eventHeadline(event)}, since ${event.toTime.slice(0, 10)}.`,
-    );
-  }
-  return notes;
+    }))
+    .filter(({ inside }) => inside.length > 0);
 }
 
 /** Metrics judged as new whose earlier runs used a unit that cannot be converted to theirs. */
@@ -153,7 +169,7 @@ export async function buildRunReport(history: History, runId: string, settings: 
     counts,
     passed: counts.regression === 0 && counts.failed === 0,
     verdict: verdictOf(counts),
-    notes: await notesOn(history, metrics, settings),
+    ...(await notesOn(history, metrics, settings)),
   };
 }
 
@@ -186,6 +202,6 @@ export async function buildLatestReport(
     counts,
     passed: counts.regression === 0 && counts.failed === 0,
     verdict: verdictOf(counts),
-    notes: await notesOn(history, metrics, settings),
+    ...(await notesOn(history, metrics, settings)),
   };
 }
