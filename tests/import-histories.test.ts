@@ -149,7 +149,7 @@ describeRealData('importing whole histories', () => {
     }
     const regressions = await readFile(path.join(out, 'regressions', 'index.html'), 'utf8');
     expect(regressions).toMatch(/ubuntu-22\.04/);
-    expect(regressions).toMatch(/<span class="badge (regression|improvement)">/);
+    expect(regressions).toMatch(/<span class="badge (regression|improvement)"/);
     await rm(out, { recursive: true, force: true });
   });
 

@@ -154,7 +154,7 @@ describe('the site', () => {
     const events = [...regressions.querySelectorAll('ol.events > li')];
     expect(events).toHaveLength(1);
     expect(events[0]?.querySelector('a')?.getAttribute('href')).toBe(`/events/e-${first}/`);
-    expect(events[0]?.textContent?.replace(/\s+/g, ' ')).toContain('+29.9% demo / latency on 1 platform × 1 metric');
+    expect(events[0]?.textContent?.replace(/\s+/g, ' ')).toContain('+29.9% demo / latency on Test_Linux_x86_64_2C_8GB · 1 metric');
     const event = parseHTML(await readFile(path.join(out, 'events', `e-${first}`, 'index.html'), 'utf8')).document;
     expect(event.querySelector('tbody tr')?.textContent).toContain('1 s1.299 s+29.9%');
     expect(event.querySelectorAll('figure svg')).toHaveLength(1);

@@ -143,7 +143,7 @@ describe.skipIf(!chromiumHere).each([
     const page = await browser.newPage();
     await page.goto(`${server.origin}${base}`);
     await expect(page.locator('h2#now').textContent()).resolves.toBe(
-      `${regressions.length} regression${regressions.length === 1 ? '' : 's'} now`,
+      `${regressions.length} latest measurement${regressions.length === 1 ? '' : 's'} beyond the threshold`,
     );
     expect(await page.locator('td.cell.regression').count()).toBe(regressions.length);
     // The run page judges the same measurement the same way, and sets it beside the previous run of its platform.

@@ -1,0 +1,56 @@
+/** npm run triage -- EVENT accepted|invalid|fixed [--note "…"]: record what was decided about a regression event, in data/triage.json. */
+import { parseArgs } from 'node:util';
+import { EXIT, runCli } from '../src/lib/cli.ts';
+import { openHistory } from '../src/lib/history.ts';
+import { resolveDataDir } from '../src/lib/paths.ts';
+import { historyEvents } from '../src/lib/regression-events.ts';
+import { loadSettings } from '../src/lib/report-target.ts';
+import { UsageError } from '../src/lib/run-context.ts';
+import { seriesChanges } from '../src/lib/series-changes.ts';
+import { materialiseBaselines } from '../src/lib/status.ts';
+import { loadTriage, TRIAGE_STATES, type TriageState, triageFile, writeTriage } from '../src/lib/triage-file.ts';
+
+const HELP = `Usage: npm run triage -- EVENT accepted|invalid|fixed [--note "why"] [--data DIR]
+
+Records a decision about a regression event (its id as npm run regressions and the site list it) in
+data/triage.json, next to baselines.json: commit it, and the nightly workflow keeps it on the history branch.
+
+  accepted   the new level is the new normal (a deliberate trade-off)
+  invalid    not a real change (noise, a runner, a broken benchmark)
+  fixed      a later change brought it back
+A triaged event is no longer open: pages, the feed, issues and check show the decision instead.`;
+
+await runCli(async () => {
+  const { values, positionals } = parseArgs({
+    options: { note: { type: 'string', default: '' }, data: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return EXIT.ok;
+  }
+  const [eventId, state, ...extra] = positionals;
+  if (!eventId || !state || extra.length > 0)
+    throw new UsageError('give an event and a decision: npm run triage -- e-<run id> accepted|invalid|fixed');
+  if (!(TRIAGE_STATES as readonly string[]).includes(state))
+    throw new UsageError(`the decision must be one of ${TRIAGE_STATES.join(', ')}`);
+  const dataDir = resolveDataDir(values.data);
+  const triage = await loadTriage(dataDir);
+  const history = await openHistory(dataDir);
+  let known: boolean;
+  try {
+    await materialiseBaselines(history, await loadSettings(dataDir));
+    known = (await historyEvents(history, await seriesChanges(history))).events.some((event) => event.id === eventId);
+  } finally {
+    history.close();
+  }
+  if (!known) throw new UsageError(`no event ${JSON.stringify(eventId)} in the history: \`npm run regressions -- --all\` lists them`);
+  await writeTriage(dataDir, triage, eventId, {
+    state: state as TriageState,
+    note: values.note,
+    at: new Date().toISOString(),
+    by: process.env.GITHUB_ACTOR ?? process.env.USER ?? null,
+  });
+  console.log(`${eventId}: ${state}${values.note ? ` (${values.note})` : ''}, in ${triageFile(dataDir)}: commit it to keep it.`);
+  return EXIT.ok;
+});
