@@ -8,6 +8,7 @@ import { eventHeadline, historyEvents, type RegressionEvent } from '../src/lib/r
 import { loadSettings } from '../src/lib/report-target.ts';
 import { seriesChanges } from '../src/lib/series-changes.ts';
 import { materialiseBaselines } from '../src/lib/status.ts';
+import { loadTriage } from '../src/lib/triage-file.ts';
 
 const HELP = `Usage: npm run regressions [-- options]
 
@@ -21,7 +22,12 @@ first, by default.
 
 function printEvent(event: RegressionEvent): void {
   const style = event.direction === 'improvement' ? 'green' : event.state === 'open' ? 'red' : 'yellow';
-  console.log(`${styleText(style, `[${event.state}]`)} ${event.id}  ${eventHeadline(event)}`);
+  const state = event.triage ? event.triage.state : event.state;
+  console.log(`${styleText(style, `[${state}]`)} ${event.id}  ${eventHeadline(event)}`);
+  if (event.triage)
+    console.log(
+      `  triaged ${event.triage.state} on ${event.triage.at.slice(0, 10)}${event.triage.by ? ` by ${event.triage.by}` : ''}${event.triage.note ? `: ${event.triage.note}` : ''}`,
+    );
   console.log(
     `  ${event.fromTime.slice(0, 16).replace('T', ' ')} → ${event.toTime.slice(0, 16).replace('T', ' ')}${event.fromCommit ? `, after ${event.fromCommit.slice(0, 10)}` : ''}`,
   );
@@ -57,7 +63,7 @@ await runCli(async () => {
   let events: RegressionEvent[];
   try {
     await materialiseBaselines(history, settings);
-    events = (await historyEvents(history, await seriesChanges(history))).events;
+    events = (await historyEvents(history, await seriesChanges(history), await loadTriage(dataDir))).events;
   } finally {
     history.close();
   }

@@ -3,6 +3,8 @@
  * one commit is one event; a shift of most of one platform's metrics is labelled environment-wide; a
  * one-run blip is an outlier, not two changes; a regression that was reverted is recovered.
  */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openHistory } from '../src/lib/history.ts';
 import type { RunRecordInput } from '../src/lib/record.ts';
@@ -98,6 +100,30 @@ describe('regression events', () => {
     const reported = (JSON.parse(json.stdout) as { events: Array<{ id: string; series: unknown[] }> }).events;
     expect(reported.map((event) => event.id)).toContain(step?.id);
     expect(reported.find((event) => event.id === step?.id)?.series).toHaveLength(4);
+    // A decision recorded with npm run triage (in data/triage.json, beside baselines.json) closes the event everywhere.
+    const triage = await runScript('scripts/triage.ts', [
+      '--data',
+      data,
+      step?.id ?? '',
+      'accepted',
+      '--note',
+      'the new parser is worth it',
+    ]);
+    expect(triage.code, triage.stderr).toBe(0);
+    expect(JSON.parse(await readFile(path.join(data, 'triage.json'), 'utf8'))[step?.id ?? '']).toMatchObject({
+      state: 'accepted',
+      note: 'the new parser is worth it',
+    });
+    const open = await runScript('scripts/regressions.ts', ['--data', data]);
+    expect(open.stdout).not.toContain(step?.id ?? '');
+    const all = await runScript('scripts/regressions.ts', ['--data', data, '--all']);
+    expect(all.stdout).toMatch(new RegExp(`\\[accepted\\] ${step?.id}`));
+    expect(all.stdout).toContain('the new parser is worth it');
+    const after = await runScript('scripts/check.ts', ['--data', data, '--platform', 'P2'], { env: { REGRESSION_THRESHOLD: '' } });
+    expect(after.stdout).not.toContain(`open event ${step?.id}`);
+    const refused = await runScript('scripts/triage.ts', ['--data', data, 'e-nope', 'fixed']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/no event "e-nope" in the history/);
     // Open regressions come first, the worst first.
     expect(events[0]?.state).toBe('open');
     expect(events.filter((event) => event.state === 'open' && event.direction === 'regression')).toHaveLength(2);

@@ -8,11 +8,12 @@ import { formatProblem, type Problem, RecordError } from './record.ts';
 import { UnreadableDataError } from './report-target.ts';
 import { UsageError } from './run-context.ts';
 import { RunNotFoundError } from './run-report.ts';
+import { TriageFileError } from './triage-file.ts';
 
 /** 0: fine; 1: the answer is no (a regression, a failed measurement); 2: bad usage or data that cannot be read. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-const UNREADABLE_DATA = [BaselinesFileError, ConfigError, UnreadableDataError, RunNotFoundError];
+const UNREADABLE_DATA = [BaselinesFileError, ConfigError, UnreadableDataError, RunNotFoundError, TriageFileError];
 
 export function printProblems(problems: readonly Problem[], stream: NodeJS.WriteStream = process.stderr): void {
   if (problems.length === 0) return;

@@ -226,9 +226,9 @@ export async function handOverChanges(dir: string, to: string): Promise<string[]
   return changed;
 }
 
-/** Run records and baselines.json: the only files a night may add to the history. */
+/** Run records, baselines.json and triage.json: the only files a night may add to the history. */
 function isHistoryFile(file: string): boolean {
-  return file === 'baselines.json' || /^runs\/\d{4}-\d{2}\/[A-Za-z0-9][A-Za-z0-9._-]{0,127}\.json$/.test(file);
+  return file === 'baselines.json' || file === 'triage.json' || /^runs\/\d{4}-\d{2}\/[A-Za-z0-9][A-Za-z0-9._-]{0,127}\.json$/.test(file);
 }
 
 /** Takes what handOverChanges wrote into a restored history. A run record is written once: one that exists with other contents is refused. */
@@ -244,7 +244,7 @@ export async function takeOverChanges(from: string, dir: string): Promise<string
   for (const file of files) {
     const target = path.join(dir, file);
     await mkdir(path.dirname(target), { recursive: true });
-    if (file === 'baselines.json') await copyFile(path.join(from, file), target);
+    if (file === 'baselines.json' || file === 'triage.json') await copyFile(path.join(from, file), target);
     else {
       await copyFile(path.join(from, file), target, constants.COPYFILE_EXCL).catch(async (error: NodeJS.ErrnoException) => {
         if (error.code !== 'EEXIST') throw error;

@@ -12,6 +12,7 @@ import { formatChange } from './format.ts';
 import type { History } from './history.ts';
 import { improvementOf } from './regression-rule.ts';
 import type { SeriesChange } from './series-changes.ts';
+import type { Triage, TriageEntry } from './triage-file.ts';
 
 /** A series in an event: where its level moved, from what to what. */
 export interface EventSeries
@@ -37,7 +38,7 @@ export interface EventPlatform {
 }
 
 export type EventDirection = 'regression' | 'improvement' | 'mixed';
-export type EventState = 'open' | 'recovered';
+export type EventState = 'open' | 'recovered' | 'triaged';
 
 export interface RegressionEvent {
   /** Stable as the history grows: taken from the first run after the change. */
@@ -63,6 +64,8 @@ export interface RegressionEvent {
   commits: EventCommit[];
   /** The commit of the last run before the change, when known. */
   fromCommit: string | null;
+  /** What people decided about it (data/triage.json); a triaged event is no longer open. */
+  triage: TriageEntry | null;
 }
 
 export interface EventCommit {
@@ -236,6 +239,7 @@ function toEvent(
     state: series.every((change) => change.recoveredAt !== null) ? 'recovered' : 'open',
     commits: [],
     fromCommit: null,
+    triage: null,
   };
 }
 
@@ -261,6 +265,7 @@ export function sortEvents(events: readonly RegressionEvent[]): RegressionEvent[
 export async function historyEvents(
   history: History,
   changes: readonly SeriesChange[],
+  triage: Triage = new Map(),
 ): Promise<{ events: RegressionEvent[]; outliers: Outlier[] }> {
   const ids = [...new Set(changes.flatMap((change) => [change.previousRunId, change.runId]))];
   const runs = await queryRows<{ run_id: string; timestamp: string; git_commit: string | null; git_message: string | null }>(
@@ -302,8 +307,13 @@ export async function historyEvents(
     }
     event.commits = [...commits.values()];
     event.fromCommit = byId.get(event.fromRunId)?.git_commit ?? null;
+    const decided = triage.get(event.id);
+    if (decided) {
+      event.triage = decided;
+      event.state = 'triaged';
+    }
   }
-  return grouped;
+  return { ...grouped, events: sortEvents(grouped.events) };
 }
 
 /** What an event is, in one line: its direction, where, how much, and the commit. */

@@ -13,6 +13,7 @@ import { STATUS_LABELS, type Status } from './regression-rule.ts';
 import { seriesChanges } from './series-changes.ts';
 import { describeSharedShift, sharedShift } from './shared-shift.ts';
 import { type AnalysisSettings, latestStatuses, type MetricStatus, materialiseBaselines, statusOfRuns } from './status.ts';
+import { loadTriage } from './triage-file.ts';
 
 export interface RunReport {
   run: RunInfo;
@@ -110,7 +111,7 @@ async function openEventsOf(
   settings: AnalysisSettings,
 ): Promise<Array<{ event: RegressionEvent; inside: MetricStatus[] }>> {
   await materialiseBaselines(history, settings);
-  const { events } = await historyEvents(history, await seriesChanges(history));
+  const { events } = await historyEvents(history, await seriesChanges(history), await loadTriage(history.dataDir));
   return events
     .filter((event) => event.state === 'open' && event.direction !== 'improvement')
     .map((event) => ({

@@ -37,6 +37,7 @@ import {
   smallestThreshold,
 } from './status.ts';
 import { resolveThreshold } from './thresholds.ts';
+import { loadTriage } from './triage-file.ts';
 
 export interface SiteModel {
   history: History;
@@ -97,7 +98,7 @@ async function load(): Promise<SiteModel> {
     metrics: (await availableMetrics(history)).sort(compareSeries),
     latest: (await latestStatuses(history, settings)).sort(compareSeries),
     changePoints,
-    ...(await historyEvents(history, changePoints)),
+    ...(await historyEvents(history, changePoints, await loadTriage(dataDir))),
     problems: history.problems,
   };
 }

@@ -64,7 +64,8 @@ export async function loadTriage(dataDir: string): Promise<Triage> {
 export async function writeTriage(dataDir: string, triage: Triage, eventId: string, entry: TriageEntry): Promise<void> {
   if (!EVENT_ID.test(eventId))
     throw new TriageFileError(`${JSON.stringify(eventId)} is not an event id (e-<run id>, as npm run regressions lists them)`);
-  const next = Object.fromEntries([...triage, [eventId, triageEntrySchema.parse(entry)]].sort(([a], [b]) => a.localeCompare(b)));
+  const entries: Array<[string, TriageEntry]> = [...triage.entries(), [eventId, triageEntrySchema.parse(entry)]];
+  const next = Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
   const layout = dataLayout(dataDir);
   await writeFileAtomic(layout.tmpDir, triageFile(dataDir), `${JSON.stringify(next, null, 2)}\n`, { exclusive: false });
 }

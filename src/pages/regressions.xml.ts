@@ -30,7 +30,7 @@ export const GET: APIRoute = async ({ site }) => {
       .join('');
     return `  <entry>
     <id>urn:perfsite:event:${escapeXml(event.id)}</id>
-    <title>${escapeXml(`[${event.state}] ${eventHeadline(event)}`)}</title>
+    <title>${escapeXml(`[${event.triage?.state ?? event.state}] ${eventHeadline(event)}`)}</title>
     <updated>${event.toTime}</updated>
     <link rel="alternate" href="${escapeXml(absolute(`/events/${event.id}/`))}"/>
     <summary>${escapeXml(`${lines.join('; ')}.${more}${environment}`)}</summary>
