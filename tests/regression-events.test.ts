@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderSeriesChartSvg } from '../src/lib/charts.ts';
 import { openHistory } from '../src/lib/history.ts';
 import type { RunRecordInput } from '../src/lib/record.ts';
 import { groupEvents, historyEvents } from '../src/lib/regression-events.ts';
@@ -154,5 +155,21 @@ describe('regression events', () => {
     const { events, outliers } = groupEvents([point(30, 1, 0.6), point(31, 0.6, 1.01), point(60, 1.01, 1.3)], times, new Map([['P', 1]]));
     expect(outliers).toEqual([{ platform: 'P', suite: 'demo', metric: 'm', runId: 'r30' }]);
     expect(events.map((event) => [event.id, event.direction, event.state])).toEqual([['e-r60', 'regression', 'open']]);
+  });
+
+  it('rings an outlier on the chart', () => {
+    const points = Array.from({ length: 40 }, (_, index) => ({
+      runId: `r${index}`,
+      time: Date.UTC(2026, 0, 1, index),
+      value: index === 20 ? 0.6 : 1,
+      low: null,
+      high: null,
+      baseline: 1,
+      status: 'unchanged' as const,
+    }));
+    const options = { title: 't', unit: 's', direction: 'lower' as const, threshold: 0.2 };
+    const ring = /<g [^>]*stroke="#9a6700" fill="none" aria-label="dot"><circle/;
+    expect(renderSeriesChartSvg(points, { ...options, outliers: ['r20'] })).toMatch(ring);
+    expect(renderSeriesChartSvg(points, options)).not.toMatch(ring);
   });
 });

@@ -107,6 +107,8 @@ export interface SeriesChartOptions {
   direction: Direction;
   threshold: number;
   changes?: readonly ChartChange[];
+  /** Runs that left the series' level and came straight back: outliers, ringed, never counted as changes. */
+  outliers?: readonly string[];
   width?: number;
   height?: number;
 }
@@ -144,7 +146,7 @@ export function seriesChart(points: readonly Drawn[], shown: number, options: Se
   ]);
   return Plot.plot({
     ...frame(view, options, { width: 480, height: 220 }, marginLeft),
-    ariaDescription: `${points.length} of ${shown} measurements shown; dashed line: baseline; dotted red line: regression threshold.`,
+    ariaDescription: `${points.length} of ${shown} measurements shown; dashed line: baseline; dotted red line: regression threshold; ringed: outliers.`,
     y: { grid: true, nice: true, zero: false, ...axis, ...(view.log ? { type: 'log' } : {}) },
     marks: [
       Plot.areaY(banded, { x: 'date', y1: 'low', y2: 'high', fill: 'currentColor', fillOpacity: 0.12 }),
@@ -180,6 +182,10 @@ export function seriesChart(points: readonly Drawn[], shown: number, options: Se
         strokeWidth: 1.5,
       }),
       Plot.dot(points.filter(isRegression), { x: 'date', y: 'value', r: 4, fill: '#cf222e', stroke: 'white', strokeWidth: 1 }),
+      Plot.dot(
+        points.filter((point) => options.outliers?.includes(point.runId)),
+        { x: 'date', y: 'value', r: 6, fill: 'none', stroke: '#9a6700', strokeWidth: 1.5 },
+      ),
       ...(view.tip ? [Plot.tip(points, Plot.pointerX({ x: 'date', y: 'value', title: view.tip }))] : []),
     ],
   });

@@ -134,6 +134,13 @@ export async function allSeries(model: SiteModel): Promise<Array<{ platform: str
   return queryRows(model.history.connection, 'SELECT DISTINCT platform, suite, metric FROM series_baselines ORDER BY ALL');
 }
 
+/** The runs of one series that left its level and came straight back, as its chart rings them. */
+export function chartOutliers(model: SiteModel, platform: string, suite: string, metric: string): string[] {
+  return model.outliers
+    .filter((outlier) => outlier.platform === platform && outlier.suite === suite && outlier.metric === metric)
+    .map((outlier) => outlier.runId);
+}
+
 /** The change points of one series, as its chart draws them. */
 export function chartChanges(model: SiteModel, platform: string, suite: string, metric: string): ChartChange[] {
   return model.changePoints
