@@ -8,59 +8,17 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderSeriesChartSvg } from '../src/lib/charts.ts';
 import { openHistory } from '../src/lib/history.ts';
-import type { RunRecordInput } from '../src/lib/record.ts';
 import { groupEvents, historyEvents } from '../src/lib/regression-events.ts';
 import { type SeriesChange, seriesChanges } from '../src/lib/series-changes.ts';
 import { defaultSettings, materialiseBaselines } from '../src/lib/status.ts';
 import { appendRuns } from '../src/lib/store.ts';
-import { makeRecord, runScript, tempDir } from './helpers.ts';
-
-const PLATFORMS = ['P1', 'P2', 'P3', 'P4'];
-const METRICS = Array.from({ length: 10 }, (_, index) => `m${index}`);
-const RUNS = 120;
-
-/** A deterministic ±1 % wobble, so the history is the same on every machine. */
-function noise(seed: number): number {
-  const x = Math.sin(seed * 12.9898) * 43758.5453;
-  return 1 + (x - Math.floor(x) - 0.5) * 0.02;
-}
-
-function level(platform: string, metric: string, run: number): number {
-  let value = 1;
-  if (metric === 'm0' && run >= 60) value *= 1.3; // every platform, one commit
-  if (platform === 'P1' && metric !== 'm0' && metric !== 'm9' && run >= 90) value *= 1.16; // the machine
-  if (platform === 'P2' && metric === 'm1' && run === 30) value *= 0.6; // one odd run
-  if (platform === 'P3' && metric === 'm2' && run >= 20 && run < 45) value *= 1.4; // reverted
-  return value;
-}
-
-function history(): RunRecordInput[] {
-  const records: RunRecordInput[] = [];
-  for (const [p, platform] of PLATFORMS.entries()) {
-    for (let run = 0; run < RUNS; run++) {
-      const record = makeRecord({ synthetic: true }, new Date(Date.UTC(2026, 0, 1, run, p)));
-      record.platform.id = platform;
-      if (record.git) {
-        record.git.commit = (run + 1).toString(16).padStart(40, '0');
-        record.git.message = `commit ${run}`;
-      }
-      record.metrics = METRICS.map((metric, m) => ({
-        suite: 'demo',
-        name: metric,
-        value: level(platform, metric, run) * noise(run * 97 + m * 13 + p * 7919),
-        unit: 's',
-        direction: 'lower' as const,
-      }));
-      records.push(record);
-    }
-  }
-  return records;
-}
+import { eventHistory, PLATFORMS, RUNS } from './fixtures/event-history.ts';
+import { runScript, tempDir } from './helpers.ts';
 
 describe('regression events', () => {
   it('groups a multi-platform step into one event, labels a machine shift, drops a blip and sees a revert', async () => {
     const data = await tempDir();
-    const records = history();
+    const records = eventHistory();
     await appendRuns(data, records);
     const opened = await openHistory(data);
     await materialiseBaselines(opened, defaultSettings());
