@@ -128,9 +128,26 @@ describe('statuses against rolling baselines', () => {
   });
 
   it('uses the configured window', async () => {
-    const { data, ids } = await history([...[5, 5, 5, 1, 1].map((latency, day) => ({ latency, day })), { latency: 1, day: 5 }]);
-    expect((await statusOf(data, ids[5] ?? '')).latency?.baseline).toBe(5);
-    expect((await statusOf(data, ids[5] ?? '', settings({ config: { baselineWindow: 2 } }))).latency?.baseline).toBe(1);
+    const { data, ids } = await history([...[3, 1, 2, 4, 5].map((latency, day) => ({ latency, day })), { latency: 5, day: 5 }]);
+    expect((await statusOf(data, ids[5] ?? '')).latency?.baseline).toBe(3);
+    expect((await statusOf(data, ids[5] ?? '', settings({ config: { baselineWindow: 2 } }))).latency?.baseline).toBe(4.5);
+  });
+
+  it('blames a step once, at its own run: the runs after it are judged against the new level', async () => {
+    // 30 runs at 1 s, then 30 at 1.3 s, with a little deterministic noise: one change of level at run 30.
+    const values = Array.from({ length: 60 }, (_, day) => (day < 30 ? 1 : 1.3) * (1 + (((day * 7919) % 17) - 8) / 1000));
+    const { data, ids } = await history(values.map((latency, day) => ({ latency, day })));
+    const opened = await openHistory(data);
+    const statuses = await statusOfRuns(opened, ids, settings(), 'windowed');
+    const topN = await statusOfRuns(opened, ids.slice(28, 36), settings(), 'top-n');
+    opened.close();
+    const latency = statuses.filter((status) => status.metric === 'latency');
+    expect(latency.filter((status) => status.status === 'regression').map((status) => status.runId)).toEqual([ids[30]]);
+    // The run after the step is compared with the one run of the new level, not with the old level.
+    expect(latency[31]?.baseline).toBeCloseTo(values[30] as number, 9);
+    expect(topN.filter((status) => status.metric === 'latency').map((status) => [status.baseline, status.status])).toEqual(
+      latency.slice(28, 36).map((status) => [status.baseline, status.status]),
+    );
   });
 
   it('judges the latest default-branch run of every platform × metric', async () => {

@@ -140,6 +140,13 @@ function cleanSeries(points: readonly SeriesChange[]): { kept: EventSeries[]; ou
   };
 }
 
+/** The change points that are real changes of level (not one run and back): where a rolling baseline must not reach across. */
+export function levelBreaks(changes: readonly SeriesChange[]): Array<Pick<SeriesChange, 'platform' | 'suite' | 'metric' | 'timestamp'>> {
+  return [...Map.groupBy(changes, seriesKey).values()].flatMap((points) =>
+    cleanSeries(points).kept.map(({ platform, suite, metric, timestamp }) => ({ platform, suite, metric, timestamp })),
+  );
+}
+
 /**
  * Events from the change points of every series. `previousTimes` gives the time of each change's last run
  * before it (run id → ISO time); `seriesPerPlatform` how many series each platform has (for the share that moved).

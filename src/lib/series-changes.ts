@@ -1,7 +1,7 @@
 /**
- * Change points of every series of the history (platform × metric), from the table
- * materialiseBaselines built: where the level of a series moved, by how much, how surely, and between
- * which runs. Direction-aware: only a move for the worse is a regression.
+ * Change points of every series of the history (platform × metric), from its successful measurements:
+ * where the level of a series moved, by how much, how surely, and between which runs. Direction-aware:
+ * only a move for the worse is a regression.
  */
 import { type ChangePoint, type ChangePointOptions, changePoints, OTAVA_DEFAULTS } from './change-points.ts';
 import { queryRows } from './duckdb.ts';
@@ -91,7 +91,7 @@ export async function seriesChanges(history: History, options: Partial<ChangePoi
     `SELECT platform, suite, metric, any_value(unit) AS unit, any_value(direction) AS direction,
             list(value ORDER BY timestamp, run_id) AS values, list(run_id ORDER BY timestamp, run_id) AS runs,
             list(timestamp ORDER BY timestamp, run_id) AS times
-     FROM (SELECT * FROM series_baselines
+     FROM (SELECT * FROM metrics WHERE status = 'ok'
            QUALIFY row_number() OVER (PARTITION BY platform, suite, metric ORDER BY timestamp DESC, run_id DESC) <= $lookback)
      GROUP BY platform, suite, metric
      ORDER BY platform, suite, metric`,

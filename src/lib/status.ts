@@ -7,13 +7,15 @@
  * git count too) strictly before the run being judged.
  */
 
-import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { type DuckDBType, type DuckDBValue, LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { type PinnedBaselines, pinnedValue } from './baselines-file.ts';
 import { type Config, configSchema } from './config.ts';
 import { queryRows, sqlStringList } from './duckdb.ts';
 import type { History } from './history.ts';
 import type { Direction } from './record.ts';
+import { levelBreaks } from './regression-events.ts';
 import { classify, classifyWithSignificance, type Status } from './regression-rule.ts';
+import { seriesChanges } from './series-changes.ts';
 import { compareSamples, type SampleComparison } from './significance.ts';
 import { DEFAULT_THRESHOLD, resolveThreshold, type Threshold } from './thresholds.ts';
 
@@ -77,6 +79,43 @@ const SELECT_TARGET = `t.run_id, strftime(t.timestamp, '%Y-%m-%dT%H:%M:%S.%gZ') 
 
 const ON_BASELINE_BRANCH = '(git_branch = $branch OR git_branch IS NULL)';
 
+/**
+ * The rows of a query with one more column, `segment`: how many changes of level (table level_breaks,
+ * ensureLevelBreaks) its series had at or before the row. A rolling baseline stays within one segment, so a
+ * step is judged once, at its own run, against the level before it; the runs after it against the new level.
+ */
+function withSegments(select: string): string {
+  return `(SELECT r.*, coalesce(l.segment, 0) AS segment FROM (${select}) AS r
+           ASOF LEFT JOIN (SELECT platform, suite, metric, since,
+                                  row_number() OVER (PARTITION BY platform, suite, metric ORDER BY since)::INTEGER AS segment
+                           FROM level_breaks) AS l
+             ON r.platform = l.platform AND r.suite = l.suite AND r.metric = l.metric AND r.timestamp >= l.since)`;
+}
+
+/**
+ * Table level_breaks: where each series' level moved (its change points, one-run outliers left out), for
+ * the baselines to stay within a level. Found once per opened history.
+ */
+export async function ensureLevelBreaks(history: History): Promise<void> {
+  const [exists] = await queryRows<{ n: number }>(
+    history.connection,
+    "SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'level_breaks'",
+  );
+  if ((exists?.n ?? 0) > 0) return;
+  const breaks = levelBreaks(await seriesChanges(history));
+  await history.connection.run(
+    `CREATE TEMP TABLE level_breaks AS
+     SELECT unnest($platforms) AS platform, unnest($suites) AS suite, unnest($metrics) AS metric, unnest($since)::TIMESTAMP AS since`,
+    {
+      platforms: listValue(breaks.map((change) => change.platform)),
+      suites: listValue(breaks.map((change) => change.suite)),
+      metrics: listValue(breaks.map((change) => change.metric)),
+      since: listValue(breaks.map((change) => change.timestamp)),
+    },
+    { platforms: LIST(VARCHAR), suites: LIST(VARCHAR), metrics: LIST(VARCHAR), since: LIST(VARCHAR) },
+  );
+}
+
 function assertWindow(window: number): void {
   if (!Number.isInteger(window) || window < 1) throw new Error(`baseline window must be a positive integer, got ${window}`);
 }
@@ -92,10 +131,9 @@ function windowedSql(window: number, targets: string): string {
     base AS (
       SELECT platform, suite, metric, unit, timestamp,
              median(value) OVER w AS rolling, count(value) OVER w AS rolling_runs
-      FROM metrics
-      WHERE status = 'ok' AND ${ON_BASELINE_BRANCH}
-        AND (platform, suite, metric) IN (SELECT DISTINCT (platform, suite, metric) FROM target)
-      WINDOW w AS (PARTITION BY platform, suite, metric, unit ORDER BY timestamp, run_id ROWS BETWEEN ${window - 1} PRECEDING AND CURRENT ROW)
+      FROM ${withSegments(`SELECT * FROM metrics WHERE status = 'ok' AND ${ON_BASELINE_BRANCH}
+        AND (platform, suite, metric) IN (SELECT DISTINCT (platform, suite, metric) FROM target)`)}
+      WINDOW w AS (PARTITION BY platform, suite, metric, unit, segment ORDER BY timestamp, run_id ROWS BETWEEN ${window - 1} PRECEDING AND CURRENT ROW)
     )
     SELECT ${SELECT_TARGET}, b.rolling, b.rolling_runs::INTEGER AS rolling_runs, NULL::DOUBLE[] AS baseline_samples
     FROM target AS t
@@ -112,14 +150,25 @@ function topNSql(window: number, targets: string): string {
   assertWindow(window);
   return `
     WITH target AS (${targets}),
+    eligible AS (
+      SELECT * FROM ${withSegments(`SELECT * FROM metrics WHERE status = 'ok' AND ${ON_BASELINE_BRANCH}
+        AND (platform, suite, metric) IN (SELECT DISTINCT (platform, suite, metric) FROM target)`)}
+    ),
+    -- The level of the last run before each target: its baseline comes from that level only.
+    last_level AS (
+      SELECT t.run_id, t.platform, t.suite, t.metric, max_by(m.segment, (m.timestamp, m.run_id)) AS segment
+      FROM eligible AS m
+      JOIN target AS t ON m.platform = t.platform AND m.suite = t.suite AND m.metric = t.metric AND m.unit = t.unit AND m.timestamp < t.timestamp
+      GROUP BY t.run_id, t.platform, t.suite, t.metric
+    ),
     base AS (
       SELECT t.run_id, t.platform, t.suite, t.metric,
              list_aggregate(max_by(m.value, (m.timestamp, m.run_id), ${window}), 'median') AS rolling,
              least(count(*), ${window})::INTEGER AS rolling_runs,
              flatten(list_filter(max_by(m.samples, (m.timestamp, m.run_id), ${window}), s -> s IS NOT NULL)) AS baseline_samples
-      FROM metrics AS m
+      FROM eligible AS m
       JOIN target AS t ON m.platform = t.platform AND m.suite = t.suite AND m.metric = t.metric AND m.unit = t.unit AND m.timestamp < t.timestamp
-      WHERE m.status = 'ok' AND ${ON_BASELINE_BRANCH.replaceAll('git_branch', 'm.git_branch')}
+      JOIN last_level AS l ON l.run_id = t.run_id AND l.platform = t.platform AND l.suite = t.suite AND l.metric = t.metric AND m.segment = l.segment
       GROUP BY t.run_id, t.platform, t.suite, t.metric
     )
     SELECT ${SELECT_TARGET}, b.rolling, b.rolling_runs, b.baseline_samples
@@ -183,6 +232,7 @@ export async function statusOfRuns(
   plan: 'auto' | 'windowed' | 'top-n' = 'auto',
 ): Promise<MetricStatus[]> {
   if (runIds.length === 0) return [];
+  await ensureLevelBreaks(history);
   const targets = `SELECT * FROM metrics WHERE run_id IN (SELECT unnest(${sqlStringList(runIds)}))`;
   const useTopN = plan === 'top-n' || (plan === 'auto' && runIds.length <= TOP_N_MAX_RUNS);
   const sql = useTopN ? topNSql(settings.config.baselineWindow, targets) : windowedSql(settings.config.baselineWindow, targets);
@@ -195,6 +245,7 @@ export async function latestStatuses(history: History, settings: AnalysisSetting
   const window = settings.config.baselineWindow;
   assertWindow(window);
   const { connection } = history;
+  await ensureLevelBreaks(history);
   // One aggregate pass: per platform × metric, the latest baseline-branch run and its last window + 1
   // successful values (the latest run may be one of them); the baseline is the window before the latest.
   await connection.run('DROP TABLE IF EXISTS latest_keys');
@@ -205,13 +256,19 @@ export async function latestStatuses(history: History, settings: AnalysisSetting
               max_by(run_id, {ts: timestamp, id: run_id}) AS run_id,
               max_by(unit, {ts: timestamp, id: run_id}) AS latest_unit,
               max({ts: timestamp, id: run_id}) AS latest_key,
-              max_by({value: value, unit: unit, key: {ts: timestamp, id: run_id}}, {ts: timestamp, id: run_id}, ${window + 1}) FILTER (WHERE status = 'ok') AS recent
-       FROM metrics WHERE ${ON_BASELINE_BRANCH} GROUP BY platform, suite, metric
+              max_by({value: value, unit: unit, segment: segment, key: {ts: timestamp, id: run_id}}, {ts: timestamp, id: run_id}, ${window + 1}) FILTER (WHERE status = 'ok') AS recent
+       FROM ${withSegments(`SELECT * FROM metrics WHERE ${ON_BASELINE_BRANCH}`)} GROUP BY platform, suite, metric
+     ),
+     before_latest AS (
+       SELECT platform, suite, metric, run_id, latest_key,
+              list_filter(coalesce(recent, []), entry -> entry.key < latest_key AND entry.unit = latest_unit) AS entries
+       FROM latest
      ),
      prior AS (
+       -- Newest first: the level of the last run before the latest is the one its baseline comes from.
        SELECT platform, suite, metric, run_id, latest_key.ts AS timestamp,
-              list_transform(list_filter(coalesce(recent, []), entry -> entry.key < latest_key AND entry.unit = latest_unit), entry -> entry.value)[1:${window}] AS values
-       FROM latest
+              list_transform(list_filter(entries, entry -> entry.segment = entries[1].segment), entry -> entry.value)[1:${window}] AS values
+       FROM before_latest
      )
      SELECT platform, suite, metric, run_id, timestamp,
             CASE WHEN len(values) > 0 THEN list_aggregate(values, 'median') END AS rolling, len(values)::INTEGER AS rolling_runs
@@ -276,23 +333,22 @@ async function createSamplePools(history: History, settings: AnalysisSettings, j
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE ${pools} AS
      WITH eligible AS (
-       SELECT platform, suite, metric, unit, timestamp, run_id,
-              row_number() OVER (PARTITION BY platform, suite, metric, unit ORDER BY timestamp, run_id) AS seq
-       FROM metrics
-       WHERE status = 'ok' AND ${ON_BASELINE_BRANCH}
-         AND (platform, suite, metric) IN (SELECT DISTINCT (platform, suite, metric) FROM pool_targets)
+       SELECT platform, suite, metric, unit, segment, timestamp, run_id,
+              row_number() OVER (PARTITION BY platform, suite, metric, unit, segment ORDER BY timestamp, run_id) AS seq
+       FROM ${withSegments(`SELECT * FROM metrics WHERE status = 'ok' AND ${ON_BASELINE_BRANCH}
+         AND (platform, suite, metric) IN (SELECT DISTINCT (platform, suite, metric) FROM pool_targets)`)}
      ),
      positioned AS (
-       SELECT t.run_id, t.platform, t.suite, t.metric, t.unit, e.seq AS last_seq
+       SELECT t.run_id, t.platform, t.suite, t.metric, t.unit, e.segment, e.seq AS last_seq
        FROM pool_targets AS t
        ASOF JOIN eligible AS e ON t.platform = e.platform AND t.suite = e.suite AND t.metric = e.metric AND t.unit = e.unit AND t.timestamp > e.timestamp
      ),
      wanted AS (
-       SELECT run_id, platform, suite, metric, unit, unnest(range(greatest(last_seq - ${window - 1}, 1), last_seq + 1)) AS seq FROM positioned
+       SELECT run_id, platform, suite, metric, unit, segment, unnest(range(greatest(last_seq - ${window - 1}, 1), last_seq + 1)) AS seq FROM positioned
      ),
      baseline_runs AS (
        SELECT w.run_id AS target_run, w.platform, w.suite, w.metric, e.run_id
-       FROM wanted AS w JOIN eligible AS e USING (platform, suite, metric, unit, seq)
+       FROM wanted AS w JOIN eligible AS e USING (platform, suite, metric, unit, segment, seq)
      )
      SELECT b.target_run AS run_id, b.platform, b.suite, b.metric, flatten(list(m.samples)) AS baseline_samples
      FROM baseline_runs AS b JOIN metrics AS m USING (run_id, platform, suite, metric)
@@ -312,6 +368,7 @@ async function createSamplePools(history: History, settings: AnalysisSettings, j
  */
 export async function materialiseBaselines(history: History, settings: AnalysisSettings): Promise<void> {
   const { connection } = history;
+  await ensureLevelBreaks(history);
   await connection.run('DROP TABLE IF EXISTS measurement_baselines; DROP TABLE IF EXISTS series_baselines');
   await connection.run(
     `CREATE TEMP TABLE all_judged AS SELECT * EXCLUDE (baseline_samples) FROM (${windowedSql(settings.config.baselineWindow, 'SELECT * FROM metrics')})`,
