@@ -90,7 +90,7 @@ export async function seriesChanges(history: History, options: Partial<ChangePoi
     history.connection,
     `SELECT platform, suite, metric, any_value(unit) AS unit, any_value(direction) AS direction,
             list(value ORDER BY timestamp, run_id) AS values, list(run_id ORDER BY timestamp, run_id) AS runs,
-            list(timestamp ORDER BY timestamp, run_id) AS times
+            list(strftime(timestamp, '%Y-%m-%dT%H:%M:%S.%gZ') ORDER BY timestamp, run_id) AS times
      FROM (SELECT * FROM metrics WHERE status = 'ok'
            QUALIFY row_number() OVER (PARTITION BY platform, suite, metric ORDER BY timestamp DESC, run_id DESC) <= $lookback)
      GROUP BY platform, suite, metric
