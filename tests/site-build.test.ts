@@ -196,6 +196,13 @@ describe('the site', () => {
     const overview = await readFile(path.join(out, 'index.html'), 'utf8');
     expect(overview).toContain('likely noise');
     expect(overview).toMatch(/\+50\.0% \(\+4\d\.\d% to \+5\d\.\d%/);
+    // One verdict: the chart marks a regression where the run page says regression, and not where it says likely noise.
+    const platform = await readFile(path.join(out, 'platforms', 'Test_Linux_x86_64_2C_8GB', 'index.html'), 'utf8');
+    const chart = (name: string) => platform.split('<svg').find((svg) => svg.includes(`aria-label="demo / ${name} on `)) ?? '';
+    const regressionDots = (svg: string) =>
+      (svg.match(/fill="#cf222e"[^>]*aria-label="dot">(<circle[^>]*>)+/)?.[0].match(/<circle/g) ?? []).length;
+    expect(regressionDots(chart('real'))).toBe(1);
+    expect(regressionDots(chart('noisy'))).toBe(0);
   });
 
   it('says how to record a first run when the history is empty', async () => {

@@ -369,6 +369,7 @@ async function createSamplePools(history: History, settings: AnalysisSettings, j
 export async function materialiseBaselines(history: History, settings: AnalysisSettings): Promise<void> {
   const { connection } = history;
   await ensureLevelBreaks(history);
+  smallestByHistory.delete(history);
   await connection.run('DROP TABLE IF EXISTS measurement_baselines; DROP TABLE IF EXISTS series_baselines');
   await connection.run(
     `CREATE TEMP TABLE all_judged AS SELECT * EXCLUDE (baseline_samples) FROM (${windowedSql(settings.config.baselineWindow, 'SELECT * FROM metrics')})`,
@@ -447,6 +448,22 @@ export async function materialisedSeries(
     }
     return threshold;
   };
+  // One verdict: where a measurement moved beyond the smallest threshold from its rolling baseline, the
+  // chart marks what the run page and check say (significance included), from the same judge.
+  const judged =
+    pinned === undefined
+      ? new Map(
+          (
+            await materialisedStatuses(
+              history,
+              settings,
+              `platform = $platform AND suite = $suite AND metric = $metric AND status = 'ok' AND rolling IS NOT NULL
+               AND abs(value - rolling) > $smallest * abs(rolling)`,
+              { platform: series.platform, suite: series.suite, metric: series.metric, smallest: await smallestOf(history, settings) },
+            )
+          ).map((status) => [status.runId, status.status]),
+        )
+      : new Map<string, Status>();
   return runIds.map((runId, index) => {
     const value = values[index] as number;
     const baseline = pinned ?? rollings[index] ?? null;
@@ -458,9 +475,23 @@ export async function materialisedSeries(
       high: highs[index] ?? null,
       baseline,
       status:
-        baseline === null ? 'new' : classify(value, baseline, directions[index] as Direction, thresholdOf(declared[index] ?? null)).status,
+        judged.get(runId) ??
+        (baseline === null
+          ? 'new'
+          : classify(value, baseline, directions[index] as Direction, thresholdOf(declared[index] ?? null)).status),
     };
   });
+}
+
+/** smallestThreshold over measurement_baselines, found once per history (every chart of a build asks). */
+const smallestByHistory = new WeakMap<History, Promise<number>>();
+function smallestOf(history: History, settings: AnalysisSettings): Promise<number> {
+  let smallest = smallestByHistory.get(history);
+  if (!smallest) {
+    smallest = smallestThreshold(history, settings, 'measurement_baselines');
+    smallestByHistory.set(history, smallest);
+  }
+  return smallest;
 }
 
 /** Statuses read from the tables materialiseBaselines built, for the rows the condition selects. */
