@@ -72,30 +72,11 @@ describe('npm run github -- comment', () => {
     expect(genuine.code, genuine.stderr).toBe(0);
     expect(fake.comments.map((comment) => comment.issue)).toEqual([7]);
     // As pr-comment.yml passes both: the number GitHub gives for the run wins over the artifact's file…
-    const fromEvent = await github([
-      'comment',
-      '--pr',
-      '8',
-      '--pr-file',
-      path.join(dir, 'pr-number'),
-      '--body-file',
-      report,
-      '--head-sha',
-      'a'.repeat(40),
-    ]);
-    expect(fromEvent.stderr).toMatch(/pull request #8 is at bbbbbbbbbb/);
+    const asTheWorkflow = (fromEvent: string) =>
+      github(['comment', '--pr', fromEvent, '--pr-file', path.join(dir, 'pr-number'), '--body-file', report, '--head-sha', 'a'.repeat(40)]);
+    expect((await asTheWorkflow('8')).stderr).toMatch(/pull request #8 is at bbbbbbbbbb/);
     // …and a fork's run, which GitHub names no pull request for, falls back to the file.
-    const fromFile = await github([
-      'comment',
-      '--pr',
-      '',
-      '--pr-file',
-      path.join(dir, 'pr-number'),
-      '--body-file',
-      report,
-      '--head-sha',
-      'a'.repeat(40),
-    ]);
+    const fromFile = await asTheWorkflow('');
     expect(fromFile.code, fromFile.stderr).toBe(0);
   });
 

@@ -44,6 +44,18 @@ function remoteAuth(token: string | undefined): string[] {
   return ['-c', `http.extraheader=AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`];
 }
 
+/** The history branch as the remote has it, into `tracking`. */
+async function fetchBranch(git: SimpleGit, options: HistoryBranchOptions, tracking: string): Promise<void> {
+  await git.raw([
+    ...remoteAuth(options.token),
+    'fetch',
+    '--quiet',
+    '--no-tags',
+    options.remote,
+    `+refs/heads/${options.branch}:${tracking}`,
+  ]);
+}
+
 function assertBranchName(branch: string): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,100}$/.test(branch) || branch.includes('..')) {
     throw new HistoryBranchError(
@@ -85,15 +97,7 @@ export async function restoreHistory(options: HistoryBranchOptions & { requireEx
       `${options.remote} has no ${options.branch} branch yet: the nightly workflow (or \`npm run history -- push\`) starts it`,
     );
   }
-  if (existed)
-    await repo.raw([
-      ...remoteAuth(options.token),
-      'fetch',
-      '--quiet',
-      '--no-tags',
-      options.remote,
-      `+refs/heads/${options.branch}:${tracking}`,
-    ]);
+  if (existed) await fetchBranch(repo, options, tracking);
   await rm(options.dir, { recursive: true, force: true });
   await repo.raw(['worktree', 'prune']);
   await mkdir(path.dirname(path.resolve(options.dir)), { recursive: true });
@@ -155,14 +159,7 @@ export async function pushHistory(options: HistoryBranchOptions & { message: str
       log(`push rejected (another run got there first?): rebasing onto ${options.remote}/${options.branch} and retrying`);
     }
     const tracking = `refs/remotes/${options.remote}/${options.branch}`;
-    await git.raw([
-      ...remoteAuth(options.token),
-      'fetch',
-      '--quiet',
-      '--no-tags',
-      options.remote,
-      `+refs/heads/${options.branch}:${tracking}`,
-    ]);
+    await fetchBranch(git, options, tracking);
     dropped.push(...(await rebaseOnto(options.dir, tracking)));
     await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 800 * attempt));
   }

@@ -162,9 +162,13 @@ export async function buildRunReport(history: History, runId: string, settings: 
   const run = await findRun(history, runId);
   if (!run) throw new RunNotFoundError(`no run with id ${JSON.stringify(runId)} in the history; \`npm run stats\` lists the recent runs.`);
   const metrics = (await statusOfRuns(history, [runId], settings)).sort(compareSeries);
+  return { run, ...(await judgedReport(history, metrics, settings)) };
+}
+
+/** What every report says of its judged metrics: the settings, the counts, the verdict, the notes and the open events. */
+async function judgedReport(history: History, metrics: MetricStatus[], settings: AnalysisSettings): Promise<Omit<RunReport, 'run'>> {
   const counts = countStatuses(metrics);
   return {
-    run,
     settings: reportSettings(settings),
     metrics,
     counts,
@@ -194,15 +198,9 @@ export async function buildLatestReport(
   const runs = (await Promise.all(runIds.map((runId) => findRun(history, runId))))
     .filter((run): run is RunInfo => run !== undefined)
     .sort((a, b) => b.timestamp.localeCompare(a.timestamp));
-  const counts = countStatuses(metrics);
   return {
     runs,
     platforms: [...new Set(metrics.map((metric) => metric.platform))].sort(naturalCompare),
-    settings: reportSettings(settings),
-    metrics,
-    counts,
-    passed: counts.regression === 0 && counts.failed === 0,
-    verdict: verdictOf(counts),
-    ...(await notesOn(history, metrics, settings)),
+    ...(await judgedReport(history, metrics, settings)),
   };
 }

@@ -3,28 +3,24 @@
  * the regressions page's first screen shows the step every platform took at one commit as one event with
  * its commit message, and the event page, the feed, the issue text, npm run regressions and check agree.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, launchChromium } from '../../scripts/chromium.ts';
-import { type StaticServer, serveStatic } from '../../scripts/static-server.ts';
+import type { StaticServer } from '../../scripts/static-server.ts';
 import type { GitHubApi } from '../../src/lib/github-api.ts';
 import { type ReportForIssues, reportForIssuesSchema, reportRegressionIssues } from '../../src/lib/regression-issues.ts';
 import { appendRuns } from '../../src/lib/store.ts';
 import { eventHistory, PLATFORMS, RUNS, STEP_MESSAGE, STEP_RUN } from '../fixtures/event-history.ts';
-import { runScript, siteBuildDir } from '../helpers.ts';
-
-const chromiumHere = existsSync(CHROMIUM_PATH);
-if (!chromiumHere && process.env.PERFSITE_REQUIRE_BROWSER)
-  throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium (apt-get install chromium)`);
+import { runScript } from '../helpers.ts';
+import { type BuiltSite, buildAndServe, chromiumHere } from './built-site.ts';
 
 let browser: Browser;
 let server: StaticServer;
 let data: string;
 let out: string;
+let site: BuiltSite | undefined;
 /** The event's id: the first run after the step (P1's run, an hour before P2's). */
 let stepId: string;
 let records: ReturnType<typeof eventHistory>;
@@ -35,17 +31,12 @@ beforeAll(async () => {
   records = eventHistory();
   await appendRuns(data, records);
   stepId = `e-${records[STEP_RUN]?.id}`;
-  out = await siteBuildDir();
-  const build = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], { env: { PERFORMANCE_DB_PATH: data } });
-  expect(build.code, build.stderr).toBe(0);
-  browser = await launchChromium();
-  server = await serveStatic(out);
+  site = await buildAndServe(data);
+  ({ browser, server, out } = site);
 });
 
 afterAll(async () => {
-  server?.close();
-  await browser?.close();
-  await Promise.all([data, out].filter(Boolean).map((dir) => rm(dir, { recursive: true, force: true })));
+  await site?.close(data);
 });
 
 describe.skipIf(!chromiumHere)('a step every platform took at one commit', () => {

@@ -6,23 +6,19 @@
  * no raw HTML, image or mention, and nothing is written outside data/ and the site.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { micromark } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, launchChromium } from '../../scripts/chromium.ts';
-import { type StaticServer, serveStatic } from '../../scripts/static-server.ts';
+import type { StaticServer } from '../../scripts/static-server.ts';
 import { commentBody } from '../../src/lib/pr-comment.ts';
 import type { RunRecordInput } from '../../src/lib/record.ts';
 import { appendRuns } from '../../src/lib/store.ts';
-import { HOSTILE_TEXT, makeRecord, runScript, siteBuildDir } from '../helpers.ts';
-
-const chromiumHere = existsSync(CHROMIUM_PATH);
-if (!chromiumHere && process.env.PERFSITE_REQUIRE_BROWSER)
-  throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium (apt-get install chromium)`);
+import { HOSTILE_TEXT, makeRecord, runScript } from '../helpers.ts';
+import { type BuiltSite, buildAndServe, chromiumHere } from './built-site.ts';
 
 const CONTROL = '\u0000\u0007\u001b[2J\u001b]0;pwned\u0007\u001b[31mred\u009b';
 const BIDI = '\u202egnp.exe\u202c \u2066isolate\u2069';
@@ -39,6 +35,7 @@ let server: StaticServer;
 let root: string;
 let data: string;
 let out: string;
+let site: BuiltSite | undefined;
 
 /** Five quiet runs through the store, then one hostile run as a hand-written record (the store would have cleaned it). */
 async function hostileHistory(): Promise<string> {
@@ -84,17 +81,12 @@ beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'perfsite-hostile-'));
   data = path.join(root, 'data');
   await hostileHistory();
-  out = await siteBuildDir();
-  const build = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], { env: { PERFORMANCE_DB_PATH: data } });
-  expect(build.code, build.stderr).toBe(0);
-  browser = await launchChromium();
-  server = await serveStatic(out);
+  site = await buildAndServe(data);
+  ({ browser, server, out } = site);
 });
 
 afterAll(async () => {
-  server?.close();
-  await browser?.close();
-  await Promise.all([root, out].filter(Boolean).map((dir) => rm(dir, { recursive: true, force: true })));
+  await site?.close(root);
 });
 
 describe.skipIf(!chromiumHere)('a history of hostile text', () => {
