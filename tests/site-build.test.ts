@@ -16,8 +16,10 @@ async function buildDir(): Promise<string> {
   return dir;
 }
 
-async function build(data: string, out: string) {
-  const result = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], { env: { PERFORMANCE_DB_PATH: data } });
+async function build(data: string, out: string, env: NodeJS.ProcessEnv = {}) {
+  const result = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], {
+    env: { GITHUB_REPOSITORY: '', PERFSITE_REPOSITORY_URL: '', ...env, PERFORMANCE_DB_PATH: data },
+  });
   expect(result.code, result.stderr).toBe(0);
 }
 
@@ -148,7 +150,7 @@ describe('the site', () => {
       return record;
     });
     await appendRuns(data, records);
-    await build(data, out);
+    await build(data, out, { GITHUB_REPOSITORY: 'octo/project' });
     const first = records[60]?.id ?? '';
     const regressions = parseHTML(await readFile(path.join(out, 'regressions', 'index.html'), 'utf8')).document;
     const events = [...regressions.querySelectorAll('ol.events > li')];
@@ -158,6 +160,10 @@ describe('the site', () => {
     const event = parseHTML(await readFile(path.join(out, 'events', `e-${first}`, 'index.html'), 'utf8')).document;
     expect(event.querySelector('tbody tr')?.textContent).toContain('1 s1.299 s+29.9%');
     expect(event.querySelectorAll('figure svg')).toHaveLength(1);
+    // The commit links to the repository the build ran for (GITHUB_REPOSITORY, as Actions sets it).
+    expect(event.querySelector('.facts li a')?.getAttribute('href')).toBe(
+      `https://github.com/octo/project/commit/${records[60]?.git?.commit}`,
+    );
     const feed = await readFile(path.join(out, 'regressions.xml'), 'utf8');
     expect(feed).toContain(`<id>urn:perfsite:event:e-${first}</id>`);
     expect(feed).toContain(`/events/e-${first}/`);

@@ -5,7 +5,21 @@ export function href(path: string): string {
   return `${BASE}${path.startsWith('/') ? path : `/${path}`}`;
 }
 
+/**
+ * Where a commit is shown in the repository: PERFSITE_REPOSITORY_URL (https only), or GitHub's page of
+ * GITHUB_REPOSITORY, which Actions sets for the build; none elsewhere, and commits are shown as text.
+ */
+function repositoryUrl(env: Record<string, string | undefined> = process.env): string | null {
+  const given = env.PERFSITE_REPOSITORY_URL?.trim();
+  if (given) return /^https:\/\/[^\s"'<>]+$/.test(given) ? given.replace(/\/$/, '') : null;
+  const repository = env.GITHUB_REPOSITORY?.trim();
+  return repository && /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository) ? `https://github.com/${repository}` : null;
+}
+const REPOSITORY = repositoryUrl();
+
 export const links = {
+  /** A commit in its repository, when the build knows the repository. */
+  commit: (sha: string) => (REPOSITORY && /^[0-9a-f]{7,64}$/.test(sha) ? `${REPOSITORY}/commit/${sha}` : null),
   home: () => href('/'),
   platform: (platform: string) => href(`/platforms/${platform}/`),
   metric: (slug: string) => href(`/metrics/${slug}/`),
