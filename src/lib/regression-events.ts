@@ -80,6 +80,8 @@ export interface Outlier extends Pick<SeriesChange, 'platform' | 'suite' | 'metr
 
 /** Share of a platform's series (at least this many) that must move in one event for it to look like the environment. */
 export const ENVIRONMENT_SHARE = 0.5;
+/** How far apart (in runs of one platform) the changes of one event on that platform may be. */
+export const JITTER_RUNS = 5;
 export const ENVIRONMENT_MIN_SERIES = 5;
 
 const seriesKey = (change: Pick<SeriesChange, 'platform' | 'suite' | 'metric'>) =>
@@ -162,6 +164,8 @@ export function groupEvents(
   seriesPerPlatform: ReadonlyMap<string, number>,
   /** Whether two platforms measure the same code (they share commits); changes of unrelated projects are never one event. */
   related: (a: string, b: string) => boolean = () => true,
+  /** Each run's position among its platform's runs: lets a change a few runs off join its event. */
+  runIndex?: ReadonlyMap<string, number>,
 ): { events: RegressionEvent[]; outliers: Outlier[] } {
   const all: EventSeries[] = [];
   const outliers: Outlier[] = [];
@@ -181,12 +185,19 @@ export function groupEvents(
     const fits = (candidate: Group) =>
       related(candidate.members[0]?.platform ?? change.platform, change.platform) &&
       ((from < candidate.to && candidate.from < change.timestamp) || (from === candidate.from && change.timestamp === candidate.to));
-    // A scan may place a step one run early or late in some series: such a change joins the event next to
-    // it, widening its range by that run, once (so that no chain of neighbours grows an event without end).
-    const touches = (candidate: Group) =>
-      !candidate.widened &&
-      candidate.members.some((member) => member.platform === change.platform) &&
-      (from === candidate.to || change.timestamp === candidate.from);
+    // A scan may place a step a run or a few early or late in some series (bench:detection: ±1–5 runs): such a
+    // change joins the event of its platform in the same direction when all of that platform's changes in it
+    // stay within JITTER_RUNS of each other, widening the event's range to cover them. Without run positions,
+    // an adjacent run joins, once.
+    const position = runIndex?.get(change.runId);
+    const touches = (candidate: Group) => {
+      const mates = candidate.members.filter((member) => member.platform === change.platform);
+      if (mates.length === 0) return false;
+      if (position === undefined) return !candidate.widened && (from === candidate.to || change.timestamp === candidate.from);
+      if (!mates.every((member) => member.worse === change.worse)) return false;
+      const positions = [position, ...mates.map((member) => runIndex?.get(member.runId) ?? Number.NaN)];
+      return Math.max(...positions) - Math.min(...positions) <= JITTER_RUNS;
+    };
     const inside = groups.find(fits);
     const group = inside ?? groups.find(touches);
     if (!group) {
@@ -299,11 +310,19 @@ export async function historyEvents(
     return parent === platform ? platform : root(parent);
   };
   for (const { a, b } of shared) if (root(a) !== root(b)) project.set(root(a), root(b));
+  const positions = await queryRows<{ run_id: string; position: number }>(
+    history.connection,
+    `SELECT run_id, row_number() OVER (PARTITION BY platform ORDER BY timestamp, run_id)::INTEGER AS position
+     FROM runs WHERE platform IN (SELECT DISTINCT platform FROM runs WHERE list_contains($ids, run_id))`,
+    { ids: listValue(ids) },
+    { ids: LIST(VARCHAR) },
+  );
   const grouped = groupEvents(
     changes,
     new Map(runs.map((run) => [run.run_id, run.timestamp])),
     new Map(counts.map((row) => [row.platform, row.series])),
     (a, b) => a === b || root(a) === root(b),
+    new Map(positions.map((row) => [row.run_id, row.position])),
   );
   for (const event of grouped.events) {
     const commits = new Map<string, EventCommit>();
