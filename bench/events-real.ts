@@ -6,9 +6,7 @@
 import { queryRows } from '../src/lib/duckdb.ts';
 import { openHistory } from '../src/lib/history.ts';
 import { historyEvents } from '../src/lib/regression-events.ts';
-import { loadSettings } from '../src/lib/report-target.ts';
-import { seriesChanges } from '../src/lib/series-changes.ts';
-import { materialiseBaselines } from '../src/lib/status.ts';
+import { historyChanges } from '../src/lib/series-changes.ts';
 
 const dirs = process.argv.slice(2);
 if (dirs.length === 0) throw new Error('give the history folders to measure: npm run bench:events -- /tmp/django /tmp/gab');
@@ -16,8 +14,7 @@ console.log('| history | runs | series | change points | events | open regressio
 console.log('|---|---|---|---|---|---|---|---|');
 for (const dir of dirs) {
   const history = await openHistory(dir);
-  await materialiseBaselines(history, await loadSettings(dir));
-  const changes = await seriesChanges(history);
+  const changes = await historyChanges(history);
   const { events, outliers } = await historyEvents(history, changes);
   const [counts] = await queryRows<{ runs: number; series: number }>(
     history.connection,

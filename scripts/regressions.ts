@@ -5,9 +5,7 @@ import { formatChange, formatValue } from '../src/lib/format.ts';
 import { openHistory } from '../src/lib/history.ts';
 import { resolveDataDir } from '../src/lib/paths.ts';
 import { eventHeadline, historyEvents, type RegressionEvent } from '../src/lib/regression-events.ts';
-import { loadSettings } from '../src/lib/report-target.ts';
-import { seriesChanges } from '../src/lib/series-changes.ts';
-import { materialiseBaselines } from '../src/lib/status.ts';
+import { historyChanges } from '../src/lib/series-changes.ts';
 import { loadTriage } from '../src/lib/triage-file.ts';
 
 const HELP = `Usage: npm run regressions [-- options]
@@ -58,12 +56,10 @@ await runCli(async () => {
     return EXIT.ok;
   }
   const dataDir = resolveDataDir(values.data);
-  const settings = await loadSettings(dataDir);
   const history = await openHistory(dataDir, { checkIndexedRecords: true });
   let events: RegressionEvent[];
   try {
-    await materialiseBaselines(history, settings);
-    events = (await historyEvents(history, await seriesChanges(history), await loadTriage(dataDir))).events;
+    events = (await historyEvents(history, await historyChanges(history), await loadTriage(dataDir))).events;
   } finally {
     history.close();
   }

@@ -4,10 +4,8 @@ import { EXIT, runCli } from '../src/lib/cli.ts';
 import { openHistory } from '../src/lib/history.ts';
 import { resolveDataDir } from '../src/lib/paths.ts';
 import { historyEvents } from '../src/lib/regression-events.ts';
-import { loadSettings } from '../src/lib/report-target.ts';
 import { UsageError } from '../src/lib/run-context.ts';
-import { seriesChanges } from '../src/lib/series-changes.ts';
-import { materialiseBaselines } from '../src/lib/status.ts';
+import { historyChanges } from '../src/lib/series-changes.ts';
 import { loadTriage, TRIAGE_STATES, type TriageState, triageFile, writeTriage } from '../src/lib/triage-file.ts';
 
 const HELP = `Usage: npm run triage -- EVENT accepted|invalid|fixed [--note "why"] [--data DIR]
@@ -39,8 +37,7 @@ await runCli(async () => {
   const history = await openHistory(dataDir);
   let known: boolean;
   try {
-    await materialiseBaselines(history, await loadSettings(dataDir));
-    known = (await historyEvents(history, await seriesChanges(history))).events.some((event) => event.id === eventId);
+    known = (await historyEvents(history, await historyChanges(history))).events.some((event) => event.id === eventId);
   } finally {
     history.close();
   }

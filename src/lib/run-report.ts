@@ -10,9 +10,9 @@ import { compareSeries, naturalCompare } from './natural-order.ts';
 import { findRun, type RunInfo } from './queries.ts';
 import { eventHeadline, historyEvents, type RegressionEvent } from './regression-events.ts';
 import { STATUS_LABELS, type Status } from './regression-rule.ts';
-import { seriesChanges } from './series-changes.ts';
+import { historyChanges } from './series-changes.ts';
 import { describeSharedShift, sharedShift } from './shared-shift.ts';
-import { type AnalysisSettings, latestStatuses, type MetricStatus, materialiseBaselines, statusOfRuns } from './status.ts';
+import { type AnalysisSettings, latestStatuses, type MetricStatus, statusOfRuns } from './status.ts';
 import { loadTriage } from './triage-file.ts';
 
 export interface RunReport {
@@ -91,7 +91,7 @@ async function notesOn(
     const shared = sharedShift(runMetrics);
     if (shared) notes.push(describeSharedShift(shared));
   }
-  const events = await openEventsOf(history, metrics, settings);
+  const events = await openEventsOf(history, metrics);
   for (const { event, inside } of events) {
     const names = inside.slice(0, 3).map((metric) => `${metric.suite}/${metric.metric} on ${metric.platform}`);
     notes.push(
@@ -108,10 +108,8 @@ async function notesOn(
 async function openEventsOf(
   history: History,
   metrics: readonly MetricStatus[],
-  settings: AnalysisSettings,
 ): Promise<Array<{ event: RegressionEvent; inside: MetricStatus[] }>> {
-  await materialiseBaselines(history, settings);
-  const { events } = await historyEvents(history, await seriesChanges(history), await loadTriage(history.dataDir));
+  const { events } = await historyEvents(history, await historyChanges(history), await loadTriage(history.dataDir));
   return events
     .filter((event) => event.state === 'open' && event.direction !== 'improvement')
     .map((event) => ({

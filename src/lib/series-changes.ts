@@ -85,6 +85,20 @@ function isWorse(direction: Direction, meanBefore: number, meanAfter: number): b
   return direction === 'lower' ? meanAfter > meanBefore : meanAfter < meanBefore;
 }
 
+/**
+ * The change points of an opened history with the default settings, scanned once: the baselines (level
+ * breaks), the events and the site all ask, and the scan is the costly part of each.
+ */
+const scanned = new WeakMap<History, Promise<SeriesChange[]>>();
+export function historyChanges(history: History): Promise<SeriesChange[]> {
+  let changes = scanned.get(history);
+  if (!changes) {
+    changes = seriesChanges(history);
+    scanned.set(history, changes);
+  }
+  return changes;
+}
+
 export async function seriesChanges(history: History, options: Partial<ChangePointOptions> = {}): Promise<SeriesChange[]> {
   const rows = await queryRows<SeriesIdentity & { values: number[]; runs: string[]; times: string[] } & Record<string, unknown>>(
     history.connection,

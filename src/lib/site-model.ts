@@ -24,7 +24,7 @@ import type { Problem } from './record.ts';
 import { historyEvents, type Outlier, type RegressionEvent } from './regression-events.ts';
 import { classify } from './regression-rule.ts';
 import { loadSettings } from './report-target.ts';
-import { type SeriesChange, seriesChanges } from './series-changes.ts';
+import { historyChanges, type SeriesChange } from './series-changes.ts';
 import { encodeSeries, type SeriesData } from './series-data.ts';
 import {
   type AnalysisSettings,
@@ -89,7 +89,7 @@ async function load(): Promise<SiteModel> {
      SELECT runs.*, lag(runs.run_id) OVER (PARTITION BY platform ORDER BY timestamp, runs.run_id) AS previous_run_id, parent_run_id
      FROM runs LEFT JOIN parent_runs USING (run_id) ORDER BY run_id`,
   );
-  const changePoints = await seriesChanges(history);
+  const changePoints = await historyChanges(history);
   return {
     history,
     settings,

@@ -15,7 +15,7 @@ import type { History } from './history.ts';
 import type { Direction } from './record.ts';
 import { levelBreaks } from './regression-events.ts';
 import { classify, classifyWithSignificance, type Status } from './regression-rule.ts';
-import { seriesChanges } from './series-changes.ts';
+import { historyChanges } from './series-changes.ts';
 import { compareSamples, type SampleComparison } from './significance.ts';
 import { DEFAULT_THRESHOLD, resolveThreshold, type Threshold } from './thresholds.ts';
 
@@ -102,7 +102,7 @@ export async function ensureLevelBreaks(history: History): Promise<void> {
     "SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'level_breaks'",
   );
   if ((exists?.n ?? 0) > 0) return;
-  const breaks = levelBreaks(await seriesChanges(history));
+  const breaks = levelBreaks(await historyChanges(history));
   await history.connection.run(
     `CREATE TEMP TABLE level_breaks AS
      SELECT unnest($platforms) AS platform, unnest($suites) AS suite, unnest($metrics) AS metric, unnest($since)::TIMESTAMP AS since`,
