@@ -282,15 +282,13 @@ function eventsOf(all: readonly Series[]): RegressionEvent[] {
     });
   }
   const counts = new Map([...Map.groupBy(all, (series) => series.platform)].map(([platform, group]) => [platform, group.length]));
-  // A run's position among its machine's runs (every environment's runs of one commit time share it).
-  const runIndex = new Map<string, number>();
-  for (const group of Map.groupBy(all, (series) => series.platform).values()) {
-    const times = [...new Set(group.flatMap((series) => series.times))].sort();
-    const at = new Map(times.map((time, index) => [time, index]));
-    for (const series of group)
-      for (const [index, run] of series.runs.entries()) runIndex.set(run, at.get(series.times[index] as string) as number);
-  }
-  return groupEvents(changes, previousTimes, counts, () => true, runIndex).events;
+  const timeline = new Map(
+    [...Map.groupBy(all, (series) => series.platform)].map(([platform, group]) => [
+      platform,
+      [...new Set(group.flatMap((series) => series.times))].sort(),
+    ]),
+  );
+  return groupEvents(changes, previousTimes, counts, () => true, timeline).events;
 }
 
 /** Every run of a series multiplied from `at` on (a step), or at `at` alone (an outlier). */

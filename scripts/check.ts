@@ -76,7 +76,7 @@ await runCli(async () => {
   });
   for (const metric of report.metrics) table.push(statusRow(metric, withPlatform));
   console.log(table.toString());
-  for (const note of report.notes) console.log(`${styleText('yellow', 'note:')} ${note}`);
+  for (const note of [...report.notes, ...report.eventNotes]) console.log(`${styleText('yellow', 'note:')} ${note}`);
   console.log(report.passed ? styleText('green', `✔ ${report.verdict}`) : styleText('red', `✘ ${report.verdict}`));
   return report.passed ? EXIT.ok : EXIT.failed;
 });

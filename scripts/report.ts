@@ -13,7 +13,7 @@ const HELP = `Usage: npm run report -- [--format markdown|html|json] [--output F
 
 Writes the report of a run against its baselines (to standard output without --output).
 Takes the same options as npm run check: --run, --record, --platform, --threshold, --branch, --data,
-and --run-url URL to link the run in the Markdown report. Exits 0 whatever the verdict; the gate is npm run check.`;
+--run-url URL to link the run in the Markdown report, and --site-url URL (the published site) to link\nthe open regression events the run's metrics are part of. Exits 0 whatever the verdict; the gate is npm run check.`;
 
 const RENDERERS = { markdown: renderMarkdownReport, html: renderHtmlReport, json: renderJsonReport } as const;
 
@@ -23,6 +23,7 @@ await runCli(async () => {
       format: { type: 'string', default: 'markdown' },
       output: { type: 'string' },
       'run-url': { type: 'string' },
+      'site-url': { type: 'string' },
       ...RUN_SELECTION_OPTIONS,
     },
   });
@@ -37,7 +38,10 @@ await runCli(async () => {
   printProblems(history.problems);
   const text =
     format === 'markdown'
-      ? renderMarkdownReport(report, values['run-url'] ? { runUrl: values['run-url'] } : {})
+      ? renderMarkdownReport(report, {
+          ...(values['run-url'] ? { runUrl: values['run-url'] } : {}),
+          ...(values['site-url'] ? { siteUrl: values['site-url'] } : {}),
+        })
       : RENDERERS[format](report);
   if (values.output) {
     await writeFile(values.output, text);

@@ -52,8 +52,19 @@ describe('regression events', () => {
     // check, the report and the PR comment say which open event a judged series is part of.
     const check = await runScript('scripts/check.ts', ['--data', data, '--platform', 'P2'], { env: { REGRESSION_THRESHOLD: '' } });
     expect(check.stdout).toMatch(new RegExp(`demo/m0 on P2 is part of open event ${step?.id}: Regression on 4 platforms × 1 metric`));
-    const report = await runScript('scripts/report.ts', ['--data', data, '--run', runOf('P3', RUNS - 1) ?? '', '--format', 'markdown']);
-    expect(report.stdout.replaceAll('\\', '')).toContain(`part of open event ${step?.id}`);
+    const report = await runScript('scripts/report.ts', [
+      '--data',
+      data,
+      '--run',
+      runOf('P3', RUNS - 1) ?? '',
+      '--format',
+      'markdown',
+      '--site-url',
+      'https://octo.github.io/project',
+    ]);
+    // The PR comment names the open events of the default branch, linked to their pages on the published site.
+    expect(report.stdout).toContain('### 🔎 Open regressions on main these metrics are part of');
+    expect(report.stdout).toContain(`- [${step?.id}](https://octo.github.io/project/events/${step?.id}/): demo/m0 on P3 is part of open event`);
     // The JSON report carries the event, for the nightly run's issues (one per event).
     const json = await runScript('scripts/report.ts', ['--data', data, '--run', runOf('P3', RUNS - 1) ?? '', '--format', 'json']);
     const reported = (JSON.parse(json.stdout) as { events: Array<{ id: string; series: unknown[] }> }).events;
@@ -113,6 +124,64 @@ describe('regression events', () => {
     const { events, outliers } = groupEvents([point(30, 1, 0.6), point(31, 0.6, 1.01), point(60, 1.01, 1.3)], times, new Map([['P', 1]]));
     expect(outliers).toEqual([{ platform: 'P', suite: 'demo', metric: 'm', runId: 'r30' }]);
     expect(events.map((event) => [event.id, event.direction, event.state])).toEqual([['e-r60', 'regression', 'open']]);
+  });
+
+  it('joins a step that the scan placed a few runs apart in its series, but never over runs of a platform that runs more often', () => {
+    const hour = (at: number) => new Date(Date.UTC(2026, 0, 1, at)).toISOString();
+    // P runs hourly (runs P0…P99); Q daily (Q0…Q4, at hours 0, 24, 48…).
+    const times = new Map([
+      ...Array.from({ length: 100 }, (_, at) => [`P${at}`, hour(at)] as const),
+      ...Array.from({ length: 5 }, (_, at) => [`Q${at}`, hour(at * 24)] as const),
+    ]);
+    const timeline = new Map([
+      ['P', Array.from({ length: 100 }, (_, at) => hour(at))],
+      ['Q', Array.from({ length: 5 }, (_, at) => hour(at * 24))],
+    ]);
+    const change = (platform: 'P' | 'Q', at: number, metric: string, factor: number): SeriesChange => ({
+      platform,
+      suite: 'demo',
+      metric,
+      unit: 's',
+      direction: 'lower',
+      index: at,
+      pValue: 1e-6,
+      meanBefore: 1,
+      meanAfter: factor,
+      stdBefore: 0.01,
+      stdAfter: 0.01,
+      speedCorrected: false,
+      runId: `${platform}${at}`,
+      previousRunId: `${platform}${at - 1}`,
+      timestamp: times.get(`${platform}${at}`) as string,
+      change: factor - 1,
+      worse: factor > 1,
+    });
+    const changes = [
+      // One step at P50, found at 48, 50 and 52 in three series, with another series' noise the other way at 50.
+      change('P', 50, 'a', 1.1),
+      change('P', 48, 'b', 1.1),
+      change('P', 52, 'c', 1.1),
+      change('P', 50, 'd', 0.97),
+      // A second step eight runs later is its own event.
+      change('P', 60, 'e', 1.1),
+      // Q moved in the range of the step (hours 48–72), and again two daily runs later: that is days of P's runs.
+      change('Q', 3, 'x', 1.2),
+      change('Q', 4, 'y', 1.2),
+    ];
+    const counts = new Map([
+      ['P', 10],
+      ['Q', 10],
+    ]);
+    const { events } = groupEvents(changes, times, counts, () => true, timeline);
+    const members = events.map((event) => event.series.map((moved) => `${moved.platform}.${moved.metric}`).sort());
+    expect(members).toContainEqual(['P.a', 'P.b', 'P.c', 'P.d', 'Q.x']);
+    expect(members).toContainEqual(['P.e']);
+    expect(members).toContainEqual(['Q.y']);
+    expect(events).toHaveLength(3);
+    const step = events.find((event) => event.series.some((moved) => moved.metric === 'a'));
+    expect([step?.fromTime, step?.toTime]).toEqual([hour(47), hour(52)]);
+    // Without run positions only the adjacent run joins: the step is split.
+    expect(groupEvents(changes, times, counts).events.length).toBeGreaterThan(3);
   });
 
   it('rings an outlier on the chart', () => {

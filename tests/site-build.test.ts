@@ -199,6 +199,11 @@ describe('the site', () => {
     expect(row('real')?.textContent).toMatch(/\+50\.0% \(\+4\d\.\d% to \+5\d\.\d%, p [\d.e-]+\)/);
     expect(row('noisy')?.textContent).toContain('likely noise');
     expect(row('noisy')?.textContent).toMatch(/\+60\.0% \([−+]?\d+\.\d% to \+\d+\.\d%, p 0\.\d+\)/);
+    // Beside the run before it, the same judge: the noisy change is likely noise there too, not "worse".
+    const beside = (name: string) => row(name)?.querySelector('td:last-child');
+    expect(beside('real')?.className).toContain('worse');
+    expect(beside('noisy')?.className).toContain('noise');
+    expect(beside('noisy')?.textContent).toMatch(/^\+60\.0% \(.*, p 0\.\d+\), likely noise$/);
     const overview = await readFile(path.join(out, 'index.html'), 'utf8');
     expect(overview).toContain('likely noise');
     expect(overview).toMatch(/\+50\.0% \(\+4\d\.\d% to \+5\d\.\d%/);

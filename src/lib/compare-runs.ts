@@ -11,9 +11,9 @@ import type { History } from './history.ts';
 import { compareSeries } from './natural-order.ts';
 import { findRun, type RunInfo, runsOfCommit } from './queries.ts';
 import type { Direction } from './record.ts';
-import { classifyWithSignificance, improvementOf } from './regression-rule.ts';
+import { improvementOf, judgeChange } from './regression-rule.ts';
 import { RunNotFoundError } from './run-report.ts';
-import { compareSamples, type SampleComparison } from './significance.ts';
+import type { SampleComparison } from './significance.ts';
 import { resolveThreshold, type Threshold } from './thresholds.ts';
 
 export type Mark = 'worse' | 'better' | 'unchanged' | 'noise' | 'added' | 'removed' | 'failed' | 'incomparable';
@@ -167,12 +167,13 @@ export async function compareRuns(
         mark: 'incomparable',
       };
     }
-    const significance =
-      before.samples && after.samples && before.samples.length > 0 && after.samples.length > 0
-        ? compareSamples(before.samples, after.samples, before.value)
-        : null;
-    const test = significance ? { ...significance, level: settings.config.significanceLevel, mode: settings.config.significance } : null;
-    const { change, status } = classifyWithSignificance(after.value, before.value, any.direction, threshold.value, test);
+    const { change, status, significance } = judgeChange(
+      { value: after.value, samples: after.samples },
+      { value: before.value, samples: before.samples },
+      any.direction,
+      threshold.value,
+      settings.config,
+    );
     const mark: Mark = status === 'regression' ? 'worse' : status === 'improvement' ? 'better' : status === 'noise' ? 'noise' : 'unchanged';
     return { ...common, ratio: before.value === 0 ? null : after.value / before.value, change, significance, mark };
   });

@@ -164,8 +164,8 @@ export function groupEvents(
   seriesPerPlatform: ReadonlyMap<string, number>,
   /** Whether two platforms measure the same code (they share commits); changes of unrelated projects are never one event. */
   related: (a: string, b: string) => boolean = () => true,
-  /** Each run's position among its platform's runs: lets a change a few runs off join its event. */
-  runIndex?: ReadonlyMap<string, number>,
+  /** Each platform's run times, sorted: lets a change a few runs off join its event. */
+  timeline?: RunTimeline,
 ): { events: RegressionEvent[]; outliers: Outlier[] } {
   const all: EventSeries[] = [];
   const outliers: Outlier[] = [];
@@ -189,14 +189,14 @@ export function groupEvents(
     // change joins the event of its platform in the same direction when all of that platform's changes in it
     // stay within JITTER_RUNS of each other, widening the event's range to cover them. Without run positions,
     // an adjacent run joins, once.
-    const position = runIndex?.get(change.runId);
     const touches = (candidate: Group) => {
-      const mates = candidate.members.filter((member) => member.platform === change.platform);
-      if (mates.length === 0) return false;
-      if (position === undefined) return !candidate.widened && (from === candidate.to || change.timestamp === candidate.from);
-      if (!mates.every((member) => member.worse === change.worse)) return false;
-      const positions = [position, ...mates.map((member) => runIndex?.get(member.runId) ?? Number.NaN)];
-      return Math.max(...positions) - Math.min(...positions) <= JITTER_RUNS;
+      if (timeline === undefined)
+        return (
+          !candidate.widened &&
+          candidate.members.some((member) => member.platform === change.platform) &&
+          (from === candidate.to || change.timestamp === candidate.from)
+        );
+      return jitterMates(candidate, { from, to: change.timestamp, members: [change] }, timeline);
     };
     const inside = groups.find(fits);
     const group = inside ?? groups.find(touches);
@@ -205,17 +205,83 @@ export function groupEvents(
       continue;
     }
     group.members.push(change);
-    if (inside) {
+    // A widened range covers changes at different runs: narrowing it to a later member would leave one out.
+    if (inside && !group.widened) {
       if (from > group.from) group.from = from;
       if (change.timestamp < group.to) group.to = change.timestamp;
-    } else {
+    } else if (!inside) {
       group.widened = true;
       if (from < group.from) group.from = from;
       if (change.timestamp > group.to) group.to = change.timestamp;
     }
   }
+  // Placed one by one, a step's changes can still start two events (the first change of each came before
+  // the other's); two events whose changes on a platform are the jitter of one step become one.
+  if (timeline !== undefined)
+    for (let at = 0; at < groups.length; at++) {
+      const group = groups[at] as Group;
+      for (let other = at + 1; other < groups.length; other++) {
+        const candidate = groups[other] as Group;
+        if (!jitterMates(group, candidate, timeline)) continue;
+        group.members.push(...candidate.members);
+        group.widened = true;
+        if (candidate.from < group.from) group.from = candidate.from;
+        if (candidate.to > group.to) group.to = candidate.to;
+        groups.splice(other, 1);
+        other = at;
+      }
+    }
   const events = groups.map((group) => toEvent(group.members, group, start, seriesPerPlatform));
   return { events: sortEvents(events), outliers };
+}
+
+/** Each platform's distinct run times (ISO), oldest first. */
+export type RunTimeline = ReadonlyMap<string, readonly string[]>;
+
+/** How many of the platform's runs are at or before `time`. */
+function runsUpTo(times: readonly string[], time: string): number {
+  let low = 0;
+  let high = times.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((times[middle] as string) <= time) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+interface Stretch {
+  from: string;
+  to: string;
+  members: readonly EventSeries[];
+}
+
+/**
+ * Whether `joining` is the jitter of the step `ours` holds: they share a platform and direction; on every
+ * platform and direction they share, their changes together lie within JITTER_RUNS runs; and the joined
+ * range holds at most JITTER_RUNS + 1 runs of any platform in it, so a platform that runs monthly cannot
+ * stretch an event over months of a platform that runs daily. Changes the other way (another series'
+ * noise caught in the range) neither join nor block.
+ */
+function jitterMates(ours: Stretch, joining: Stretch, timeline: RunTimeline): boolean {
+  const key = (change: EventSeries) => `${change.platform}\u0000${change.worse}`;
+  const position = (change: EventSeries) => runsUpTo(timeline.get(change.platform) ?? [], change.timestamp);
+  const mine = Map.groupBy(ours.members, key);
+  const shared = [...Map.groupBy(joining.members, key)].filter(([side]) => mine.has(side));
+  if (shared.length === 0) return false;
+  const close = shared.every(([side, theirs]) => {
+    const positions = [...(mine.get(side) ?? []), ...theirs].map(position);
+    return Math.max(...positions) - Math.min(...positions) <= JITTER_RUNS;
+  });
+  if (!close) return false;
+  // ISO times: the earliest start and the latest end, compared as text.
+  const from = [ours.from, joining.from].sort()[0] as string;
+  const to = [ours.to, joining.to].sort()[1] as string;
+  const platforms = new Set([...ours.members, ...joining.members].map((change) => change.platform));
+  return [...platforms].every((platform) => {
+    const times = timeline.get(platform) ?? [];
+    return runsUpTo(times, to) - runsUpTo(times, from) <= JITTER_RUNS + 1;
+  });
 }
 
 function toEvent(
@@ -310,10 +376,11 @@ export async function historyEvents(
     return parent === platform ? platform : root(parent);
   };
   for (const { a, b } of shared) if (root(a) !== root(b)) project.set(root(a), root(b));
-  const positions = await queryRows<{ run_id: string; position: number }>(
+  const runTimes = await queryRows<{ platform: string; times: string[] }>(
     history.connection,
-    `SELECT run_id, row_number() OVER (PARTITION BY platform ORDER BY timestamp, run_id)::INTEGER AS position
-     FROM runs WHERE platform IN (SELECT DISTINCT platform FROM runs WHERE list_contains($ids, run_id))`,
+    // Distinct times: the runs of one commit in several environments (asv) are one position.
+    `SELECT platform, list(DISTINCT strftime(timestamp, '%Y-%m-%dT%H:%M:%S.%gZ') ORDER BY strftime(timestamp, '%Y-%m-%dT%H:%M:%S.%gZ')) AS times
+     FROM runs WHERE platform IN (SELECT DISTINCT platform FROM runs WHERE list_contains($ids, run_id)) GROUP BY platform`,
     { ids: listValue(ids) },
     { ids: LIST(VARCHAR) },
   );
@@ -322,7 +389,7 @@ export async function historyEvents(
     new Map(runs.map((run) => [run.run_id, run.timestamp])),
     new Map(counts.map((row) => [row.platform, row.series])),
     (a, b) => a === b || root(a) === root(b),
-    new Map(positions.map((row) => [row.run_id, row.position])),
+    new Map(runTimes.map((row) => [row.platform, row.times])),
   );
   for (const event of grouped.events) {
     const commits = new Map<string, EventCommit>();

@@ -10,6 +10,7 @@
  * an unbounded change in its direction (change = ±Infinity), so it is never silently hidden.
  */
 import type { Direction } from './record.ts';
+import { compareSamples, type SampleComparison } from './significance.ts';
 
 export type Status = 'regression' | 'improvement' | 'unchanged' | 'noise' | 'new' | 'no-baseline' | 'failed';
 
@@ -65,4 +66,33 @@ export function classifyWithSignificance(
   if ((judged.status === 'regression' || judged.status === 'improvement') && !significant)
     return { change: judged.change, status: 'noise' };
   return judged;
+}
+
+export interface Verdict {
+  change: number;
+  status: Status;
+  /** The test of the samples, when both sides had samples enough for it to decide anything. */
+  significance: SampleComparison | null;
+}
+
+/**
+ * The one judgement of a value against what it is compared with (a baseline, the previous run, the other
+ * side of a comparison): every status a page, a chart mark, the feed, an issue, the CLI or a PR comment
+ * shows comes from here. A pinned baseline is a number without a spread: pass no baseline samples.
+ */
+export function judgeChange(
+  measured: { value: number; samples?: readonly number[] | null | undefined },
+  against: { value: number; samples?: readonly number[] | null | undefined },
+  direction: Direction,
+  threshold: number,
+  config: { significanceLevel: number; significance: SignificanceMode },
+): Verdict {
+  const tested =
+    measured.samples && against.samples && measured.samples.length > 0 && against.samples.length > 0
+      ? compareSamples(against.samples, measured.samples, against.value)
+      : null;
+  // A test whose samples could never reach the level decides nothing, and is not shown.
+  const significance = tested && tested.minimumPValue < config.significanceLevel ? tested : null;
+  const test = significance ? { ...significance, level: config.significanceLevel, mode: config.significance } : null;
+  return { significance, ...classifyWithSignificance(measured.value, against.value, direction, threshold, test) };
 }

@@ -58,7 +58,7 @@ ${rows}
 </tbody>
 </table>
 </div>
-${report.notes.map((note) => `<p>${escapeHtml(note)}</p>`).join('\n')}
+${[...report.notes, ...report.eventNotes].map((note) => `<p>${escapeHtml(note)}</p>`).join('\n')}
 <p><small>Baselines: pinned values from data/baselines.json, otherwise the median of the last ${report.settings.baselineWindow} runs on ${escapeHtml(report.settings.defaultBranch)}. Default threshold ${formatPercent(report.settings.threshold)} (${escapeHtml(report.settings.thresholdSource)}).</small></p>
 </body>
 </html>

@@ -1,6 +1,7 @@
 /** The PR comment: the seed's Markdown report, with every name from a run escaped. */
 import { escapeMarkdown } from './escape.ts';
 import { formatChangeWithInterval, formatPercent, formatValue } from './format.ts';
+import { eventHeadline } from './regression-events.ts';
 import type { Status } from './regression-rule.ts';
 import type { RunReport } from './run-report.ts';
 import type { MetricStatus } from './status.ts';
@@ -21,7 +22,10 @@ function baselineCell(metric: MetricStatus): string {
   return `${escapeMarkdown(formatValue(metric.baseline, metric.unit))} (${source})`;
 }
 
-export function renderMarkdownReport(report: RunReport, options: { runUrl?: string } = {}): string {
+/**
+ * `runUrl` links the run; `siteUrl` (the published site) links each open event the judged metrics are part of.
+ */
+export function renderMarkdownReport(report: RunReport, options: { runUrl?: string; siteUrl?: string } = {}): string {
   const { run } = report;
   const lines: string[] = ['## 📊 Performance Report', ''];
   lines.push(`**Platform**: \`${run.platform}\``, '');
@@ -43,6 +47,14 @@ export function renderMarkdownReport(report: RunReport, options: { runUrl?: stri
   lines.push('');
   lines.push(`### ${report.passed ? '✅' : '❌'} ${escapeMarkdown(report.verdict)}`);
   for (const note of report.notes) lines.push('', `> ${escapeMarkdown(note)}`);
+  if (report.events.length > 0) {
+    lines.push('', `### 🔎 Open regressions on ${escapeMarkdown(report.settings.defaultBranch)} these metrics are part of`, '');
+    const site = options.siteUrl?.replace(/\/?$/, '/');
+    report.events.forEach((event, index) => {
+      const id = site ? `[${event.id}](${encodeURI(`${site}events/${encodeURIComponent(event.id)}/`)})` : `\`${event.id}\``;
+      lines.push(`- ${id}: ${escapeMarkdown(report.eventNotes[index] ?? eventHeadline(event))}`);
+    });
+  }
   lines.push(
     '',
     `_Baselines: pinned values from data/baselines.json, otherwise the median of the last ${report.settings.baselineWindow} runs on ${escapeMarkdown(report.settings.defaultBranch)}. ` +

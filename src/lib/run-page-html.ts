@@ -55,7 +55,7 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
     if (!compared) return '';
     const row = besideByMetric.get(`${suite}\u0000${metric}`);
     if (!row) return '<td></td><td></td>';
-    return `<td class="number" data-label="${comparedLabel}">${e(formatValue(row.before, row.unit))}</td><td class="number mark ${row.mark}" data-label="vs ${comparedLabel}">${e(row.change === null ? row.mark : formatChange(row.change))}</td>`;
+    return `<td class="number" data-label="${comparedLabel}">${e(formatValue(row.before, row.unit))}</td><td class="number mark ${row.mark}" data-label="vs ${comparedLabel}">${e(row.change === null ? row.mark : `${formatChangeWithInterval(row.change, row.significance)}${row.mark === 'noise' ? ', likely noise' : ''}`)}</td>`;
   };
   const rows = statuses
     .map(

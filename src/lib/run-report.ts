@@ -26,6 +26,8 @@ export interface RunReport {
   notes: string[];
   /** The open regression events the judged series are part of (as the site lists them). */
   events: RegressionEvent[];
+  /** One line per event of `events`: which judged series are part of it. */
+  eventNotes: string[];
 }
 
 export class RunNotFoundError extends Error {}
@@ -67,7 +69,7 @@ async function notesOn(
   history: History,
   metrics: readonly MetricStatus[],
   settings: AnalysisSettings,
-): Promise<{ notes: string[]; events: RegressionEvent[] }> {
+): Promise<{ notes: string[]; events: RegressionEvent[]; eventNotes: string[] }> {
   const notes: string[] = [];
   for (const platform of new Set(metrics.filter((metric) => metric.status === 'no-baseline').map((metric) => metric.platform))) {
     notes.push(
@@ -92,13 +94,11 @@ async function notesOn(
     if (shared) notes.push(describeSharedShift(shared));
   }
   const events = await openEventsOf(history, metrics);
-  for (const { event, inside } of events) {
+  const eventNotes = events.map(({ event, inside }) => {
     const names = inside.slice(0, 3).map((metric) => `${metric.suite}/${metric.metric} on ${metric.platform}`);
-    notes.push(
-      `${names.join(', ')}${inside.length > 3 ? ` and ${inside.length - 3} more` : ''} ${inside.length === 1 ? 'is' : 'are'} part of open event ${event.id}: ${eventHeadline(event)}, since ${event.toTime.slice(0, 10)}.`,
-    );
-  }
-  return { notes, events: events.map(({ event }) => event) };
+    return `${names.join(', ')}${inside.length > 3 ? ` and ${inside.length - 3} more` : ''} ${inside.length === 1 ? 'is' : 'are'} part of open event ${event.id}: ${eventHeadline(event)}, since ${event.toTime.slice(0, 10)}.`;
+  });
+  return { notes, events: events.map(({ event }) => event), eventNotes };
 }
 
 /**

@@ -22,10 +22,11 @@ import {
 } from './queries.ts';
 import type { Problem } from './record.ts';
 import { historyEvents, type Outlier, type RegressionEvent } from './regression-events.ts';
-import { classify } from './regression-rule.ts';
+import { classify, judgeChange } from './regression-rule.ts';
 import { loadSettings } from './report-target.ts';
 import { historyChanges, type SeriesChange } from './series-changes.ts';
 import { encodeSeries, type SeriesData } from './series-data.ts';
+import type { SampleComparison } from './significance.ts';
 import {
   type AnalysisSettings,
   latestStatuses,
@@ -240,15 +241,18 @@ export interface SideBySide {
   before: number | null;
   after: number | null;
   change: number | null;
-  mark: 'worse' | 'better' | 'unchanged' | 'added' | 'removed' | 'failed';
+  significance: SampleComparison | null;
+  mark: 'worse' | 'better' | 'noise' | 'unchanged' | 'added' | 'removed' | 'failed';
 }
 
-/** This run next to the one before it on its platform, judged by the same rule and thresholds as everything else. */
-function sideBySide(before: readonly MetricStatus[], after: readonly MetricStatus[]): SideBySide[] {
-  const earlier = new Map(before.map((status) => [`${status.suite}\u0000${status.metric}`, status]));
+/** This run next to the one before it on its platform, judged by the same judge as everything else (judgeChange). */
+async function sideBySide(model: SiteModel, before: readonly MetricStatus[], after: readonly MetricStatus[]): Promise<SideBySide[]> {
+  const keyOf = (status: Pick<MetricStatus, 'suite' | 'metric'>) => `${status.suite}\u0000${status.metric}`;
+  const earlier = new Map(before.map((status) => [keyOf(status), status]));
+  const samples = await samplesBeyondThreshold(model, earlier, after);
   const rows: SideBySide[] = after.map((status) => {
-    const previous = earlier.get(`${status.suite}\u0000${status.metric}`);
-    earlier.delete(`${status.suite}\u0000${status.metric}`);
+    const previous = earlier.get(keyOf(status));
+    earlier.delete(keyOf(status));
     const common = {
       suite: status.suite,
       metric: status.metric,
@@ -256,13 +260,27 @@ function sideBySide(before: readonly MetricStatus[], after: readonly MetricStatu
       before: previous?.current ?? null,
       after: status.current,
     };
-    if (!previous) return { ...common, change: null, mark: 'added' };
-    if (previous.current === null || status.current === null) return { ...common, change: null, mark: 'failed' };
-    const judged = classify(status.current, previous.current, status.direction, status.threshold.value);
+    if (!previous) return { ...common, change: null, significance: null, mark: 'added' };
+    if (previous.current === null || status.current === null) return { ...common, change: null, significance: null, mark: 'failed' };
+    const judged = judgeChange(
+      { value: status.current, samples: samples.get(`${status.runId}\u0000${keyOf(status)}`) ?? status.samples },
+      { value: previous.current, samples: samples.get(`${previous.runId}\u0000${keyOf(status)}`) ?? previous.samples },
+      status.direction,
+      status.threshold.value,
+      model.settings.config,
+    );
     return {
       ...common,
       change: judged.change,
-      mark: judged.status === 'regression' ? 'worse' : judged.status === 'improvement' ? 'better' : 'unchanged',
+      significance: judged.significance,
+      mark:
+        judged.status === 'regression'
+          ? 'worse'
+          : judged.status === 'improvement'
+            ? 'better'
+            : judged.status === 'noise'
+              ? 'noise'
+              : 'unchanged',
     };
   });
   for (const status of earlier.values()) {
@@ -273,10 +291,41 @@ function sideBySide(before: readonly MetricStatus[], after: readonly MetricStatu
       before: status.current,
       after: null,
       change: null,
+      significance: null,
       mark: 'removed',
     });
   }
   return rows;
+}
+
+/**
+ * The samples of both runs for the metrics that moved beyond their threshold between them: the only ones
+ * the test can judge differently from the threshold. The materialised statuses keep samples only where a
+ * measurement moved from its baseline, so these are read here, for the few rows that need them.
+ */
+async function samplesBeyondThreshold(
+  model: SiteModel,
+  earlier: ReadonlyMap<string, MetricStatus>,
+  after: readonly MetricStatus[],
+): Promise<Map<string, number[]>> {
+  const moved = after.filter((status) => {
+    const previous = earlier.get(`${status.suite}\u0000${status.metric}`);
+    return (
+      previous?.current != null &&
+      status.current !== null &&
+      classify(status.current, previous.current, status.direction, status.threshold.value).status !== 'unchanged'
+    );
+  });
+  const [any] = moved;
+  const previousRunId = any && earlier.get(`${any.suite}\u0000${any.metric}`)?.runId;
+  if (!any || !previousRunId) return new Map();
+  const rows = await queryRows<{ run_id: string; suite: string; metric: string; samples: number[] }>(
+    model.history.connection,
+    `SELECT run_id, suite, metric, samples FROM metrics
+     WHERE (run_id = $run OR run_id = $previous) AND samples IS NOT NULL AND len(samples) > 0`,
+    { run: any.runId, previous: previousRunId },
+  );
+  return new Map(rows.map((row) => [`${row.run_id}\u0000${row.suite}\u0000${row.metric}`, row.samples]));
 }
 
 export interface RunPage {
@@ -303,7 +352,7 @@ export async function runPage(model: SiteModel, runId: string): Promise<RunPage 
     : entry.previousRunId
       ? ({ runId: entry.previousRunId, relation: 'previous run' } as const)
       : null;
-  const beside = compared ? sideBySide(await statusesOfRun(model, compared.runId), statuses) : [];
+  const beside = compared ? await sideBySide(model, await statusesOfRun(model, compared.runId), statuses) : [];
   const changes = model.changePoints.filter((change) => change.runId === runId);
   return { run: entry.info, statuses, compared, previousRunId: entry.previousRunId, beside, changes };
 }

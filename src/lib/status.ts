@@ -14,9 +14,9 @@ import { queryRows, sqlStringList } from './duckdb.ts';
 import type { History } from './history.ts';
 import type { Direction } from './record.ts';
 import { levelBreaks } from './regression-events.ts';
-import { classify, classifyWithSignificance, type Status } from './regression-rule.ts';
+import { classify, judgeChange, type Status } from './regression-rule.ts';
 import { historyChanges } from './series-changes.ts';
-import { compareSamples, type SampleComparison } from './significance.ts';
+import type { SampleComparison } from './significance.ts';
 import { DEFAULT_THRESHOLD, resolveThreshold, type Threshold } from './thresholds.ts';
 
 export type BaselineSource = 'pinned' | 'rolling';
@@ -208,14 +208,11 @@ function judge(rows: readonly Row[], settings: AnalysisSettings, groupOf: (statu
     if (row.status !== 'ok' || row.value === null) return { ...common, change: null, significance: null, status: 'failed' };
     if (baseline === null) return { ...common, change: null, significance: null, status: 'new' };
     // Only a rolling baseline has samples behind it; a pinned value is a number without a spread.
-    const tested =
-      baselineSource === 'rolling' && row.samples && row.baseline_samples
-        ? compareSamples(row.baseline_samples, row.samples, baseline)
-        : null;
-    // A test whose samples could never reach the level decides nothing, and is not shown.
-    const significance = tested && tested.minimumPValue < settings.config.significanceLevel ? tested : null;
-    const test = significance ? { ...significance, level: settings.config.significanceLevel, mode: settings.config.significance } : null;
-    return { ...common, significance, ...classifyWithSignificance(row.value, baseline, row.direction, threshold.value, test) };
+    const against = { value: baseline, samples: baselineSource === 'rolling' ? row.baseline_samples : null };
+    return {
+      ...common,
+      ...judgeChange({ value: row.value, samples: row.samples }, against, row.direction, threshold.value, settings.config),
+    };
   });
   // A group with no baseline for any metric gets the clearer status: nothing to compare with at all.
   const groupsWithBaseline = new Set(statuses.filter((status) => status.baseline !== null).map(groupOf));
@@ -459,7 +456,13 @@ export async function materialisedSeries(
               settings,
               `platform = $platform AND suite = $suite AND metric = $metric AND status = 'ok' AND rolling IS NOT NULL
                AND abs(value - rolling) > $smallest * abs(rolling)`,
-              { platform: series.platform, suite: series.suite, metric: series.metric, smallest: await smallestOf(history, settings) },
+              {
+                platform: series.platform,
+                suite: series.suite,
+                metric: series.metric,
+                // Judged by the test alone, any move can be a change: then every measurement goes to the judge.
+                smallest: settings.config.significance === 'significance' ? -1 : await smallestOf(history, settings),
+              },
             )
           ).map((status) => [status.runId, status.status]),
         )
