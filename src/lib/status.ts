@@ -367,6 +367,8 @@ export async function materialiseBaselines(history: History, settings: AnalysisS
   const { connection } = history;
   await ensureLevelBreaks(history);
   smallestByHistory.delete(history);
+  judgedByHistory.delete(history);
+  platformSeriesByHistory.delete(history);
   await connection.run('DROP TABLE IF EXISTS measurement_baselines; DROP TABLE IF EXISTS series_baselines');
   await connection.run(
     `CREATE TEMP TABLE all_judged AS SELECT * EXCLUDE (baseline_samples) FROM (${windowedSql(settings.config.baselineWindow, 'SELECT * FROM metrics')})`,
@@ -406,22 +408,67 @@ export interface SeriesMeasurement {
 
 /**
  * Every successful measurement of one series, oldest first, from the table materialiseBaselines built.
- * Read column by column: a series of a long history has tens of thousands of points.
+ * Read column by column: a series of a long history has tens of thousands of points. A platform with up
+ * to PLATFORM_READ_ROWS measurements is read whole, once, for all its charts: a query a chart was most of
+ * a build's time on django's history (a build waits on DuckDB, not on drawing).
  */
 export async function materialisedSeries(
   history: History,
   settings: AnalysisSettings,
   series: Pick<SeriesIdentity, 'platform' | 'suite' | 'metric'>,
 ): Promise<SeriesMeasurement[]> {
+  const whole = await platformSeries(history, settings, series.platform);
+  if (whole) return whole.get(seriesKeyOf(series)) ?? [];
+  return (await readSeries(history, settings, series, true)).get(seriesKeyOf(series)) ?? [];
+}
+
+/** Platforms up to this many measurements are read whole (about 150 bytes a measurement in memory). */
+const PLATFORM_READ_ROWS = 500_000;
+const platformSeriesByHistory = new WeakMap<History, Map<string, Promise<Map<string, SeriesMeasurement[]> | null>>>();
+
+function platformSeries(history: History, settings: AnalysisSettings, platform: string): Promise<Map<string, SeriesMeasurement[]> | null> {
+  let platforms = platformSeriesByHistory.get(history);
+  if (!platforms) {
+    platforms = new Map();
+    platformSeriesByHistory.set(history, platforms);
+  }
+  let read = platforms.get(platform);
+  if (!read) {
+    read = (async () => {
+      const [counted] = await queryRows<{ rows: number }>(
+        history.connection,
+        'SELECT count(*)::INTEGER AS rows FROM series_baselines WHERE platform = $platform',
+        { platform },
+      );
+      if ((counted?.rows ?? 0) > PLATFORM_READ_ROWS) return null;
+      return readSeries(history, settings, { platform }, false);
+    })();
+    platforms.set(platform, read);
+  }
+  return read;
+}
+
+/** The measurements of one series, or of every series of a platform, grouped by series. */
+async function readSeries(
+  history: History,
+  settings: AnalysisSettings,
+  selection: { platform: string; suite?: string; metric?: string },
+  oneSeries: boolean,
+): Promise<Map<string, SeriesMeasurement[]>> {
   const reader = await history.connection.runAndReadAll(
-    `SELECT run_id, epoch_ms(timestamp::TIMESTAMP)::DOUBLE AS time, value, low, high, rolling, direction, threshold
-     FROM series_baselines WHERE platform = $platform AND suite = $suite AND metric = $metric
-     ORDER BY timestamp, run_id`,
-    { platform: series.platform, suite: series.suite, metric: series.metric },
+    `SELECT suite, metric, run_id, epoch_ms(timestamp::TIMESTAMP)::DOUBLE AS time, value, low, high, rolling, direction, threshold
+     FROM series_baselines WHERE platform = $platform${oneSeries ? ' AND suite = $suite AND metric = $metric' : ''}
+     ORDER BY suite, metric, timestamp, run_id`,
+    oneSeries
+      ? { platform: selection.platform, suite: selection.suite ?? '', metric: selection.metric ?? '' }
+      : { platform: selection.platform },
   );
+  const bySeries = new Map<string, SeriesMeasurement[]>();
   // No rows gives no columns at all: a metric another platform measures and this one never did.
-  if (reader.currentRowCount === 0) return [];
-  const [runIds, times, values, lows, highs, rollings, directions, declared] = reader.getColumns() as [
+  if (reader.currentRowCount === 0) return bySeries;
+  const [suites, metrics, runIds, times, values, lows, highs, rollings, directions, declared] = reader.getColumns() as [
+    string[],
+    string[],
     string[],
     number[],
     number[],
@@ -431,59 +478,98 @@ export async function materialisedSeries(
     Direction[],
     Array<number | null>,
   ];
-  const pinned = pinnedValue(settings.pinned, series.platform, series.suite, series.metric);
-  const thresholds = new Map<number | null, number>();
-  const thresholdOf = (value: number | null) => {
-    let threshold = thresholds.get(value);
-    if (threshold === undefined) {
-      threshold = resolveThreshold(
-        { suite: series.suite, metric: series.metric, declared: value },
-        settings.config,
-        settings.threshold,
-      ).value;
-      thresholds.set(value, threshold);
-    }
-    return threshold;
-  };
   // One verdict: where a measurement moved beyond the smallest threshold from its rolling baseline, the
   // chart marks what the run page and check say (significance included), from the same judge.
-  const judged =
-    pinned === undefined
-      ? new Map(
-          (
-            await materialisedStatuses(
-              history,
-              settings,
-              `platform = $platform AND suite = $suite AND metric = $metric AND status = 'ok' AND rolling IS NOT NULL
-               AND abs(value - rolling) > $smallest * abs(rolling)`,
-              {
-                platform: series.platform,
-                suite: series.suite,
-                metric: series.metric,
-                // Judged by the test alone, any move can be a change: then every measurement goes to the judge.
-                smallest: settings.config.significance === 'significance' ? -1 : await smallestOf(history, settings),
-              },
-            )
-          ).map((status) => [status.runId, status.status]),
-        )
-      : new Map<string, Status>();
-  return runIds.map((runId, index) => {
-    const value = values[index] as number;
-    const baseline = pinned ?? rollings[index] ?? null;
-    return {
-      runId,
-      time: times[index] as number,
-      value,
-      low: lows[index] ?? null,
-      high: highs[index] ?? null,
-      baseline,
-      status:
-        judged.get(runId) ??
-        (baseline === null
-          ? 'new'
-          : classify(value, baseline, directions[index] as Direction, thresholdOf(declared[index] ?? null)).status),
+  const judgedOfPlatform = await judgedMoves(history, settings, selection.platform);
+  const thresholds = new Map<string, number>();
+  let start = 0;
+  while (start < runIds.length) {
+    const suite = suites[start] as string;
+    const metric = metrics[start] as string;
+    let end = start + 1;
+    while (end < runIds.length && suites[end] === suite && metrics[end] === metric) end++;
+    const key = seriesKeyOf({ platform: selection.platform, suite, metric });
+    const pinned = pinnedValue(settings.pinned, selection.platform, suite, metric);
+    const judged = pinned === undefined ? (judgedOfPlatform.get(key) ?? new Map<string, Status>()) : new Map<string, Status>();
+    const thresholdOf = (value: number | null) => {
+      const cacheKey = `${suite}\u0000${metric}\u0000${value}`;
+      let threshold = thresholds.get(cacheKey);
+      if (threshold === undefined) {
+        threshold = resolveThreshold({ suite, metric, declared: value }, settings.config, settings.threshold).value;
+        thresholds.set(cacheKey, threshold);
+      }
+      return threshold;
     };
-  });
+    const points: SeriesMeasurement[] = [];
+    for (let index = start; index < end; index++) {
+      const runId = runIds[index] as string;
+      const value = values[index] as number;
+      const baseline = pinned ?? rollings[index] ?? null;
+      points.push({
+        runId,
+        time: times[index] as number,
+        value,
+        low: lows[index] ?? null,
+        high: highs[index] ?? null,
+        baseline,
+        status:
+          judged.get(runId) ??
+          (baseline === null
+            ? 'new'
+            : classify(value, baseline, directions[index] as Direction, thresholdOf(declared[index] ?? null)).status),
+      });
+    }
+    bySeries.set(key, points);
+    start = end;
+  }
+  return bySeries;
+}
+
+const seriesKeyOf = (series: Pick<SeriesIdentity, 'platform' | 'suite' | 'metric'>) =>
+  `${series.platform}\u0000${series.suite}\u0000${series.metric}`;
+
+/** Per history and platform: the judged statuses of its measurements beyond the smallest threshold, by series and run. */
+const judgedByHistory = new WeakMap<History, Map<string, Promise<Map<string, Map<string, Status>>>>>();
+
+/**
+ * The statuses of a platform's measurements that moved beyond the smallest threshold from their rolling
+ * baseline, judged once for every chart of the platform: one query a platform, not two a chart (on
+ * django's history the per-chart query was most of a chart's cost). Only statuses are kept, not samples.
+ */
+function judgedMoves(history: History, settings: AnalysisSettings, platform: string): Promise<Map<string, Map<string, Status>>> {
+  let platforms = judgedByHistory.get(history);
+  if (!platforms) {
+    platforms = new Map();
+    judgedByHistory.set(history, platforms);
+  }
+  let judged = platforms.get(platform);
+  if (!judged) {
+    judged = (async () => {
+      const statuses = await materialisedStatuses(
+        history,
+        settings,
+        `platform = $platform AND status = 'ok' AND rolling IS NOT NULL AND abs(value - rolling) > $smallest * abs(rolling)`,
+        {
+          platform,
+          // Judged by the test alone, any move can be a change: then every measurement goes to the judge.
+          smallest: settings.config.significance === 'significance' ? -1 : await smallestOf(history, settings),
+        },
+      );
+      const bySeries = new Map<string, Map<string, Status>>();
+      for (const status of statuses) {
+        const key = seriesKeyOf(status);
+        let runs = bySeries.get(key);
+        if (!runs) {
+          runs = new Map();
+          bySeries.set(key, runs);
+        }
+        runs.set(status.runId, status.status);
+      }
+      return bySeries;
+    })();
+    platforms.set(platform, judged);
+  }
+  return judged;
 }
 
 /** smallestThreshold over measurement_baselines, found once per history (every chart of a build asks). */
