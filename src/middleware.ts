@@ -6,7 +6,7 @@
 import { defineMiddleware } from 'astro:middleware';
 import { neutralise } from './lib/escape.ts';
 
-const TEXT_TYPES = /^(text\/html|application\/(atom\+)?xml|application\/json)/;
+const TEXT_TYPES = /^(text\/html|application\/(atom\+)?xml|application\/json|image\/svg\+xml)/;
 
 export const onRequest = defineMiddleware(async (_context, next) => {
   const response = await next();

@@ -71,7 +71,8 @@ describe('the site', () => {
     for (const file of (await builtFiles(out)).filter((name) => name.endsWith('.html'))) {
       const { document } = parseHTML(await readFile(path.join(out, file), 'utf8'));
       // Parsed as a browser would: none of the names became an element, a handler or a script.
-      expect(document.querySelectorAll('img, u, svg[onload]').length, file).toBe(0);
+      // The platform page's charts are images of the build's own chart files, and nothing else is.
+      expect(document.querySelectorAll('img:not([src^="/charts/"]), u, svg[onload]').length, file).toBe(0);
       expect(
         [...document.querySelectorAll('*')].filter((element) =>
           [...element.attributes].some((attribute) => attribute.name.startsWith('on')),
@@ -81,6 +82,14 @@ describe('the site', () => {
       for (const script of document.querySelectorAll('script')) expect(script.textContent, file).not.toContain('alert(');
     }
     expect(runPage).toContain('&lt;u&gt;s&lt;/u&gt;');
+    for (const file of (await readdir(path.join(out, 'charts'), { recursive: true })).filter((name) => name.endsWith('.svg'))) {
+      const { document } = parseHTML(await readFile(path.join(out, 'charts', file), 'utf8'));
+      expect(document.querySelectorAll('img, u, script, foreignObject, a').length, file).toBe(0);
+      expect(
+        [...document.querySelectorAll('*')].flatMap((element) => element.getAttributeNames()).filter((name) => name.startsWith('on')),
+        file,
+      ).toEqual([]);
+    }
     const feed = await readFile(path.join(out, 'regressions.xml'), 'utf8');
     expect(feed).not.toContain('<img');
   });
@@ -169,7 +178,7 @@ describe('the site', () => {
     expect(feed).toContain(`/events/e-${first}/`);
     expect(await readFile(path.join(out, 'runs', first, 'index.html'), 'utf8')).toContain('A new level starts here');
     expect(await readFile(path.join(out, 'runs', records[59]?.id ?? '', 'index.html'), 'utf8')).not.toContain('A new level starts here');
-    const platform = await readFile(path.join(out, 'platforms', 'Test_Linux_x86_64_2C_8GB', 'index.html'), 'utf8');
+    const platform = await readFile(path.join(out, 'charts', 'Test_Linux_x86_64_2C_8GB', `${metricSlug('demo', 'latency')}.svg`), 'utf8');
     // A red dashed rule at the change (for the worse), and the purple mean level on each side of it.
     expect(platform).toMatch(/aria-label="rule"><line stroke="#cf222e"/);
     expect(platform).toMatch(/stroke="#8250df" aria-label="rule"><line [^>]*\/><line [^>]*\/><\/g>/);
@@ -209,7 +218,17 @@ describe('the site', () => {
     expect(overview).toMatch(/\+50\.0% \(\+4\d\.\d% to \+5\d\.\d%/);
     // One verdict: the chart marks a regression where the run page says regression, and not where it says likely noise.
     const platform = await readFile(path.join(out, 'platforms', 'Test_Linux_x86_64_2C_8GB', 'index.html'), 'utf8');
-    const chart = (name: string) => platform.split('<svg').find((svg) => svg.includes(`aria-label="demo / ${name} on `)) ?? '';
+    // The platform page shows each chart as an image of its file.
+    expect(platform).toContain(`<img src="/charts/Test_Linux_x86_64_2C_8GB/${metricSlug('demo', 'real')}.svg"`);
+    const charts = Object.fromEntries(
+      await Promise.all(
+        ['real', 'noisy'].map(async (name) => [
+          name,
+          await readFile(path.join(out, 'charts', 'Test_Linux_x86_64_2C_8GB', `${metricSlug('demo', name)}.svg`), 'utf8'),
+        ]),
+      ),
+    );
+    const chart = (name: string) => charts[name] ?? '';
     const regressionDots = (svg: string) =>
       (svg.match(/fill="#cf222e"[^>]*aria-label="dot">(<circle[^>]*>)+/)?.[0].match(/<circle/g) ?? []).length;
     expect(regressionDots(chart('real'))).toBe(1);

@@ -27,6 +27,8 @@ export const links = {
   /** Where run pages live: interactive charts link a point to `${runs}${id}/`. */
   runs: () => href('/runs/'),
   seriesData: (platform: string, slug: string) => href(`/data/series/${platform}/${slug}.json`),
+  /** A series' chart as an SVG file, for pages that show many charts. */
+  seriesChart: (platform: string, slug: string) => href(`/charts/${platform}/${slug}.svg`),
   regressions: (page = 1) => href(page === 1 ? '/regressions/' : `/regressions/${page}/`),
   event: (id: string) => href(`/events/${id}/`),
   feed: () => href('/regressions.xml'),

@@ -101,6 +101,9 @@ function frame(
   };
 }
 
+/** The size a series chart is drawn at (and its image's box, so the page does not move as it loads). */
+export const SERIES_CHART_SIZE = { width: 480, height: 220 } as const;
+
 export interface SeriesChartOptions {
   title: string;
   unit: string;
@@ -145,7 +148,7 @@ export function seriesChart(points: readonly Drawn[], shown: number, options: Se
     ...withBaseline.map((point) => limit(point.baseline ?? 0)),
   ]);
   return Plot.plot({
-    ...frame(view, options, { width: 480, height: 220 }, marginLeft),
+    ...frame(view, options, SERIES_CHART_SIZE, marginLeft),
     ariaDescription: `${points.length} of ${shown} measurements shown; dashed line: baseline; dotted red line: regression threshold; ringed: outliers.`,
     y: { grid: true, nice: true, zero: false, ...axis, ...(view.log ? { type: 'log' } : {}) },
     marks: [

@@ -35,3 +35,18 @@ export function renderPlatformsChartSvg(
   const drawn = platforms.map(({ platform, points }, colour) => ({ platform, colour, points: thinForDisplay(points) }));
   return compactSvg(platformsChart(drawn, options, { document: plotDocument() }).outerHTML);
 }
+
+/**
+ * A chart as a file of its own (an `<img>` on pages with many charts): it needs its namespace, and its
+ * colours from the system theme, since the page's stylesheet does not reach into an image. The script
+ * that inlines it (interactive-charts.ts) drops that style, which would otherwise apply to the whole page.
+ */
+export function standaloneSvg(svg: string): string {
+  const theme =
+    '<style data-standalone="">svg{color:#1b1f24;background:#fff;--plot-background:#fff}@media (prefers-color-scheme:dark){svg{color:#e6edf3;background:#0d1117;--plot-background:#0d1117}}</style>';
+  // Serialised as HTML: an attribute may hold a bare < or >, and a no-break space is &nbsp;, neither of which XML allows.
+  const xml = svg
+    .replaceAll(/="([^"]*)"/g, (_, value: string) => `="${value.replaceAll('<', '&lt;').replaceAll('>', '&gt;')}"`)
+    .replaceAll('&nbsp;', '&#160;');
+  return xml.replace(/^<svg /, '<svg xmlns="http://www.w3.org/2000/svg" ').replace(/(<svg [^>]*>)/, `$1${theme}`);
+}

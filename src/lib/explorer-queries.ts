@@ -20,6 +20,14 @@ WHERE platform = ${sqlString(series.platform)} AND ${ofMetric(series.suite, seri
 ORDER BY timestamp`;
 }
 
+/** Every measurement of one platform: the platform page's one link to the explorer (a link a metric would weigh on a page of hundreds). */
+export function platformQuery(platform: string): string {
+  return `SELECT timestamp, suite, metric, value, unit, git_commit
+FROM metrics
+WHERE platform = ${sqlString(platform)} AND status = 'ok'
+ORDER BY suite, metric, timestamp`;
+}
+
 export function metricAcrossPlatformsQuery(suite: string, metric: string): string {
   return `SELECT timestamp, platform, value
 FROM metrics

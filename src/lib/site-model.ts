@@ -4,7 +4,7 @@
  * `npm run bench` shows the new run.
  */
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
-import type { ChartChange } from './chart-spec.ts';
+import type { ChartChange, SeriesChartOptions } from './chart-spec.ts';
 import { queryRows } from './duckdb.ts';
 import { type History, openHistory } from './history.ts';
 import { metricSlug } from './metric-slug.ts';
@@ -136,6 +136,21 @@ export async function allSeries(model: SiteModel): Promise<Array<{ platform: str
 }
 
 /** The runs of one series that left its level and came straight back, as its chart rings them. */
+/** The chart of one series as a platform page draws it: the same options for the build's SVG and the interactive redraw. */
+export function seriesChartOptions(
+  model: SiteModel,
+  status: Pick<MetricStatus, 'platform' | 'suite' | 'metric' | 'unit' | 'direction' | 'threshold'>,
+): SeriesChartOptions {
+  return {
+    title: `${status.suite} / ${status.metric} on ${status.platform}`,
+    unit: status.unit,
+    direction: status.direction,
+    threshold: status.threshold.value,
+    changes: chartChanges(model, status.platform, status.suite, status.metric),
+    outliers: chartOutliers(model, status.platform, status.suite, status.metric),
+  };
+}
+
 export function chartOutliers(model: SiteModel, platform: string, suite: string, metric: string): string[] {
   return model.outliers
     .filter((outlier) => outlier.platform === platform && outlier.suite === suite && outlier.metric === metric)

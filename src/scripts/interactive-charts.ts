@@ -93,11 +93,12 @@ class InteractiveChart {
   private domain: [Date, Date] | undefined;
   private log = false;
   private readonly hidden = new Set<string>();
-  private svg: SVGSVGElement | null;
+  /** The chart shown: the build's inline SVG or image, then the redrawn SVG. */
+  private svg: SVGSVGElement | HTMLImageElement | null;
   private drag: { x: number; domain: [Date, Date] } | undefined;
   private readonly figure: HTMLElement;
   private readonly spec: ChartSpec;
-  private readonly tools: HTMLElement | null;
+  private tools: HTMLElement | null;
   private readonly runBase: string;
   private readonly builtSize: { width: number; height: number };
 
@@ -106,7 +107,7 @@ class InteractiveChart {
     this.spec = spec;
     this.tools = tools;
     this.runBase = runBase;
-    this.svg = figure.querySelector('svg');
+    this.svg = figure.querySelector<SVGSVGElement | HTMLImageElement>('svg, img');
     this.builtSize = { width: Number(this.svg?.getAttribute('width')) || 640, height: Number(this.svg?.getAttribute('height')) || 220 };
     const start = () => void this.load();
     figure.addEventListener('pointerenter', start, { once: true });
@@ -117,11 +118,49 @@ class InteractiveChart {
     figure.addEventListener('pointerup', (event) => this.onPointerUp(event));
     figure.addEventListener('dblclick', () => this.setDomain(undefined));
     figure.addEventListener('keydown', (event) => this.onKey(event));
-    tools?.addEventListener('click', (event) => this.onTool(event));
-    tools?.querySelector<HTMLInputElement>('input[data-log]')?.addEventListener('change', (event) => {
+    if (tools) this.attachTools(tools);
+  }
+
+  private attachTools(tools: HTMLElement): void {
+    this.tools = tools;
+    tools.addEventListener('click', (event) => this.onTool(event));
+    tools.querySelector<HTMLInputElement>('input[data-log]')?.addEventListener('change', (event) => {
       this.log = (event.target as HTMLInputElement).checked;
       void this.redraw();
     });
+  }
+
+  /** A chart shown as an image gets its controls with its inline SVG: one toolbar a page, cloned, not one a chart in the HTML. */
+  private addTools(): void {
+    const template = document.querySelector<HTMLTemplateElement>('template#chart-tools');
+    const tools = template?.content.firstElementChild?.cloneNode(true);
+    if (this.tools || !(tools instanceof HTMLElement)) return;
+    tools.dataset.for = this.figure.id;
+    tools.setAttribute('aria-controls', this.figure.id);
+    this.figure.before(tools);
+    this.attachTools(tools);
+  }
+
+  /**
+   * A chart shown as an image (pages with many charts) becomes the same SVG inline once it is near the
+   * screen, so that it follows the page's theme toggle, which an image cannot.
+   */
+  async inline(): Promise<void> {
+    const image = this.svg;
+    if (!(image instanceof HTMLImageElement)) return;
+    const response = await fetch(image.currentSrc || image.src);
+    if (!response.ok || this.svg !== image) return;
+    const parsed = new DOMParser().parseFromString(await response.text(), 'image/svg+xml').documentElement;
+    if (!(parsed instanceof SVGSVGElement) || this.svg !== image) return;
+    for (const style of parsed.querySelectorAll('style[data-standalone]')) style.remove();
+    const svg = document.importNode(parsed, true);
+    image.replaceWith(svg);
+    this.svg = svg;
+    this.addTools();
+  }
+
+  get shownAsImage(): boolean {
+    return this.svg instanceof HTMLImageElement;
   }
 
   setPlatformShown(platform: string, shown: boolean): void {
@@ -246,7 +285,9 @@ class InteractiveChart {
 
   /** Where a pointer is, as a fraction of the plotted width (Plot's x scale knows where the plot starts and ends). */
   private fractionAt(clientX: number): number {
-    const svg = this.svg as (SVGSVGElement & { scale?: (name: 'x') => { range?: [number, number] } | undefined }) | null;
+    const svg = (this.svg instanceof SVGSVGElement ? this.svg : null) as
+      | (SVGSVGElement & { scale?: (name: 'x') => { range?: [number, number] } | undefined })
+      | null;
     const rect = svg?.getBoundingClientRect();
     const width = Number(svg?.getAttribute('width') ?? 640);
     const [left, right] = svg?.scale?.('x')?.range ?? [0, width];
@@ -324,10 +365,26 @@ class InteractiveChart {
 }
 
 const charts: InteractiveChart[] = [];
+const byFigure = new Map<Element, InteractiveChart>();
+const nearScreen = new IntersectionObserver(
+  (entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      nearScreen.unobserve(entry.target);
+      void byFigure.get(entry.target)?.inline();
+    }
+  },
+  { rootMargin: '400px 0px' },
+);
 for (const figure of document.querySelectorAll<HTMLElement>('figure[data-chart]')) {
   const spec = JSON.parse(figure.dataset.chart ?? '{}') as ChartSpec;
   const tools = figure.parentElement?.querySelector<HTMLElement>(`.chart-tools[data-for="${figure.id}"]`) ?? null;
-  charts.push(new InteractiveChart(figure, spec, tools, figure.dataset.runBase ?? '/runs/'));
+  const chart = new InteractiveChart(figure, spec, tools, figure.dataset.runBase ?? '/runs/');
+  charts.push(chart);
+  if (chart.shownAsImage) {
+    byFigure.set(figure, chart);
+    nearScreen.observe(figure);
+  }
 }
 
 for (const toggle of document.querySelectorAll<HTMLButtonElement>('button[data-platform-toggle]')) {

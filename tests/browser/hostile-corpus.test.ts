@@ -100,12 +100,43 @@ describe.skipIf(!chromiumHere)('a history of hostile text', () => {
     );
     expect(parseError).toBeNull();
     await page.close();
-    const files = (await readdir(out, { recursive: true })).filter((name) => /\.(html|xml|json)$/.test(name));
+    const files = (await readdir(out, { recursive: true })).filter((name) => /\.(html|xml|json|svg)$/.test(name));
     expect(files.length).toBeGreaterThan(5);
     for (const file of files) {
       const text = await readFile(path.join(out, file), 'utf8');
       expect(text.match(UNSAFE)?.[0], file).toBeUndefined();
       expect(file).not.toMatch(/\.\./);
+    }
+  });
+
+  it('writes each chart file as strict SVG, shown as an image without scripts and inline with them', async () => {
+    const charts = (await readdir(path.join(out, 'charts'), { recursive: true })).filter((name) => name.endsWith('.svg'));
+    expect(charts.length).toBeGreaterThan(0);
+    const page = await browser.newPage();
+    for (const chart of charts) {
+      const text = await readFile(path.join(out, 'charts', chart), 'utf8');
+      const parseError = await page.evaluate(
+        (svg) => new DOMParser().parseFromString(svg, 'image/svg+xml').querySelector('parsererror')?.textContent ?? null,
+        text,
+      );
+      expect(parseError, chart).toBeNull();
+    }
+    await page.close();
+    const platformPage = (await readdir(path.join(out, 'platforms')))[0];
+    for (const javaScriptEnabled of [false, true]) {
+      const context = await browser.newContext({ javaScriptEnabled });
+      const tab = await context.newPage();
+      await tab.goto(`${server.origin}/platforms/${platformPage}/`);
+      const figure = tab.locator('figure[data-chart]').first();
+      if (javaScriptEnabled) {
+        // Near the screen, the image becomes the same SVG inline (so it follows the theme toggle), with its controls.
+        await figure.locator('svg').waitFor();
+        expect(await tab.locator('.chart-tools').count()).toBeGreaterThan(0);
+      } else {
+        await tab.waitForFunction(() => [...document.images].every((image) => image.complete));
+        expect(await figure.locator('img').evaluate((image: HTMLImageElement) => image.naturalWidth)).toBe(480);
+      }
+      await context.close();
     }
   });
 

@@ -84,6 +84,14 @@ async function crawl(server: StaticServer, base: string, javaScript: boolean) {
     const anchors = await page.$$eval('a[href]', (all) =>
       all.map((anchor) => ({ href: (anchor as HTMLAnchorElement).href, download: anchor.hasAttribute('download') })),
     );
+    // Every image (the charts of a platform page) is there, under the base path.
+    const images = await page.$$eval('img[src]', (all) => all.map((image) => (image as HTMLImageElement).src));
+    for (const src of images) {
+      if (seen.has(src)) continue;
+      seen.add(src);
+      const status = (await page.request.get(src)).status();
+      if (status !== 200 || !new URL(src).pathname.startsWith(base)) broken.push(`${src} → ${status}`);
+    }
     for (const { href, download } of anchors) {
       const target = new URL(href);
       target.hash = '';
@@ -127,8 +135,8 @@ describe.skipIf(!chromiumHere).each([
       'regressions.xml': 1,
     });
     expect(downloads.sort()).toEqual([`${base}data/history.csv.gz`, `${base}data/history.parquet`]);
-    // Every run page, every platform chart and every metric page opens the explorer on its own query.
-    expect(explorerLinks.length).toBe(90 + 3 * 6 + 6);
+    // Every run page, platform page and metric page opens the explorer on its own query.
+    expect(explorerLinks.length).toBe(90 + 3 + 6);
     expect(explorerLinks.every((query) => query.startsWith('SELECT ') && query.includes('FROM metrics'))).toBe(true);
     // Nothing outside the site was requested (Chromium itself asks the origin for /favicon.ico when it shows the XML feed).
     expect(server.requests.filter((request) => !request.startsWith(base) && request !== '/favicon.ico')).toEqual([]);
@@ -160,7 +168,11 @@ describe.skipIf(!chromiumHere).each([
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${server.origin}${base}platforms/Synthetic_Platform_01/`);
-    expect(await page.locator('figure svg[aria-label]').count()).toBe(6);
+    // The platform page's charts are images of their SVG files: every one loaded, at the size it was drawn.
+    await page.waitForFunction(() => [...document.images].every((image) => image.complete));
+    expect(
+      await page.locator('figure img[alt]').evaluateAll((images) => images.map((image) => (image as HTMLImageElement).naturalWidth)),
+    ).toEqual(Array(6).fill(480));
     await page.goto(`${server.origin}${base}`);
     expect(await page.locator('table.grid').count()).toBe(2);
     await context.close();

@@ -1,0 +1,23 @@
+/** Each series' chart as an SVG file: a platform page with 169 metrics shows them as lazy images, not 169 inline charts. */
+import type { APIRoute } from 'astro';
+import { renderSeriesChartSvg, standaloneSvg } from '../../../lib/charts.ts';
+import { metricSlug } from '../../../lib/metric-slug.ts';
+import { loadSiteModel, metricSeries, seriesChartOptions } from '../../../lib/site-model.ts';
+import type { MetricStatus } from '../../../lib/status.ts';
+
+export async function getStaticPaths() {
+  const model = await loadSiteModel();
+  return model.latest.map((status) => ({
+    params: { platform: status.platform, slug: metricSlug(status.suite, status.metric) },
+    props: { status },
+  }));
+}
+
+export const GET: APIRoute = async ({ props }) => {
+  const model = await loadSiteModel();
+  const status = props.status as MetricStatus;
+  const series = await metricSeries(model, status.platform, status.suite, status.metric);
+  return new Response(standaloneSvg(renderSeriesChartSvg(series, seriesChartOptions(model, status))), {
+    headers: { 'Content-Type': 'image/svg+xml' },
+  });
+};
