@@ -235,6 +235,35 @@ describe('the site', () => {
     expect(regressionDots(chart('noisy'))).toBe(0);
   });
 
+  it('gives the newest runs of each platform a full page and older runs a compact one, with the same verdicts', async () => {
+    const data = await tempDir();
+    const out = await buildDir();
+    const values = [1, 1.01, 0.99, 1, 1.5, 1.5, 1.49, 1.5];
+    const records = values.map((value, index) => {
+      const record = makeRecord({}, new Date(Date.UTC(2026, 7, 1, index)));
+      record.metrics = [{ suite: `demo ${HOSTILE}`, name: 'latency', value, unit: 's', direction: 'lower' }];
+      return record;
+    });
+    await appendRuns(data, records);
+    await build(data, out, { PERFSITE_FULL_RUN_PAGES: '3' });
+    const page = async (index: number) =>
+      parseHTML(await readFile(path.join(out, 'runs', records[index]?.id ?? '', 'index.html'), 'utf8')).document;
+    // The step (run 4) is older than the newest 3: a compact page, with the verdict the full page would give.
+    const step = await page(4);
+    expect(step.querySelector('table.compact')).not.toBeNull();
+    expect(step.querySelector('p.verdict')?.textContent).toBe('1 regression against the baselines');
+    expect([...(step.querySelector('table.compact tbody tr')?.querySelectorAll('td') ?? [])].map((td) => td.textContent?.trim())).toEqual([
+      `demo ${HOSTILE} / latency`,
+      '1.5 s',
+      'regression +50.0%',
+    ]);
+    expect(step.querySelector('table.compact img, table.compact u')).toBeNull();
+    for (const index of [5, 6, 7]) expect((await page(index)).querySelector('table.stack')).not.toBeNull();
+    await expect(build(data, out, { PERFSITE_FULL_RUN_PAGES: 'many' })).rejects.toThrow(
+      /PERFSITE_FULL_RUN_PAGES="many" is not a whole number/,
+    );
+  });
+
   it('says how to record a first run when the history is empty', async () => {
     const data = await tempDir();
     const out = await buildDir();

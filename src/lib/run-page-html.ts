@@ -57,6 +57,7 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
     if (!row) return '<td></td><td></td>';
     return `<td class="number" data-label="${comparedLabel}">${e(formatValue(row.before, row.unit))}</td><td class="number mark ${row.mark}" data-label="vs ${comparedLabel}">${e(row.change === null ? row.mark : `${formatChangeWithInterval(row.change, row.significance)}${row.mark === 'noise' ? ', likely noise' : ''}`)}</td>`;
   };
+  if (page.detail === 'compact') return compactBody(page, links, facts, regressions);
   const rows = statuses
     .map(
       (status) =>
@@ -94,6 +95,32 @@ ${
 }
 <div class="scroll"><table class="stack"><thead><tr><th scope="col">metric</th><th scope="col">status</th><th scope="col" class="number">this run</th><th scope="col" class="number">baseline</th><th scope="col" class="number">change</th>${comparedHeads}</tr></thead><tbody>
 ${rows}${removed ? `\n${removed}` : ''}
+</tbody></table></div>
+</div>`;
+}
+
+/**
+ * An older run of a long history: its facts, and each metric's value and status against its baseline
+ * then, in rows a fifth the size of a full page's (no end tags, no links per metric).
+ */
+function compactBody(page: RunPage, links: RunLinks, facts: string[][], regressions: number): string {
+  const rows = page.statuses
+    .map((status) => {
+      const change = formatChange(status.change);
+      const verdict =
+        status.status === 'unchanged'
+          ? change
+          : `<span class="badge ${status.status}">${STATUS_LABELS[status.status]}</span>${status.change === null ? '' : ` ${change}`}`;
+      return `<tr><td>${e(`${status.suite} / ${status.metric}`)}<td class="number">${e(formatValue(status.current, status.unit))}<td>${verdict}`;
+    })
+    .join('\n');
+  return `<div class="run-page">
+<h1>Run on ${e(page.run.platform)}</h1>
+<dl class="facts">${facts.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl>
+<p class="verdict${regressions > 0 ? ' bad' : ''}">${regressions > 0 ? `${regressions} regression${regressions === 1 ? '' : 's'}` : 'No regressions'} against the baselines</p>${sharedNote(page.statuses)}
+<p class="muted">An older run, shown compactly: each metric's value and its change against its baseline of the time. The newest runs of each platform show the baseline, the change and the run before them side by side; <a href="${e(links.platform(page.run.platform))}">the platform's charts</a> show every run.</p>
+<div class="scroll"><table class="compact"><thead><tr><th scope="col">metric</th><th scope="col" class="number">this run</th><th scope="col">change</th></tr></thead><tbody>
+${rows}
 </tbody></table></div>
 </div>`;
 }

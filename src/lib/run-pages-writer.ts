@@ -6,12 +6,28 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { renderRunPageBody } from './run-page-html.ts';
-import { allRunIds, loadSiteModel, runPage } from './site-model.ts';
+import { allRunIds, loadSiteModel, newestRunIds, runPage } from './site-model.ts';
 
 export const SHELL_ID = '_shell';
 export const BODY_MARKER = '<!--perfsite:run-body-->';
 export const TITLE_MARKER = 'perfsite:run-title';
 const WRITE_BATCH = 64;
+
+/**
+ * How many of each platform's newest runs get a full page; older ones get a compact page (their values
+ * and statuses), about a fifth of the size: 100,000 full run pages were 2.2 GB, more than GitHub Pages
+ * publishes (BENCHMARKS.md). PERFSITE_FULL_RUN_PAGES changes it.
+ */
+export const DEFAULT_FULL_RUN_PAGES = 500;
+
+export function fullRunPagesPerPlatform(env: NodeJS.ProcessEnv = process.env): number {
+  const given = env.PERFSITE_FULL_RUN_PAGES?.trim();
+  if (given === undefined || given === '') return DEFAULT_FULL_RUN_PAGES;
+  if (!/^\d+$/.test(given)) {
+    throw new Error(`PERFSITE_FULL_RUN_PAGES=${JSON.stringify(given)} is not a whole number of runs: write it like 500, or unset it.`);
+  }
+  return Number(given);
+}
 
 export async function writeRunPages(outDir: string, base: string): Promise<number> {
   const shellFile = path.join(outDir, 'runs', SHELL_ID, 'index.html');
@@ -25,11 +41,12 @@ export async function writeRunPages(outDir: string, base: string): Promise<numbe
     explore: (sql: string) => `${prefix}/explore/?${new URLSearchParams({ q: sql })}`,
   };
   const model = await loadSiteModel();
+  const full = await newestRunIds(model, fullRunPagesPerPlatform());
   // Rendering is synchronous and quick; the writes are overlapped, a batch at a time, to keep the disk busy.
   let written = 0;
   let pending: Array<Promise<void>> = [];
   for (const id of await allRunIds(model)) {
-    const page = await runPage(model, id);
+    const page = await runPage(model, id, full.has(id) ? 'full' : 'compact');
     if (!page) continue;
     const html = `${head.replace(TITLE_MARKER, `Run ${id}`)}${renderRunPageBody(page, links)}${tail}`;
     const dir = path.join(outDir, 'runs', id);

@@ -356,24 +356,40 @@ export interface RunPage {
   beside: SideBySide[];
   /** Change points whose new level starts with this run. */
   changes: SeriesChange[];
+  /** Full: beside the run it is compared with. Compact (older runs of a long history): its values and statuses only. */
+  detail: 'full' | 'compact';
 }
 
-export async function runPage(model: SiteModel, runId: string): Promise<RunPage | undefined> {
+export async function runPage(model: SiteModel, runId: string, detail: RunPage['detail'] = 'full'): Promise<RunPage | undefined> {
   const entry = (await runsInOrder(model)).runs.get(runId);
   if (!entry) return undefined;
   const statuses = await statusesOfRun(model, runId);
+  const changes = model.changePoints.filter((change) => change.runId === runId);
+  if (detail === 'compact')
+    return { run: entry.info, statuses, compared: null, previousRunId: entry.previousRunId, beside: [], changes, detail };
   const compared = entry.parentRunId
     ? ({ runId: entry.parentRunId, relation: 'parent commit' } as const)
     : entry.previousRunId
       ? ({ runId: entry.previousRunId, relation: 'previous run' } as const)
       : null;
   const beside = compared ? await sideBySide(model, await statusesOfRun(model, compared.runId), statuses) : [];
-  const changes = model.changePoints.filter((change) => change.runId === runId);
-  return { run: entry.info, statuses, compared, previousRunId: entry.previousRunId, beside, changes };
+  return { run: entry.info, statuses, compared, previousRunId: entry.previousRunId, beside, changes, detail };
 }
 
 export async function allRunIds(model: SiteModel): Promise<string[]> {
   return (await runsInOrder(model)).ids;
+}
+
+/** The ids of each platform's `perPlatform` newest runs. */
+export async function newestRunIds(model: SiteModel, perPlatform: number): Promise<Set<string>> {
+  const { runs } = await runsInOrder(model);
+  const byPlatform = Map.groupBy(runs.values(), (entry) => entry.info.platform);
+  const newest = new Set<string>();
+  for (const entries of byPlatform.values()) {
+    entries.sort((a, b) => b.info.timestamp.localeCompare(a.info.timestamp) || b.info.runId.localeCompare(a.info.runId));
+    for (const entry of entries.slice(0, perPlatform)) newest.add(entry.info.runId);
+  }
+  return newest;
 }
 
 /** How many recent candidate measurements `changes` judges; the smallest threshold in effect pre-filters them in SQL. */

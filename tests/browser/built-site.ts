@@ -21,9 +21,11 @@ export interface BuiltSite {
 }
 
 /** Builds the history in `data` into a fresh folder and serves it. */
-export async function buildAndServe(data: string): Promise<BuiltSite> {
+export async function buildAndServe(data: string, env: NodeJS.ProcessEnv = {}): Promise<BuiltSite> {
   const out = await siteBuildDir();
-  const build = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], { env: { PERFORMANCE_DB_PATH: data } });
+  const build = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], {
+    env: { ...env, PERFORMANCE_DB_PATH: data },
+  });
   expect(build.code, build.stderr).toBe(0);
   const browser = await launchChromium();
   const server = await serveStatic(out);

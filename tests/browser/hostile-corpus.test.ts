@@ -81,7 +81,8 @@ beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'perfsite-hostile-'));
   data = path.join(root, 'data');
   await hostileHistory();
-  site = await buildAndServe(data);
+  // One full run page (the hostile run, the newest): the five before it are compact pages, and hostile too.
+  site = await buildAndServe(data, { PERFSITE_FULL_RUN_PAGES: '1' });
   ({ browser, server, out } = site);
 });
 
