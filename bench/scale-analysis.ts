@@ -5,7 +5,7 @@
  * in a fresh process: opening the history, the baseline and status of every platform × metric, and
  * judging the latest run. Histories are kept in the scratch folder between invocations to save time.
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,9 +24,12 @@ const PLATFORMS = 6;
 const METRICS = 50;
 const BATCH = 2_000;
 
+/** Written once a history is whole: a generation cut short (a session ended) is started again, not measured as if whole. */
+const COMPLETE_MARKER = '.generated';
+
 async function ensureHistory(dir: string, runs: number): Promise<void> {
-  const existing = await readdir(path.join(dir, 'runs')).catch(() => []);
-  if (existing.length > 0) return;
+  if ((await readdir(dir).catch(() => [])).includes(COMPLETE_MARKER)) return;
+  await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const start = new Date(Date.UTC(2024, 0, 1));
   // One run an hour across all platforms: 100k runs span about 11 years.
@@ -47,6 +50,7 @@ async function ensureHistory(dir: string, runs: number): Promise<void> {
   }
   process.stderr.write('\n');
   await compactHistory(dir);
+  await writeFile(path.join(dir, COMPLETE_MARKER), `${runs} runs\n`);
 }
 
 /** Child mode: time the analysis in a fresh process and print JSON. */
