@@ -111,7 +111,8 @@ function compactBody(page: RunPage, links: RunLinks, facts: string[][], regressi
         status.status === 'unchanged'
           ? change
           : `<span class="badge ${status.status}">${STATUS_LABELS[status.status]}</span>${status.change === null ? '' : ` ${change}`}`;
-      return `<tr><td>${e(`${status.suite} / ${status.metric}`)}<td class="number">${e(formatValue(status.current, status.unit))}<td>${verdict}`;
+      // The value column is right-aligned by its position (Base.astro): a class on every row would cost 70 MB at 100,000 runs.
+      return `<tr><td>${e(`${status.suite} / ${status.metric}`)}<td>${e(formatValue(status.current, status.unit))}<td>${verdict}`;
     })
     .join('\n');
   return `<div class="run-page">
