@@ -28,7 +28,7 @@ const BATCH = 2_000;
 const COMPLETE_MARKER = '.generated';
 
 async function ensureHistory(dir: string, runs: number): Promise<void> {
-  if ((await readdir(dir).catch(() => [])).includes(COMPLETE_MARKER)) return;
+  if ((await readdir(dir).catch((): string[] => [])).includes(COMPLETE_MARKER)) return;
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const start = new Date(Date.UTC(2024, 0, 1));

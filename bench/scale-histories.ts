@@ -14,7 +14,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export async function syntheticHistory(runs: number): Promise<string> {
   const data = path.join(tmpdir(), 'perfsite-scale', `runs-${runs}-v2`);
   // bench/scale-analysis.ts marks a history it finished generating; anything else is generated (again).
-  if (!(await readdir(data).catch(() => [])).includes('.generated')) {
+  if (!(await readdir(data).catch((): string[] => [])).includes('.generated')) {
     await $({ cwd: ROOT, stdio: 'inherit' })`${process.execPath} bench/scale-analysis.ts --runs ${runs}`;
   }
   return data;
