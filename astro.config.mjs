@@ -7,7 +7,8 @@ import { defineConfig } from 'astro/config';
 
 /**
  * A page per run is written after the build, outside Astro's per-page pipeline (see src/lib/run-pages-writer.ts),
- * and at the same time the explorer's data and the downloads (src/lib/site-data-files.ts).
+ * and at the same time each series' data file and chart (src/lib/series-files-writer.ts), the explorer's data
+ * and the downloads (src/lib/site-data-files.ts).
  * @returns {import('astro').AstroIntegration}
  */
 function runPages() {
@@ -21,6 +22,7 @@ function runPages() {
       'astro:build:done': async ({ dir, logger }) => {
         const { writeRunPages } = await import('./src/lib/run-pages-writer.ts');
         const { writeSiteDataFiles } = await import('./src/lib/site-data-files.ts');
+        const { writeSeriesFiles } = await import('./src/lib/series-files-writer.ts');
         const { loadSiteModel, releaseSiteModel } = await import('./src/lib/site-model.ts');
         const outDir = fileURLToPath(dir);
         const started = performance.now();
@@ -31,6 +33,7 @@ function runPages() {
         for (const problem of model.problems) logger.warn(formatProblem(problem));
         await Promise.all([
           writeRunPages(outDir, base).then((written) => logger.info(`${written} run pages written in ${since()} s`)),
+          writeSeriesFiles(outDir).then((written) => logger.info(`${written} series' data files and charts written in ${since()} s`)),
           writeSiteDataFiles(outDir, model.history).then(() => logger.info(`explorer data and downloads written in ${since()} s`)),
         ]);
         await releaseSiteModel();

@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { metricSlug } from '../src/lib/metric-slug.ts';
 import { appendRun } from '../src/lib/store.ts';
 import { childEnv, makeRecord, PROJECT_ROOT, tempDir } from './helpers.ts';
 
@@ -60,4 +61,11 @@ it('serves a run recorded after `astro dev` started, without a restart', async (
   await expect.poll(() => status(later.record.id), { timeout: 60_000, interval: 250 }).toBe(200);
   const overview = await fetch(`${origin}/`).then((response) => response.text());
   expect(overview).toContain(later.record.id);
+  // What a build writes from its hook (series-files-writer.ts), the dev server serves from its routes.
+  const slug = metricSlug('demo', 'latency');
+  const chart = await fetch(`${origin}/charts/${first.record.platform.id}/${slug}.svg`);
+  expect(chart.headers.get('content-type')).toContain('image/svg+xml');
+  expect(await chart.text()).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" /);
+  const series = await fetch(`${origin}/data/series/${first.record.platform.id}/${slug}.json`).then((response) => response.json());
+  expect(series).toHaveProperty('total', 2);
 });

@@ -135,7 +135,6 @@ export async function allSeries(model: SiteModel): Promise<Array<{ platform: str
   return queryRows(model.history.connection, 'SELECT DISTINCT platform, suite, metric FROM series_baselines ORDER BY ALL');
 }
 
-/** The runs of one series that left its level and came straight back, as its chart rings them. */
 /** The chart of one series as a platform page draws it: the same options for the build's SVG and the interactive redraw. */
 export function seriesChartOptions(
   model: SiteModel,
@@ -151,6 +150,7 @@ export function seriesChartOptions(
   };
 }
 
+/** The runs of one series that left its level and came straight back, as its chart rings them. */
 export function chartOutliers(model: SiteModel, platform: string, suite: string, metric: string): string[] {
   return model.outliers
     .filter((outlier) => outlier.platform === platform && outlier.suite === suite && outlier.metric === metric)
@@ -171,7 +171,17 @@ export function chartChanges(model: SiteModel, platform: string, suite: string, 
 
 /** The data file of one series' interactive chart. */
 export async function seriesData(model: SiteModel, platform: string, suite: string, metric: string): Promise<SeriesData> {
-  const series = await metricSeries(model, platform, suite, metric);
+  return seriesDataOf(model, await metricSeries(model, platform, suite, metric), platform, suite, metric);
+}
+
+/** The data file of a series already read (metricSeries). */
+export async function seriesDataOf(
+  model: SiteModel,
+  series: readonly SeriesMeasurement[],
+  platform: string,
+  suite: string,
+  metric: string,
+): Promise<SeriesData> {
   const latest = model.latest.find((status) => status.platform === platform && status.suite === suite && status.metric === metric);
   const info = model.metrics.find((candidate) => candidate.suite === suite && candidate.metric === metric);
   const threshold =

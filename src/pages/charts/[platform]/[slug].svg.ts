@@ -5,7 +5,10 @@ import { metricSlug } from '../../../lib/metric-slug.ts';
 import { loadSiteModel, metricSeries, seriesChartOptions } from '../../../lib/site-model.ts';
 import type { MetricStatus } from '../../../lib/status.ts';
 
+// A build writes these files from its hook, with the data files, one read per series (series-files-writer.ts);
+// `astro dev` serves them from here.
 export async function getStaticPaths() {
+  if (!import.meta.env.DEV) return [];
   const model = await loadSiteModel();
   return model.latest.map((status) => ({
     params: { platform: status.platform, slug: metricSlug(status.suite, status.metric) },

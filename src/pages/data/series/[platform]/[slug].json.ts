@@ -2,7 +2,10 @@ import type { APIRoute } from 'astro';
 import { metricSlug } from '../../../../lib/metric-slug.ts';
 import { allSeries, loadSiteModel, seriesData } from '../../../../lib/site-model.ts';
 
+// A build writes these files from its hook, with the charts, one read per series (series-files-writer.ts);
+// `astro dev` serves them from here.
 export async function getStaticPaths() {
+  if (!import.meta.env.DEV) return [];
   const model = await loadSiteModel();
   return (await allSeries(model)).map(({ platform, suite, metric }) => ({
     params: { platform, slug: metricSlug(suite, metric) },
