@@ -26,6 +26,17 @@ export const DOWNLOADS = {
 
 export type DownloadName = keyof typeof DOWNLOADS;
 
+/**
+ * Above this many measurements the CSV is left out: the Parquet file holds everything, and at 100,000 runs
+ * × 50 metrics the CSV was 95 MB of a site that GitHub Pages publishes only up to 1 GB.
+ */
+export const CSV_MAX_MEASUREMENTS = 1_000_000;
+
+/** The downloads a history of this many measurements offers. */
+export function downloadsFor(measurements: number): DownloadName[] {
+  return (Object.keys(DOWNLOADS) as DownloadName[]).filter((name) => name !== 'history.csv.gz' || measurements <= CSV_MAX_MEASUREMENTS);
+}
+
 /** Writes one download to `file` (its folder must exist). */
 export async function writeHistoryDownload(connection: DuckDBConnection, name: DownloadName, file: string): Promise<void> {
   const { select, options, gzip } = DOWNLOADS[name];

@@ -100,8 +100,9 @@ ${rows}${removed ? `\n${removed}` : ''}
 }
 
 /**
- * An older run of a long history: its facts, and each metric's value and status against its baseline
- * then, in rows a fifth the size of a full page's (no end tags, no links per metric).
+ * An older run of a long history: its facts (but the explorer link, a fifth of the page), and each
+ * metric's value and status against its baseline then, in rows a fifth the size of a full page's (no end
+ * tags, no links per metric).
  */
 function compactBody(page: RunPage, links: RunLinks, facts: string[][], regressions: number): string {
   const rows = page.statuses
@@ -117,9 +118,12 @@ function compactBody(page: RunPage, links: RunLinks, facts: string[][], regressi
     .join('\n');
   return `<div class="run-page">
 <h1>Run on ${e(page.run.platform)}</h1>
-<dl class="facts">${facts.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl>
+<dl class="facts">${facts
+    .filter(([term]) => term !== 'query')
+    .map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`)
+    .join('')}</dl>
 <p class="verdict${regressions > 0 ? ' bad' : ''}">${regressions > 0 ? `${regressions} regression${regressions === 1 ? '' : 's'}` : 'No regressions'} against the baselines</p>${sharedNote(page.statuses)}
-<p class="muted">An older run, shown compactly: each metric's value and its change against its baseline of the time. The newest runs of each platform show the baseline, the change and the run before them side by side; <a href="${e(links.platform(page.run.platform))}">the platform's charts</a> show every run.</p>
+<p class="muted">An older run, shown compactly: values and changes against the baselines of the time; <a href="${e(links.platform(page.run.platform))}">its platform's charts</a> show every run.</p>
 <div class="scroll"><table class="compact"><thead><tr><th scope="col">metric</th><th scope="col" class="number">this run</th><th scope="col">change</th></tr></thead><tbody>
 ${rows}
 </tbody></table></div>

@@ -6,9 +6,10 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { queryRows } from './duckdb.ts';
 import { EXPLORER_TABLES, explorerFileName, explorerFiles } from './explorer-data.ts';
 import type { History } from './history.ts';
-import { DOWNLOADS, type DownloadName, writeHistoryDownload } from './history-downloads.ts';
+import { downloadsFor, writeHistoryDownload } from './history-downloads.ts';
 
 export async function writeSiteDataFiles(outDir: string, history: History): Promise<void> {
   const connection = await history.connect();
@@ -17,7 +18,8 @@ export async function writeSiteDataFiles(outDir: string, history: History): Prom
     await mkdir(explorerDir, { recursive: true });
     const files = await explorerFiles(connection);
     for (const table of EXPLORER_TABLES) await writeFile(path.join(explorerDir, explorerFileName(table)), files[table]);
-    for (const name of Object.keys(DOWNLOADS) as DownloadName[])
+    const [counted] = await queryRows<{ measurements: number }>(connection, 'SELECT count(*)::INTEGER AS measurements FROM metrics');
+    for (const name of downloadsFor(counted?.measurements ?? 0))
       await writeHistoryDownload(connection, name, path.join(outDir, 'data', name));
   } finally {
     connection.closeSync();
