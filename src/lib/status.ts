@@ -426,26 +426,36 @@ export async function materialisedSeries(
 const PLATFORM_READ_ROWS = 500_000;
 const platformSeriesByHistory = new WeakMap<History, Map<string, Promise<Map<string, SeriesMeasurement[]> | null>>>();
 
-function platformSeries(history: History, settings: AnalysisSettings, platform: string): Promise<Map<string, SeriesMeasurement[]> | null> {
-  let platforms = platformSeriesByHistory.get(history);
+/** One computation per history and platform, kept for every later ask. */
+function perPlatform<T>(
+  cache: WeakMap<History, Map<string, Promise<T>>>,
+  history: History,
+  platform: string,
+  compute: () => Promise<T>,
+): Promise<T> {
+  let platforms = cache.get(history);
   if (!platforms) {
     platforms = new Map();
-    platformSeriesByHistory.set(history, platforms);
+    cache.set(history, platforms);
   }
-  let read = platforms.get(platform);
-  if (!read) {
-    read = (async () => {
-      const [counted] = await queryRows<{ rows: number }>(
-        history.connection,
-        'SELECT count(*)::INTEGER AS rows FROM series_baselines WHERE platform = $platform',
-        { platform },
-      );
-      if ((counted?.rows ?? 0) > PLATFORM_READ_ROWS) return null;
-      return readSeries(history, settings, { platform }, false);
-    })();
-    platforms.set(platform, read);
+  let value = platforms.get(platform);
+  if (!value) {
+    value = compute();
+    platforms.set(platform, value);
   }
-  return read;
+  return value;
+}
+
+function platformSeries(history: History, settings: AnalysisSettings, platform: string): Promise<Map<string, SeriesMeasurement[]> | null> {
+  return perPlatform(platformSeriesByHistory, history, platform, async () => {
+    const [counted] = await queryRows<{ rows: number }>(
+      history.connection,
+      'SELECT count(*)::INTEGER AS rows FROM series_baselines WHERE platform = $platform',
+      { platform },
+    );
+    if ((counted?.rows ?? 0) > PLATFORM_READ_ROWS) return null;
+    return readSeries(history, settings, { platform }, false);
+  });
 }
 
 /** The measurements of one series, or of every series of a platform, grouped by series. */
@@ -537,39 +547,26 @@ const judgedByHistory = new WeakMap<History, Map<string, Promise<Map<string, Map
  * django's history the per-chart query was most of a chart's cost). Only statuses are kept, not samples.
  */
 function judgedMoves(history: History, settings: AnalysisSettings, platform: string): Promise<Map<string, Map<string, Status>>> {
-  let platforms = judgedByHistory.get(history);
-  if (!platforms) {
-    platforms = new Map();
-    judgedByHistory.set(history, platforms);
-  }
-  let judged = platforms.get(platform);
-  if (!judged) {
-    judged = (async () => {
-      const statuses = await materialisedStatuses(
-        history,
-        settings,
-        `platform = $platform AND status = 'ok' AND rolling IS NOT NULL AND abs(value - rolling) > $smallest * abs(rolling)`,
-        {
-          platform,
-          // Judged by the test alone, any move can be a change: then every measurement goes to the judge.
-          smallest: settings.config.significance === 'significance' ? -1 : await smallestOf(history, settings),
-        },
-      );
-      const bySeries = new Map<string, Map<string, Status>>();
-      for (const status of statuses) {
-        const key = seriesKeyOf(status);
-        let runs = bySeries.get(key);
-        if (!runs) {
-          runs = new Map();
-          bySeries.set(key, runs);
-        }
-        runs.set(status.runId, status.status);
-      }
-      return bySeries;
-    })();
-    platforms.set(platform, judged);
-  }
-  return judged;
+  return perPlatform(judgedByHistory, history, platform, async () => {
+    const statuses = await materialisedStatuses(
+      history,
+      settings,
+      `platform = $platform AND status = 'ok' AND rolling IS NOT NULL AND abs(value - rolling) > $smallest * abs(rolling)`,
+      {
+        platform,
+        // Judged by the test alone, any move can be a change: then every measurement goes to the judge.
+        smallest: settings.config.significance === 'significance' ? -1 : await smallestOf(history, settings),
+      },
+    );
+    const bySeries = new Map<string, Map<string, Status>>();
+    for (const status of statuses) {
+      const key = seriesKeyOf(status);
+      const runs = bySeries.get(key) ?? new Map<string, Status>();
+      bySeries.set(key, runs);
+      runs.set(status.runId, status.status);
+    }
+    return bySeries;
+  });
 }
 
 /** smallestThreshold over measurement_baselines, found once per history (every chart of a build asks). */
