@@ -333,12 +333,14 @@ async function samplesBeyondThreshold(
   earlier: ReadonlyMap<string, MetricStatus>,
   after: readonly MetricStatus[],
 ): Promise<Map<string, number[]>> {
+  // Judged by the test alone (significance: "significance"), any move can be a change: every row needs them.
+  const everyRow = model.settings.config.significance === 'significance';
   const moved = after.filter((status) => {
     const previous = earlier.get(`${status.suite}\u0000${status.metric}`);
     return (
       previous?.current != null &&
       status.current !== null &&
-      classify(status.current, previous.current, status.direction, status.threshold.value).status !== 'unchanged'
+      (everyRow || classify(status.current, previous.current, status.direction, status.threshold.value).status !== 'unchanged')
     );
   });
   const [any] = moved;
