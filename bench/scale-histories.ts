@@ -22,7 +22,8 @@ export async function syntheticHistory(runs: number): Promise<string> {
 
 /**
  * `astro build` of a history into .site-builds/<name> (inside the project: a build whose output lies
- * outside it is staged in the shared .astro/ folder), under GNU time; returns the folder and time's last line.
+ * outside it is staged in the shared .astro/ folder), as `npm run build` runs it (scripts/build.env), under
+ * GNU time; returns the folder and time's last line.
  */
 export async function buildSite(data: string, name: string, base = '/'): Promise<{ out: string; time: string }> {
   const out = path.join(ROOT, '.site-builds', name);
@@ -31,6 +32,6 @@ export async function buildSite(data: string, name: string, base = '/'): Promise
     cwd: ROOT,
     quiet: true,
     env: { ...process.env, PERFORMANCE_DB_PATH: data, PERFSITE_BASE: base },
-  })`/usr/bin/time -f ${'%e %M'} ${process.execPath} node_modules/astro/bin/astro.mjs build --outDir ${out}`;
+  })`/usr/bin/time -f ${'%e %M'} ${process.execPath} --env-file=scripts/build.env node_modules/astro/bin/astro.mjs build --outDir ${out}`;
   return { out, time: build.stderr.trim().split('\n').at(-1) ?? '' };
 }
