@@ -186,9 +186,8 @@ export function groupEvents(
       related(candidate.members[0]?.platform ?? change.platform, change.platform) &&
       ((from < candidate.to && candidate.from < change.timestamp) || (from === candidate.from && change.timestamp === candidate.to));
     // A scan may place a step a run or a few early or late in some series (bench:detection: ±1–5 runs): such a
-    // change joins the event of its platform in the same direction when all of that platform's changes in it
-    // stay within JITTER_RUNS of each other, widening the event's range to cover them. Without run positions,
-    // an adjacent run joins, once.
+    // change joins an event whose changes on its platform, in its direction, stay within JITTER_RUNS of it
+    // (jitterMates), widening the event's range to cover them. Without a timeline, an adjacent run joins, once.
     const touches = (candidate: Group) => {
       if (timeline === undefined)
         return (
