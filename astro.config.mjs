@@ -16,8 +16,11 @@ function runPages() {
   return {
     name: 'perfsite-run-pages',
     hooks: {
-      'astro:config:done': ({ config }) => {
+      'astro:config:done': async ({ config }) => {
         base = config.base;
+        // A wrong PERFSITE_FULL_RUN_PAGES fails the build before its pages are rendered, not after.
+        const { fullRunPagesPerPlatform } = await import('./src/lib/run-pages-writer.ts');
+        fullRunPagesPerPlatform();
       },
       'astro:build:done': async ({ dir, logger }) => {
         const { writeRunPages } = await import('./src/lib/run-pages-writer.ts');
