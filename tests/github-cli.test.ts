@@ -88,51 +88,18 @@ describe('npm run github -- comment', () => {
     const dir = await tempDir();
     const report = path.join(dir, 'report.md');
     await writeFile(report, 'a forged report');
+    // As pr-comment.yml calls it: the pull request, the report, and the head the workflow run was made on.
+    const comment = (pr: string, repository: string, branch: string) =>
+      github(['comment', '--pr', pr, '--body-file', report, '--head-sha', sha, '--head-repo', repository, '--head-branch', branch]);
     // The workflow run was made on mallory's fork; its artifact names pull request 7, which has the same commit.
-    const forged = await github([
-      'comment',
-      '--pr',
-      '7',
-      '--body-file',
-      report,
-      '--head-sha',
-      sha,
-      '--head-repo',
-      'mallory/project',
-      '--head-branch',
-      'speed-up',
-    ]);
+    const forged = await comment('7', 'mallory/project', 'speed-up');
     expect(forged.code).toBe(1);
     expect(forged.stderr).toMatch(/pull request #7 comes from "octo\/project", not "mallory\/project"/);
-    const otherBranch = await github([
-      'comment',
-      '--pr',
-      '7',
-      '--body-file',
-      report,
-      '--head-sha',
-      sha,
-      '--head-repo',
-      REPOSITORY,
-      '--head-branch',
-      'main',
-    ]);
+    const otherBranch = await comment('7', REPOSITORY, 'main');
     expect(otherBranch.code).toBe(1);
     expect(otherBranch.stderr).toMatch(/pull request #7 is branch "speed-up", not "main"/);
     expect(fake.comments).toEqual([]);
-    const genuine = await github([
-      'comment',
-      '--pr',
-      '9',
-      '--body-file',
-      report,
-      '--head-sha',
-      sha,
-      '--head-repo',
-      'mallory/project',
-      '--head-branch',
-      'speed-up',
-    ]);
+    const genuine = await comment('9', 'mallory/project', 'speed-up');
     expect(genuine.code, genuine.stderr).toBe(0);
     expect(fake.comments.map((comment) => comment.issue)).toEqual([9]);
   });
