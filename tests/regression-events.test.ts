@@ -64,8 +64,11 @@ describe('regression events', () => {
     ]);
     // The PR comment names the open events of the default branch, linked to their pages on the published site.
     expect(report.stdout).toContain('### 🔎 Open regressions on main these metrics are part of');
-    expect(report.stdout).toContain(
-      `- [${step?.id}](https://octo.github.io/project/events/${step?.id}/): demo/m0 on P3 is part of open event`,
+    expect(report.stdout).toMatch(
+      new RegExp(
+        `^- \\[Regression on 4 platforms × 1 metric\\\\: .*\\]\\(https://octo\\.github\\.io/project/events/${step?.id}/\\), since \\d{4}-\\d\\d-\\d\\d \\(\`${step?.id}\`\\): demo/m0 on P3$`,
+        'm',
+      ),
     );
     // The JSON report carries the event, for the nightly run's issues (one per event).
     const json = await runScript('scripts/report.ts', ['--data', data, '--run', runOf('P3', RUNS - 1) ?? '', '--format', 'json']);

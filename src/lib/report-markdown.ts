@@ -51,8 +51,10 @@ export function renderMarkdownReport(report: RunReport, options: { runUrl?: stri
     lines.push('', `### 🔎 Open regressions on ${escapeMarkdown(report.settings.defaultBranch)} these metrics are part of`, '');
     const site = options.siteUrl?.replace(/\/?$/, '/');
     report.events.forEach((event, index) => {
-      const id = site ? `[${event.id}](${encodeURI(`${site}events/${encodeURIComponent(event.id)}/`)})` : `\`${event.id}\``;
-      lines.push(`- ${id}: ${escapeMarkdown(report.eventNotes[index] ?? eventHeadline(event))}`);
+      const headline = escapeMarkdown(eventHeadline(event));
+      const title = site ? `[${headline}](${encodeURI(`${site}events/${encodeURIComponent(event.id)}/`)})` : headline;
+      // The id is what `npm run triage` takes.
+      lines.push(`- ${title}, since ${event.toTime.slice(0, 10)} (\`${event.id}\`): ${escapeMarkdown(report.eventMembers[index] ?? '')}`);
     });
   }
   lines.push(

@@ -26,7 +26,9 @@ export interface RunReport {
   notes: string[];
   /** The open regression events the judged series are part of (as the site lists them). */
   events: RegressionEvent[];
-  /** One line per event of `events`: which judged series are part of it. */
+  /** Per event of `events`: which judged series are part of it ("demo/m0 on P3 and 2 more"). */
+  eventMembers: string[];
+  /** Per event of `events`: that, as a sentence for a terminal or a page. */
   eventNotes: string[];
 }
 
@@ -69,7 +71,7 @@ async function notesOn(
   history: History,
   metrics: readonly MetricStatus[],
   settings: AnalysisSettings,
-): Promise<{ notes: string[]; events: RegressionEvent[]; eventNotes: string[] }> {
+): Promise<{ notes: string[]; events: RegressionEvent[]; eventMembers: string[]; eventNotes: string[] }> {
   const notes: string[] = [];
   for (const platform of new Set(metrics.filter((metric) => metric.status === 'no-baseline').map((metric) => metric.platform))) {
     notes.push(
@@ -94,11 +96,15 @@ async function notesOn(
     if (shared) notes.push(describeSharedShift(shared));
   }
   const events = await openEventsOf(history, metrics);
-  const eventNotes = events.map(({ event, inside }) => {
+  const eventMembers = events.map(({ inside }) => {
     const names = inside.slice(0, 3).map((metric) => `${metric.suite}/${metric.metric} on ${metric.platform}`);
-    return `${names.join(', ')}${inside.length > 3 ? ` and ${inside.length - 3} more` : ''} ${inside.length === 1 ? 'is' : 'are'} part of open event ${event.id}: ${eventHeadline(event)}, since ${event.toTime.slice(0, 10)}.`;
+    return `${names.join(', ')}${inside.length > 3 ? ` and ${inside.length - 3} more` : ''}`;
   });
-  return { notes, events: events.map(({ event }) => event), eventNotes };
+  const eventNotes = events.map(
+    ({ event, inside }, index) =>
+      `${eventMembers[index]} ${inside.length === 1 ? 'is' : 'are'} part of open event ${event.id}: ${eventHeadline(event)}, since ${event.toTime.slice(0, 10)}.`,
+  );
+  return { notes, events: events.map(({ event }) => event), eventMembers, eventNotes };
 }
 
 /**
