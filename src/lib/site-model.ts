@@ -209,7 +209,9 @@ async function statusesOfChunk(model: SiteModel, runIds: readonly string[], inde
   if (cached) return cached;
   const byRun = new Map<string, MetricStatus[]>();
   for (const status of await materialisedStatuses(model.history, model.settings, 'run_id BETWEEN $first AND $last', { first, last })) {
-    byRun.set(status.runId, [...(byRun.get(status.runId) ?? []), status]);
+    const ofRun = byRun.get(status.runId);
+    if (ofRun) ofRun.push(status);
+    else byRun.set(status.runId, [status]);
   }
   if (chunkCache.size >= 4) chunkCache.delete(chunkCache.keys().next().value as string);
   chunkCache.set(key, byRun);

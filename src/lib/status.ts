@@ -83,13 +83,14 @@ const ON_BASELINE_BRANCH = '(git_branch = $branch OR git_branch IS NULL)';
  * The rows of a query with one more column, `segment`: how many changes of level (table level_breaks,
  * ensureLevelBreaks) its series had at or before the row. A rolling baseline stays within one segment, so a
  * step is judged once, at its own run, against the level before it; the runs after it against the new level.
+ * Each row is hash-joined to its series' few break times and counts them: an ASOF join sorted every row of
+ * the history with all its columns (at 100,000 runs 14–16 s, this 3.6–4.2 s; BENCHMARKS.md, issue #16).
  */
 function withSegments(select: string): string {
-  return `(SELECT r.*, coalesce(l.segment, 0) AS segment FROM (${select}) AS r
-           ASOF LEFT JOIN (SELECT platform, suite, metric, since,
-                                  row_number() OVER (PARTITION BY platform, suite, metric ORDER BY since)::INTEGER AS segment
-                           FROM level_breaks) AS l
-             ON r.platform = l.platform AND r.suite = l.suite AND r.metric = l.metric AND r.timestamp >= l.since)`;
+  return `(SELECT r.*, coalesce(len(list_filter(b.since, since -> since <= r.timestamp)), 0)::INTEGER AS segment
+           FROM (${select}) AS r
+           LEFT JOIN (SELECT platform, suite, metric, list(since) AS since FROM level_breaks GROUP BY platform, suite, metric) AS b
+             ON r.platform = b.platform AND r.suite = b.suite AND r.metric = b.metric)`;
 }
 
 /**
@@ -123,23 +124,26 @@ function assertWindow(window: number): void {
 /**
  * For many targets (every run of a long history): one pass of a windowed median over the
  * baseline branch, then an as-of join picks, for each target, the window ending just before it.
+ * For the whole history (a site build), neither the filter to the targets' series nor the order is needed:
+ * the caller sorts the result its own ways, and at 100,000 runs each was a pass over 5 million rows.
  */
-function windowedSql(window: number, targets: string): string {
+function windowedSql(window: number, targets: string | 'whole history'): string {
   assertWindow(window);
+  const whole = targets === 'whole history';
   return `
-    WITH target AS (${targets}),
+    WITH target AS (${whole ? 'SELECT * FROM metrics' : targets}),
     base AS (
       SELECT platform, suite, metric, unit, timestamp,
              median(value) OVER w AS rolling, count(value) OVER w AS rolling_runs
       FROM ${withSegments(`SELECT * FROM metrics WHERE status = 'ok' AND ${ON_BASELINE_BRANCH}
-        AND (platform, suite, metric) IN (SELECT DISTINCT (platform, suite, metric) FROM target)`)}
+        ${whole ? '' : 'AND (platform, suite, metric) IN (SELECT DISTINCT (platform, suite, metric) FROM target)'}`)}
       WINDOW w AS (PARTITION BY platform, suite, metric, unit, segment ORDER BY timestamp, run_id ROWS BETWEEN ${window - 1} PRECEDING AND CURRENT ROW)
     )
     SELECT ${SELECT_TARGET}, b.rolling, b.rolling_runs::INTEGER AS rolling_runs, NULL::DOUBLE[] AS baseline_samples
     FROM target AS t
     ASOF LEFT JOIN base AS b
       ON t.platform = b.platform AND t.suite = b.suite AND t.metric = b.metric AND t.unit = b.unit AND t.timestamp > b.timestamp
-    ORDER BY t.timestamp, t.run_id, t.suite, t.metric`;
+    ${whole ? '' : 'ORDER BY t.timestamp, t.run_id, t.suite, t.metric'}`;
 }
 
 /**
@@ -369,18 +373,42 @@ export async function materialiseBaselines(history: History, settings: AnalysisS
   smallestByHistory.delete(history);
   judgedByHistory.delete(history);
   platformSeriesByHistory.delete(history);
-  await connection.run('DROP TABLE IF EXISTS measurement_baselines; DROP TABLE IF EXISTS series_baselines');
+  indexesByHistory.delete(history);
   await connection.run(
-    `CREATE TEMP TABLE all_judged AS SELECT * EXCLUDE (baseline_samples) FROM (${windowedSql(settings.config.baselineWindow, 'SELECT * FROM metrics')})`,
+    'DROP TABLE IF EXISTS measurement_baselines; DROP TABLE IF EXISTS series_baselines; DROP TABLE IF EXISTS baseline_series; DROP TABLE IF EXISTS baseline_runs',
+  );
+  await connection.run(
+    `CREATE TEMP TABLE all_judged AS SELECT * EXCLUDE (baseline_samples) FROM (${windowedSql(settings.config.baselineWindow, 'whole history')})`,
     { branch: settings.config.defaultBranch },
   );
   await createSamplePools(history, settings, 'all_judged', 'all_pools');
+  // Pages read numbers, not names: a row's series and run are indexes into these two small tables, read once
+  // (materialisedStatuses, readSeries). Turning a name into a JS string for every row of every read was most
+  // of a run page's cost (at 10,000 runs, 3.2 s of 500,000 rows as objects against 0.7 s as numbers).
+  await connection.run(
+    `CREATE TABLE baseline_series AS
+     SELECT (row_number() OVER (ORDER BY platform, suite, metric, unit, direction) - 1)::INTEGER AS series_index, *
+     FROM (SELECT DISTINCT platform, suite, metric, unit, direction FROM all_judged)`,
+  );
+  await connection.run(
+    `CREATE TABLE baseline_runs AS
+     SELECT (row_number() OVER (ORDER BY run_id, timestamp) - 1)::INTEGER AS run_index, *
+     FROM (SELECT DISTINCT run_id, timestamp FROM all_judged)`,
+  );
+  await connection.run(
+    `CREATE TEMP TABLE indexed_judged AS
+     SELECT j.*, s.series_index, r.run_index
+     FROM all_judged AS j
+     JOIN baseline_series AS s ON j.platform = s.platform AND j.suite = s.suite AND j.metric = s.metric
+       AND j.unit IS NOT DISTINCT FROM s.unit AND j.direction IS NOT DISTINCT FROM s.direction
+     JOIN baseline_runs AS r ON j.run_id = r.run_id AND j.timestamp = r.timestamp`,
+  );
   // Run pages keep a measurement's samples only where they are tested (see createSamplePools).
   await connection.run(
     `CREATE TABLE measurement_baselines AS
      SELECT j.* EXCLUDE (samples, spread_low, spread_high), CASE WHEN p.baseline_samples IS NOT NULL THEN j.samples END AS samples,
             p.baseline_samples
-     FROM all_judged AS j LEFT JOIN all_pools AS p USING (run_id, platform, suite, metric) ORDER BY run_id`,
+     FROM indexed_judged AS j LEFT JOIN all_pools AS p USING (run_id, platform, suite, metric) ORDER BY run_id`,
   );
   // Charts draw the spread of the samples, never the samples: keeping two numbers instead of the list
   // keeps this copy small.
@@ -388,9 +416,9 @@ export async function materialiseBaselines(history: History, settings: AnalysisS
     `CREATE TABLE series_baselines AS
      SELECT * EXCLUDE (samples, spread_low, spread_high),
             coalesce(list_min(samples), spread_low) AS low, coalesce(list_max(samples), spread_high) AS high
-     FROM all_judged WHERE status = 'ok' ORDER BY platform, suite, metric, timestamp, run_id`,
+     FROM indexed_judged WHERE status = 'ok' ORDER BY platform, suite, metric, timestamp, run_id`,
   );
-  await connection.run('DROP TABLE all_judged; DROP TABLE all_pools');
+  await connection.run('DROP TABLE indexed_judged; DROP TABLE all_judged; DROP TABLE all_pools');
 }
 
 /** One successful measurement of a series, as a chart draws it, judged like every other. */
@@ -465,39 +493,39 @@ async function readSeries(
   selection: { platform: string; suite?: string; metric?: string },
   oneSeries: boolean,
 ): Promise<Map<string, SeriesMeasurement[]>> {
+  const indexes = await baselineIndexes(history);
+  const range = indexes.ranges.get(oneSeries ? seriesKeyOf({ suite: '', metric: '', ...selection }) : selection.platform);
+  if (!range) return new Map();
   const reader = await history.connection.runAndReadAll(
-    `SELECT suite, metric, run_id, epoch_ms(timestamp::TIMESTAMP)::DOUBLE AS time, value, low, high, rolling, direction, threshold
-     FROM series_baselines WHERE platform = $platform${oneSeries ? ' AND suite = $suite AND metric = $metric' : ''}
+    `SELECT series_index, run_index, epoch_ms(timestamp::TIMESTAMP)::DOUBLE AS time, value, low, high, rolling, threshold
+     FROM series_baselines WHERE series_index BETWEEN $first AND $last
      ORDER BY suite, metric, timestamp, run_id`,
-    oneSeries
-      ? { platform: selection.platform, suite: selection.suite ?? '', metric: selection.metric ?? '' }
-      : { platform: selection.platform },
+    range,
   );
   const bySeries = new Map<string, SeriesMeasurement[]>();
   // No rows gives no columns at all: a metric another platform measures and this one never did.
   if (reader.currentRowCount === 0) return bySeries;
-  const [suites, metrics, runIds, times, values, lows, highs, rollings, directions, declared] = reader.getColumns() as [
-    string[],
-    string[],
-    string[],
+  const [seriesIndexes, runIndexes, times, values, lows, highs, rollings, declared] = reader.getColumns() as [
+    number[],
+    number[],
     number[],
     number[],
     Array<number | null>,
     Array<number | null>,
     Array<number | null>,
-    Direction[],
     Array<number | null>,
   ];
   // One verdict: where a measurement moved beyond the smallest threshold from its rolling baseline, the
   // chart marks what the run page and check say (significance included), from the same judge.
   const judgedOfPlatform = await judgedMoves(history, settings, selection.platform);
+  const seriesOf = (row: number) => indexes.series[seriesIndexes[row] as number] as BaselineIndexes['series'][number];
   const thresholds = new Map<string, number>();
   let start = 0;
-  while (start < runIds.length) {
-    const suite = suites[start] as string;
-    const metric = metrics[start] as string;
+  while (start < seriesIndexes.length) {
+    const { suite, metric } = seriesOf(start);
     let end = start + 1;
-    while (end < runIds.length && suites[end] === suite && metrics[end] === metric) end++;
+    // One chart per suite × metric, as the site lists them, even where its unit or direction changed.
+    while (end < seriesIndexes.length && seriesOf(end).suite === suite && seriesOf(end).metric === metric) end++;
     const key = seriesKeyOf({ platform: selection.platform, suite, metric });
     const pinned = pinnedValue(settings.pinned, selection.platform, suite, metric);
     const judged = pinned === undefined ? (judgedOfPlatform.get(key) ?? new Map<string, Status>()) : new Map<string, Status>();
@@ -512,7 +540,7 @@ async function readSeries(
     };
     const points: SeriesMeasurement[] = [];
     for (let index = start; index < end; index++) {
-      const runId = runIds[index] as string;
+      const runId = (indexes.runs[runIndexes[index] as number] as BaselineIndexes['runs'][number]).run_id;
       const value = values[index] as number;
       const baseline = pinned ?? rollings[index] ?? null;
       points.push({
@@ -524,9 +552,7 @@ async function readSeries(
         baseline,
         status:
           judged.get(runId) ??
-          (baseline === null
-            ? 'new'
-            : classify(value, baseline, directions[index] as Direction, thresholdOf(declared[index] ?? null)).status),
+          (baseline === null ? 'new' : classify(value, baseline, seriesOf(index).direction, thresholdOf(declared[index] ?? null)).status),
       });
     }
     bySeries.set(key, points);
@@ -580,6 +606,45 @@ function smallestOf(history: History, settings: AnalysisSettings): Promise<numbe
   return smallest;
 }
 
+/** The names behind the indexes of the tables materialiseBaselines built. */
+interface BaselineIndexes {
+  series: Array<Pick<Row, 'platform' | 'suite' | 'metric' | 'unit' | 'direction'>>;
+  runs: Array<Pick<Row, 'run_id' | 'timestamp'>>;
+  /**
+   * The series indexes of each platform and of each platform × suite × metric, a contiguous range since
+   * they are numbered in that order. Reads filter on it: DuckDB skips row groups by an integer's range,
+   * while its string statistics keep 8 bytes, too few to tell `suite-00/metric-003` from `suite-00/metric-004`.
+   */
+  ranges: Map<string, { first: number; last: number }>;
+}
+
+const indexesByHistory = new WeakMap<History, Promise<BaselineIndexes>>();
+
+function baselineIndexes(history: History): Promise<BaselineIndexes> {
+  let indexes = indexesByHistory.get(history);
+  if (!indexes) {
+    indexes = Promise.all([
+      queryRows<BaselineIndexes['series'][number]>(
+        history.connection,
+        'SELECT platform, suite, metric, unit, direction FROM baseline_series ORDER BY series_index',
+      ),
+      queryRows<BaselineIndexes['runs'][number]>(history.connection, 'SELECT run_id, timestamp FROM baseline_runs ORDER BY run_index'),
+    ]).then(([series, runs]) => {
+      const ranges = new Map<string, { first: number; last: number }>();
+      series.forEach((one, index) => {
+        for (const key of [one.platform, seriesKeyOf(one)]) {
+          const range = ranges.get(key);
+          if (range) range.last = index;
+          else ranges.set(key, { first: index, last: index });
+        }
+      });
+      return { series, runs, ranges };
+    });
+    indexesByHistory.set(history, indexes);
+  }
+  return indexes;
+}
+
 /** Statuses read from the tables materialiseBaselines built, for the rows the condition selects. */
 export async function materialisedStatuses(
   history: History,
@@ -588,11 +653,37 @@ export async function materialisedStatuses(
   params: Record<string, DuckDBValue> = {},
   types?: Record<string, DuckDBType | undefined>,
 ): Promise<MetricStatus[]> {
-  const rows = await queryRows<Row & Record<string, unknown>>(
-    history.connection,
-    `SELECT * FROM measurement_baselines WHERE ${where} ORDER BY timestamp, run_id, suite, metric`,
+  const indexes = await baselineIndexes(history);
+  const reader = await history.connection.runAndReadAll(
+    `SELECT series_index, run_index, status = 'ok' AS ok, value, threshold, rolling, rolling_runs, samples, baseline_samples
+     FROM measurement_baselines WHERE ${where} ORDER BY timestamp, run_id, suite, metric`,
     params,
     types,
+  );
+  if (reader.currentRowCount === 0) return [];
+  const [seriesIndexes, runIndexes, oks, values, thresholds, rollings, rollingRuns, samples, baselineSamples] = reader.getColumnsJson() as [
+    number[],
+    number[],
+    boolean[],
+    Array<number | null>,
+    Array<number | null>,
+    Array<number | null>,
+    Array<number | null>,
+    Array<number[] | null>,
+    Array<number[] | null>,
+  ];
+  const rows = seriesIndexes.map(
+    (seriesIndex, at): Row => ({
+      ...(indexes.series[seriesIndex] as BaselineIndexes['series'][number]),
+      ...(indexes.runs[runIndexes[at] as number] as BaselineIndexes['runs'][number]),
+      status: oks[at] ? 'ok' : 'failed',
+      value: values[at] ?? null,
+      samples: samples[at] ?? null,
+      threshold: thresholds[at] ?? null,
+      rolling: rollings[at] ?? null,
+      rolling_runs: rollingRuns[at] ?? null,
+      baseline_samples: baselineSamples[at] ?? null,
+    }),
   );
   return judge(rows, settings, (status) => status.runId);
 }
