@@ -2,7 +2,7 @@ import { copyFile, mkdir, readdir, readFile, rename, rm, stat, truncate, unlink,
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compactHistory } from '../src/lib/compact.ts';
-import { openDuckDB, queryRows } from '../src/lib/duckdb.ts';
+import { duckdbMemoryLimit, openDuckDB, queryRows, sqlString } from '../src/lib/duckdb.ts';
 import { listParquetFiles, openHistory } from '../src/lib/history.ts';
 import { dataLayout } from '../src/lib/paths.ts';
 import { RecordError } from '../src/lib/record.ts';
@@ -374,5 +374,35 @@ describe('the cached summary of the Parquet index', () => {
     await unlink(rebuilt ?? '');
     expect(await runIds(data)).toEqual(expected);
     expect(await cacheFiles(data)).toHaveLength(1);
+  });
+});
+
+describe("DuckDB's memory", () => {
+  it('is limited from the size of the history it reads, between a floor and a ceiling', () => {
+    expect(duckdbMemoryLimit(0, {})).toBe('256MB');
+    expect(duckdbMemoryLimit(10e6, {})).toBe('296MB');
+    expect(duckdbMemoryLimit(223 * 2 ** 20, {})).toBe('1024MB');
+    expect(duckdbMemoryLimit(undefined, {})).toBe('1024MB');
+    expect(duckdbMemoryLimit(0, { PERFSITE_DUCKDB_MEMORY_LIMIT: '4GB' })).toBe('4GB');
+    expect(() => duckdbMemoryLimit(0, { PERFSITE_DUCKDB_MEMORY_LIMIT: 'lots' })).toThrow(/PERFSITE_DUCKDB_MEMORY_LIMIT="lots".*1500MB/);
+  });
+
+  it('of an opened history follows its Parquet files', async () => {
+    const dir = await tempDir();
+    await appendRuns(dir, [makeRecord({ id: 'memory-1' }), makeRecord({ id: 'memory-2' })]);
+    const bytes = (await Promise.all((await listParquetFiles(dir)).map((file) => stat(file)))).reduce((sum, info) => sum + info.size, 0);
+    expect(bytes).toBeGreaterThan(0);
+    const reference = await openDuckDB();
+    await reference.run(`SET memory_limit = ${sqlString(duckdbMemoryLimit(bytes, {}))}`);
+    const [expected] = await queryRows<{ limit: string }>(reference, "SELECT current_setting('memory_limit') AS limit");
+    reference.closeSync();
+    const history = await openHistory(dir);
+    try {
+      const [setting] = await queryRows<{ limit: string }>(history.connection, "SELECT current_setting('memory_limit') AS limit");
+      expect(setting?.limit).toBe(expected?.limit);
+      expect(duckdbMemoryLimit(bytes, {})).not.toBe(duckdbMemoryLimit(undefined, {}));
+    } finally {
+      history.close();
+    }
   });
 });

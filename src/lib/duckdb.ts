@@ -5,14 +5,24 @@ import { DuckDBConnection, DuckDBInstance, type DuckDBType, type DuckDBValue } f
 
 /**
  * DuckDB's own default is 80 % of the machine's memory, which it then holds on to: a 100,000-run site
- * build peaked at 8 GB with it and at 2.3 GB with this, no slower (BENCHMARKS.md). Above the limit,
- * sorts and joins spill to the system's temporary folder.
+ * build peaked at 8 GB with it. A history's analysis needs about four times its Parquet files: the limit
+ * follows that, between 256 MB and 1 GB. At 100,000 runs (223 MB of Parquet) 1 GB built the site in
+ * 100 s and 2.5 GB, against 108 s and 3.1 GB with 1.5 GB, and 123 s with 600 MB, where sorts spill to the
+ * system's temporary folder (BENCHMARKS.md, issue #16). PERFSITE_DUCKDB_MEMORY_LIMIT overrides it.
+ * MB as DuckDB reads it: 10⁶ bytes.
  */
-const DEFAULT_MEMORY_LIMIT = '1500MB';
+const MEMORY_FLOOR_MB = 256;
+const MEMORY_CEILING_MB = 1024;
+const MEMORY_PER_HISTORY_BYTE = 4;
 
-export function duckdbMemoryLimit(env: NodeJS.ProcessEnv = process.env): string {
+/** `historyBytes`: the size of the history's Parquet files; unknown (a connection that writes, not reads), the ceiling. */
+export function duckdbMemoryLimit(historyBytes?: number, env: NodeJS.ProcessEnv = process.env): string {
   const limit = env.PERFSITE_DUCKDB_MEMORY_LIMIT?.trim();
-  if (limit === undefined || limit === '') return DEFAULT_MEMORY_LIMIT;
+  if (limit === undefined || limit === '') {
+    if (historyBytes === undefined) return `${MEMORY_CEILING_MB}MB`;
+    const wanted = MEMORY_FLOOR_MB + (MEMORY_PER_HISTORY_BYTE * historyBytes) / 1e6;
+    return `${Math.round(Math.min(MEMORY_CEILING_MB, wanted))}MB`;
+  }
   if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(limit)) {
     throw new Error(`PERFSITE_DUCKDB_MEMORY_LIMIT=${JSON.stringify(limit)} is not a size: write it like 1500MB or 4GB, or unset it.`);
   }
@@ -30,6 +40,8 @@ async function connect(instance: DuckDBInstance): Promise<DuckDBConnection> {
 
 export interface DuckDBDatabase {
   connection: DuckDBConnection;
+  /** Sets the memory limit for a history of this many bytes (see duckdbMemoryLimit). */
+  sizeFor(historyBytes: number): Promise<void>;
   /**
    * Another connection to the same database (its tables and views, its memory limit): work on it runs
    * beside the first connection's instead of queueing behind it.
@@ -42,7 +54,14 @@ export async function openDuckDBDatabase(): Promise<DuckDBDatabase> {
     memory_limit: duckdbMemoryLimit(),
     temp_directory: path.join(tmpdir(), 'perfsite-duckdb'),
   });
-  return { connection: await connect(instance), connect: () => connect(instance) };
+  const connection = await connect(instance);
+  return {
+    connection,
+    connect: () => connect(instance),
+    sizeFor: async (historyBytes) => {
+      await connection.run(`SET memory_limit = '${duckdbMemoryLimit(historyBytes)}'`);
+    },
+  };
 }
 
 export async function openDuckDB(): Promise<DuckDBConnection> {

@@ -173,18 +173,19 @@ async function summariseFiles(connection: DuckDBConnection, files: readonly stri
 
 /**
  * Fills table `file_runs` with the per-(file, run) summary of the Parquet index, from the cache for
- * unchanged files, and creates view `file_runs_source` over every readable file. Returns those files.
+ * unchanged files, and creates view `file_runs_source` over every readable file. Returns those files
+ * and their size.
  */
 async function summariseParquet(
   connection: DuckDBConnection,
   dataDir: string,
   files: readonly string[],
   problems: Problem[],
-): Promise<string[]> {
+): Promise<{ readable: string[]; bytes: number }> {
   await connection.run(
     'CREATE TABLE file_runs (filename VARCHAR, run_id VARCHAR, platform VARCHAR, timestamp TIMESTAMP, rows INTEGER, bad_row VARCHAR)',
   );
-  if (files.length === 0) return [];
+  if (files.length === 0) return { readable: [], bytes: 0 };
   const identities = await identifyFiles(files);
   const cacheFile = summaryCachePath(dataDir, SUMMARY_COLUMNS);
   const cached = await loadCachedSummaries(connection, cacheFile, identities, 'file_runs');
@@ -205,7 +206,7 @@ async function summariseParquet(
     );
   }
   if (readable.length > 0) await createSourceView(connection, readable, 'file_runs_source');
-  return readable;
+  return { readable, bytes: identities.reduce((sum, entry) => sum + entry.bytes, 0) };
 }
 
 async function listRecords(dataDir: string, problems: Problem[]): Promise<Map<string, string>> {
@@ -227,7 +228,7 @@ async function listRecords(dataDir: string, problems: Problem[]): Promise<Map<st
 }
 
 export async function openHistory(dataDir: string, options: OpenOptions = {}): Promise<History> {
-  const { connection, connect } = await openDuckDBDatabase();
+  const { connection, connect, sizeFor } = await openDuckDBDatabase();
   const problems: Problem[] = [];
   const recordFiles = await listRecords(dataDir, problems);
 
@@ -237,7 +238,8 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
     { ids: LIST(VARCHAR) },
   );
 
-  const readable = await summariseParquet(connection, dataDir, await listParquetFiles(dataDir), problems);
+  const { readable, bytes } = await summariseParquet(connection, dataDir, await listParquetFiles(dataDir), problems);
+  await sizeFor(bytes);
   if (readable.length === 0) await connection.run(createMetricTableSql('file_runs_source').replace(/\)$/, ', filename VARCHAR)'));
 
   // Rows that are not trusted: broken rules (they fall back to the JSON record), a run indexed twice

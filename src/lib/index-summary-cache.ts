@@ -17,6 +17,7 @@ import { dataLayout } from './paths.ts';
 export interface FileIdentity {
   filename: string;
   identity: string;
+  bytes: number;
 }
 
 const CACHE_PREFIX = 'index-summary-';
@@ -31,7 +32,7 @@ export async function identifyFiles(files: readonly string[]): Promise<FileIdent
   const identities = await Promise.all(
     files.map(async (filename) => {
       const info = await stat(filename).catch(() => undefined);
-      return info ? { filename, identity: `${info.size}:${info.mtimeMs}:${info.ino}` } : undefined;
+      return info ? { filename, identity: `${info.size}:${info.mtimeMs}:${info.ino}`, bytes: info.size } : undefined;
     }),
   );
   return identities.filter((entry) => entry !== undefined);
