@@ -323,7 +323,7 @@ describe('the site build', () => {
     const opened = await openHistory(data);
     const s = settings({ config: { baselineWindow: 4, threshold: 0.1 } });
     await materialiseBaselines(opened, s);
-    const site = await materialisedStatuses(opened, s, 'true');
+    const site = await materialisedStatuses(opened, s, { every: true });
     const check = await statusOfRuns(opened, ids, s, 'top-n');
     opened.close();
     const key = (status: MetricStatus) => `${status.runId}/${status.metric}`;

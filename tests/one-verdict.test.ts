@@ -62,11 +62,7 @@ describe('one verdict', () => {
     const dotsOf = new Map<string, number>();
     for (const platform of PLATFORMS) {
       for (const metric of METRICS) {
-        const statuses = await materialisedStatuses(history, settings, 'platform = $platform AND suite = $suite AND metric = $metric', {
-          platform,
-          suite: 'demo',
-          metric,
-        });
+        const statuses = await materialisedStatuses(history, settings, { series: { platform, suite: 'demo', metric } });
         const chart = await readFile(path.join(out, 'charts', platform, `${metricSlug('demo', metric)}.svg`), 'utf8');
         const dots = (chart.match(/fill="#cf222e"[^>]*aria-label="dot">(<circle[^>]*>)+/)?.[0].match(/<circle/g) ?? []).length;
         expect(dots, `${platform} ${metric}`).toBe(statuses.filter((status) => status.status === 'regression').length);

@@ -3,7 +3,6 @@
  * from the same in-memory tables); in `astro dev` it is re-read on each request, so a reload after
  * `npm run bench` shows the new run.
  */
-import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import type { ChartChange, SeriesChartOptions } from './chart-spec.ts';
 import { queryRows } from './duckdb.ts';
 import { type History, openHistory } from './history.ts';
@@ -29,13 +28,14 @@ import { encodeSeries, type SeriesData } from './series-data.ts';
 import type { SampleComparison } from './significance.ts';
 import {
   type AnalysisSettings,
+  chartedSeries,
   latestStatuses,
   type MetricStatus,
   materialiseBaselines,
   materialisedSeries,
   materialisedStatuses,
+  recentlyMovedRuns,
   type SeriesMeasurement,
-  smallestThreshold,
 } from './status.ts';
 import { resolveThreshold } from './thresholds.ts';
 import { loadTriage } from './triage-file.ts';
@@ -131,8 +131,8 @@ export function metricSeries(model: SiteModel, platform: string, suite: string, 
 }
 
 /** Every platform × metric with a successful measurement: each has a chart and a data file. */
-export async function allSeries(model: SiteModel): Promise<Array<{ platform: string; suite: string; metric: string }>> {
-  return queryRows(model.history.connection, 'SELECT DISTINCT platform, suite, metric FROM series_baselines ORDER BY ALL');
+export function allSeries(model: SiteModel): Promise<Array<{ platform: string; suite: string; metric: string }>> {
+  return chartedSeries(model.history);
 }
 
 /** The chart of one series as a platform page draws it: the same options for the build's SVG and the interactive redraw. */
@@ -208,7 +208,7 @@ async function statusesOfChunk(model: SiteModel, runIds: readonly string[], inde
   const cached = chunkCache.get(key);
   if (cached) return cached;
   const byRun = new Map<string, MetricStatus[]>();
-  for (const status of await materialisedStatuses(model.history, model.settings, 'run_id BETWEEN $first AND $last', { first, last })) {
+  for (const status of await materialisedStatuses(model.history, model.settings, { first, last })) {
     const ofRun = byRun.get(status.runId);
     if (ofRun) ofRun.push(status);
     else byRun.set(status.runId, [status]);
@@ -411,39 +411,9 @@ const CHANGE_CANDIDATES = 5_000;
 
 /** Regressions and improvements across platforms, newest first. */
 export async function changes(model: SiteModel, limit = 200): Promise<MetricStatus[]> {
-  const { connection } = model.history;
-  const pinned = [...model.settings.pinned.values].flatMap(([platform, values]) =>
-    [...values].map(([key, value]) => ({ platform, key, value })),
-  );
-  await connection.run('CREATE OR REPLACE TEMP TABLE pinned_values (platform VARCHAR, key VARCHAR, value DOUBLE)');
-  for (const entry of pinned) await connection.run('INSERT INTO pinned_values VALUES ($platform, $key, $value)', entry);
-  const smallest = await smallestThreshold(model.history, model.settings, 'measurement_baselines');
-  const candidates = await queryRows<{ run_id: string }>(
-    connection,
-    `WITH judged AS (
-       SELECT m.run_id, m.timestamp, m.value, coalesce(p1.value, p2.value, m.rolling) AS baseline
-       FROM measurement_baselines AS m
-       LEFT JOIN pinned_values AS p1 ON p1.platform = m.platform AND p1.key = m.suite || '/' || m.metric
-       LEFT JOIN pinned_values AS p2 ON p2.platform = m.platform AND p2.key = m.metric
-       WHERE m.status = 'ok')
-     SELECT DISTINCT run_id, timestamp FROM (
-       SELECT run_id, timestamp FROM judged
-       WHERE baseline IS NOT NULL AND abs(value - baseline) > $smallest * abs(baseline)
-       ORDER BY timestamp DESC LIMIT $cap)
-     ORDER BY timestamp DESC`,
-    { smallest, cap: CHANGE_CANDIDATES },
-  );
-  if (candidates.length === 0) return [];
-  const runs = candidates.map((row) => row.run_id);
-  return (
-    await materialisedStatuses(
-      model.history,
-      model.settings,
-      'run_id IN (SELECT unnest($runs))',
-      { runs: listValue(runs) },
-      { runs: LIST(VARCHAR) },
-    )
-  )
+  const runIds = await recentlyMovedRuns(model.history, model.settings, CHANGE_CANDIDATES);
+  if (runIds.length === 0) return [];
+  return (await materialisedStatuses(model.history, model.settings, { runIds }))
     .filter((status) => status.status === 'regression' || status.status === 'improvement')
     .sort((a, b) => b.timestamp.localeCompare(a.timestamp) || a.runId.localeCompare(b.runId))
     .slice(0, limit);

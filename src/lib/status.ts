@@ -7,7 +7,7 @@
  * git count too) strictly before the run being judged.
  */
 
-import { type DuckDBType, type DuckDBValue, LIST, listValue, VARCHAR } from '@duckdb/node-api';
+import { type DuckDBValue, INTEGER, LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { type PinnedBaselines, pinnedValue } from './baselines-file.ts';
 import { type Config, configSchema } from './config.ts';
 import { queryRows, sqlStringList } from './duckdb.ts';
@@ -382,22 +382,26 @@ export async function materialiseBaselines(history: History, settings: AnalysisS
     { branch: settings.config.defaultBranch },
   );
   await createSamplePools(history, settings, 'all_judged', 'all_pools');
-  // Pages read numbers, not names: a row's series and run are indexes into these two small tables, read once
-  // (materialisedStatuses, readSeries). Turning a name into a JS string for every row of every read was most
-  // of a run page's cost (at 10,000 runs, 3.2 s of 500,000 rows as objects against 0.7 s as numbers).
+  // The two tables pages read hold numbers, not names: a row's series and run are indexes into two small
+  // tables, read once (baselineIndexes). Names in every row were most of a run page's cost (at 10,000 runs,
+  // 3.2 s to read 500,000 rows as objects against 0.7 s as numbers) and most of a 100,000-run build's memory.
   await connection.run(
     `CREATE TABLE baseline_series AS
-     SELECT (row_number() OVER (ORDER BY platform, suite, metric, unit, direction) - 1)::INTEGER AS series_index, *
+     SELECT (row_number() OVER (ORDER BY platform, suite, metric, unit, direction) - 1)::INTEGER AS series_index,
+            (dense_rank() OVER (ORDER BY platform, suite, metric) - 1)::INTEGER AS chart_index, *
      FROM (SELECT DISTINCT platform, suite, metric, unit, direction FROM all_judged)`,
   );
   await connection.run(
     `CREATE TABLE baseline_runs AS
-     SELECT (row_number() OVER (ORDER BY run_id, timestamp) - 1)::INTEGER AS run_index, *
+     SELECT (row_number() OVER (ORDER BY run_id, timestamp) - 1)::INTEGER AS run_index,
+            (row_number() OVER (ORDER BY timestamp, run_id) - 1)::INTEGER AS time_rank,
+            run_id, timestamp, epoch_ms(timestamp::TIMESTAMP)::DOUBLE AS time
      FROM (SELECT DISTINCT run_id, timestamp FROM all_judged)`,
   );
   await connection.run(
     `CREATE TEMP TABLE indexed_judged AS
-     SELECT j.*, s.series_index, r.run_index
+     SELECT s.series_index, s.chart_index, r.run_index, r.time_rank, j.status = 'ok' AS ok,
+            j.value, j.threshold, j.rolling, j.rolling_runs, j.samples, j.spread_low, j.spread_high, j.run_id, j.platform, j.suite, j.metric
      FROM all_judged AS j
      JOIN baseline_series AS s ON j.platform = s.platform AND j.suite = s.suite AND j.metric = s.metric
        AND j.unit IS NOT DISTINCT FROM s.unit AND j.direction IS NOT DISTINCT FROM s.direction
@@ -406,17 +410,17 @@ export async function materialiseBaselines(history: History, settings: AnalysisS
   // Run pages keep a measurement's samples only where they are tested (see createSamplePools).
   await connection.run(
     `CREATE TABLE measurement_baselines AS
-     SELECT j.* EXCLUDE (samples, spread_low, spread_high), CASE WHEN p.baseline_samples IS NOT NULL THEN j.samples END AS samples,
-            p.baseline_samples
-     FROM indexed_judged AS j LEFT JOIN all_pools AS p USING (run_id, platform, suite, metric) ORDER BY run_id`,
+     SELECT j.run_index, j.time_rank, j.series_index, j.ok, j.value, j.threshold, j.rolling, j.rolling_runs,
+            CASE WHEN p.baseline_samples IS NOT NULL THEN j.samples END AS samples, p.baseline_samples
+     FROM indexed_judged AS j LEFT JOIN all_pools AS p USING (run_id, platform, suite, metric) ORDER BY j.run_index`,
   );
   // Charts draw the spread of the samples, never the samples: keeping two numbers instead of the list
   // keeps this copy small.
   await connection.run(
     `CREATE TABLE series_baselines AS
-     SELECT * EXCLUDE (samples, spread_low, spread_high),
+     SELECT series_index, chart_index, run_index, time_rank, value, rolling, threshold,
             coalesce(list_min(samples), spread_low) AS low, coalesce(list_max(samples), spread_high) AS high
-     FROM indexed_judged WHERE status = 'ok' ORDER BY platform, suite, metric, timestamp, run_id`,
+     FROM indexed_judged WHERE ok ORDER BY chart_index, time_rank`,
   );
   await connection.run('DROP TABLE indexed_judged; DROP TABLE all_judged; DROP TABLE all_pools');
 }
@@ -476,10 +480,12 @@ function perPlatform<T>(
 
 function platformSeries(history: History, settings: AnalysisSettings, platform: string): Promise<Map<string, SeriesMeasurement[]> | null> {
   return perPlatform(platformSeriesByHistory, history, platform, async () => {
+    const range = (await baselineIndexes(history)).ranges.get(platform);
+    if (!range) return new Map();
     const [counted] = await queryRows<{ rows: number }>(
       history.connection,
-      'SELECT count(*)::INTEGER AS rows FROM series_baselines WHERE platform = $platform',
-      { platform },
+      'SELECT count(*)::INTEGER AS rows FROM series_baselines WHERE series_index BETWEEN $first AND $last',
+      range,
     );
     if ((counted?.rows ?? 0) > PLATFORM_READ_ROWS) return null;
     return readSeries(history, settings, { platform }, false);
@@ -497,16 +503,15 @@ async function readSeries(
   const range = indexes.ranges.get(oneSeries ? seriesKeyOf({ suite: '', metric: '', ...selection }) : selection.platform);
   if (!range) return new Map();
   const reader = await history.connection.runAndReadAll(
-    `SELECT series_index, run_index, epoch_ms(timestamp::TIMESTAMP)::DOUBLE AS time, value, low, high, rolling, threshold
+    `SELECT series_index, run_index, value, low, high, rolling, threshold
      FROM series_baselines WHERE series_index BETWEEN $first AND $last
-     ORDER BY suite, metric, timestamp, run_id`,
+     ORDER BY chart_index, time_rank`,
     range,
   );
   const bySeries = new Map<string, SeriesMeasurement[]>();
   // No rows gives no columns at all: a metric another platform measures and this one never did.
   if (reader.currentRowCount === 0) return bySeries;
-  const [seriesIndexes, runIndexes, times, values, lows, highs, rollings, declared] = reader.getColumns() as [
-    number[],
+  const [seriesIndexes, runIndexes, values, lows, highs, rollings, declared] = reader.getColumns() as [
     number[],
     number[],
     number[],
@@ -540,12 +545,13 @@ async function readSeries(
     };
     const points: SeriesMeasurement[] = [];
     for (let index = start; index < end; index++) {
-      const runId = (indexes.runs[runIndexes[index] as number] as BaselineIndexes['runs'][number]).run_id;
+      const run = indexes.runs[runIndexes[index] as number] as BaselineIndexes['runs'][number];
+      const runId = run.run_id;
       const value = values[index] as number;
       const baseline = pinned ?? rollings[index] ?? null;
       points.push({
         runId,
-        time: times[index] as number,
+        time: run.time,
         value,
         low: lows[index] ?? null,
         high: highs[index] ?? null,
@@ -574,16 +580,11 @@ const judgedByHistory = new WeakMap<History, Map<string, Promise<Map<string, Map
  */
 function judgedMoves(history: History, settings: AnalysisSettings, platform: string): Promise<Map<string, Map<string, Status>>> {
   return perPlatform(judgedByHistory, history, platform, async () => {
-    const statuses = await materialisedStatuses(
-      history,
-      settings,
-      `platform = $platform AND status = 'ok' AND rolling IS NOT NULL AND abs(value - rolling) > $smallest * abs(rolling)`,
-      {
-        platform,
-        // Judged by the test alone, any move can be a change: then every measurement goes to the judge.
-        smallest: settings.config.significance === 'significance' ? -1 : await smallestOf(history, settings),
-      },
-    );
+    const statuses = await materialisedStatuses(history, settings, {
+      platform,
+      // Judged by the test alone, any move can be a change: then every measurement goes to the judge.
+      beyond: settings.config.significance === 'significance' ? -1 : await smallestOf(history, settings),
+    });
     const bySeries = new Map<string, Map<string, Status>>();
     for (const status of statuses) {
       const key = seriesKeyOf(status);
@@ -609,7 +610,8 @@ function smallestOf(history: History, settings: AnalysisSettings): Promise<numbe
 /** The names behind the indexes of the tables materialiseBaselines built. */
 interface BaselineIndexes {
   series: Array<Pick<Row, 'platform' | 'suite' | 'metric' | 'unit' | 'direction'>>;
-  runs: Array<Pick<Row, 'run_id' | 'timestamp'>>;
+  runs: Array<Pick<Row, 'run_id' | 'timestamp'> & { time: number }>;
+  runIndex: Map<string, number>;
   /**
    * The series indexes of each platform and of each platform × suite × metric, a contiguous range since
    * they are numbered in that order. Reads filter on it: DuckDB skips row groups by an integer's range,
@@ -628,7 +630,10 @@ function baselineIndexes(history: History): Promise<BaselineIndexes> {
         history.connection,
         'SELECT platform, suite, metric, unit, direction FROM baseline_series ORDER BY series_index',
       ),
-      queryRows<BaselineIndexes['runs'][number]>(history.connection, 'SELECT run_id, timestamp FROM baseline_runs ORDER BY run_index'),
+      queryRows<BaselineIndexes['runs'][number]>(
+        history.connection,
+        'SELECT run_id, timestamp, time FROM baseline_runs ORDER BY run_index',
+      ),
     ]).then(([series, runs]) => {
       const ranges = new Map<string, { first: number; last: number }>();
       series.forEach((one, index) => {
@@ -638,27 +643,104 @@ function baselineIndexes(history: History): Promise<BaselineIndexes> {
           else ranges.set(key, { first: index, last: index });
         }
       });
-      return { series, runs, ranges };
+      return { series, runs, runIndex: new Map(runs.map((run, index) => [run.run_id, index])), ranges };
     });
     indexesByHistory.set(history, indexes);
   }
   return indexes;
 }
 
-/** Statuses read from the tables materialiseBaselines built, for the rows the condition selects. */
+function runOf(indexes: BaselineIndexes, runIndex: number): Pick<Row, 'run_id' | 'timestamp'> {
+  const { run_id, timestamp } = indexes.runs[runIndex] as BaselineIndexes['runs'][number];
+  return { run_id, timestamp };
+}
+
+/** Which measurements materialisedStatuses reads. */
+export type StatusSelection =
+  | { every: true }
+  | { runIds: readonly string[] }
+  /** Every run whose id sorts from `first` to `last`. */
+  | { first: string; last: string }
+  | { series: Pick<SeriesIdentity, 'platform' | 'suite' | 'metric'> }
+  /** A platform's measurements that moved more than `beyond` (a fraction) from their rolling baseline. */
+  | { platform: string; beyond: number };
+
+const NOTHING = 'false';
+
+function selectionSql(selection: StatusSelection, indexes: BaselineIndexes): { where: string; params: Record<string, DuckDBValue> } {
+  if ('every' in selection) return { where: 'true', params: {} };
+  if ('runIds' in selection) {
+    const wanted = selection.runIds.map((id) => indexes.runIndex.get(id)).filter((index) => index !== undefined);
+    return { where: wanted.length === 0 ? NOTHING : 'run_index IN (SELECT unnest($wanted))', params: { wanted: listValue(wanted) } };
+  }
+  if ('first' in selection) {
+    const first = indexes.runIndex.get(selection.first);
+    const last = indexes.runIndex.get(selection.last);
+    if (first === undefined || last === undefined) return { where: NOTHING, params: {} };
+    return { where: 'run_index BETWEEN $first AND $last', params: { first, last } };
+  }
+  const range = indexes.ranges.get('series' in selection ? seriesKeyOf(selection.series) : selection.platform);
+  if (!range) return { where: NOTHING, params: {} };
+  const inRange = 'series_index BETWEEN $firstSeries AND $lastSeries';
+  const params = { firstSeries: range.first, lastSeries: range.last };
+  if ('series' in selection) return { where: inRange, params };
+  return {
+    where: `${inRange} AND ok AND rolling IS NOT NULL AND abs(value - rolling) > $beyond * abs(rolling)`,
+    params: { ...params, beyond: selection.beyond },
+  };
+}
+
+/** Every platform × suite × metric with a successful measurement, in name order: each has a chart. */
+export async function chartedSeries(history: History): Promise<Array<Pick<SeriesIdentity, 'platform' | 'suite' | 'metric'>>> {
+  return queryRows(
+    history.connection,
+    `SELECT DISTINCT platform, suite, metric FROM baseline_series
+     WHERE series_index IN (SELECT DISTINCT series_index FROM series_baselines) ORDER BY ALL`,
+  );
+}
+
+/**
+ * The newest runs (at most `cap`) with a measurement beyond the smallest threshold from its baseline (a
+ * pinned value where there is one): the candidates for the site's list of recent changes.
+ */
+export async function recentlyMovedRuns(history: History, settings: AnalysisSettings, cap: number): Promise<string[]> {
+  const { connection } = history;
+  const pinned = [...settings.pinned.values].flatMap(([platform, values]) => [...values].map(([key, value]) => ({ platform, key, value })));
+  await connection.run('CREATE OR REPLACE TEMP TABLE pinned_values (platform VARCHAR, key VARCHAR, value DOUBLE)');
+  for (const entry of pinned) await connection.run('INSERT INTO pinned_values VALUES ($platform, $key, $value)', entry);
+  const rows = await queryRows<{ run_id: string }>(
+    connection,
+    `WITH judged AS (
+       SELECT m.run_index, m.time_rank, m.value, coalesce(p1.value, p2.value, m.rolling) AS baseline
+       FROM measurement_baselines AS m
+       JOIN baseline_series AS s USING (series_index)
+       LEFT JOIN pinned_values AS p1 ON p1.platform = s.platform AND p1.key = s.suite || '/' || s.metric
+       LEFT JOIN pinned_values AS p2 ON p2.platform = s.platform AND p2.key = s.metric
+       WHERE m.ok),
+     newest AS (
+       SELECT DISTINCT run_index, time_rank FROM (
+         SELECT run_index, time_rank FROM judged
+         WHERE baseline IS NOT NULL AND abs(value - baseline) > $smallest * abs(baseline)
+         ORDER BY time_rank DESC LIMIT $cap))
+     SELECT r.run_id FROM newest JOIN baseline_runs AS r USING (run_index) ORDER BY newest.time_rank DESC`,
+    { smallest: await smallestThreshold(history, settings, 'measurement_baselines'), cap },
+  );
+  return rows.map((row) => row.run_id);
+}
+
+/** Statuses read from the tables materialiseBaselines built, for the measurements selected, in time order. */
 export async function materialisedStatuses(
   history: History,
   settings: AnalysisSettings,
-  where: string,
-  params: Record<string, DuckDBValue> = {},
-  types?: Record<string, DuckDBType | undefined>,
+  selection: StatusSelection,
 ): Promise<MetricStatus[]> {
   const indexes = await baselineIndexes(history);
+  const { where, params } = selectionSql(selection, indexes);
   const reader = await history.connection.runAndReadAll(
-    `SELECT series_index, run_index, status = 'ok' AS ok, value, threshold, rolling, rolling_runs, samples, baseline_samples
-     FROM measurement_baselines WHERE ${where} ORDER BY timestamp, run_id, suite, metric`,
+    `SELECT series_index, run_index, ok, value, threshold, rolling, rolling_runs, samples, baseline_samples
+     FROM measurement_baselines WHERE ${where} ORDER BY time_rank, series_index`,
     params,
-    types,
+    'wanted' in params ? { wanted: LIST(INTEGER) } : undefined,
   );
   if (reader.currentRowCount === 0) return [];
   const [seriesIndexes, runIndexes, oks, values, thresholds, rollings, rollingRuns, samples, baselineSamples] = reader.getColumnsJson() as [
@@ -675,7 +757,7 @@ export async function materialisedStatuses(
   const rows = seriesIndexes.map(
     (seriesIndex, at): Row => ({
       ...(indexes.series[seriesIndex] as BaselineIndexes['series'][number]),
-      ...(indexes.runs[runIndexes[at] as number] as BaselineIndexes['runs'][number]),
+      ...runOf(indexes, runIndexes[at] as number),
       status: oks[at] ? 'ok' : 'failed',
       value: values[at] ?? null,
       samples: samples[at] ?? null,
