@@ -40,7 +40,11 @@ function runPages() {
         logger.info(`explorer data and downloads written in ${since()} s`);
         await Promise.all([
           writeRunPages(outDir, base).then((written) => logger.info(`${written} run pages written in ${since()} s`)),
-          writeSeriesFiles(outDir).then((written) => logger.info(`${written} series' data files and charts written in ${since()} s`)),
+          writeSeriesFiles(outDir).then(({ written, charts }) =>
+            logger.info(
+              `${written} series' data files and charts written in ${since()} s (${charts.reused} charts from the build cache, ${charts.made} drawn)`,
+            ),
+          ),
         ]);
         await releaseSiteModel();
       },

@@ -314,3 +314,60 @@ describe('the site', () => {
     ]);
   });
 });
+
+describe('the build cache', () => {
+  async function siteFiles(out: string): Promise<Map<string, Buffer>> {
+    const names = (await readdir(out, { recursive: true, withFileTypes: true }))
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.relative(out, path.join(entry.parentPath, entry.name)))
+      .sort();
+    return new Map(await Promise.all(names.map(async (name) => [name, await readFile(path.join(out, name))] as const)));
+  }
+
+  it('gives the site a cold build gives, byte for byte, after a new run on one of two platforms', async () => {
+    const data = await tempDir();
+    const cache = await tempDir('perfsite-build-cache-');
+    const start = Date.parse('2026-11-01T10:00:00Z');
+    const runOn = (platform: string, day: number, latency: number) => {
+      const record = makeRecord({}, new Date(start + day * 86_400_000 + (platform === 'second' ? 3_600_000 : 0)));
+      record.platform = { ...record.platform, id: platform };
+      record.metrics = record.metrics.map((metric) => (metric.name === 'latency' ? { ...metric, value: latency } : metric));
+      return record;
+    };
+    await appendRuns(
+      data,
+      Array.from({ length: 8 }, (_, day) => [runOn('first', day, 0.5 + day * 0.001), runOn('second', day, 0.7 - day * 0.001)]).flat(),
+    );
+    const first = await buildDir();
+    const firstBuild = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', first], {
+      env: { PERFORMANCE_DB_PATH: data, PERFSITE_BUILD_CACHE: cache },
+    });
+    expect(firstBuild.code, firstBuild.stderr).toBe(0);
+    expect(firstBuild.stdout).toContain('(0 charts from the build cache, 4 drawn)');
+
+    // A regression on one platform: its two charts change, the other platform's come from the cache.
+    await appendRun(data, runOn('first', 8, 0.9));
+    const warm = await buildDir();
+    const warmBuild = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', warm], {
+      env: { PERFORMANCE_DB_PATH: data, PERFSITE_BUILD_CACHE: cache },
+    });
+    expect(warmBuild.code, warmBuild.stderr).toBe(0);
+    expect(warmBuild.stdout).toContain('(2 charts from the build cache, 2 drawn)');
+    // What the first build drew for the first platform is no longer any chart's: it is gone from the cache.
+    expect(await readdir(path.join(cache, 'charts'))).toHaveLength(4);
+
+    const cold = await buildDir();
+    const coldBuild = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', cold], {
+      env: { PERFORMANCE_DB_PATH: data, PERFSITE_BUILD_CACHE: 'off' },
+    });
+    expect(coldBuild.code, coldBuild.stderr).toBe(0);
+    expect(coldBuild.stdout).toContain('(0 charts from the build cache, 4 drawn)');
+
+    const [warmFiles, coldFiles] = await Promise.all([siteFiles(warm), siteFiles(cold)]);
+    expect([...warmFiles.keys()]).toEqual([...coldFiles.keys()]);
+    const differing = [...warmFiles].filter(([name, bytes]) => !bytes.equals(coldFiles.get(name) as Buffer)).map(([name]) => name);
+    expect(differing).toEqual([]);
+    const regressed = await readFile(path.join(warm, 'charts', 'first', `${metricSlug('demo', 'latency')}.svg`), 'utf8');
+    expect(regressed).toContain('#cf222e');
+  });
+});

@@ -2,6 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { buildCacheDir } from '../src/lib/build-cache.ts';
 import { auditWorkflow } from '../src/lib/workflow-audit.ts';
 import { runScript, tempDir } from './helpers.ts';
 
@@ -76,6 +77,18 @@ describe('the workflows', () => {
         expect(step.with?.['persist-credentials']).toBe(false);
       }
     }
+  });
+
+  it('keep the site build cache between nightly runs, where the build looks for it, restored before the build', async () => {
+    const nightly = parse((await workflows()).find((workflow) => workflow.name === 'nightly-benchmark.yml')?.text ?? '');
+    const steps: Array<{ uses?: string; name?: string; with?: Record<string, string> }> = nightly.jobs.site.steps;
+    const cacheAt = steps.findIndex((step) => step.uses?.startsWith('actions/cache@'));
+    const buildAt = steps.findIndex((step) => step.name === 'Build the site');
+    const restoreAt = steps.findIndex((step) => step.name === 'Restore the history');
+    expect(cacheAt).toBeGreaterThan(restoreAt);
+    expect(cacheAt).toBeLessThan(buildAt);
+    const historyDir = nightly.jobs.site.env.PERFORMANCE_DB_PATH;
+    expect(path.resolve(steps[cacheAt]?.with?.path ?? '')).toBe(buildCacheDir(path.resolve(historyDir), {}));
   });
 
   it('lint:workflows names the file, line and fix of a schema error', async () => {

@@ -6,13 +6,17 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { BuildCache, type BuildCacheUse, buildCacheDir } from './build-cache.ts';
 import { renderSeriesChartSvg, standaloneSvg } from './charts.ts';
 import { neutralise } from './escape.ts';
 import { metricSlug } from './metric-slug.ts';
+import { resolveDataDir } from './paths.ts';
 import { allSeries, loadSiteModel, metricSeries, seriesChartOptions, seriesDataOf } from './site-model.ts';
 
-export async function writeSeriesFiles(outDir: string): Promise<number> {
+/** Charts come from the build cache (build-cache.ts) where an earlier build drew the same series. */
+export async function writeSeriesFiles(outDir: string): Promise<{ written: number; charts: BuildCacheUse }> {
   const model = await loadSiteModel();
+  const charts = await BuildCache.open(buildCacheDir(resolveDataDir()), 'charts');
   const latest = new Map(model.latest.map((status) => [`${status.platform}\u0000${status.suite}\u0000${status.metric}`, status]));
   let written = 0;
   for (const { platform, suite, metric } of await allSeries(model)) {
@@ -29,12 +33,13 @@ export async function writeSeriesFiles(outDir: string): Promise<number> {
     if (status) {
       const chartDir = path.join(outDir, 'charts', platform);
       await mkdir(chartDir, { recursive: true });
-      await writeFile(
-        path.join(chartDir, `${slug}.svg`),
-        neutralise(standaloneSvg(renderSeriesChartSvg(series, seriesChartOptions(model, status)))),
+      const options = seriesChartOptions(model, status);
+      const svg = await charts.reuse(JSON.stringify([series, options]), () =>
+        neutralise(standaloneSvg(renderSeriesChartSvg(series, options))),
       );
+      await writeFile(path.join(chartDir, `${slug}.svg`), svg);
     }
     written++;
   }
-  return written;
+  return { written, charts: await charts.close() };
 }
