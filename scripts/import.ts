@@ -2,12 +2,13 @@
  * npm run import -- --format F [options] FILE...: brings other tools' results, and whole histories
  * from github-action-benchmark and asv, into the history as perfsite runs.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
 import { importRecords, toPlatformId, toRecords } from '../src/lib/import-runs.ts';
 import { readAsvResults } from '../src/lib/importers/asv.ts';
+import { detectFormat } from '../src/lib/importers/detect-format.ts';
 import { FILE_FORMATS, type FileFormatName, HISTORY_FORMATS } from '../src/lib/importers/formats.ts';
 import { parseGithubActionBenchmarkData } from '../src/lib/importers/github-action-benchmark.ts';
 import type { ImportedRun } from '../src/lib/importers/types.ts';
@@ -19,6 +20,7 @@ import { detectRunContext, resolveRunType, UsageError } from '../src/lib/run-con
 
 const HELP = `Usage: npm run import -- --format FORMAT [options] FILE...
 
+  --format auto     recognise each file by its content, and say which format it was read as
 Formats (a tool's output file):
 ${Object.entries(FILE_FORMATS)
   .map(([name, format]) => `  ${name.padEnd(24)}${format.produce}`)
@@ -42,6 +44,24 @@ says how many. A malformed measurement is reported with its place and left out, 
 imported; a run is skipped only when none of its measurements is usable. Either way the exit code is 1 so
 that a CI job notices.`;
 
+/** --format auto for one file: an asv results folder, or a file as detectFormat reads it. */
+async function detectFileFormat(file: string): Promise<string> {
+  if ((await stat(file).catch(() => undefined))?.isDirectory()) {
+    if (await stat(path.join(file, 'benchmarks.json')).catch(() => undefined)) {
+      console.log(`${file}: read as asv (a folder with benchmarks.json)`);
+      return 'asv';
+    }
+    throw new UsageError(`${file} is a folder without benchmarks.json, so not asv results: give the file(s) inside it, or --format`);
+  }
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+  });
+  const detected = detectFormat(text);
+  if ('error' in detected) throw new UsageError(`${file}: --format auto cannot tell what wrote it: ${detected.error}`);
+  console.log(`${file}: read as ${detected.format} (${detected.because})`);
+  return detected.format;
+}
+
 await runCli(async () => {
   const { values, positionals } = parseArgs({
     options: {
@@ -60,15 +80,17 @@ await runCli(async () => {
     console.log(HELP);
     return EXIT.ok;
   }
-  const format = values.format ?? '';
-  const isHistory = format in HISTORY_FORMATS;
-  if (!(format in FILE_FORMATS) && !isHistory) {
-    throw new UsageError(`--format must be one of ${[...Object.keys(FILE_FORMATS), ...Object.keys(HISTORY_FORMATS)].join(', ')}`);
+  const given = values.format ?? '';
+  const auto = given === 'auto';
+  const isHistory = given in HISTORY_FORMATS;
+  if (!(given in FILE_FORMATS) && !isHistory && !auto) {
+    throw new UsageError(`--format must be auto or one of ${[...Object.keys(FILE_FORMATS), ...Object.keys(HISTORY_FORMATS)].join(', ')}`);
   }
   if (positionals.length === 0) throw new UsageError('give the file(s) to import');
   if (values.platform !== undefined) assertPlatformId(values.platform, '--platform');
   const dataDir = resolveDataDir(values.data);
-  const runType = resolveRunType(values['run-type'] ?? (isHistory ? 'ci' : undefined));
+  const runTypeOf = (format: string) => resolveRunType(values['run-type'] ?? (format in HISTORY_FORMATS ? 'ci' : undefined));
+  runTypeOf(given);
   const context = await detectRunContext({ dataDir, ...(values.platform ? { platformFlag: values.platform } : {}) });
   const now = new Date();
   const fixes = newTextFixes();
@@ -78,6 +100,7 @@ await runCli(async () => {
   const problems: Problem[] = [];
   for (const file of positionals) {
     let runs: ImportedRun[];
+    const format = auto ? await detectFileFormat(file) : given;
     if (format === 'asv') {
       const result = await readAsvResults(file);
       runs = values.platform ? result.runs.map((run) => ({ ...run, platform: values.platform as string })) : result.runs;
@@ -115,7 +138,7 @@ await runCli(async () => {
         platform: context.platform,
         onThisMachine,
         git: context.git,
-        runType,
+        runType: runTypeOf(format),
         tool: format,
         file: path.basename(file),
         now,

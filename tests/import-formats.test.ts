@@ -198,6 +198,6 @@ describe('asv results', () => {
     expect(notAsv.stderr).toContain('is missing or not asv’s benchmarks.json');
     const unknown = await runScript('scripts/import.ts', ['--format', 'nope', 'x']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/--format must be one of hyperfine, google-benchmark/);
+    expect(unknown.stderr).toMatch(/--format must be auto or one of hyperfine, google-benchmark/);
   });
 });

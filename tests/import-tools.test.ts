@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../src/lib/duckdb.ts';
 import { openHistory } from '../src/lib/history.ts';
+import { detectFormat } from '../src/lib/importers/detect-format.ts';
 import { runScript, tempDir } from './helpers.ts';
 
 function available(check: () => void): boolean {
@@ -35,6 +36,8 @@ for (const [tool, here] of Object.entries(tools)) {
 }
 
 async function importAndRead(format: string, file: string, extra: string[] = []) {
+  // --format auto tells each real tool's output by its content.
+  expect(detectFormat(await readFile(file, 'utf8'))).toMatchObject({ format });
   const data = await tempDir();
   const result = await runScript('scripts/import.ts', ['--format', format, '--data', data, ...extra, file]);
   expect(result.code, result.stderr).toBe(0);

@@ -1,14 +1,18 @@
 /** Every format `npm run import` reads, by the name given to --format. */
+import { parseBencherMetricFormat } from './bencher-metric-format.ts';
 import { parseBenchmarkDotNet } from './benchmarkdotnet.ts';
 import { parseBenchmarkJs } from './benchmarkjs.ts';
 import { parseCatch2 } from './catch2.ts';
+import { parseConsoleTime } from './console-time.ts';
 import { customJsonParser } from './custom-json.ts';
 import { parseGoBench } from './go-bench.ts';
 import { parseGoogleBenchmark } from './google-benchmark.ts';
 import { parseHyperfine } from './hyperfine.ts';
+import { parseIai, parseIaiCallgrind } from './iai.ts';
 import { parseJmh } from './jmh.ts';
 import { parseJulia } from './julia.ts';
 import { parsePytestBenchmark } from './pytest-benchmark.ts';
+import { parseRubyBenchmark } from './ruby-benchmark.ts';
 import { parseRustBench } from './rust-bench.ts';
 import type { Parser } from './types.ts';
 import { parseVitestBench } from './vitest-bench.ts';
@@ -36,6 +40,11 @@ export const FILE_FORMATS = {
   julia: { parse: parseJulia, produce: 'BenchmarkTools.save("out.json", results)' },
   'custom-bigger': { parse: customJsonParser('higher'), produce: 'github-action-benchmark customBiggerIsBetter JSON' },
   'custom-smaller': { parse: customJsonParser('lower'), produce: 'github-action-benchmark customSmallerIsBetter JSON' },
+  bmf: { parse: parseBencherMetricFormat, produce: 'Bencher Metric Format JSON (what `bencher run --adapter json` reads)' },
+  ruby: { parse: parseRubyBenchmark, produce: 'ruby bench.rb > out.txt (Benchmark.bm or Benchmark.bmbm)' },
+  iai: { parse: parseIai, produce: 'cargo bench > out.txt (the iai crate)' },
+  'iai-callgrind': { parse: parseIaiCallgrind, produce: 'cargo bench > out.txt (the iai-callgrind crate)' },
+  'console-time': { parse: parseConsoleTime, produce: 'node bench.js > out.txt (console.time / console.timeEnd lines)' },
 } satisfies Record<string, FileFormat>;
 
 export type FileFormatName = keyof typeof FILE_FORMATS;
