@@ -166,6 +166,14 @@ describe('--format auto', () => {
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stdout).toContain(`${timings}: read as console-time`);
     expect(imported.stdout).toMatch(/added 1 run \(1 measurements\)/);
+    // A measure named by a stranger: a newline and 60 characters in what becomes its unit. The entry is kept.
+    const hostile = path.join(dir, 'bmf.json');
+    await writeFile(hostile, JSON.stringify({ '<b>bench</b>': { latency: { value: 5 }, [`peak\n${'m'.repeat(60)}`]: { value: 7 } } }));
+    const kept = await runScript('scripts/import.ts', ['--format', 'auto', '--data', path.join(dir, 'data'), hostile]);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stdout).toContain(`${hostile}: read as bmf`);
+    expect(kept.stdout).toMatch(/added 1 run \(2 measurements\)/);
+    expect(kept.stdout).toMatch(/note: .*shortened|note: .*replaced/);
     const unknown = path.join(dir, 'notes.txt');
     await writeFile(unknown, 'nothing measured here\n');
     const refused = await runScript('scripts/import.ts', ['--format', 'auto', '--data', path.join(dir, 'data'), unknown]);

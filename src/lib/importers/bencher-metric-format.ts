@@ -52,7 +52,7 @@ export const parseBencherMetricFormat: Parser = (text, source) => {
         suite: source.suite,
         name: measure === 'latency' ? benchmark : `${benchmark} ${measure}`,
         value,
-        unit: known?.unit ?? measure.slice(0, 40),
+        unit: known?.unit ?? measure,
         direction: known?.direction ?? 'lower',
         ...(low != null && high != null && low <= value && value <= high
           ? { spread: { low, high, kind: "Bencher's lower and upper value" } }
