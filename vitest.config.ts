@@ -3,8 +3,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    // Caps, not waits: every test waits for an event (a selector, a file, a process exit). On a busy 2-core
+    // machine the whole suite once took 31 minutes, and a cap of 1 s on a poll or 120 s on a nightly
+    // rehearsal failed tests that were only slow; the heaviest tests set a larger cap of their own.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
+    expect: { poll: { timeout: 60_000 } },
     pool: 'forks',
   },
 });
