@@ -9,7 +9,7 @@ import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
 import { importRecords, toPlatformId, toRecords } from '../src/lib/import-runs.ts';
 import { readAsvResults } from '../src/lib/importers/asv.ts';
 import { detectFormat } from '../src/lib/importers/detect-format.ts';
-import { FILE_FORMATS, type FileFormatName, HISTORY_FORMATS } from '../src/lib/importers/formats.ts';
+import { FILE_FORMATS, type FileFormatName, GITHUB_ACTION_BENCHMARK_TOOLS, HISTORY_FORMATS } from '../src/lib/importers/formats.ts';
 import { parseGithubActionBenchmarkData } from '../src/lib/importers/github-action-benchmark.ts';
 import type { ImportedRun } from '../src/lib/importers/types.ts';
 import { resolveDataDir } from '../src/lib/paths.ts';
@@ -21,6 +21,7 @@ import { detectRunContext, resolveRunType, UsageError } from '../src/lib/run-con
 const HELP = `Usage: npm run import -- --format FORMAT [options] FILE...
 
   --format auto     recognise each file by its content, and say which format it was read as
+  github-action-benchmark's tool names work too: ${Object.keys(GITHUB_ACTION_BENCHMARK_TOOLS).join(', ')}
 Formats (a tool's output file):
 ${Object.entries(FILE_FORMATS)
   .map(([name, format]) => `  ${name.padEnd(24)}${format.produce}`)
@@ -43,6 +44,19 @@ are shortened (marked "… [shortened from N characters]") and control character
 says how many. A malformed measurement is reported with its place and left out, the rest of its run
 imported; a run is skipped only when none of its measurements is usable. Either way the exit code is 1 so
 that a CI job notices.`;
+
+/** A format's own name, or github-action-benchmark's name for it (`cargo`, `googlecpp`…). */
+function formatOf(given: string): string {
+  if (!Object.hasOwn(GITHUB_ACTION_BENCHMARK_TOOLS, given) || Object.hasOwn(FILE_FORMATS, given)) return given;
+  const format = GITHUB_ACTION_BENCHMARK_TOOLS[given];
+  if (!format) {
+    throw new UsageError(
+      `--format ${given}: perfsite does not read ${given}'s output yet; write it as Bencher Metric Format JSON (--format bmf) or as github-action-benchmark's custom JSON (--format custom-smaller)`,
+    );
+  }
+  console.log(`--format ${given}: github-action-benchmark's name for ${format}`);
+  return format;
+}
 
 /** --format auto for one file: an asv results folder, or a file as detectFormat reads it. */
 async function detectFileFormat(file: string): Promise<string> {
@@ -80,16 +94,16 @@ await runCli(async () => {
     console.log(HELP);
     return EXIT.ok;
   }
-  const given = values.format ?? '';
+  const given = formatOf(values.format ?? '');
   const auto = given === 'auto';
-  const isHistory = given in HISTORY_FORMATS;
-  if (!(given in FILE_FORMATS) && !isHistory && !auto) {
+  const isHistory = Object.hasOwn(HISTORY_FORMATS, given);
+  if (!Object.hasOwn(FILE_FORMATS, given) && !isHistory && !auto) {
     throw new UsageError(`--format must be auto or one of ${[...Object.keys(FILE_FORMATS), ...Object.keys(HISTORY_FORMATS)].join(', ')}`);
   }
   if (positionals.length === 0) throw new UsageError('give the file(s) to import');
   if (values.platform !== undefined) assertPlatformId(values.platform, '--platform');
   const dataDir = resolveDataDir(values.data);
-  const runTypeOf = (format: string) => resolveRunType(values['run-type'] ?? (format in HISTORY_FORMATS ? 'ci' : undefined));
+  const runTypeOf = (format: string) => resolveRunType(values['run-type'] ?? (Object.hasOwn(HISTORY_FORMATS, format) ? 'ci' : undefined));
   runTypeOf(given);
   const context = await detectRunContext({ dataDir, ...(values.platform ? { platformFlag: values.platform } : {}) });
   const now = new Date();

@@ -179,5 +179,11 @@ describe('--format auto', () => {
     const refused = await runScript('scripts/import.ts', ['--format', 'auto', '--data', path.join(dir, 'data'), unknown]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`${unknown}: --format auto cannot tell what wrote it`);
+    const luau = await runScript('scripts/import.ts', ['--format', 'benchmarkluau', '--data', path.join(dir, 'data'), unknown]);
+    expect(luau.code).toBe(2);
+    expect(luau.stderr).toMatch(/does not read benchmarkluau's output yet.*--format bmf/);
+    const inherited = await runScript('scripts/import.ts', ['--format', 'constructor', '--data', path.join(dir, 'data'), unknown]);
+    expect(inherited.code).toBe(2);
+    expect(inherited.stderr).toMatch(/--format must be auto or one of/);
   });
 });

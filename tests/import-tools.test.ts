@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { queryRows } from '../src/lib/duckdb.ts';
 import { openHistory } from '../src/lib/history.ts';
 import { detectFormat } from '../src/lib/importers/detect-format.ts';
+import { GITHUB_ACTION_BENCHMARK_TOOLS } from '../src/lib/importers/formats.ts';
 import { runScript, tempDir } from './helpers.ts';
 
 function available(check: () => void): boolean {
@@ -37,7 +38,7 @@ for (const [tool, here] of Object.entries(tools)) {
 
 async function importAndRead(format: string, file: string, extra: string[] = []) {
   // --format auto tells each real tool's output by its content.
-  expect(detectFormat(await readFile(file, 'utf8'))).toMatchObject({ format });
+  expect(detectFormat(await readFile(file, 'utf8'))).toMatchObject({ format: GITHUB_ACTION_BENCHMARK_TOOLS[format] ?? format });
   const data = await tempDir();
   const result = await runScript('scripts/import.ts', ['--format', format, '--data', data, ...extra, file]);
   expect(result.code, result.stderr).toBe(0);
@@ -125,6 +126,8 @@ BENCHMARK_MAIN();
     expect(small?.samples).toHaveLength(3);
     expect(smallRate).toMatchObject({ unit: 'items/s', direction: 'higher' });
     expect(large?.value).toBeGreaterThan(small?.value ?? Number.POSITIVE_INFINITY);
+    // A workflow moving from github-action-benchmark keeps its `tool: googlecpp`: the same rows.
+    expect(await importAndRead('googlecpp', file, ['--suite', 'sorting'])).toEqual(rows);
   });
 
   it.skipIf(!tools['pytest-benchmark'])('pytest-benchmark: the median round in seconds, the interquartile range as spread', async () => {

@@ -49,6 +49,25 @@ export const FILE_FORMATS = {
 
 export type FileFormatName = keyof typeof FILE_FORMATS;
 
+/**
+ * github-action-benchmark's `tool:` names, taken by --format too, so that a workflow moving from that action
+ * keeps its value. `null`: a tool perfsite does not read yet, with what to do instead.
+ */
+export const GITHUB_ACTION_BENCHMARK_TOOLS: Record<string, FileFormatName | null> = {
+  cargo: 'rust',
+  go: 'go',
+  benchmarkjs: 'benchmarkjs',
+  pytest: 'pytest-benchmark',
+  googlecpp: 'google-benchmark',
+  catch2: 'catch2',
+  julia: 'julia',
+  jmh: 'jmh',
+  benchmarkdotnet: 'benchmarkdotnet',
+  customBiggerIsBetter: 'custom-bigger',
+  customSmallerIsBetter: 'custom-smaller',
+  benchmarkluau: null,
+};
+
 /** Whole histories, taken in one command. */
 export const HISTORY_FORMATS = {
   'github-action-benchmark': 'the gh-pages branch’s dev/bench/data.js (or its JSON)',
