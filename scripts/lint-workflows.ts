@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { registerHooks } from 'node:module';
 import path from 'node:path';
 import { EXIT, runCli } from '../src/lib/cli.ts';
-import { auditWorkflow } from '../src/lib/workflow-audit.ts';
+import { auditAction, auditWorkflow } from '../src/lib/workflow-audit.ts';
 
 // The parser imports its schema JSON without the import attribute Node requires; this hook adds it.
 registerHooks({
@@ -16,15 +16,24 @@ registerHooks({
 const { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } = await import('@actions/workflow-parser');
 
 const WORKFLOWS_DIR = '.github/workflows';
+/** The composite action: not a workflow, so GitHub's workflow schema does not apply; the audit's rules do. */
+const ACTION = 'action.yml';
 
 await runCli(async () => {
   const given = process.argv.slice(2);
   const files =
     given.length > 0
       ? given
-      : (await readdir(WORKFLOWS_DIR)).filter((name) => /\.ya?ml$/.test(name)).map((name) => path.join(WORKFLOWS_DIR, name));
+      : [...(await readdir(WORKFLOWS_DIR)).filter((name) => /\.ya?ml$/.test(name)).map((name) => path.join(WORKFLOWS_DIR, name)), ACTION];
   let failures = 0;
   for (const file of files) {
+    if (path.basename(file) === ACTION) {
+      const findings = auditAction(file, await readFile(file, 'utf8'));
+      for (const finding of findings) console.error(`${file}: ${finding.where} ${finding.rule}`);
+      if (findings.length > 0) failures++;
+      else console.log(`${file}: ok`);
+      continue;
+    }
     const parsed = parseWorkflow({ name: file, content: await readFile(file, 'utf8') }, new NoOperationTraceWriter());
     const errors = parsed.context.errors.getErrors().map((error) => error.message);
     if (parsed.value && errors.length === 0) {

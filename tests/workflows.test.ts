@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildCacheDir } from '../src/lib/build-cache.ts';
-import { auditWorkflow } from '../src/lib/workflow-audit.ts';
-import { runScript, tempDir } from './helpers.ts';
+import { auditAction, auditWorkflow } from '../src/lib/workflow-audit.ts';
+import { PROJECT_ROOT, runScript, tempDir } from './helpers.ts';
 
 const DIR = '.github/workflows';
 const workflows = async () =>
@@ -16,7 +16,9 @@ describe('the workflows', () => {
   it('pass GitHub’s workflow schema and the security rules (npm run lint:workflows)', async () => {
     const result = await runScript('scripts/lint-workflows.ts');
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout.trim().split('\n').sort()).toEqual((await readdir(DIR)).map((name) => `${DIR}/${name}: ok`).sort());
+    expect(result.stdout.trim().split('\n').sort()).toEqual(
+      [...(await readdir(DIR)).map((name) => `${DIR}/${name}: ok`), 'action.yml: ok'].sort(),
+    );
   });
 
   it('keep every rule: no expression in a script, pinned actions, least privilege, no PR code where a token can write', async () => {
@@ -77,6 +79,21 @@ describe('the workflows', () => {
         expect(step.with?.['persist-credentials']).toBe(false);
       }
     }
+  });
+
+  it('hold the composite action to the same rules, and action.yml passes them', async () => {
+    const bad = `runs:
+  using: composite
+  steps:
+    - uses: actions/setup-node@v4
+    - run: echo "\${{ inputs.tool }}"
+`;
+    expect(auditAction('action.yml', bad).map((finding) => finding.rule)).toEqual([
+      'uses actions/setup-node@v4, not pinned to a commit hash',
+      'puts an expression into a run script; pass it through env instead',
+      'runs a script without a shell (a composite step must name one)',
+    ]);
+    expect(auditAction('action.yml', await readFile(path.join(PROJECT_ROOT, 'action.yml'), 'utf8'))).toEqual([]);
   });
 
   it('keep the site build cache between nightly runs, where the build looks for it, restored before the build', async () => {

@@ -26,6 +26,7 @@ interface Step {
   name?: string;
   uses?: string;
   run?: string;
+  shell?: string;
   with?: Record<string, unknown>;
 }
 
@@ -106,6 +107,24 @@ export function auditWorkflow(file: string, text: string): AuditFinding[] {
           `runs dependencies' install scripts in a job that may write (${granted.join(', ')}); use npm ci --ignore-scripts, or split the job`,
         );
     }
+  }
+  return findings;
+}
+
+/**
+ * A composite action (action.yml) by the same rules as a workflow's steps: actions pinned to a commit, no
+ * expression spliced into a run script, and a shell named on every run step (GitHub requires it there).
+ */
+export function auditAction(file: string, text: string): AuditFinding[] {
+  const action = parse(text) as { runs?: { using?: string; steps?: Step[] }; inputs?: Record<string, unknown> };
+  const findings: AuditFinding[] = [];
+  const find = (where: string, rule: string) => findings.push({ file, where, rule });
+  if (action.runs?.using !== 'composite') find('runs', 'is not a composite action');
+  for (const [index, step] of (action.runs?.steps ?? []).entries()) {
+    const where = `step ${step.name ?? step.uses ?? index + 1}`;
+    if (step.run?.includes('${{')) find(where, 'puts an expression into a run script; pass it through env instead');
+    if (step.run !== undefined && !step.shell) find(where, 'runs a script without a shell (a composite step must name one)');
+    if (step.uses && !step.uses.startsWith('./') && !PINNED.test(step.uses)) find(where, `uses ${step.uses}, not pinned to a commit hash`);
   }
   return findings;
 }

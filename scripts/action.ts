@@ -1,0 +1,97 @@
+/**
+ * What action.yml runs, in the repository that uses the action (its working directory), from the action's own
+ * files: restores the history from its branch, imports the tool's output, judges the run as `npm run check`
+ * does, writes the job summary, and on a push to the default branch pushes the history back and (when asked)
+ * builds the site. Each step is one of perfsite's own commands, run as a child process.
+ *
+ * Inputs arrive as environment variables (INPUT_<NAME>, as action.yml maps them), never spliced into a
+ * shell script: a stranger's branch name or tool output cannot become a command.
+ */
+import { spawn } from 'node:child_process';
+import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EXIT, runCli } from '../src/lib/cli.ts';
+import { thresholdOf } from '../src/lib/github-action-inputs.ts';
+import { UsageError } from '../src/lib/run-context.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const input = (name: string, fallback = ''): string => process.env[`INPUT_${name.toUpperCase().replaceAll('-', '_')}`]?.trim() || fallback;
+const flag = (name: string, fallback: boolean): boolean => {
+  const given = input(name);
+  if (given === '') return fallback;
+  if (given === 'true' || given === 'false') return given === 'true';
+  throw new UsageError(`input ${name} is ${JSON.stringify(given)}: write true or false`);
+};
+
+function perfsite(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, script), ...args], { stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('error', reject);
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+}
+
+async function must(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<void> {
+  const code = await perfsite(script, args, env);
+  if (code !== EXIT.ok) throw new Error(`${script} ${args[0] ?? ''} exited with ${code}`);
+}
+
+await runCli(async () => {
+  const tool = input('tool');
+  const outputFile = input('output-file-path');
+  if (!tool || !outputFile) throw new UsageError('the action needs its inputs tool and output-file-path');
+  const branch = input('history-branch', 'perf-history');
+  const work = process.env.RUNNER_TEMP ?? path.join(process.cwd(), '.perfsite-action');
+  const dataDir = path.join(work, 'perfsite-history');
+  const gitEnv = { PERFSITE_GIT_TOKEN: input('github-token') };
+  const event = process.env.GITHUB_EVENT_NAME ?? '';
+  const ref = process.env.GITHUB_REF ?? '';
+  const onDefaultBranch = event !== 'pull_request' && ref === `refs/heads/${input('default-branch', 'main')}`;
+  const converted = thresholdOf(input('alert-threshold'));
+  if ('error' in converted) throw new UsageError(converted.error);
+  const notes: string[] = [];
+  if ('said' in converted) notes.push(converted.said);
+
+  await mkdir(work, { recursive: true });
+  await must('scripts/history.ts', ['restore', '--dir', dataDir, '--branch', branch], gitEnv);
+  const data = ['--data', dataDir];
+  await must('scripts/compact.ts', data);
+
+  const importArgs = ['--format', tool, ...data, '--run-type', event === 'pull_request' ? 'pr' : 'ci'];
+  if (input('name')) importArgs.push('--suite', input('name'));
+  const imported = await perfsite('scripts/import.ts', [...importArgs, outputFile]);
+  if (imported === EXIT.usage) throw new UsageError(`${outputFile} could not be imported as ${tool} (see above)`);
+
+  const judged = ['--run', 'latest', ...data, ...('threshold' in converted ? ['--threshold', String(converted.threshold)] : [])];
+  const verdict = await perfsite('scripts/check.ts', judged);
+  const regressed = verdict === EXIT.failed;
+  const summary = process.env.GITHUB_STEP_SUMMARY;
+  if (summary && (regressed || flag('summary-always', true))) {
+    const report = path.join(work, 'perfsite-report.md');
+    await must('scripts/report.ts', ['--format', 'markdown', '--output', report, ...judged]);
+    await appendFile(summary, `${await readFile(report, 'utf8')}\n${notes.map((note) => `> ${note}\n`).join('')}`);
+  }
+
+  if (onDefaultBranch && flag('auto-push', true)) {
+    await must(
+      'scripts/history.ts',
+      ['push', '--dir', dataDir, '--branch', branch, '--message', `perfsite: ${tool} results of ${process.env.GITHUB_SHA ?? 'this run'}`],
+      gitEnv,
+    );
+  }
+  if (onDefaultBranch && flag('build-site', false)) {
+    await must(
+      'node_modules/astro/bin/astro.mjs',
+      ['build', '--root', ROOT, '--outDir', path.resolve(input('site-dir', 'perfsite-site'))],
+      {
+        PERFORMANCE_DB_PATH: dataDir,
+      },
+    );
+  }
+  const runs = await readdir(path.join(dataDir, 'runs')).catch((): string[] => []);
+  console.log(`perfsite: history on ${branch} (${runs.length} month folder${runs.length === 1 ? '' : 's'}); ${notes.join('; ')}`);
+  if (regressed && flag('fail-on-alert', true)) return EXIT.failed;
+  return EXIT.ok;
+});

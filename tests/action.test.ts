@@ -1,0 +1,106 @@
+/**
+ * The composite action's steps, run here as GitHub runs them in a repository that holds no perfsite files:
+ * a real hyperfine result is imported, judged and pushed to a bare repository standing in for GitHub; a
+ * second, slower result fails the gate. action.yml itself is checked by lint:workflows.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { simpleGit } from 'simple-git';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { thresholdOf } from '../src/lib/github-action-inputs.ts';
+import { PROJECT_ROOT, runScript, tempDir } from './helpers.ts';
+
+const hyperfineHere = (() => {
+  try {
+    execFileSync('hyperfine', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!hyperfineHere && process.env.PERFSITE_REQUIRE_TOOLS) throw new Error('hyperfine is missing: .ci/run installs it');
+if (!hyperfineHere) console.warn('hyperfine not found: skipping the action test (apt-get install hyperfine).');
+
+describe('the action', () => {
+  it("converts github-action-benchmark's alert-threshold and refuses what it cannot mean", () => {
+    expect(thresholdOf('')).toEqual({});
+    expect(thresholdOf('200%')).toMatchObject({ threshold: 1 });
+    expect(thresholdOf('150%')).toMatchObject({ threshold: 0.5, said: expect.stringMatching(/threshold of 50 %/) });
+    expect(thresholdOf('2.0')).toEqual({ error: expect.stringMatching(/e\.g\. 150%/) });
+    expect(thresholdOf('90%')).toEqual({ error: expect.stringMatching(/would alert on every run/) });
+  });
+
+  it('maps every input to the environment of its one run step, and splices none into a script', async () => {
+    const action = parse(await readFile(path.join(PROJECT_ROOT, 'action.yml'), 'utf8'));
+    const steps: Array<{ run?: string; env?: Record<string, string> }> = action.runs.steps;
+    for (const step of steps.filter((each) => each.run)) expect(step.run).not.toMatch(/\$\{\{/);
+    const run = steps.find((step) => step.run?.includes('scripts/action.ts'));
+    for (const name of Object.keys(action.inputs)) {
+      expect(run?.env?.[`INPUT_${name.toUpperCase().replaceAll('-', '_')}`], name).toBe(`\${{ inputs.${name} }}`);
+    }
+  });
+
+  it.skipIf(!hyperfineHere)(
+    'imports a real result, pushes the history, and fails the gate on a slower one',
+    async () => {
+      const remote = await tempDir('perfsite-action-remote-');
+      await simpleGit({ baseDir: remote }).init(true, ['--initial-branch=main']);
+      const repo = path.join(await tempDir('perfsite-action-repo-'), 'project');
+      await simpleGit().clone(remote, repo);
+      const git = simpleGit({ baseDir: repo });
+      await git.addConfig('user.name', 'Test').addConfig('user.email', 'test@example.invalid').addConfig('commit.gpgsign', 'false');
+      await writeFile(path.join(repo, 'README.md'), 'a project with no perfsite files\n');
+      await git.add('README.md').commit('the project');
+      await git.push('origin', 'main');
+      const sha = (await git.revparse(['HEAD'])).trim();
+
+      // One command, as a benchmark step would run it each night; DELAY makes a night slower.
+      const runAction = async (delay: string, runnerTemp: string) => {
+        execFileSync('hyperfine', ['--runs', '10', '--export-json', path.join(repo, 'bench.json'), 'sleep "$DELAY"'], {
+          cwd: repo,
+          stdio: 'ignore',
+          env: { ...process.env, DELAY: delay },
+        });
+        const summary = path.join(runnerTemp, 'summary.md');
+        const result = await runScript('scripts/action.ts', [], {
+          cwd: repo,
+          env: {
+            GITHUB_EVENT_NAME: 'push',
+            GITHUB_REF: 'refs/heads/main',
+            GITHUB_SHA: sha,
+            GITHUB_STEP_SUMMARY: summary,
+            RUNNER_TEMP: runnerTemp,
+            INPUT_TOOL: 'hyperfine',
+            INPUT_OUTPUT_FILE_PATH: 'bench.json',
+            INPUT_NAME: 'shell',
+            INPUT_ALERT_THRESHOLD: '150%',
+            INPUT_DEFAULT_BRANCH: 'main',
+            PERFORMANCE_PLATFORM: 'ci-runner',
+          },
+        });
+        return { ...result, summary: existsSync(summary) ? await readFile(summary, 'utf8') : '' };
+      };
+
+      const first = await runAction('0.02', await tempDir('perfsite-runner-'));
+      expect(first.code, `${first.stdout}\n${first.stderr}`).toBe(0);
+      expect(first.summary).toContain('sleep');
+      expect(first.summary).toMatch(/threshold of 50 %/);
+      const pushed = async () =>
+        (await simpleGit({ baseDir: remote }).raw(['ls-tree', '-r', '--name-only', 'perf-history']))
+          .split('\n')
+          .filter((file) => /^runs\/.+\.json$/.test(file));
+      expect(await pushed()).toHaveLength(1);
+
+      // The same benchmark four times slower: beyond 50 %, the gate fails, and the run is kept all the same.
+      const second = await runAction('0.08', await tempDir('perfsite-runner-'));
+      expect(second.code, `${second.stdout}\n${second.stderr}`).toBe(1);
+      expect(second.summary).toMatch(/regression/i);
+      expect(await pushed()).toHaveLength(2);
+      expect(await readdir(repo)).not.toContain('perf-history');
+    },
+    300_000,
+  );
+});
