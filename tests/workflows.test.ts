@@ -96,6 +96,15 @@ describe('the workflows', () => {
     expect(auditAction('action.yml', await readFile(path.join(PROJECT_ROOT, 'action.yml'), 'utf8'))).toEqual([]);
   });
 
+  it("hold the README's adoption example to them too, once its placeholder is a commit", async () => {
+    const readme = await readFile(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const example = readme.slice(readme.indexOf('## In another repository')).match(/```yaml\n([\s\S]*?)```/)?.[1] ?? '';
+    expect(example).toContain('uses: OWNER/perfsite@COMMIT');
+    const workflow = `name: bench\npermissions:\n  contents: read\n${example.replace('OWNER/perfsite@COMMIT', `owner/perfsite@${'a'.repeat(40)}`)}`;
+    expect(auditWorkflow('README.md', workflow)).toEqual([]);
+    expect(parse(workflow).jobs.bench.steps.at(-1).with).toMatchObject({ tool: 'hyperfine', 'output-file-path': 'bench.json' });
+  });
+
   it('keep the site build cache between nightly runs, where the build looks for it, restored before the build', async () => {
     const nightly = parse((await workflows()).find((workflow) => workflow.name === 'nightly-benchmark.yml')?.text ?? '');
     const steps: Array<{ uses?: string; name?: string; with?: Record<string, string> }> = nightly.jobs.site.steps;
