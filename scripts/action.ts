@@ -8,7 +8,7 @@
  * shell script: a stranger's branch name or tool output cannot become a command.
  */
 import { spawn } from 'node:child_process';
-import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT, runCli } from '../src/lib/cli.ts';
@@ -72,6 +72,24 @@ await runCli(async () => {
     const report = path.join(work, 'perfsite-report.md');
     await must('scripts/report.ts', ['--format', 'markdown', '--output', report, ...judged]);
     await appendFile(summary, `${await readFile(report, 'utf8')}\n${notes.map((note) => `> ${note}\n`).join('')}`);
+  }
+
+  // For the comment workflow (pr-comment.yml, which `perfsite init` writes): the report and the pull request
+  // it belongs to, in the artifact the next step of action.yml uploads. That workflow trusts only GitHub's
+  // word for the pull request's head, never these files alone.
+  if (event === 'pull_request') {
+    const pullRequest = process.env.GITHUB_EVENT_PATH
+      ? (
+          JSON.parse(await readFile(process.env.GITHUB_EVENT_PATH, 'utf8')) as {
+            pull_request?: { number?: number; head?: { sha?: string } };
+          }
+        ).pull_request
+      : undefined;
+    const reportDir = path.join(process.cwd(), 'perfsite-report', 'report');
+    await mkdir(reportDir, { recursive: true });
+    await must('scripts/report.ts', ['--format', 'markdown', '--output', path.join(reportDir, 'comment.md'), ...judged]);
+    await writeFile(path.join(reportDir, 'pr-number'), `${pullRequest?.number ?? ''}\n`);
+    await writeFile(path.join(reportDir, 'head-sha'), `${pullRequest?.head?.sha ?? ''}\n`);
   }
 
   if (onDefaultBranch && flag('auto-push', true)) {

@@ -58,7 +58,7 @@ describe('the action', () => {
       const sha = (await git.revparse(['HEAD'])).trim();
 
       // One command, as a benchmark step would run it each night; DELAY makes a night slower.
-      const runAction = async (delay: string, runnerTemp: string) => {
+      const runAction = async (delay: string, runnerTemp: string, event: NodeJS.ProcessEnv = {}) => {
         execFileSync('hyperfine', ['--runs', '10', '--export-json', path.join(repo, 'bench.json'), 'sleep "$DELAY"'], {
           cwd: repo,
           stdio: 'ignore',
@@ -79,6 +79,7 @@ describe('the action', () => {
             INPUT_ALERT_THRESHOLD: '150%',
             INPUT_DEFAULT_BRANCH: 'main',
             PERFORMANCE_PLATFORM: 'ci-runner',
+            ...event,
           },
         });
         return { ...result, summary: existsSync(summary) ? await readFile(summary, 'utf8') : '' };
@@ -100,6 +101,22 @@ describe('the action', () => {
       expect(second.summary).toMatch(/regression/i);
       expect(await pushed()).toHaveLength(2);
       expect(await readdir(repo)).not.toContain('perf-history');
+
+      // A pull request that is slower still: judged against main's runs, reported for the comment workflow,
+      // and pushed nowhere.
+      const payload = path.join(await tempDir('perfsite-event-'), 'event.json');
+      await writeFile(payload, JSON.stringify({ pull_request: { number: 7, head: { sha: 'b'.repeat(40) } } }));
+      const pullRequest = await runAction('0.2', await tempDir('perfsite-runner-'), {
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_REF: 'refs/pull/7/merge',
+        GITHUB_EVENT_PATH: payload,
+      });
+      expect(pullRequest.code, `${pullRequest.stdout}\n${pullRequest.stderr}`).toBe(1);
+      const report = path.join(repo, 'perfsite-report', 'report');
+      expect(await readFile(path.join(report, 'pr-number'), 'utf8')).toBe('7\n');
+      expect(await readFile(path.join(report, 'head-sha'), 'utf8')).toBe(`${'b'.repeat(40)}\n`);
+      expect(await readFile(path.join(report, 'comment.md'), 'utf8')).toMatch(/❌ regression/);
+      expect(await pushed()).toHaveLength(2);
     },
     300_000,
   );
