@@ -13,7 +13,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT, runCli } from '../src/lib/cli.ts';
 import { thresholdOf } from '../src/lib/github-action-inputs.ts';
-import { UsageError } from '../src/lib/run-context.ts';
+import { readRemoteBranchFile } from '../src/lib/history-branch.ts';
+import { detectRunContext, UsageError } from '../src/lib/run-context.ts';
+import { listRecordFiles } from '../src/lib/store.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -59,8 +61,37 @@ await runCli(async () => {
   const data = ['--data', dataDir];
   await must('scripts/compact.ts', data);
 
-  const importArgs = ['--format', tool, ...data, '--run-type', event === 'pull_request' ? 'pr' : 'ci'];
-  if (input('name')) importArgs.push('--suite', input('name'));
+  // The first run on a repository that github-action-benchmark served: its history comes along, on the
+  // platform and in the suite this action records into, so each series goes on where it left off.
+  const context = await detectRunContext({ dataDir });
+  const suite = input('name', 'Benchmark');
+  if ((await listRecordFiles(dataDir)).length === 0) {
+    const pagesBranch = input('gh-pages-branch', 'gh-pages');
+    const dataJsPath = `${input('benchmark-data-dir-path', 'dev/bench').replace(/\/+$/, '')}/data.js`;
+    const dataJs = await readRemoteBranchFile(
+      { repo: process.cwd(), remote: 'origin', branch: pagesBranch, token: gitEnv.PERFSITE_GIT_TOKEN || undefined },
+      dataJsPath,
+    );
+    if (dataJs !== undefined) {
+      const copy = path.join(work, 'github-action-benchmark-data.js');
+      await writeFile(copy, dataJs);
+      await must('scripts/import.ts', [
+        '--format',
+        'github-action-benchmark',
+        '--platform',
+        context.platform.id,
+        '--suite',
+        suite,
+        ...data,
+        copy,
+      ]);
+      notes.push(
+        `took github-action-benchmark's history from ${pagesBranch}:${dataJsPath} (platform ${context.platform.id}, suite ${suite})`,
+      );
+    }
+  }
+
+  const importArgs = ['--format', tool, ...data, '--suite', suite, '--run-type', event === 'pull_request' ? 'pr' : 'ci'];
   const imported = await perfsite('scripts/import.ts', [...importArgs, outputFile]);
   if (imported === EXIT.usage) throw new UsageError(`${outputFile} could not be imported as ${tool} (see above)`);
 

@@ -34,7 +34,8 @@ ${Object.entries(HISTORY_FORMATS)
   --platform ID     the platform of the runs (default: this machine; for github-action-benchmark, each suite's name)
   --this-machine    with --platform: the runs were measured here, so record this machine's hardware
                     (otherwise a named platform's hardware is recorded as unknown, or as its file says)
-  --suite NAME      the suite the metrics go into (default: the format's name)
+  --suite NAME      the suite the metrics go into (default: the format's name); for github-action-benchmark,
+                    only the entries of that suite (the action's name:)
   --run-type T      ci, nightly, manual or pr (default manual; ci for histories)
   --dry-run         show what would be added, add nothing
   --data DIR        the history folder (env PERFORMANCE_DB_PATH; default ./data)
@@ -133,8 +134,15 @@ await runCli(async () => {
       try {
         if (format === 'github-action-benchmark') {
           const history = parseGithubActionBenchmarkData(text, source);
+          // --suite picks one of the action's series (its `name:`), as one step of that action recorded it.
+          const wanted = values.suite === undefined ? history.runs : history.runs.filter((run) => run.suiteName === values.suite);
+          const others = new Set(history.runs.filter((run) => !wanted.includes(run)).map((run) => run.suiteName));
+          if (others.size > 0)
+            console.log(
+              `${file}: left out the entries of ${[...others].map((name) => JSON.stringify(name)).join(', ')} (--suite ${values.suite})`,
+            );
           result = {
-            runs: history.runs.map(({ suiteName, ...run }) => ({ ...run, platform: values.platform ?? toPlatformId(suiteName) })),
+            runs: wanted.map(({ suiteName, ...run }) => ({ ...run, platform: values.platform ?? toPlatformId(suiteName) })),
             problems: history.problems,
           };
         } else {

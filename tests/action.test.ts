@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +56,29 @@ describe('the action', () => {
       await git.add('README.md').commit('the project');
       await git.push('origin', 'main');
       const sha = (await git.revparse(['HEAD'])).trim();
+      // github-action-benchmark served this repository until now: three nights of the same benchmark on gh-pages.
+      const day = (n: number) => Date.parse('2026-11-01T03:00:00Z') + n * 86_400_000;
+      const entries = [0.0205, 0.021, 0.0215].map((value, n) => ({
+        commit: {
+          id: `${n + 1}`.repeat(40),
+          message: `night ${n + 1}`,
+          timestamp: new Date(day(n)).toISOString(),
+          url: 'https://example.invalid',
+        },
+        date: day(n),
+        tool: 'customSmallerIsBetter',
+        benches: [{ name: 'sleep "$DELAY"', value, unit: 's' }],
+      }));
+      await git.checkout(['--orphan', 'gh-pages']);
+      await git.raw(['rm', '-rf', '--quiet', '.']);
+      await mkdir(path.join(repo, 'dev', 'bench'), { recursive: true });
+      await writeFile(
+        path.join(repo, 'dev', 'bench', 'data.js'),
+        `window.BENCHMARK_DATA = ${JSON.stringify({ lastUpdate: day(3), repoUrl: 'https://example.invalid', entries: { Benchmark: entries, 'Other Benchmark': entries } })}`,
+      );
+      await git.add('dev/bench/data.js').commit('github-action-benchmark');
+      await git.push('origin', 'gh-pages');
+      await git.checkout('main');
 
       // One command, as a benchmark step would run it each night; DELAY makes a night slower.
       const runAction = async (delay: string, runnerTemp: string, event: NodeJS.ProcessEnv = {}) => {
@@ -75,7 +98,6 @@ describe('the action', () => {
             RUNNER_TEMP: runnerTemp,
             INPUT_TOOL: 'hyperfine',
             INPUT_OUTPUT_FILE_PATH: 'bench.json',
-            INPUT_NAME: 'shell',
             INPUT_ALERT_THRESHOLD: '150%',
             INPUT_DEFAULT_BRANCH: 'main',
             PERFORMANCE_PLATFORM: 'ci-runner',
@@ -89,17 +111,23 @@ describe('the action', () => {
       expect(first.code, `${first.stdout}\n${first.stderr}`).toBe(0);
       expect(first.summary).toContain('sleep');
       expect(first.summary).toMatch(/threshold of 50 %/);
+      // Judged against the three nights it took over: the same series, on the platform and suite it records into.
+      expect(first.summary).toMatch(/took github-action-benchmark's history from gh-pages:dev\/bench\/data\.js/);
+      expect(first.summary).toMatch(/median of 3/);
+      expect(first.stdout).toMatch(/left out the entries of "Other Benchmark"/);
       const pushed = async () =>
         (await simpleGit({ baseDir: remote }).raw(['ls-tree', '-r', '--name-only', 'perf-history']))
           .split('\n')
           .filter((file) => /^runs\/.+\.json$/.test(file));
-      expect(await pushed()).toHaveLength(1);
+      expect(await pushed()).toHaveLength(4);
 
       // The same benchmark four times slower: beyond 50 %, the gate fails, and the run is kept all the same.
       const second = await runAction('0.08', await tempDir('perfsite-runner-'));
       expect(second.code, `${second.stdout}\n${second.stderr}`).toBe(1);
       expect(second.summary).toMatch(/regression/i);
-      expect(await pushed()).toHaveLength(2);
+      // The history is no longer empty: github-action-benchmark's is not taken twice.
+      expect(second.summary).not.toMatch(/took github-action-benchmark's history/);
+      expect(await pushed()).toHaveLength(5);
       expect(await readdir(repo)).not.toContain('perf-history');
 
       // A pull request that is slower still: judged against main's runs, reported for the comment workflow,
@@ -116,7 +144,7 @@ describe('the action', () => {
       expect(await readFile(path.join(report, 'pr-number'), 'utf8')).toBe('7\n');
       expect(await readFile(path.join(report, 'head-sha'), 'utf8')).toBe(`${'b'.repeat(40)}\n`);
       expect(await readFile(path.join(report, 'comment.md'), 'utf8')).toMatch(/❌ regression/);
-      expect(await pushed()).toHaveLength(2);
+      expect(await pushed()).toHaveLength(5);
     },
     300_000,
   );

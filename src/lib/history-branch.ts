@@ -76,6 +76,41 @@ async function commit(git: SimpleGit, message: string): Promise<void> {
 }
 
 /**
+ * One file of another branch of the remote (github-action-benchmark's `gh-pages:dev/bench/data.js`), or
+ * undefined when the branch or the file is not there. Nothing is checked out.
+ */
+export async function readRemoteBranchFile(
+  options: Pick<HistoryBranchOptions, 'repo' | 'remote' | 'branch' | 'token'>,
+  file: string,
+): Promise<string | undefined> {
+  assertBranchName(options.branch);
+  if (!/^[A-Za-z0-9._/-]+$/.test(file) || file.split('/').includes('..') || file.startsWith('/')) {
+    throw new HistoryBranchError(`${JSON.stringify(file)} is not a file path inside a branch: use letters, digits, ".", "_", "/" and "-".`);
+  }
+  const git = simpleGit({ baseDir: options.repo });
+  const tracking = `refs/perfsite/read/${options.branch}`;
+  // A remote that cannot be reached is an error, not an absent branch: a migration skipped for it would never run again.
+  const heads = await git.raw([...remoteAuth(options.token), 'ls-remote', '--heads', options.remote, `refs/heads/${options.branch}`]);
+  if (heads.trim() === '') return undefined;
+  await git.raw([
+    ...remoteAuth(options.token),
+    'fetch',
+    '--quiet',
+    '--no-tags',
+    '--depth=1',
+    options.remote,
+    `+refs/heads/${options.branch}:${tracking}`,
+  ]);
+  try {
+    return await git.raw(['show', `${tracking}:${file}`]);
+  } catch {
+    return undefined;
+  } finally {
+    await git.raw(['update-ref', '-d', tracking]).catch(() => undefined);
+  }
+}
+
+/**
  * Checks the history branch out into `dir` (a worktree of the repository), creating the branch when
  * the remote has none yet. Returns whether it existed.
  */
