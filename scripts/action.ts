@@ -27,16 +27,22 @@ const flag = (name: string, fallback: boolean): boolean => {
   throw new UsageError(`input ${name} is ${JSON.stringify(given)}: write true or false`);
 };
 
-function perfsite(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+function perfsite(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): Promise<number> {
+  // The site build runs as `npm run build` does, with its allocator settings (scripts/build.env).
+  const nodeArgs = script.endsWith('astro.mjs') ? [`--env-file=${path.join(ROOT, 'scripts', 'build.env')}`] : [];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, script), ...args], { stdio: 'inherit', env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, script), ...args], {
+      cwd,
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+    });
     child.on('error', reject);
     child.on('exit', (code) => resolve(code ?? 1));
   });
 }
 
-async function must(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<void> {
-  const code = await perfsite(script, args, env);
+async function must(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<void> {
+  const code = await perfsite(script, args, env, cwd);
   if (code !== EXIT.ok) throw new Error(`${script} ${args[0] ?? ''} exited with ${code}`);
 }
 
@@ -131,12 +137,12 @@ await runCli(async () => {
     );
   }
   if (onDefaultBranch && flag('build-site', false)) {
+    // Astro builds in perfsite's own folder, where its pages and dependencies are; the site goes to site-dir.
     await must(
       'node_modules/astro/bin/astro.mjs',
-      ['build', '--root', ROOT, '--outDir', path.resolve(input('site-dir', 'perfsite-site'))],
-      {
-        PERFORMANCE_DB_PATH: dataDir,
-      },
+      ['build', '--outDir', path.resolve(input('site-dir', 'perfsite-site'))],
+      { PERFORMANCE_DB_PATH: dataDir },
+      ROOT,
     );
   }
   const runs = await readdir(path.join(dataDir, 'runs')).catch((): string[] => []);

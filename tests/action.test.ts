@@ -107,7 +107,7 @@ describe('the action', () => {
         return { ...result, summary: existsSync(summary) ? await readFile(summary, 'utf8') : '' };
       };
 
-      const first = await runAction('0.02', await tempDir('perfsite-runner-'));
+      const first = await runAction('0.02', await tempDir('perfsite-runner-'), { INPUT_BUILD_SITE: 'true', INPUT_SITE_DIR: 'site' });
       expect(first.code, `${first.stdout}\n${first.stderr}`).toBe(0);
       expect(first.summary).toContain('sleep');
       expect(first.summary).toMatch(/threshold of 50 %/);
@@ -115,6 +115,8 @@ describe('the action', () => {
       expect(first.summary).toMatch(/took github-action-benchmark's history from gh-pages:dev\/bench\/data\.js/);
       expect(first.summary).toMatch(/median of 3/);
       expect(first.stdout).toMatch(/left out the entries of "Other Benchmark"/);
+      // The site, built in perfsite's own folder from the history, lands in the repository's site-dir: four runs.
+      expect((await readdir(path.join(repo, 'site', 'runs'))).length).toBe(4);
       const pushed = async () =>
         (await simpleGit({ baseDir: remote }).raw(['ls-tree', '-r', '--name-only', 'perf-history']))
           .split('\n')
