@@ -113,9 +113,12 @@ await runCli(async () => {
   let added = 0;
   let existing = 0;
   const problems: Problem[] = [];
-  for (const file of positionals) {
+  // Every file's format is known before anything is written: a file auto cannot tell stops the import whole.
+  const formats: string[] = [];
+  for (const file of positionals) formats.push(auto ? await detectFileFormat(file) : given);
+  for (const [index, file] of positionals.entries()) {
     let runs: ImportedRun[];
-    const format = auto ? await detectFileFormat(file) : given;
+    const format = formats[index] as string;
     if (format === 'asv') {
       const result = await readAsvResults(file);
       runs = values.platform ? result.runs.map((run) => ({ ...run, platform: values.platform as string })) : result.runs;
@@ -153,6 +156,13 @@ await runCli(async () => {
       }
       runs = result.runs;
       problems.push(...result.problems);
+      if (runs.length === 0 && result.problems.length === 0) {
+        problems.push({
+          file,
+          reason: `holds nothing ${format} writes`,
+          fix: 'Check the file and --format (--format auto tells a file by its content).',
+        });
+      }
     }
     const { records, problems: invalid } = toRecords(
       runs,

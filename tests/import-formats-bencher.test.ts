@@ -4,6 +4,7 @@
  * `--format auto` recognising every format by content.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -179,6 +180,15 @@ describe('--format auto', () => {
     const refused = await runScript('scripts/import.ts', ['--format', 'auto', '--data', path.join(dir, 'data'), unknown]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`${unknown}: --format auto cannot tell what wrote it`);
+    // A file auto cannot tell stops the whole import before anything is written, the good file's runs included.
+    const fresh = path.join(dir, 'fresh');
+    const together = await runScript('scripts/import.ts', ['--format', 'auto', '--data', fresh, timings, unknown]);
+    expect(together.code).toBe(2);
+    expect(existsSync(path.join(fresh, 'runs'))).toBe(false);
+    // A file of another tool under the wrong --format is a problem that says so, not a silent "0 runs".
+    const wrong = await runScript('scripts/import.ts', ['--format', 'cargo', '--data', fresh, timings]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain(`${timings}: holds nothing rust writes`);
     const luau = await runScript('scripts/import.ts', ['--format', 'benchmarkluau', '--data', path.join(dir, 'data'), unknown]);
     expect(luau.code).toBe(2);
     expect(luau.stderr).toMatch(/does not read benchmarkluau's output yet.*--format bmf/);
