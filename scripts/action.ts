@@ -8,7 +8,7 @@
  * shell script: a stranger's branch name or tool output cannot become a command.
  */
 import { spawn } from 'node:child_process';
-import { appendFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT, runCli } from '../src/lib/cli.ts';
@@ -145,8 +145,8 @@ await runCli(async () => {
       ROOT,
     );
   }
-  const runs = await readdir(path.join(dataDir, 'runs')).catch((): string[] => []);
-  console.log(`perfsite: history on ${branch} (${runs.length} month folder${runs.length === 1 ? '' : 's'}); ${notes.join('; ')}`);
+  const runs = (await listRecordFiles(dataDir)).length;
+  console.log([`perfsite: ${runs} run${runs === 1 ? '' : 's'} in the history on ${branch}`, ...notes].join('; '));
   if (regressed && flag('fail-on-alert', true)) return EXIT.failed;
   return EXIT.ok;
 });
