@@ -11,7 +11,7 @@ import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { thresholdOf } from '../src/lib/github-action-inputs.ts';
-import { PROJECT_ROOT, runScript, tempDir } from './helpers.ts';
+import { PROJECT_ROOT, projectWithRemote, runScript, tempDir } from './helpers.ts';
 
 const hyperfineHere = (() => {
   try {
@@ -46,15 +46,7 @@ describe('the action', () => {
   it.skipIf(!hyperfineHere)(
     'imports a real result, pushes the history, and fails the gate on a slower one',
     async () => {
-      const remote = await tempDir('perfsite-action-remote-');
-      await simpleGit({ baseDir: remote }).init(true, ['--initial-branch=main']);
-      const repo = path.join(await tempDir('perfsite-action-repo-'), 'project');
-      await simpleGit().clone(remote, repo);
-      const git = simpleGit({ baseDir: repo });
-      await git.addConfig('user.name', 'Test').addConfig('user.email', 'test@example.invalid').addConfig('commit.gpgsign', 'false');
-      await writeFile(path.join(repo, 'README.md'), 'a project with no perfsite files\n');
-      await git.add('README.md').commit('the project');
-      await git.push('origin', 'main');
+      const { remote, repo, git } = await projectWithRemote('a project with no perfsite files\n');
       const sha = (await git.revparse(['HEAD'])).trim();
       // github-action-benchmark served this repository until now: three nights of the same benchmark on gh-pages.
       const day = (n: number) => Date.parse('2026-11-01T03:00:00Z') + n * 86_400_000;

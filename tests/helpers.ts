@@ -1,9 +1,10 @@
 /** Shared test plumbing: scratch folders, a valid record to vary, and running the project's own scripts. */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type SimpleGit, simpleGit } from 'simple-git';
 import { afterEach } from 'vitest';
 import type { RunRecordInput } from '../src/lib/record.ts';
 import { newRunId } from '../src/lib/store.ts';
@@ -98,4 +99,18 @@ export function runScript(
       },
     );
   });
+}
+
+/** A bare repository standing in for GitHub, and a clone of it holding one commit of a project, pushed to main. */
+export async function projectWithRemote(readme = 'the project\n'): Promise<{ remote: string; repo: string; git: SimpleGit }> {
+  const remote = await tempDir('perfsite-remote-');
+  await simpleGit({ baseDir: remote }).init(true, ['--initial-branch=main']);
+  const repo = path.join(await tempDir('perfsite-clone-'), 'project');
+  await simpleGit().clone(remote, repo);
+  const git = simpleGit({ baseDir: repo });
+  await git.addConfig('user.name', 'Test').addConfig('user.email', 'test@example.invalid').addConfig('commit.gpgsign', 'false');
+  await writeFile(path.join(repo, 'README.md'), readme);
+  await git.add('README.md').commit('the project');
+  await git.push('origin', 'main');
+  return { remote, repo, git };
 }

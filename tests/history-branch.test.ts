@@ -4,28 +4,14 @@ import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
 import { handOverChanges, pushHistory, restoreHistory, takeOverChanges } from '../src/lib/history-branch.ts';
 import { appendRun } from '../src/lib/store.ts';
-import { makeRecord, tempDir } from './helpers.ts';
+import { makeRecord, projectWithRemote, tempDir } from './helpers.ts';
 
 /** A bare repository standing in for GitHub, and two clones of the project (two CI jobs). */
 async function setup() {
-  const remote = await tempDir('perfsite-remote-');
-  await simpleGit({ baseDir: remote }).init(true, ['--initial-branch=main']);
-  const clones: string[] = [];
-  for (const name of ['a', 'b']) {
-    const dir = path.join(await tempDir('perfsite-clone-'), name);
-    if (clones.length === 0) {
-      await simpleGit().clone(remote, dir);
-      const git = simpleGit({ baseDir: dir });
-      await git.addConfig('user.name', 'Test').addConfig('user.email', 'test@example.invalid').addConfig('commit.gpgsign', 'false');
-      await writeFile(path.join(dir, 'README.md'), 'the project\n');
-      await git.add('README.md').commit('the project');
-      await git.push('origin', 'main');
-    } else {
-      await simpleGit().clone(remote, dir);
-    }
-    clones.push(dir);
-  }
-  return { remote, clones };
+  const { remote, repo } = await projectWithRemote();
+  const second = path.join(await tempDir('perfsite-clone-'), 'b');
+  await simpleGit().clone(remote, second);
+  return { remote, clones: [repo, second] };
 }
 
 async function branchFiles(remote: string, branch: string): Promise<string[]> {
