@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+/**
+ * perfsite COMMAND [options]: the commands of `npm run …`, for any repository. Run from a project's folder, a
+ * command reads that project's perfsite.config.json, data/ and bench/, and writes its site to dist/; perfsite's
+ * own pages and dependencies stay where it is installed.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SCRIPTS = {
+  bench: 'bench/run.ts',
+  import: 'scripts/import.ts',
+  record: 'scripts/record.ts',
+  check: 'scripts/check.ts',
+  report: 'scripts/report.ts',
+  compare: 'scripts/compare.ts',
+  baselines: 'scripts/baselines.ts',
+  regressions: 'scripts/regressions.ts',
+  export: 'scripts/export.ts',
+  validate: 'scripts/validate.ts',
+  history: 'scripts/history.ts',
+  triage: 'scripts/triage.ts',
+};
+const SITE = { build: 'build', dev: 'dev', preview: 'preview' };
+
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  process.stderr.write(
+    `perfsite needs Node 22.18 or newer (this is ${process.version}): actions/setup-node with node-version 24, or nvm install 24.\n`,
+  );
+  process.exit(2);
+}
+
+/** Astro's command, where Node would resolve the package from perfsite's folder (npm may hoist it above). */
+function astroBin() {
+  for (let dir = ROOT; ; dir = path.dirname(dir)) {
+    const bin = path.join(dir, 'node_modules', 'astro', 'bin', 'astro.mjs');
+    if (existsSync(bin)) return bin;
+    if (path.dirname(dir) === dir) throw new Error(`astro is not installed beside perfsite (${ROOT}): reinstall perfsite`);
+  }
+}
+
+const [command, ...args] = process.argv.slice(2);
+const usage = `Usage: perfsite COMMAND [options]   (perfsite COMMAND --help for a command's options)\n\nCommands: ${[...Object.keys(SCRIPTS), ...Object.keys(SITE)].join(', ')}\n`;
+if (command === undefined || command === '--help' || command === '-h') {
+  process.stdout.write(usage);
+  process.exit(command === undefined ? 2 : 0);
+}
+
+const project = process.cwd();
+const env = {
+  ...process.env,
+  // Every process perfsite starts (Astro, the action's steps) runs perfsite's TypeScript the same way.
+  NODE_OPTIONS: [
+    process.env.NODE_OPTIONS ?? '',
+    `--import=${path.join(ROOT, 'bin', 'strip-types.mjs')}`,
+    '--disable-warning=ExperimentalWarning',
+  ]
+    .join(' ')
+    .trim(),
+  PERFORMANCE_DB_PATH: path.resolve(project, process.env.PERFORMANCE_DB_PATH ?? 'data'),
+};
+
+let argv;
+let cwd = project;
+if (Object.hasOwn(SCRIPTS, command)) {
+  // The project's own suites (bench/*.suite.ts), never perfsite's demo suites.
+  const suites = command === 'bench' && !args.includes('--dir') ? ['--dir', path.join(project, 'bench')] : [];
+  argv = [path.join(ROOT, SCRIPTS[command]), ...suites, ...args];
+} else if (Object.hasOwn(SITE, command)) {
+  // Astro runs in perfsite's own folder, where its pages are; the site goes to the project's dist/.
+  cwd = ROOT;
+  const outDir = command === 'build' && !args.includes('--outDir') ? ['--outDir', path.join(project, 'dist')] : [];
+  argv = [`--env-file=${path.join(ROOT, 'scripts', 'build.env')}`, astroBin(), SITE[command], ...outDir, ...args];
+} else {
+  process.stderr.write(`perfsite: no command ${JSON.stringify(command)}.\n${usage}`);
+  process.exit(2);
+}
+
+const child = spawn(process.execPath, argv, { cwd, env, stdio: 'inherit' });
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
