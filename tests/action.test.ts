@@ -11,18 +11,9 @@ import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { thresholdOf } from '../src/lib/github-action-inputs.ts';
-import { PROJECT_ROOT, projectWithRemote, runScript, tempDir } from './helpers.ts';
+import { hyperfineHere, PROJECT_ROOT, projectWithRemote, runScript, tempDir } from './helpers.ts';
 
-const hyperfineHere = (() => {
-  try {
-    execFileSync('hyperfine', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!hyperfineHere && process.env.PERFSITE_REQUIRE_TOOLS) throw new Error('hyperfine is missing: .ci/run installs it');
-if (!hyperfineHere) console.warn('hyperfine not found: skipping the action test (apt-get install hyperfine).');
+const hyperfine = hyperfineHere('the action test');
 
 describe('the action', () => {
   it("converts github-action-benchmark's alert-threshold and refuses what it cannot mean", () => {
@@ -43,7 +34,7 @@ describe('the action', () => {
     }
   });
 
-  it.skipIf(!hyperfineHere)(
+  it.skipIf(!hyperfine)(
     'imports a real result, pushes the history, and fails the gate on a slower one',
     async () => {
       const { remote, repo, git } = await projectWithRemote('a project with no perfsite files\n');

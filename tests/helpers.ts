@@ -1,5 +1,5 @@
 /** Shared test plumbing: scratch folders, a valid record to vary, and running the project's own scripts. */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -113,4 +113,19 @@ export async function projectWithRemote(readme = 'the project\n'): Promise<{ rem
   await git.add('README.md').commit('the project');
   await git.push('origin', 'main');
   return { remote, repo, git };
+}
+
+/**
+ * Whether hyperfine is installed here. With PERFSITE_REQUIRE_TOOLS (set by .ci/run) a missing one is an error;
+ * without, the tests that need it skip and say so.
+ */
+export function hyperfineHere(skipping: string): boolean {
+  try {
+    execFileSync('hyperfine', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    if (process.env.PERFSITE_REQUIRE_TOOLS) throw new Error('hyperfine is missing: .ci/run installs it (apt-get install hyperfine)');
+    console.warn(`hyperfine not found: skipping ${skipping} (apt-get install hyperfine).`);
+    return false;
+  }
 }

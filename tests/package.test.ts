@@ -8,22 +8,13 @@ import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { childEnv, PROJECT_ROOT, tempDir } from './helpers.ts';
+import { childEnv, hyperfineHere, PROJECT_ROOT, tempDir } from './helpers.ts';
 
 const run = promisify(execFile);
-const hyperfineHere = (() => {
-  try {
-    execFileSync('hyperfine', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!hyperfineHere && process.env.PERFSITE_REQUIRE_TOOLS) throw new Error('hyperfine is missing: .ci/run installs it');
-if (!hyperfineHere) console.warn('hyperfine not found: skipping the installed-package test (apt-get install hyperfine).');
+const hyperfine = hyperfineHere('the installed-package test');
 
 describe('the installed package', () => {
-  it.skipIf(!hyperfineHere)(
+  it.skipIf(!hyperfine)(
     'runs from another repository: import, gate and build, with nothing of perfsite in it but node_modules',
     async () => {
       const packed = await tempDir('perfsite-pack-');
