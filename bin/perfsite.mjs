@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SCRIPTS = {
+  init: 'scripts/init.ts',
   bench: 'bench/run.ts',
   import: 'scripts/import.ts',
   record: 'scripts/record.ts',

@@ -41,6 +41,19 @@ function perfsite(script: string, args: readonly string[], env: NodeJS.ProcessEn
   });
 }
 
+/** The site's address: the one given, or GitHub Pages' for this repository (its own at <owner>.github.io). */
+function publishedAt(given: string, repository: string | undefined): URL | undefined {
+  if (given) {
+    const url = URL.canParse(given) ? new URL(given) : undefined;
+    if (!url || !/^https?:$/.test(url.protocol))
+      throw new UsageError(`input site-url is ${JSON.stringify(given)}: write a URL such as https://example.org/perf/`);
+    return url;
+  }
+  const [owner, name] = repository?.split('/') ?? [];
+  if (!owner || !name) return undefined;
+  return new URL(name.toLowerCase() === `${owner.toLowerCase()}.github.io` ? `https://${name}/` : `https://${owner}.github.io/${name}/`);
+}
+
 async function must(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<void> {
   const code = await perfsite(script, args, env, cwd);
   if (code !== EXIT.ok) throw new Error(`${script} ${args[0] ?? ''} exited with ${code}`);
@@ -49,7 +62,11 @@ async function must(script: string, args: readonly string[], env: NodeJS.Process
 await runCli(async () => {
   const tool = input('tool');
   const outputFile = input('output-file-path');
-  if (!tool || !outputFile) throw new UsageError('the action needs its inputs tool and output-file-path');
+  const suites = input('suites');
+  if (suites ? tool || outputFile : !tool || !outputFile)
+    throw new UsageError(
+      "the action needs either its inputs tool and output-file-path (a tool's results) or suites (a folder of *.suite.ts)",
+    );
   const branch = input('history-branch', 'perf-history');
   const work = process.env.RUNNER_TEMP ?? path.join(process.cwd(), '.perfsite-action');
   const dataDir = path.join(work, 'perfsite-history');
@@ -97,9 +114,15 @@ await runCli(async () => {
     }
   }
 
-  const importArgs = ['--format', tool, ...data, '--suite', suite, '--run-type', event === 'pull_request' ? 'pr' : 'ci'];
-  const imported = await perfsite('scripts/import.ts', [...importArgs, outputFile]);
-  if (imported === EXIT.usage) throw new UsageError(`${outputFile} could not be imported as ${tool} (see above)`);
+  const runType = ['--run-type', event === 'pull_request' ? 'pr' : 'ci'];
+  if (suites) {
+    // The suites record their own run; a failed measurement is kept and judged like any other.
+    const measured = await perfsite('bench/run.ts', ['--dir', path.resolve(suites), ...data, ...runType]);
+    if (measured === EXIT.usage) throw new UsageError(`the suites in ${suites} could not run (see above)`);
+  } else {
+    const imported = await perfsite('scripts/import.ts', ['--format', tool, ...data, '--suite', suite, ...runType, outputFile]);
+    if (imported === EXIT.usage) throw new UsageError(`${outputFile} could not be imported as ${tool} (see above)`);
+  }
 
   const judged = ['--run', 'latest', ...data, ...('threshold' in converted ? ['--threshold', String(converted.threshold)] : [])];
   const verdict = await perfsite('scripts/check.ts', judged);
@@ -132,16 +155,25 @@ await runCli(async () => {
   if (onDefaultBranch && flag('auto-push', true)) {
     await must(
       'scripts/history.ts',
-      ['push', '--dir', dataDir, '--branch', branch, '--message', `perfsite: ${tool} results of ${process.env.GITHUB_SHA ?? 'this run'}`],
+      [
+        'push',
+        '--dir',
+        dataDir,
+        '--branch',
+        branch,
+        '--message',
+        `perfsite: ${suites ? 'suites' : tool} results of ${process.env.GITHUB_SHA ?? 'this run'}`,
+      ],
       gitEnv,
     );
   }
   if (onDefaultBranch && flag('build-site', false)) {
     // Astro builds in perfsite's own folder, where its pages and dependencies are; the site goes to site-dir.
+    const site = publishedAt(input('site-url'), process.env.GITHUB_REPOSITORY);
     await must(
       'node_modules/astro/bin/astro.mjs',
       ['build', '--outDir', path.resolve(input('site-dir', 'perfsite-site'))],
-      { PERFORMANCE_DB_PATH: dataDir },
+      { PERFORMANCE_DB_PATH: dataDir, ...(site ? { PERFSITE_SITE: site.origin, PERFSITE_BASE: site.pathname } : {}) },
       ROOT,
     );
   }

@@ -16,15 +16,19 @@ registerHooks({
 const { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } = await import('@actions/workflow-parser');
 
 const WORKFLOWS_DIR = '.github/workflows';
-/** The composite action: not a workflow, so GitHub's workflow schema does not apply; the audit's rules do. */
+/** The composite actions: not workflows, so GitHub's workflow schema does not apply; the audit's rules do. */
 const ACTION = 'action.yml';
+const ACTIONS = [ACTION, path.join('comment', ACTION)];
 
 await runCli(async () => {
   const given = process.argv.slice(2);
   const files =
     given.length > 0
       ? given
-      : [...(await readdir(WORKFLOWS_DIR)).filter((name) => /\.ya?ml$/.test(name)).map((name) => path.join(WORKFLOWS_DIR, name)), ACTION];
+      : [
+          ...(await readdir(WORKFLOWS_DIR)).filter((name) => /\.ya?ml$/.test(name)).map((name) => path.join(WORKFLOWS_DIR, name)),
+          ...ACTIONS,
+        ];
   let failures = 0;
   for (const file of files) {
     if (path.basename(file) === ACTION) {

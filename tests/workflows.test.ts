@@ -17,7 +17,7 @@ describe('the workflows', () => {
     const result = await runScript('scripts/lint-workflows.ts');
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trim().split('\n').sort()).toEqual(
-      [...(await readdir(DIR)).map((name) => `${DIR}/${name}: ok`), 'action.yml: ok'].sort(),
+      [...(await readdir(DIR)).map((name) => `${DIR}/${name}: ok`), 'action.yml: ok', 'comment/action.yml: ok'].sort(),
     );
   });
 
@@ -42,6 +42,13 @@ describe('the workflows', () => {
     expect(rules(workflow('push', `    steps:\n      - uses: actions/checkout@v4\n`))[0]).toMatch(/not pinned to a commit hash/);
     expect(rules(workflow('pull_request', `    permissions:\n      pull-requests: write\n    steps: []\n`))[0]).toMatch(
       /runs pull request code with write permission \(pull-requests\)/,
+    );
+    // Unless the job can never run for a pull request: then the writes are a push's.
+    const guarded = (condition: string) => `    if: ${condition}\n    permissions:\n      contents: write\n    steps: []\n`;
+    expect(rules(workflow('[push, pull_request]', guarded("github.event_name == 'push'")))).toEqual([]);
+    expect(rules(workflow('[push, pull_request]', guarded(`\${{ !cancelled() && github.event_name == 'push' }}`)))).toEqual([]);
+    expect(rules(workflow('[push, pull_request]', guarded("github.event_name == 'push' || true")))[0]).toMatch(
+      /runs pull request code with write permission \(contents\)/,
     );
     expect(
       rules(

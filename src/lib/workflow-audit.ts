@@ -5,7 +5,8 @@
  *   so a branch name or a title from a stranger's pull request is never spliced into shell code;
  * - every action pinned to a full commit hash;
  * - permissions declared, read-only unless a job says otherwise;
- * - a workflow that runs pull request code (`pull_request`) is granted no write permission;
+ * - a workflow that runs pull request code (`pull_request`) is granted no write permission, but in a job
+ *   that never runs for a pull request (`if: github.event_name == 'push'`, say);
  * - a privileged workflow triggered by a pull request's results (`workflow_run`, `pull_request_target`)
  *   never checks out another ref than its own, and runs only `npm ci` and `npm run …` of its own code;
  * - a job that may write (any write permission, or an OIDC token) never leaves its token where
@@ -31,6 +32,7 @@ interface Step {
 }
 
 interface Job {
+  if?: string;
   permissions?: Permissions;
   steps?: Step[];
 }
@@ -56,6 +58,13 @@ function writes(permissions: Permissions): string[] {
     .map(([scope]) => scope);
 }
 
+/** Whether a job condition can only hold for events other than a pull request's: `… && github.event_name == 'push'`. */
+function notForPullRequests(condition: string | undefined): boolean {
+  const expression = (condition ?? '').trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
+  if (expression.includes('||')) return false;
+  return expression.split('&&').some((part) => /^github\.event_name\s*==\s*'(?:push|schedule|workflow_dispatch)'$/.test(part.trim()));
+}
+
 const PINNED = /^[^@\s]+@[0-9a-f]{40}$/;
 /** npm ci, or npm run with plain arguments: no command substitution, pipes, redirections or chaining. */
 const PRIVILEGED_COMMAND = /^npm (ci( --ignore-scripts)?|run [a-z:-]+( --[^;&|`<>()]*)?)$/;
@@ -74,7 +83,7 @@ export function auditWorkflow(file: string, text: string): AuditFinding[] {
   for (const [jobId, job] of Object.entries(workflow.jobs ?? {})) {
     const granted = writes(job.permissions);
     const mayWrite = granted.length > 0;
-    if (runsPullRequestCode && granted.length > 0) {
+    if (runsPullRequestCode && granted.length > 0 && !notForPullRequests(job.if)) {
       find(`job ${jobId}`, `runs pull request code with write permission (${granted.join(', ')})`);
     }
     for (const [index, step] of (job.steps ?? []).entries()) {
