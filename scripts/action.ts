@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { EXIT, runCli } from '../src/lib/cli.ts';
 import { thresholdOf } from '../src/lib/github-action-inputs.ts';
 import { readRemoteBranchFile } from '../src/lib/history-branch.ts';
+import { ccLine } from '../src/lib/pr-comment.ts';
 import { detectRunContext, UsageError } from '../src/lib/run-context.ts';
 import { listRecordFiles } from '../src/lib/store.ts';
 
@@ -78,6 +79,12 @@ await runCli(async () => {
   if ('error' in converted) throw new UsageError(converted.error);
   const notes: string[] = [];
   if ('said' in converted) notes.push(converted.said);
+  const commentOnAlert = flag('comment-on-alert', false);
+  try {
+    ccLine(input('alert-comment-cc-users'));
+  } catch (error) {
+    throw new UsageError(`input alert-comment-cc-users: ${(error as Error).message}`);
+  }
 
   await mkdir(work, { recursive: true });
   await must('scripts/history.ts', ['restore', '--dir', dataDir, '--branch', branch], gitEnv);
@@ -128,10 +135,19 @@ await runCli(async () => {
   const verdict = await perfsite('scripts/check.ts', judged);
   const regressed = verdict === EXIT.failed;
   const summary = process.env.GITHUB_STEP_SUMMARY;
-  if (summary && (regressed || flag('summary-always', true))) {
-    const report = path.join(work, 'perfsite-report.md');
+  const report = path.join(work, 'perfsite-report.md');
+  if (regressed || (summary && flag('summary-always', true)))
     await must('scripts/report.ts', ['--format', 'markdown', '--output', report, ...judged]);
+  if (summary && (regressed || flag('summary-always', true)))
     await appendFile(summary, `${await readFile(report, 'utf8')}\n${notes.map((note) => `> ${note}\n`).join('')}`);
+  // github-action-benchmark's comment-on-alert: a pushed commit that regressed gets the report as a comment.
+  // A pull request's report goes to the pull request instead, through the comment workflow.
+  if (regressed && commentOnAlert && event !== 'pull_request' && process.env.GITHUB_SHA) {
+    await must(
+      'scripts/github.ts',
+      ['commit-comment', '--sha', process.env.GITHUB_SHA, '--body-file', report, '--cc', input('alert-comment-cc-users')],
+      { GITHUB_TOKEN: input('github-token') },
+    );
   }
 
   // For the comment workflow (pr-comment.yml, which `perfsite init` writes): the report and the pull request

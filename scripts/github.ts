@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { EXIT, runCli } from '../src/lib/cli.ts';
 import { createGitHubApi, repositorySchema } from '../src/lib/github-api.ts';
-import { assertPullRequestHead, upsertReportComment } from '../src/lib/pr-comment.ts';
+import { assertPullRequestHead, commentOnCommit, upsertReportComment } from '../src/lib/pr-comment.ts';
 import { reportForIssuesSchema, reportRegressionIssues } from '../src/lib/regression-issues.ts';
 import { UsageError } from '../src/lib/run-context.ts';
 
@@ -18,6 +18,8 @@ const HELP = `Usage:
       create or update the pull request's perfsite comment (only ever one this token wrote); with
       --head-sha (and --head-repo, --head-branch), only if the pull request's head is that commit of that
       repository and branch: for a privileged workflow posting what an untrusted job produced
+  npm run github -- commit-comment --sha SHA --body-file FILE [--cc "@user,@other"]
+      comment the report on a commit (what github-action-benchmark's comment-on-alert does)
   npm run github -- issues --report FILE [--site-url URL]
       open an issue per new regression event (and per regressed series no event explains yet), comment on
       the open one for a known one; runs and events are linked on the published site
@@ -33,6 +35,8 @@ await runCli(async () => {
       'head-sha': { type: 'string' },
       'head-repo': { type: 'string' },
       'head-branch': { type: 'string' },
+      sha: { type: 'string' },
+      cc: { type: 'string' },
       report: { type: 'string' },
       'site-url': { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -71,6 +75,13 @@ await runCli(async () => {
     console.log(`${outcome.action} ${outcome.url}`);
     return EXIT.ok;
   }
+  if (command === 'commit-comment') {
+    if (!values.sha || !/^[0-9a-f]{40}$/.test(values.sha)) throw new UsageError('--sha must be a full commit hash');
+    if (!values['body-file']) throw new UsageError('--body-file is required: the Markdown report to post');
+    const body = await readFile(values['body-file'], 'utf8');
+    console.log(`created ${await commentOnCommit(createGitHubApi(), repository.data, values.sha, body, values.cc ?? '')}`);
+    return EXIT.ok;
+  }
   if (command === 'issues') {
     if (!values.report) throw new UsageError('--report FILE is required: a JSON report (npm run report -- --format json)');
     const parsed = reportForIssuesSchema.safeParse(JSON.parse(await readFile(values.report, 'utf8')));
@@ -90,5 +101,5 @@ await runCli(async () => {
     if (outcomes.length === 0) console.log('no regression: no issue opened');
     return EXIT.ok;
   }
-  throw new UsageError(`unknown command ${JSON.stringify(command ?? '')}: use comment or issues`);
+  throw new UsageError(`unknown command ${JSON.stringify(command ?? '')}: use comment, commit-comment or issues`);
 });

@@ -8,9 +8,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { parse } from 'yaml';
 import { thresholdOf } from '../src/lib/github-action-inputs.ts';
+import { ccLine } from '../src/lib/pr-comment.ts';
+import { startFakeGitHub } from './github-api-fake.ts';
 import { hyperfineHere, PROJECT_ROOT, projectWithRemote, runScript, tempDir } from './helpers.ts';
 
 const hyperfine = hyperfineHere('the action test');
@@ -22,6 +24,13 @@ describe('the action', () => {
     expect(thresholdOf('150%')).toMatchObject({ threshold: 0.5, said: expect.stringMatching(/threshold of 50 %/) });
     expect(thresholdOf('2.0')).toEqual({ error: expect.stringMatching(/e\.g\. 150%/) });
     expect(thresholdOf('90%')).toEqual({ error: expect.stringMatching(/would alert on every run/) });
+  });
+
+  it('reads alert-comment-cc-users as github-action-benchmark does, and refuses what is not a login', () => {
+    expect(ccLine('')).toBe('');
+    expect(ccLine('@octocat,hubot, @a-b ')).toBe('CC: @octocat @hubot @a-b\n\n');
+    expect(() => ccLine('@octocat,<img src=x>')).toThrow(/"<img src=x>" is not a GitHub login/);
+    expect(() => ccLine('-dash')).toThrow(/not a GitHub login/);
   });
 
   it('maps every input to the environment of its one run step, and splices none into a script', async () => {
@@ -38,6 +47,8 @@ describe('the action', () => {
     'imports a real result, pushes the history, and fails the gate on a slower one',
     async () => {
       const { remote, repo, git } = await projectWithRemote('a project with no perfsite files\n');
+      const github = await startFakeGitHub('octo/project', 'test-token');
+      onTestFinished(() => github.close());
       const sha = (await git.revparse(['HEAD'])).trim();
       // github-action-benchmark served this repository until now: three nights of the same benchmark on gh-pages.
       const day = (n: number) => Date.parse('2026-11-01T03:00:00Z') + n * 86_400_000;
@@ -83,6 +94,11 @@ describe('the action', () => {
             INPUT_OUTPUT_FILE_PATH: 'bench.json',
             INPUT_ALERT_THRESHOLD: '150%',
             INPUT_DEFAULT_BRANCH: 'main',
+            INPUT_COMMENT_ON_ALERT: 'true',
+            INPUT_ALERT_COMMENT_CC_USERS: '@octocat, hubot',
+            INPUT_GITHUB_TOKEN: 'test-token',
+            GITHUB_REPOSITORY: 'octo/project',
+            GITHUB_API_URL: github.url,
             PERFORMANCE_PLATFORM: 'ci-runner',
             ...event,
           },
@@ -105,6 +121,7 @@ describe('the action', () => {
           .split('\n')
           .filter((file) => /^runs\/.+\.json$/.test(file));
       expect(await pushed()).toHaveLength(4);
+      expect(github.commitComments).toEqual([]);
 
       // The same benchmark four times slower: beyond 50 %, the gate fails, and the run is kept all the same.
       const second = await runAction('0.08', await tempDir('perfsite-runner-'));
@@ -114,6 +131,11 @@ describe('the action', () => {
       expect(second.summary).not.toMatch(/took github-action-benchmark's history/);
       expect(await pushed()).toHaveLength(5);
       expect(await readdir(repo)).not.toContain('perf-history');
+      // comment-on-alert: the regressed commit gets the report, its CC line first.
+      expect(github.commitComments).toHaveLength(1);
+      expect(github.commitComments[0]?.commit).toBe(sha);
+      expect(github.commitComments[0]?.body).toMatch(/^<!-- perfsite:report -->\nCC: @octocat @hubot\n\n## 📊 Performance Report/);
+      expect(github.commitComments[0]?.body).toMatch(/❌ regression/);
 
       // A pull request that is slower still: judged against main's runs, reported for the comment workflow,
       // and pushed nowhere.
@@ -130,6 +152,8 @@ describe('the action', () => {
       expect(await readFile(path.join(report, 'head-sha'), 'utf8')).toBe(`${'b'.repeat(40)}\n`);
       expect(await readFile(path.join(report, 'comment.md'), 'utf8')).toMatch(/❌ regression/);
       expect(await pushed()).toHaveLength(5);
+      // The pull request's report is for its comment workflow, not a comment on a commit.
+      expect(github.commitComments).toHaveLength(1);
     },
     300_000,
   );

@@ -33,6 +33,8 @@ export interface FakeGitHub {
   /** Answers the next `times` requests with this failure instead (a 502, a secondary rate limit). */
   failNext(times: number, status: number, body?: object, headers?: Record<string, string>): void;
   comments: FakeComment[];
+  /** Comments on commits (POST /repos/…/commits/{sha}/comments). */
+  commitComments: Array<{ id: number; commit: string; body: string }>;
   issues: FakeIssue[];
   requests: Array<{ method: string; path: string; authorization: string | undefined }>;
   close(): Promise<void>;
@@ -43,6 +45,7 @@ const PAGE = 2;
 export async function startFakeGitHub(repository: string, token: string): Promise<FakeGitHub> {
   const state = {
     comments: [] as FakeComment[],
+    commitComments: [] as Array<{ id: number; commit: string; body: string }>,
     issues: [] as FakeIssue[],
     pulls: new Map<number, FakeHead>(),
     nextId: 1000,
@@ -102,6 +105,15 @@ export async function startFakeGitHub(repository: string, token: string): Promis
       const { sha, repository: from, branch } = typeof head === 'string' ? { sha: head, repository, branch: 'feature' } : head;
       return send(200, { number: Number(pull[1]), head: { sha, ref: branch, repo: { full_name: from } } });
     }
+    const commit = new RegExp(`^${prefix}/commits/([0-9a-f]{40})/comments$`).exec(path);
+    if (commit && request.method === 'POST') {
+      const comment = { id: state.nextId++, commit: commit[1] as string, body: body.body };
+      state.commitComments.push(comment);
+      return send(201, {
+        ...comment,
+        html_url: `https://github.invalid/${repository}/commit/${comment.commit}#commitcomment-${comment.id}`,
+      });
+    }
     if (path === '/user' && request.method === 'GET') {
       return state.tokenUser ? send(200, { login: state.tokenUser }) : send(403, { message: 'Resource not accessible by integration' });
     }
@@ -129,6 +141,7 @@ export async function startFakeGitHub(repository: string, token: string): Promis
   return {
     url: origin,
     comments: state.comments,
+    commitComments: state.commitComments,
     issues: state.issues,
     pulls: state.pulls,
     get tokenUser() {

@@ -2,7 +2,7 @@
  * One report comment per pull request, updated on every push: the comment is found by a hidden marker
  * in its body, so a reviewer sees the latest report in one place instead of a thread of stale ones.
  */
-import type { GitHubApi } from './github-api.ts';
+import { type GitHubApi, GitHubError } from './github-api.ts';
 
 export const REPORT_MARKER = '<!-- perfsite:report -->';
 /** GitHub refuses comment bodies over 65,536 characters. */
@@ -86,4 +86,23 @@ export async function upsertReportComment(
   }
   const created = await api.request<Comment>('POST', `/repos/${repository}/issues/${pullRequest}/comments`, { body });
   return { action: 'created', url: created.html_url };
+}
+
+/** GitHub logins, as github-action-benchmark's alert-comment-cc-users takes them ("@octocat,@hubot"). */
+export function ccLine(users: string): string {
+  const logins = users
+    .split(',')
+    .map((user) => user.trim().replace(/^@/, ''))
+    .filter(Boolean);
+  const invalid = logins.filter((login) => !/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/.test(login));
+  if (invalid.length > 0) throw new GitHubError(`${invalid.map((login) => JSON.stringify(login)).join(', ')} is not a GitHub login`);
+  return logins.length > 0 ? `CC: ${logins.map((login) => `@${login}`).join(' ')}\n\n` : '';
+}
+
+/** A regressed run's report as a comment on its commit (github-action-benchmark's comment-on-alert); the CC line first, where a long report's cut cannot reach it. */
+export async function commentOnCommit(api: GitHubApi, repository: string, sha: string, markdown: string, cc = ''): Promise<string> {
+  const created = await api.request<Comment>('POST', `/repos/${repository}/commits/${sha}/comments`, {
+    body: commentBody(`${ccLine(cc)}${markdown}`),
+  });
+  return created.html_url;
 }
