@@ -42,6 +42,16 @@ function perfsite(script: string, args: readonly string[], env: NodeJS.ProcessEn
   });
 }
 
+/** github-action-benchmark's inputs that perfsite takes, so that a workflow switches by its `uses:` line alone, but does not need. */
+const IGNORED_INPUTS: Record<string, string> = {
+  'max-items-in-chart': 'charts thin long series themselves, and every run keeps its page',
+  'comment-always': 'a pull request gets one comment, updated on every push; a commit gets one when it regressed (comment-on-alert)',
+  'save-data-file': 'the history is always kept, on history-branch',
+  'external-data-json-path': 'the history lives on history-branch',
+  'skip-fetch-gh-pages': 'gh-pages is read once, on the first run, to take its history over',
+  'fail-threshold': 'one threshold reports and fails a regression: give alert-threshold',
+};
+
 /** The site's address: the one given, or GitHub Pages' for this repository (its own at <owner>.github.io). */
 function publishedAt(given: string, repository: string | undefined): URL | undefined {
   if (given) {
@@ -80,6 +90,8 @@ await runCli(async () => {
   const notes: string[] = [];
   if ('said' in converted) notes.push(converted.said);
   const commentOnAlert = flag('comment-on-alert', false);
+  for (const [name, why] of Object.entries(IGNORED_INPUTS))
+    if (input(name)) notes.push(`input ${name} is github-action-benchmark's and has no effect here: ${why}`);
   try {
     ccLine(input('alert-comment-cc-users'));
   } catch (error) {
@@ -186,12 +198,15 @@ await runCli(async () => {
   if (onDefaultBranch && flag('build-site', false)) {
     // Astro builds in perfsite's own folder, where its pages and dependencies are; the site goes to site-dir.
     const site = publishedAt(input('site-url'), process.env.GITHUB_REPOSITORY);
+    const siteDir = path.resolve(input('site-dir', 'perfsite-site'));
     await must(
       'node_modules/astro/bin/astro.mjs',
-      ['build', '--outDir', path.resolve(input('site-dir', 'perfsite-site'))],
+      ['build', '--outDir', siteDir],
       { PERFORMANCE_DB_PATH: dataDir, ...(site ? { PERFSITE_SITE: site.origin, PERFSITE_BASE: site.pathname } : {}) },
       ROOT,
     );
+    // For action.yml's next step, which uploads it for GitHub Pages.
+    if (process.env.GITHUB_OUTPUT) await appendFile(process.env.GITHUB_OUTPUT, `site-dir=${siteDir}\n`);
   }
   const runs = (await listRecordFiles(dataDir)).length;
   console.log([`perfsite: ${runs} run${runs === 1 ? '' : 's'} in the history on ${branch}`, ...notes].join('; '));

@@ -106,10 +106,16 @@ describe('the action', () => {
         return { ...result, summary: existsSync(summary) ? await readFile(summary, 'utf8') : '' };
       };
 
-      const first = await runAction('0.02', await tempDir('perfsite-runner-'), { INPUT_BUILD_SITE: 'true', INPUT_SITE_DIR: 'site' });
+      const first = await runAction('0.02', await tempDir('perfsite-runner-'), {
+        INPUT_BUILD_SITE: 'true',
+        INPUT_SITE_DIR: 'site',
+        INPUT_MAX_ITEMS_IN_CHART: '30',
+      });
       expect(first.code, `${first.stdout}\n${first.stderr}`).toBe(0);
       expect(first.summary).toContain('sleep');
       expect(first.summary).toMatch(/threshold of 50 %/);
+      // A github-action-benchmark input perfsite does not need is taken, and said to have no effect.
+      expect(first.summary).toMatch(/input max-items-in-chart is github-action-benchmark's and has no effect here/);
       // Judged against the three nights it took over: the same series, on the platform and suite it records into.
       expect(first.summary).toMatch(/took github-action-benchmark's history from gh-pages:dev\/bench\/data\.js/);
       expect(first.summary).toMatch(/median of 3/);

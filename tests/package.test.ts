@@ -143,16 +143,11 @@ describe('the installed package', () => {
 
       // Quoted so that the benchmark's name is the same whatever DELAY is: the one github-action-benchmark kept.
       const command = `hyperfine --runs 10 --export-json bench.json 'sleep "$DELAY"'`;
-      const init = await perfsite(
-        'init',
-        '--action',
-        ACTION,
-        '--tool',
-        'hyperfine',
-        '--output-file-path',
-        'bench.json',
-        '--command',
-        command,
+      // As a user types it: npx finds the installed command.
+      const args = ['--action', ACTION, '--tool', 'hyperfine', '--output-file-path', 'bench.json', '--command', command];
+      const init = await run('npx', ['--no-install', 'perfsite', 'init', ...args], { cwd: repo, env: childEnv() }).then(
+        (done) => ({ code: 0, ...done }),
+        (failed: { code: number; stdout: string; stderr: string }) => failed,
       );
       expect(init.code, init.stderr).toBe(0);
       expect(init.stdout).toMatch(/^added perfsite\.config\.json/m);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 
 interface Step {
+  id?: string;
   name?: string;
   if?: string;
   uses?: string;
@@ -158,12 +159,19 @@ export async function rehearseJob(workflowFile: string, jobId: string, rehearsal
   };
   const skipped: string[] = [];
 
-  const runSteps = async (steps: Step[], context: Context, actionPath?: string): Promise<boolean> => {
+  let outputFiles = 0;
+  const runSteps = async (steps: Step[], outer: Context, actionPath?: string): Promise<boolean> => {
     let failed = false;
+    // Each job, and each composite action, sees its own steps' outputs.
+    const outputs: Record<string, { outputs: Record<string, string> }> = {};
+    const context: Context = { ...outer, steps: outputs };
     for (const step of steps) {
       if (!condition(step.if, context, failed)) continue;
+      const outputFile = path.join(rehearsal.runnerTemp, `output-${++outputFiles}`);
+      await writeFile(outputFile, '');
       const env = {
         ...baseEnv,
+        GITHUB_OUTPUT: outputFile,
         ...(actionPath ? { GITHUB_ACTION_PATH: actionPath } : {}),
         ...Object.fromEntries(Object.entries(step.env ?? {}).map(([key, value]) => [key, substitute(value, context, failed)])),
       };
@@ -180,6 +188,7 @@ export async function rehearseJob(workflowFile: string, jobId: string, rehearsal
           ? path.resolve(rehearsal.workspace, substitute(step['working-directory'], context))
           : rehearsal.workspace;
         if ((await bash(step.run, cwd, env)) !== 0) failed = true;
+        if (step.id) outputs[step.id] = { outputs: readOutputs(await readFile(outputFile, 'utf8')) };
         continue;
       }
       const uses = step.uses ?? '';
@@ -218,6 +227,16 @@ export async function rehearseJob(workflowFile: string, jobId: string, rehearsal
   if (!condition(job.if, context, false)) return { ran: false, code: 0, skipped, summary: '' };
   const passed = await runSteps(job.steps, context);
   return { ran: true, code: passed ? 0 : 1, skipped, summary: await readFile(summaryFile, 'utf8') };
+}
+
+/** A step's GITHUB_OUTPUT file: name=value lines (the multi-line form is not used by perfsite's steps). */
+function readOutputs(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
 }
 
 /** owner/repo/sub/path → [owner/repo, sub, path]. */

@@ -11,7 +11,6 @@ import { UsageError } from './run-context.ts';
 
 /** The pins perfsite's own workflows use; the generated ones take the same. */
 const CHECKOUT = 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2';
-const UPLOAD_PAGES = 'actions/upload-pages-artifact@56afc609e74202658d3ffba0e8f6dda462b719fa # v3.0.1';
 const DEPLOY_PAGES = 'actions/deploy-pages@d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e # v4.0.5';
 
 /** An action reference a workflow may use: owner/repository[/path]@full commit hash. */
@@ -81,15 +80,7 @@ function benchmarkSteps(options: InitOptions, pushes: boolean): string {
 `
     : `          suites: bench # runs bench/*.suite.ts, as \`perfsite bench\` does
 `;
-  const site = pushes
-    ? `          build-site: true # into perfsite-site/, for GitHub Pages
-      # A regressed run fails the action after it pushed the history and built the site: publish it all the same.
-      - if: \${{ !cancelled() }}
-        uses: ${UPLOAD_PAGES}
-        with:
-          path: perfsite-site
-`
-    : '';
+  const site = pushes ? `          build-site: true # and uploads it for the pages job\n` : '';
   const benchmark = options.tool ? `      - name: Benchmarks\n        run: ${runScalar(options.tool.command)}\n` : '';
   return `${checkout}${benchmark}      - uses: ${options.action}
         with:
