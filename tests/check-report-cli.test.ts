@@ -220,7 +220,7 @@ describe('npm run check', () => {
     const result = await check(['--data', data]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /No baseline for platform Test_Linux_x86_64_2C_8GB: record runs on main with `npm run bench -- --platform Test_Linux_x86_64_2C_8GB`, then pin them with `npm run baselines -- --platform Test_Linux_x86_64_2C_8GB`/,
+      /No baseline for platform Test_Linux_x86_64_2C_8GB yet: it is the median of the last 5 runs on main on this platform, and there are none\. Runs recorded on main \(perfsite's action on each push, or `bench` and `import` here\) become it; the `baselines` command pins them\./,
     );
   });
 });

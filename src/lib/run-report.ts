@@ -75,8 +75,8 @@ async function notesOn(
   const notes: string[] = [];
   for (const platform of new Set(metrics.filter((metric) => metric.status === 'no-baseline').map((metric) => metric.platform))) {
     notes.push(
-      `No baseline for platform ${platform}: record runs on ${settings.config.defaultBranch} with \`npm run bench -- --platform ${platform}\`, ` +
-        `then pin them with \`npm run baselines -- --platform ${platform}\`.`,
+      `No baseline for platform ${platform} yet: it is the median of the last ${settings.config.baselineWindow} runs on ${settings.config.defaultBranch} on this platform, and there are none. ` +
+        `Runs recorded on ${settings.config.defaultBranch} (perfsite's action on each push, or \`bench\` and \`import\` here) become it; the \`baselines\` command pins them.`,
     );
   }
   for (const metric of metrics) {
