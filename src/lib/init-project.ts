@@ -169,8 +169,11 @@ const SAMPLE_SUITE = `/**
  * A sample perfsite suite (written by \`perfsite init\`): replace what it measures with your own code.
  * \`npx perfsite bench\` runs every bench/*.suite.ts and records one run; the perfsite workflow does the
  * same on every push and pull request. Each sample() call measures every metric once; the recorded value
- * is the median of the samples.
+ * is the median of the samples. The import is of types only: Node erases it, so the workflow runs this file
+ * with nothing installed.
  */
+import type { Suite } from 'perfsite/suite';
+
 const SIZE = 100_000;
 
 function seconds(work: () => void): number {
@@ -191,6 +194,8 @@ function measure(state: State) {
   };
 }
 
+type Metric = keyof ReturnType<typeof measure>;
+
 export default {
   name: 'sample',
   description: 'Sorting and JSON round trips of generated data: a starting point, not a measure of your project.',
@@ -210,7 +215,7 @@ export default {
   async sample(state: State) {
     return measure(state);
   },
-};
+} satisfies Suite<Metric, State>;
 `;
 
 export function initFiles(options: InitOptions): InitFile[] {
