@@ -12,7 +12,7 @@ import ora from 'ora';
 import { median, sampleStandardDeviation } from 'simple-statistics';
 import { EXIT, runCli } from '../src/lib/cli.ts';
 import { type Config, loadConfig } from '../src/lib/config.ts';
-import { formatNumber } from '../src/lib/format.ts';
+import { formatValue } from '../src/lib/format.ts';
 import { displayPath, resolveDataDir } from '../src/lib/paths.ts';
 import type { MetricInput, Mode } from '../src/lib/record.ts';
 import { describeTextFixes, newTextFixes } from '../src/lib/record-text.ts';
@@ -61,9 +61,9 @@ async function loadSuites(dir: string): Promise<AnySuite[]> {
   return suites;
 }
 
-function spread(samples: readonly number[]): string {
+function spread(samples: readonly number[], unit: string): string {
   if (samples.length < 2) return '';
-  return `${formatNumber(Math.min(...samples))} … ${formatNumber(Math.max(...samples))}`;
+  return `${formatValue(Math.min(...samples), unit)} … ${formatValue(Math.max(...samples), unit)}`;
 }
 
 async function runToolSuite(suite: ToolSuite, mode: Mode, scratchRoot: string): Promise<{ metrics: MetricInput[]; error?: Error }> {
@@ -213,15 +213,14 @@ await runCli(async () => {
     await rm(scratchRoot, { recursive: true, force: true });
   }
 
-  const table = new Table({ head: ['suite', 'metric', 'value', 'unit', 'better', 'samples (min … max)'], style: { head: [], border: [] } });
+  const table = new Table({ head: ['suite', 'metric', 'value', 'better', 'samples (min … max)'], style: { head: [], border: [] } });
   for (const metric of metrics) {
     table.push([
       metric.suite,
       metric.name,
-      formatNumber(metric.value),
-      metric.unit,
+      formatValue(metric.value ?? null, metric.unit),
       metric.direction,
-      metric.samples ? `${metric.samples.length}: ${spread(metric.samples)}` : (metric.status ?? ''),
+      metric.samples ? `${metric.samples.length}: ${spread(metric.samples, metric.unit)}` : (metric.status ?? ''),
     ]);
   }
   console.log(table.toString());

@@ -19,7 +19,7 @@ Adds to this repository, never overwriting a file:
 
   --action OWNER/REPO@COMMIT   perfsite's action, pinned (default: where npm installed perfsite from, when
                                that was GitHub: npm install --save-dev OWNER/perfsite#COMMIT)
-  --default-branch NAME        the branch that is recorded and pushed (default: this clone's origin HEAD, or main)
+  --default-branch NAME        the branch that is recorded and pushed (default: origin's HEAD, else the current branch)
   --tool NAME                  your benchmark tool's format instead of the sample suite (hyperfine, cargo,
                                googlecpp, pytest, go, bmf… or auto); with --output-file-path and --command
   --output-file-path FILE      the file the tool writes
@@ -32,7 +32,10 @@ Examples:
 async function defaultBranch(): Promise<string> {
   const git = simpleGit();
   const originHead = await git.raw(['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']).catch(() => '');
-  return originHead.trim().replace(/^origin\//, '') || 'main';
+  if (originHead.trim()) return originHead.trim().replace(/^origin\//, '');
+  // No remote yet: the branch checked out now, as a new repository's first branch is its default.
+  const current = await git.raw(['branch', '--show-current']).catch(() => '');
+  return current.trim() || 'main';
 }
 
 async function installedAction(): Promise<string | undefined> {
