@@ -5,6 +5,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { queryRows } from '../src/lib/duckdb.ts';
+import { openHistory } from '../src/lib/history.ts';
 import { readAsvResults } from '../src/lib/importers/asv.ts';
 import { FILE_FORMATS } from '../src/lib/importers/formats.ts';
 import { runScript, tempDir } from './helpers.ts';
@@ -160,6 +162,7 @@ describe('asv results', () => {
             ['10', '100'],
             ["'list'", "'set'"],
           ],
+          param_names: ['size', 'container'],
           type: 'time',
         },
         version: 2,
@@ -182,6 +185,14 @@ describe('asv results', () => {
       ["bench.time_sort(100, 'set')", 0.004, 'ok'],
     ]);
     expect(runs[0]).toMatchObject({ platform: 'box', timestamp: '2023-11-14T22:13:20.000Z' });
+    // Each combination knows its benchmark and its parameters, named and in asv's order.
+    expect(runs[0]?.metrics[1]).toMatchObject({
+      benchmark: 'bench.time_sort',
+      params: [
+        { name: 'size', value: '10' },
+        { name: 'container', value: "'set'" },
+      ],
+    });
 
     // --dry-run says what would land and writes nothing.
     const data = await tempDir();
@@ -189,6 +200,21 @@ describe('asv results', () => {
     expect(dry.stdout).toContain('would add 1 run (4 measurements)');
     const real = await runScript('scripts/import.ts', ['--format', 'asv', '--data', data, results]);
     expect(real.stdout).toContain('1 new, 0 already there');
+    // The history keeps them, beside the display name.
+    const history = await openHistory(data);
+    const rows = await queryRows<{ metric: string; benchmark: string; params: string }>(
+      history.connection,
+      'SELECT metric, benchmark, params FROM metrics ORDER BY metric',
+    );
+    history.close();
+    expect(rows[3]).toEqual({
+      metric: "bench.time_sort(100, 'set')",
+      benchmark: 'bench.time_sort',
+      params: JSON.stringify([
+        { name: 'size', value: '100' },
+        { name: 'container', value: "'set'" },
+      ]),
+    });
   });
 
   it('explains a folder that is not asv results, and a format it does not know', async () => {

@@ -70,6 +70,23 @@ describe('run record v1', () => {
     expect(problemsOf(record)[0]).toMatchObject({ field: 'metrics[2].name' });
   });
 
+  it("keeps a parameterised benchmark's parameters in order, and refuses them without the benchmark or named twice", () => {
+    const metric = { suite: 'demo', name: "gemv(800, 'c')", value: 1, unit: 's', direction: 'lower' as const };
+    const params = [
+      { name: 'n', value: '800' },
+      { name: 'order', value: "'c'" },
+    ];
+    const record = makeRecord({ metrics: [{ ...metric, benchmark: 'gemv', params }] });
+    const result = validateRecord(record, 'x.json');
+    expect('record' in result && result.record.metrics[0]?.params).toEqual(params);
+    expect(problemsOf(makeRecord({ metrics: [{ ...metric, params }] }))[0]).toMatchObject({ field: 'metrics[0].benchmark' });
+    const twice = [...params, { name: 'n', value: '1' }];
+    expect(problemsOf(makeRecord({ metrics: [{ ...metric, benchmark: 'gemv', params: twice }] }))[0]).toMatchObject({
+      field: 'metrics[0].params',
+      reason: expect.stringMatching(/names parameter "n" twice/),
+    });
+  });
+
   it('refuses control characters in names but keeps any printable text', () => {
     const record = makeRecord();
     record.metrics = [{ suite: 's', name: HOSTILE_TEXT, value: 1, unit: 's', direction: 'lower' }];

@@ -48,6 +48,9 @@ export const METRIC_COLUMNS = [
   ['spread_high', 'DOUBLE'],
   ['spread_kind', 'VARCHAR'],
   ['description', 'VARCHAR'],
+  ['benchmark', 'VARCHAR'],
+  // JSON of the ordered [{name, value}] list: order matters, and VARCHAR keeps every reader of old files simple.
+  ['params', 'VARCHAR'],
 ] as const;
 
 export const METRIC_COLUMN_NAMES = METRIC_COLUMNS.map(([name]) => name);
@@ -103,6 +106,8 @@ function rowValues(record: RunRecord, metric: RunRecord['metrics'][number], deta
     metric.spread ? base(metric.spread.high) : null,
     metric.spread?.kind ?? null,
     metric.description ?? null,
+    metric.benchmark ?? null,
+    metric.params ? JSON.stringify(metric.params) : null,
   ];
 }
 

@@ -65,8 +65,36 @@ export const metricSchema = z
       .optional()
       .describe('A relative regression threshold for this metric (0.2 = 20 %), overriding the default.'),
     description: z.string().max(2000).optional(),
+    benchmark: nameSchema
+      .optional()
+      .describe(
+        'For one combination of a parameterised benchmark: the benchmark without its parameters, shared by every combination (name stays the display name, e.g. "time_gemv(800, \'c\')").',
+      ),
+    params: z
+      .array(
+        z.object({
+          name: nameSchema
+            .max(100, 'must be at most 100 characters')
+            .describe('The parameter, as the tool names it (or its position, "1", "2"…, when it names none).'),
+          value: z
+            .string()
+            .max(200, 'must be at most 200 characters')
+            // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+            .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'must not contain control characters'),
+        }),
+      )
+      .min(1)
+      .max(32)
+      .optional()
+      .describe('The parameters of this combination, in the order the benchmark declares them. Requires benchmark.'),
   })
   .superRefine((metric, ctx) => {
+    if (metric.params && metric.benchmark === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['benchmark'], message: 'is required with params: the benchmark these parameters belong to' });
+    }
+    const names = metric.params?.map((param) => param.name) ?? [];
+    const repeated = names.find((name, index) => names.indexOf(name) !== index);
+    if (repeated !== undefined) ctx.addIssue({ code: 'custom', path: ['params'], message: `names parameter "${repeated}" twice` });
     if (metric.status === 'ok' && metric.value === null) {
       ctx.addIssue({
         code: 'custom',

@@ -17,6 +17,7 @@ const benchmarkInfo = z
     version: z.string().optional(),
     unit: z.string().optional(),
     params: z.array(z.array(z.string())).optional(),
+    param_names: z.array(z.string()).optional(),
     type: z.string().optional(),
   })
   .loose();
@@ -137,6 +138,12 @@ export async function readAsvResults(resultsDir: string): Promise<AsvImport> {
             name: combo.length > 0 ? `${benchmark}(${combo.join(', ')})` : benchmark,
             unit,
             direction: 'lower' as const,
+            ...(combo.length > 0
+              ? {
+                  benchmark,
+                  params: combo.map((value, position) => ({ name: info.data.param_names?.[position] ?? String(position + 1), value })),
+                }
+              : {}),
           };
           if (value === NAN) metrics.push({ ...metric, value: null, status: 'skipped' });
           else if (!isFiniteNumber(value)) metrics.push({ ...metric, value: null, status: 'failed' });
