@@ -15,6 +15,9 @@ const source = { file: 'example', suite: 's' };
 const parse = (format: keyof typeof FILE_FORMATS, text: string) => FILE_FORMATS[format].parse(text, source);
 const metricsOf = (format: keyof typeof FILE_FORMATS, text: string) => parse(format, text).runs.flatMap((run) => run.metrics);
 
+/** Go's -8 suffix: GOMAXPROCS, the benchmark's one parameter when it has no sub-benchmarks. */
+const procs = (benchmark: string) => ({ benchmark, params: [{ name: 'procs', value: '8' }] });
+
 describe('reading each format', () => {
   it('go test -bench: a metric per unit, -count repetitions as samples', () => {
     const text = `goos: linux
@@ -25,11 +28,35 @@ BenchmarkFib10-8   	 3852480	       320.5 ns/op	       0 B/op	       0 allocs/op
 BenchmarkCopy-8    	  500000	      2400 ns/op	 426.67 MB/s
 PASS`;
     expect(metricsOf('go', text)).toEqual([
-      { suite: 's', name: 'BenchmarkFib10-8', value: 313.1, unit: 'ns/op', direction: 'lower', samples: [313.1, 301, 320.5] },
-      { suite: 's', name: 'BenchmarkFib10-8 B/op', value: 0, unit: 'B/op', direction: 'lower', samples: [0, 0, 0] },
-      { suite: 's', name: 'BenchmarkFib10-8 allocs/op', value: 0, unit: 'allocs/op', direction: 'lower', samples: [0, 0, 0] },
-      { suite: 's', name: 'BenchmarkCopy-8', value: 2400, unit: 'ns/op', direction: 'lower' },
-      { suite: 's', name: 'BenchmarkCopy-8 MB/s', value: 426.67, unit: 'MB/s', direction: 'higher' },
+      {
+        suite: 's',
+        name: 'BenchmarkFib10-8',
+        ...procs('BenchmarkFib10'),
+        value: 313.1,
+        unit: 'ns/op',
+        direction: 'lower',
+        samples: [313.1, 301, 320.5],
+      },
+      {
+        suite: 's',
+        name: 'BenchmarkFib10-8 B/op',
+        ...procs('BenchmarkFib10 B/op'),
+        value: 0,
+        unit: 'B/op',
+        direction: 'lower',
+        samples: [0, 0, 0],
+      },
+      {
+        suite: 's',
+        name: 'BenchmarkFib10-8 allocs/op',
+        ...procs('BenchmarkFib10 allocs/op'),
+        value: 0,
+        unit: 'allocs/op',
+        direction: 'lower',
+        samples: [0, 0, 0],
+      },
+      { suite: 's', name: 'BenchmarkCopy-8', ...procs('BenchmarkCopy'), value: 2400, unit: 'ns/op', direction: 'lower' },
+      { suite: 's', name: 'BenchmarkCopy-8 MB/s', ...procs('BenchmarkCopy MB/s'), value: 426.67, unit: 'MB/s', direction: 'higher' },
     ]);
   });
 

@@ -54,9 +54,11 @@ async function importAndRead(format: string, file: string, extra: string[] = [])
     spread_low: number | null;
     spread_high: number | null;
     source_tool: string;
+    benchmark: string | null;
+    params: string | null;
   }>(
     history.connection,
-    'SELECT suite, metric, value, unit, direction, status, samples, spread_low, spread_high, source_tool FROM metrics ORDER BY metric',
+    'SELECT suite, metric, value, unit, direction, status, samples, spread_low, spread_high, source_tool, benchmark, params FROM metrics ORDER BY metric',
   );
   history.close();
   expect(history.problems).toEqual([]);
@@ -126,6 +128,9 @@ BENCHMARK_MAIN();
     expect(small?.samples).toHaveLength(3);
     expect(smallRate).toMatchObject({ unit: 'items/s', direction: 'higher' });
     expect(large?.value).toBeGreaterThan(small?.value ?? Number.POSITIVE_INFINITY);
+    // ->Arg(1000): one unnamed parameter, named by its position; the rate is its own benchmark with the same one.
+    expect(small).toMatchObject({ benchmark: 'BM_Sort', params: JSON.stringify([{ name: '1', value: '1000' }]) });
+    expect(smallRate).toMatchObject({ benchmark: 'BM_Sort items_per_second', params: JSON.stringify([{ name: '1', value: '1000' }]) });
     // A workflow moving from github-action-benchmark keeps its `tool: googlecpp`: the same rows.
     expect(await importAndRead('googlecpp', file, ['--suite', 'sorting'])).toEqual(rows);
   });
@@ -134,7 +139,7 @@ BENCHMARK_MAIN();
     const dir = await tempDir();
     await writeFile(
       path.join(dir, 'test_fib.py'),
-      'def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n\ndef test_fib_10(benchmark):\n    benchmark(fib, 10)\n\ndef test_fib_15(benchmark):\n    benchmark(fib, 15)\n',
+      'import pytest\n\ndef fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n\ndef test_fib_10(benchmark):\n    benchmark(fib, 10)\n\ndef test_fib_15(benchmark):\n    benchmark(fib, 15)\n\n@pytest.mark.parametrize("kind", ["list", "tuple"])\n@pytest.mark.parametrize("n", [8, 12])\ndef test_build(benchmark, n, kind):\n    benchmark(list if kind == "list" else tuple, range(n))\n',
     );
     const file = path.join(dir, 'pytest.json');
     execFileSync(
@@ -143,8 +148,25 @@ BENCHMARK_MAIN();
       { cwd: dir, stdio: 'ignore' },
     );
     const rows = await importAndRead('pytest-benchmark', file);
-    expect(rows.map((row) => row.metric)).toEqual(['test_fib.py::test_fib_10', 'test_fib.py::test_fib_15']);
-    const [ten, fifteen] = rows;
+    expect(rows.map((row) => row.metric)).toEqual(
+      [
+        'test_fib.py::test_build[8-list]',
+        'test_fib.py::test_build[8-tuple]',
+        'test_fib.py::test_build[12-list]',
+        'test_fib.py::test_build[12-tuple]',
+        'test_fib.py::test_fib_10',
+        'test_fib.py::test_fib_15',
+      ].sort(),
+    );
+    // Parametrised: one benchmark, its parameters by name from the file's params.
+    const built = rows.find((row) => row.metric === 'test_fib.py::test_build[12-tuple]');
+    expect(built?.benchmark).toBe('test_fib.py::test_build');
+    expect(JSON.parse(built?.params ?? '[]').sort((a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name))).toEqual([
+      { name: 'kind', value: 'tuple' },
+      { name: 'n', value: '12' },
+    ]);
+    expect(rows.find((row) => row.metric === 'test_fib.py::test_fib_10')?.params).toBeNull();
+    const [ten, fifteen] = rows.filter((row) => row.metric.includes('test_fib_'));
     expect(ten).toMatchObject({ unit: 's', direction: 'lower' });
     expect(ten?.spread_low).toBeLessThanOrEqual(ten?.value ?? 0);
     expect(ten?.spread_high).toBeGreaterThanOrEqual(ten?.value ?? 0);

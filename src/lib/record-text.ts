@@ -9,6 +9,9 @@ export const MESSAGE_MAX = 10_000;
 export const NAME_MAX = 400;
 export const UNIT_MAX = 40;
 export const BRANCH_MAX = 255;
+export const PARAMS_MAX = 32;
+export const PARAM_NAME_MAX = 100;
+export const PARAM_VALUE_MAX = 200;
 
 /** C0 and C1 controls and DEL; names allow none, messages keep tab and newline. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
@@ -74,7 +77,23 @@ function cleanMetric(metric: MetricInput, fixes: TextFixes): MetricInput {
     name: cleanName(metric.name, 'metric name', fixes),
     unit: typeof metric.unit === 'string' ? clean(metric.unit, 'unit', UNIT_MAX, NAME_CONTROLS, fixes) : metric.unit,
     ...(typeof metric.description === 'string' ? { description: cleanMessage(metric.description, 'description', fixes, 2000) } : {}),
+    ...(typeof metric.benchmark === 'string' ? { benchmark: cleanName(metric.benchmark, 'benchmark name', fixes) } : {}),
+    ...(Array.isArray(metric.params) ? { params: cleanParams(metric.params, fixes) } : {}),
   };
+}
+
+/** Parameter names stay distinct after cleaning (a number tells two apart), as metric names do. */
+function cleanParams(params: NonNullable<MetricInput['params']>, fixes: TextFixes): NonNullable<MetricInput['params']> {
+  const taken = new Set<string>();
+  if (params.length > PARAMS_MAX) note(fixes, 'parameters', 'shortened');
+  return params.slice(0, PARAMS_MAX).map((param) => {
+    if (typeof param?.name !== 'string' || typeof param.value !== 'string') return param;
+    const cleaned = cleanName(param.name, 'parameter name', fixes, PARAM_NAME_MAX);
+    let name = cleaned;
+    for (let copy = 2; taken.has(name); copy++) name = `${cleaned} (${copy})`;
+    taken.add(name);
+    return { name, value: clean(param.value, 'parameter value', PARAM_VALUE_MAX, NAME_CONTROLS, fixes) };
+  });
 }
 
 /**

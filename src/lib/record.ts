@@ -4,6 +4,7 @@
  * is derived from this file.
  */
 import { z } from 'zod';
+import { PARAM_NAME_MAX, PARAM_VALUE_MAX, PARAMS_MAX } from './record-text.ts';
 
 export const SCHEMA_VERSION = 1;
 
@@ -74,17 +75,17 @@ export const metricSchema = z
       .array(
         z.object({
           name: nameSchema
-            .max(100, 'must be at most 100 characters')
+            .max(PARAM_NAME_MAX, `must be at most ${PARAM_NAME_MAX} characters`)
             .describe('The parameter, as the tool names it (or its position, "1", "2"…, when it names none).'),
           value: z
             .string()
-            .max(200, 'must be at most 200 characters')
+            .max(PARAM_VALUE_MAX, `must be at most ${PARAM_VALUE_MAX} characters`)
             // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
             .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'must not contain control characters'),
         }),
       )
       .min(1)
-      .max(32)
+      .max(PARAMS_MAX)
       .optional()
       .describe('The parameters of this combination, in the order the benchmark declares them. Requires benchmark.'),
   })

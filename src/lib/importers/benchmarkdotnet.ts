@@ -1,6 +1,7 @@
 /** BenchmarkDotNet's JSON exporters (brief or full): one metric per benchmark, the median in nanoseconds. */
 import { z } from 'zod';
 import type { MetricInput } from '../record.ts';
+import { withParams } from './params.ts';
 import { type Parser, problemAt } from './types.ts';
 
 const schema = z.object({
@@ -8,6 +9,7 @@ const schema = z.object({
     z
       .object({
         FullName: z.string(),
+        Parameters: z.string().optional(),
         Statistics: z
           .object({
             Median: z.number(),
@@ -22,17 +24,36 @@ const schema = z.object({
   ),
 });
 
+/** `Parameters` is "N=1000&Mode=Fast"; FullName ends in the same values, "(N: 1000, Mode: Fast)". */
+function benchmarkDotNetParams(fullName: string, parameters: string | undefined) {
+  const params = (parameters ?? '')
+    .split('&')
+    .filter((pair) => pair.includes('='))
+    .map((pair) => ({ name: pair.slice(0, pair.indexOf('=')), value: pair.slice(pair.indexOf('=') + 1) }));
+  return withParams(fullName.replace(/\(.*\)$/, ''), params);
+}
+
 export const parseBenchmarkDotNet: Parser = (text, source) => {
   const parsed = schema.safeParse(JSON.parse(text));
   if (!parsed.success)
     return { runs: [], problems: [problemAt(source, 'Benchmarks', `is not BenchmarkDotNet's JSON (${parsed.error.issues[0]?.message})`)] };
   const metrics: MetricInput[] = parsed.data.Benchmarks.map((bench) => {
+    const params = benchmarkDotNetParams(bench.FullName, bench.Parameters);
     const stats = bench.Statistics;
     if (!stats)
-      return { suite: source.suite, name: bench.FullName, value: null, status: 'failed' as const, unit: 'ns', direction: 'lower' as const };
+      return {
+        suite: source.suite,
+        name: bench.FullName,
+        ...params,
+        value: null,
+        status: 'failed' as const,
+        unit: 'ns',
+        direction: 'lower' as const,
+      };
     return {
       suite: source.suite,
       name: bench.FullName,
+      ...params,
       value: stats.Median,
       unit: 'ns',
       direction: 'lower' as const,

@@ -1,8 +1,10 @@
 /**
  * `go test -bench` text: one metric per benchmark and unit (ns/op, B/op, allocs/op, MB/s and custom
- * ReportMetric units); with -count=N the N lines become samples. The -P suffix (GOMAXPROCS) stays in the name.
+ * ReportMetric units); with -count=N the N lines become samples. The -P suffix (GOMAXPROCS) stays in the name,
+ * and is a parameter (procs) beside the sub-benchmark parts.
  */
 import type { MetricInput, Problem } from '../record.ts';
+import { goParams, withParams } from './params.ts';
 import { directionOfUnit, median, type Parser, problemAt } from './types.ts';
 
 const LINE = /^(Benchmark\S*)\s+(\d+)\s+(.+)$/;
@@ -34,9 +36,12 @@ export const parseGoBench: Parser = (text, source) => {
   }
   const metrics: MetricInput[] = [...samples].map(([key, { unit, values }]) => {
     const name = key.split('\u0000')[0] as string;
+    const { benchmark, params } = goParams(name);
+    const suffix = unit === 'ns/op' ? '' : ` ${unit}`;
     return {
       suite: source.suite,
-      name: unit === 'ns/op' ? name : `${name} ${unit}`,
+      name: `${name}${suffix}`,
+      ...withParams(`${benchmark}${suffix}`, params),
       value: median(values),
       unit,
       direction: directionOfUnit(unit),

@@ -6,6 +6,7 @@
 
 import { z } from 'zod';
 import type { MetricInput, Problem } from '../record.ts';
+import { googleBenchmarkParams, withParams } from './params.ts';
 import { median, type Parser, problemAt } from './types.ts';
 
 const benchmark = z
@@ -45,9 +46,11 @@ export const parseGoogleBenchmark: Parser = (text, source) => {
     const first = rows[0];
     if (!first) continue;
     if (rows.some((row) => row.error_occurred)) {
+      const { benchmark: family, params } = googleBenchmarkParams(name);
       metrics.push({
         suite: source.suite,
         name,
+        ...withParams(family, params),
         value: null,
         status: 'failed',
         unit: first.time_unit,
@@ -57,9 +60,11 @@ export const parseGoogleBenchmark: Parser = (text, source) => {
       continue;
     }
     const times = rows.map((row) => row.real_time);
+    const { benchmark: family, params } = googleBenchmarkParams(name);
     metrics.push({
       suite: source.suite,
       name,
+      ...withParams(family, params),
       value: median(times),
       unit: first.time_unit,
       direction: 'lower',
@@ -71,6 +76,7 @@ export const parseGoogleBenchmark: Parser = (text, source) => {
         metrics.push({
           suite: source.suite,
           name: `${name} ${counter}`,
+          ...withParams(`${family} ${counter}`, params),
           value: median(values),
           unit: counter === 'items_per_second' ? 'items/s' : 'B/s',
           direction: 'higher',

@@ -1,6 +1,7 @@
 /** JMH -rf json: one metric per benchmark (and parameter set); throughput modes are better higher, time modes lower. */
 import { z } from 'zod';
 import type { MetricInput } from '../record.ts';
+import { withParams } from './params.ts';
 import { type Parser, problemAt } from './types.ts';
 
 const schema = z.array(
@@ -29,6 +30,10 @@ export const parseJmh: Parser = (text, source) => {
     return {
       suite: source.suite,
       name: params.length > 0 ? `${entry.benchmark} (${params.join(', ')})` : entry.benchmark,
+      ...withParams(
+        entry.benchmark,
+        Object.entries(entry.params ?? {}).map(([name, value]) => ({ name, value })),
+      ),
       value: entry.primaryMetric.score,
       unit: entry.primaryMetric.scoreUnit,
       direction: entry.mode === 'thrpt' ? 'higher' : 'lower',

@@ -1,6 +1,7 @@
 /** pytest --benchmark-json: one metric per test, the median round time in seconds, the interquartile range as spread. */
 import { z } from 'zod';
 import type { GitInfo } from '../record.ts';
+import { paramText, withParams } from './params.ts';
 import { type Parser, problemAt, utcTimestamp } from './types.ts';
 
 const schema = z.object({
@@ -18,6 +19,7 @@ const schema = z.object({
     z
       .object({
         fullname: z.string(),
+        params: z.record(z.string(), z.unknown()).nullable().optional(),
         stats: z.object({ median: z.number(), q1: z.number(), q3: z.number(), data: z.array(z.number()).optional() }).loose(),
       })
       .loose(),
@@ -51,6 +53,11 @@ export const parsePytestBenchmark: Parser = (text, source) => {
         metrics: parsed.data.benchmarks.map((bench) => ({
           suite: source.suite,
           name: bench.fullname,
+          // test_x[10-a] is test_x at its parameters, which the file also gives by name.
+          ...withParams(
+            bench.fullname.replace(/\[.*\]$/, ''),
+            Object.entries(bench.params ?? {}).map(([name, value]) => ({ name, value: paramText(value) })),
+          ),
           value: bench.stats.median,
           unit: 's',
           direction: 'lower' as const,

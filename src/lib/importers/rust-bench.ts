@@ -4,6 +4,7 @@
  * `name  time: [low estimate high]` lines, whose interval is its confidence interval.
  */
 import type { MetricInput, Problem } from '../record.ts';
+import { criterionParams, withParams } from './params.ts';
 import { type Parser, problemAt } from './types.ts';
 
 const LIBTEST = /^test\s+(.+?)\s+\.\.\.\s+bench:\s+([\d,.]+)\s+(\S+)(?:\s+\(\+\/-\s+([\d,.]+)\))?/;
@@ -48,9 +49,11 @@ export const parseRustBench: Parser = (text, source) => {
         problems.push(problemAt(source, `line ${index + 1}`, `is a Criterion time line whose name or unit is not understood: ${line}`));
         continue;
       }
+      const { benchmark, params } = criterionParams(name);
       metrics.push({
         suite: source.suite,
         name,
+        ...withParams(benchmark, params),
         value: values[1] as number,
         unit: 'ns',
         direction: 'lower',
