@@ -23,6 +23,8 @@ export const links = {
   home: () => href('/'),
   platform: (platform: string) => href(`/platforms/${platform}/`),
   metric: (slug: string) => href(`/metrics/${slug}/`),
+  /** A parameterised benchmark: its combinations side by side. */
+  benchmark: (slug: string) => href(`/benchmarks/${slug}/`),
   run: (runId: string) => href(`/runs/${runId}/`),
   /** Where run pages live: interactive charts link a point to `${runs}${id}/`. */
   runs: () => href('/runs/'),

@@ -247,3 +247,59 @@ export function platformsChart(
     ],
   });
 }
+
+/** One combination of a parameterised benchmark, in one run: where it sits on the x parameter and which line it is on. */
+export interface ParameterPoint {
+  /** The x parameter's value as text, and as a number when every value of it is one. */
+  x: string;
+  xNumber: number | null;
+  line: string;
+  value: number;
+  /** The latest run, or the earlier one it is compared with. */
+  run: 'latest' | 'earlier';
+}
+
+export interface ParameterChartOptions {
+  title: string;
+  unit: string;
+  xName: string;
+  /** The values of x in natural order (an ordinal axis when they are not all numbers). */
+  xDomain: readonly string[];
+  lines: readonly string[];
+  logX: boolean;
+  logY: boolean;
+}
+
+/**
+ * asv's "parameter as x-axis": a benchmark's latest values across one parameter, a line per value of the
+ * others, and an earlier run's values dashed beside them.
+ */
+export function parameterChart(points: readonly ParameterPoint[], options: ParameterChartOptions, view: ViewOptions) {
+  const numeric = points.every((point) => point.xNumber !== null);
+  const { marginLeft, ...axis } = valueAxis(
+    options.unit,
+    points.map((point) => point.value),
+  );
+  const x = numeric ? 'xNumber' : 'x';
+  const earlier = points.filter((point) => point.run === 'earlier');
+  const latest = points.filter((point) => point.run === 'latest');
+  return Plot.plot({
+    document: view.document,
+    width: 560,
+    height: 300,
+    marginLeft,
+    marginBottom: 40,
+    style: { fontSize: `${FONT_SIZE}px` },
+    ariaLabel: options.title,
+    x: numeric
+      ? { type: options.logX ? 'log' : 'linear', label: options.xName, grid: true }
+      : { type: 'point', domain: [...options.xDomain], label: options.xName, padding: 0.3 },
+    y: { grid: true, zero: false, ...axis, ...(options.logY ? { type: 'log' } : {}) },
+    color: { type: 'ordinal', domain: [...options.lines], range: options.lines.map((_, index) => platformColour(index)) },
+    marks: [
+      Plot.line(earlier, { x, y: 'value', stroke: 'line', strokeDasharray: '5,4', strokeOpacity: 0.7, sort: { channel: 'x' } }),
+      Plot.line(latest, { x, y: 'value', stroke: 'line', strokeWidth: 1.75, sort: { channel: 'x' } }),
+      Plot.dot(latest, { x, y: 'value', fill: 'line', r: 2.5 }),
+    ],
+  });
+}

@@ -4,7 +4,15 @@
  * regressions always kept).
  */
 import { parseHTML } from 'linkedom';
-import { platformsChart, type SeriesChartOptions, seriesChart, thinForDisplay } from './chart-spec.ts';
+import {
+  type ParameterChartOptions,
+  type ParameterPoint,
+  parameterChart,
+  platformsChart,
+  type SeriesChartOptions,
+  seriesChart,
+  thinForDisplay,
+} from './chart-spec.ts';
 import type { SeriesMeasurement } from './status.ts';
 
 /**
@@ -34,6 +42,10 @@ export function renderPlatformsChartSvg(
 ): string {
   const drawn = platforms.map(({ platform, points }, colour) => ({ platform, colour, points: thinForDisplay(points) }));
   return compactSvg(platformsChart(drawn, options, { document: plotDocument() }).outerHTML);
+}
+
+export function renderParameterChartSvg(points: readonly ParameterPoint[], options: ParameterChartOptions): string {
+  return compactSvg(parameterChart(points, options, { document: plotDocument() }).outerHTML);
 }
 
 /**

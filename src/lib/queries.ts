@@ -104,16 +104,21 @@ export interface MetricInfo {
   platforms: number;
   runs: number;
   description: string | null;
+  /** For one combination of a parameterised benchmark: the benchmark, and this combination's parameters in order. */
+  benchmark: string | null;
+  params: Array<{ name: string; value: string }> | null;
 }
 
 export async function availableMetrics(history: History): Promise<MetricInfo[]> {
-  return queryRows<MetricInfo & Record<string, unknown>>(
+  const rows = await queryRows<Omit<MetricInfo, 'params'> & { params: string | null } & Record<string, unknown>>(
     history.connection,
     `SELECT suite, metric, arg_max(unit, timestamp) AS unit, arg_max(direction, timestamp) AS direction,
             count(DISTINCT platform)::INTEGER AS platforms, count(*)::INTEGER AS runs,
-            arg_max(description, timestamp) AS description
+            arg_max(description, timestamp) AS description,
+            arg_max(benchmark, timestamp) AS benchmark, arg_max(params, timestamp) AS params
      FROM metrics GROUP BY suite, metric ORDER BY suite, metric`,
   );
+  return rows.map((row) => ({ ...row, params: row.params ? (JSON.parse(row.params) as MetricInfo['params']) : null }));
 }
 
 export async function availablePlatforms(history: History): Promise<string[]> {

@@ -3,6 +3,7 @@
  * from the same in-memory tables); in `astro dev` it is re-read on each request, so a reload after
  * `npm run bench` shows the new run.
  */
+import { type BenchmarkGroup, benchmarkGroups, paramValue, STATUS_SEVERITY, worstStatus } from './benchmark-groups.ts';
 import type { ChartChange, SeriesChartOptions } from './chart-spec.ts';
 import { queryRows } from './duckdb.ts';
 import { type History, openHistory } from './history.ts';
@@ -46,6 +47,8 @@ export interface SiteModel {
   stats: HistoryStats;
   platforms: string[];
   metrics: MetricInfo[];
+  /** Parameterised benchmarks: metrics that are combinations of one benchmark, grouped. */
+  benchmarks: BenchmarkGroup[];
   /** The state now: the latest default-branch measurement of every platform × metric. */
   latest: MetricStatus[];
   /** Where each series' level moved, oldest first. */
@@ -91,12 +94,14 @@ async function load(): Promise<SiteModel> {
      FROM runs LEFT JOIN parent_runs USING (run_id) ORDER BY run_id`,
   );
   const changePoints = await historyChanges(history);
+  const metrics = (await availableMetrics(history)).sort(compareSeries);
   return {
     history,
     settings,
     stats: await historyStats(history),
     platforms: (await availablePlatforms(history)).sort(naturalCompare),
-    metrics: (await availableMetrics(history)).sort(compareSeries),
+    metrics,
+    benchmarks: benchmarkGroups(metrics),
     latest: (await latestStatuses(history, settings)).sort(compareSeries),
     changePoints,
     ...(await historyEvents(history, changePoints, await loadTriage(dataDir))),
@@ -419,40 +424,142 @@ export async function changes(model: SiteModel, limit = 200): Promise<MetricStat
     .slice(0, limit);
 }
 
-export interface GridRow {
+interface GridCells {
   suite: string;
-  metric: string;
   slug: string;
   unit: string;
   direction: string;
+  /** Lower-case text the overview's search matches: suite, name and parameter values. */
+  search: string;
+}
+
+export interface MetricRow extends GridCells {
+  kind: 'metric';
+  metric: string;
   cells: Array<MetricStatus | null>;
 }
 
+export interface BenchmarkRow extends GridCells {
+  kind: 'benchmark';
+  group: BenchmarkGroup;
+  /** Per platform: every combination's latest status (in the group's order), and the worst of them. */
+  cells: Array<{ worst: MetricStatus; combos: Array<MetricStatus | null> } | null>;
+}
+
+export type GridRow = MetricRow | BenchmarkRow;
+
+export interface GridSuite {
+  suite: string;
+  platforms: string[];
+  /** Rows that ask for attention (anything but unchanged on every platform), regressed and failed first. */
+  attention: GridRow[];
+  /** Rows unchanged on every platform, in natural order. */
+  unchanged: GridRow[];
+}
+
+const rowSeverity = (row: GridRow): number =>
+  Math.max(
+    -1,
+    ...row.cells.map((cell) => {
+      const status = cell === null ? null : 'worst' in cell ? cell.worst : cell;
+      return status ? STATUS_SEVERITY[status.status] : -1;
+    }),
+  );
+
 /**
- * The overview grid: suites → metrics (rows) × platforms (columns), each cell the latest status. A suite
- * shows only the platforms that measured it: a history of one suite per machine is not a sea of dashes.
+ * The overview grid: suites → rows × platforms (columns), each cell the latest status. A parameterised
+ * benchmark is one row whose cells hold all its combinations. A suite shows only the platforms that
+ * measured it: a history of one suite per machine is not a sea of dashes.
  */
-export function overviewGrid(model: SiteModel): Array<{ suite: string; platforms: string[]; rows: GridRow[] }> {
+export function overviewGrid(model: SiteModel): GridSuite[] {
   const cell = new Map(model.latest.map((status) => [`${status.platform}\u0000${status.suite}\u0000${status.metric}`, status]));
+  const statusesOf = (info: MetricInfo) =>
+    model.platforms.map((platform) => cell.get(`${platform}\u0000${info.suite}\u0000${info.metric}`) ?? null);
+  const grouped = new Map(
+    model.benchmarks.flatMap((group) => group.combos.map((combo) => [`${combo.suite}\u0000${combo.metric}`, group] as const)),
+  );
   const suites = new Map<string, GridRow[]>();
+  const listed = new Set<BenchmarkGroup>();
   for (const info of model.metrics) {
     const rows = suites.get(info.suite) ?? [];
-    rows.push({
-      suite: info.suite,
-      metric: info.metric,
-      slug: metricSlug(info.suite, info.metric),
-      unit: info.unit,
-      direction: info.direction,
-      cells: model.platforms.map((platform) => cell.get(`${platform}\u0000${info.suite}\u0000${info.metric}`) ?? null),
-    });
     suites.set(info.suite, rows);
+    const group = grouped.get(`${info.suite}\u0000${info.metric}`);
+    if (!group) {
+      rows.push({
+        kind: 'metric',
+        suite: info.suite,
+        metric: info.metric,
+        slug: metricSlug(info.suite, info.metric),
+        unit: info.unit,
+        direction: info.direction,
+        search: `${info.suite} ${info.metric}`.toLowerCase(),
+        cells: statusesOf(info),
+      });
+      continue;
+    }
+    if (listed.has(group)) continue;
+    listed.add(group);
+    const perCombo = group.combos.map(statusesOf);
+    const values = group.combos.flatMap((combo) => combo.params?.map((param) => paramValue(param.value)) ?? []);
+    rows.push({
+      kind: 'benchmark',
+      suite: group.suite,
+      group,
+      slug: group.slug,
+      unit: group.unit,
+      direction: group.direction,
+      search: [group.suite, group.benchmark, ...group.paramNames, ...new Set(values)].join(' ').toLowerCase(),
+      cells: model.platforms.map((_, column) => {
+        const combos = perCombo.map((statuses) => statuses[column] ?? null);
+        const worst = worstStatus(combos);
+        return worst ? { worst, combos } : null;
+      }),
+    });
   }
   return [...suites].map(([suite, rows]) => {
     const measured = model.platforms.map((_, index) => rows.some((row) => row.cells[index] !== null));
+    const kept = rows.map((row) => ({ ...row, cells: row.cells.filter((_, index) => measured[index]) }) as GridRow);
+    const attention = kept.filter((row) => rowSeverity(row) !== STATUS_SEVERITY.unchanged);
     return {
       suite,
       platforms: model.platforms.filter((_, index) => measured[index]),
-      rows: rows.map((row) => ({ ...row, cells: row.cells.filter((_, index) => measured[index]) })),
+      attention: attention.sort((a, b) => rowSeverity(b) - rowSeverity(a)),
+      unchanged: kept.filter((row) => rowSeverity(row) === STATUS_SEVERITY.unchanged),
     };
   });
+}
+
+export interface SuiteSummary {
+  suite: string;
+  platform: string;
+  metrics: number;
+  regressed: number;
+  improved: number;
+  unchanged: number;
+  /** Failed, new, without a baseline, or likely noise. */
+  other: number;
+}
+
+/** The first screen of a large history: per suite and platform, how many metrics and how they stand. */
+export function suiteSummaries(model: SiteModel): SuiteSummary[] {
+  const summaries = new Map<string, SuiteSummary>();
+  for (const status of model.latest) {
+    const key = `${status.suite}\u0000${status.platform}`;
+    const summary = summaries.get(key) ?? {
+      suite: status.suite,
+      platform: status.platform,
+      metrics: 0,
+      regressed: 0,
+      improved: 0,
+      unchanged: 0,
+      other: 0,
+    };
+    summary.metrics++;
+    if (status.status === 'regression') summary.regressed++;
+    else if (status.status === 'improvement') summary.improved++;
+    else if (status.status === 'unchanged') summary.unchanged++;
+    else summary.other++;
+    summaries.set(key, summary);
+  }
+  return [...summaries.values()].sort((a, b) => naturalCompare(a.suite, b.suite) || naturalCompare(a.platform, b.platform));
 }

@@ -1,0 +1,86 @@
+/**
+ * Parameterised benchmarks as one thing each: the combinations of a benchmark (metrics that share a suite
+ * and a `benchmark`, with their `params`) grouped, in natural order of their parameter values, with their
+ * worst status. What the overview lists as one row and what a benchmark page shows.
+ */
+import { metricSlug } from './metric-slug.ts';
+import { naturalCompare } from './natural-order.ts';
+import type { MetricInfo } from './queries.ts';
+import type { Status } from './regression-rule.ts';
+
+export interface BenchmarkGroup {
+  suite: string;
+  benchmark: string;
+  slug: string;
+  unit: string;
+  direction: MetricInfo['direction'];
+  /** Every parameter any combination has, in the order they first appear. */
+  paramNames: string[];
+  /** The combinations, ordered by their parameter values (numbers as numbers). */
+  combos: MetricInfo[];
+}
+
+/** How much a status asks for attention: the worst of a benchmark's combinations speaks for it. */
+export const STATUS_SEVERITY: Record<Status, number> = {
+  failed: 6,
+  regression: 5,
+  improvement: 4,
+  noise: 3,
+  'no-baseline': 2,
+  new: 1,
+  unchanged: 0,
+};
+
+export function worstStatus<T extends { status: Status }>(statuses: ReadonlyArray<T | null>): T | null {
+  let worst: T | null = null;
+  for (const status of statuses) if (status && (!worst || STATUS_SEVERITY[status.status] > STATUS_SEVERITY[worst.status])) worst = status;
+  return worst;
+}
+
+/** A parameter's value as people read it: quotes that Python and Java print around strings left out. */
+export function paramValue(value: string): string {
+  return /^(['"]).*\1$/.test(value) ? value.slice(1, -1) : value;
+}
+
+export function describeParams(params: MetricInfo['params']): string {
+  return (params ?? []).map((param) => `${param.name}=${paramValue(param.value)}`).join(', ');
+}
+
+function compareParams(a: MetricInfo, b: MetricInfo, names: readonly string[]): number {
+  for (const name of names) {
+    const order = naturalCompare(
+      a.params?.find((param) => param.name === name)?.value ?? '',
+      b.params?.find((param) => param.name === name)?.value ?? '',
+    );
+    if (order !== 0) return order;
+  }
+  return naturalCompare(a.metric, b.metric);
+}
+
+export const groupKey = (suite: string, benchmark: string) => `${suite}\u0000${benchmark}`;
+
+/** The benchmarks with two or more combinations; a benchmark measured at one combination reads as a plain metric. */
+export function benchmarkGroups(metrics: readonly MetricInfo[]): BenchmarkGroup[] {
+  const byBenchmark = new Map<string, MetricInfo[]>();
+  for (const info of metrics) {
+    if (!info.benchmark || !info.params?.length) continue;
+    const key = groupKey(info.suite, info.benchmark);
+    byBenchmark.set(key, [...(byBenchmark.get(key) ?? []), info]);
+  }
+  const groups: BenchmarkGroup[] = [];
+  for (const combos of byBenchmark.values()) {
+    const [first] = combos;
+    if (!first?.benchmark || combos.length < 2) continue;
+    const paramNames = [...new Set(combos.flatMap((combo) => combo.params?.map((param) => param.name) ?? []))];
+    groups.push({
+      suite: first.suite,
+      benchmark: first.benchmark,
+      slug: metricSlug(first.suite, first.benchmark),
+      unit: first.unit,
+      direction: first.direction,
+      paramNames,
+      combos: [...combos].sort((a, b) => compareParams(a, b, paramNames)),
+    });
+  }
+  return groups.sort((a, b) => naturalCompare(a.suite, b.suite) || naturalCompare(a.benchmark, b.benchmark));
+}

@@ -1,0 +1,125 @@
+/**
+ * Parameterised benchmarks on the site, from a generated asv history in asv's own format (2 parameters,
+ * 8 combinations, 2 machines, one combination regressed on the last commit): the overview lists each
+ * benchmark once with its combinations as a grid that reads without JavaScript, summarises each suite
+ * and platform first, and its search finds a benchmark by a parameter value; the benchmark page draws
+ * the parameter chart; no page is heavier than the page-weight target.
+ */
+import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricSlug } from '../../src/lib/metric-slug.ts';
+import { ASV_MACHINES, ASV_REGRESSED, writeParameterisedAsv } from '../fixtures/asv-params.ts';
+import { runScript } from '../helpers.ts';
+import { type BuiltSite, buildAndServe, chromiumHere } from './built-site.ts';
+
+let site: BuiltSite;
+let scratch: string;
+const SUITE = 'virtualenv-py3.12';
+const GEMV = metricSlug(SUITE, ASV_REGRESSED.benchmark);
+/** The page-weight target of the build-speed issue: no HTML page over 300 KB. */
+const PAGE_LIMIT = 300_000;
+
+beforeAll(async () => {
+  if (!chromiumHere) return;
+  scratch = await mkdtemp(path.join(tmpdir(), 'perfsite-params-'));
+  await writeParameterisedAsv(path.join(scratch, 'results'));
+  const imported = await runScript('scripts/import.ts', [
+    '--format',
+    'asv',
+    '--data',
+    path.join(scratch, 'data'),
+    path.join(scratch, 'results'),
+  ]);
+  expect(imported.code, imported.stderr).toBe(0);
+  site = await buildAndServe(path.join(scratch, 'data'));
+});
+
+afterAll(async () => {
+  await site?.close(scratch);
+});
+
+describe.skipIf(!chromiumHere)('parameterised benchmarks', () => {
+  it('the overview summarises each suite and platform first, and lists each benchmark once, regressed first', async () => {
+    const html = await readFile(path.join(site.out, 'index.html'), 'utf8');
+    const context = await site.browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${site.server.origin}/`);
+    const summary = await page
+      .locator('table.summary tbody tr')
+      .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('th, td')].map((cell) => cell.textContent?.trim())));
+    expect(summary).toEqual([
+      [SUITE, ASV_MACHINES[0], '17', '1', '0', '16', '0'],
+      [SUITE, ASV_MACHINES[1], '17', '0', '0', '17', '0'],
+    ]);
+    // Three rows: two benchmarks of 8 combinations and one plain metric; the regressed benchmark first.
+    const rows = await page.locator('.suite-block tr[data-metric] > th > a:first-child').allTextContents();
+    expect(rows).toEqual([ASV_REGRESSED.benchmark, 'benchmarks.io.time_read', 'benchmarks.linalg.time_dot']);
+    expect(html).not.toContain('>benchmarks.linalg.time_gemv(100');
+    await context.close();
+  });
+
+  it('shows a benchmark’s combinations as a grid coloured by status, readable without JavaScript', async () => {
+    const context = await site.browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${site.server.origin}/`);
+    const row = page.locator('tr.benchmark-row', { hasText: ASV_REGRESSED.benchmark });
+    const cells = row.locator('td.cell');
+    await expect.poll(() => cells.count()).toBe(2);
+    // In natural order of n, then order: 100 c, 100 f, 800 c, … the 6400 c dot (the fifth) is the regressed one.
+    const first = cells.nth(0).locator('.dot');
+    expect(await first.count()).toBe(8);
+    expect(await cells.nth(0).locator('.dot.regression').count()).toBe(1);
+    expect(await first.nth(4).getAttribute('aria-label')).toMatch(/^n=6400, order=c: [\d.]+ µs, regression$/);
+    expect(await first.nth(4).evaluate((dot) => getComputedStyle(dot).backgroundColor)).not.toBe(
+      await first.nth(0).evaluate((dot) => getComputedStyle(dot).backgroundColor),
+    );
+    expect(await cells.nth(1).locator('.dot.regression').count()).toBe(0);
+    // Each combination is a click away, in order, without JavaScript.
+    await row.locator('details.combos summary').click();
+    const combos = await row.locator('details.combos li').allTextContents();
+    expect(combos.slice(0, 3)).toEqual(['n=100, order=c', 'n=100, order=f', 'n=800, order=c']);
+    expect(combos).toHaveLength(8);
+    await context.close();
+  });
+
+  it('finds a benchmark by a parameter value', async () => {
+    const page = await site.browser.newPage();
+    await page.goto(`${site.server.origin}/`);
+    const visible = () => page.locator('.suite-block tr[data-metric]:not([hidden]) > th > a:first-child').allTextContents();
+    await page.locator('#metric-filter').fill('gemv 51200');
+    await expect.poll(visible).toEqual([ASV_REGRESSED.benchmark]);
+    await page.locator('#metric-filter').fill('dot 800');
+    await expect.poll(visible).toEqual(['benchmarks.linalg.time_dot']);
+    await page.locator('#metric-filter').fill('gemv 12345');
+    await expect.poll(visible).toEqual([]);
+    await page.close();
+  });
+
+  it('draws the parameter chart on the benchmark page: n across (log, it spans decades), a line per order', async () => {
+    const page = await site.browser.newPage();
+    await page.goto(`${site.server.origin}/benchmarks/${GEMV}/`);
+    const chart = page.locator(`section[aria-labelledby="on-${ASV_MACHINES[0]}"] figure.parameter-chart svg`);
+    expect(await chart.getAttribute('aria-label')).toBe(
+      `${ASV_REGRESSED.benchmark} on ${ASV_MACHINES[0]}, across n: latest (solid) and baseline (dashed)`,
+    );
+    // Latest and baseline, a line per order.
+    expect(await chart.locator('[stroke-dasharray]').count()).toBeGreaterThan(0);
+    expect(await chart.locator('text').allTextContents()).toEqual(expect.arrayContaining(['1k', '10k']));
+    expect(await page.locator(`section[aria-labelledby="on-${ASV_MACHINES[0]}"] .parameter-legend li`).allTextContents()).toEqual([
+      ' order=c',
+      ' order=f',
+    ]);
+    const regressed = page.locator(`section[aria-labelledby="on-${ASV_MACHINES[0]}"] tbody tr.regression`);
+    expect(await regressed.locator('th, td').allTextContents()).toEqual(expect.arrayContaining(['6400', 'c', 'regression']));
+    await page.close();
+  });
+
+  it('keeps every page under the page-weight target', async () => {
+    const pages = (await readdir(site.out, { recursive: true })).filter((file) => file.endsWith('.html'));
+    const sizes = await Promise.all(pages.map(async (file) => ({ file, bytes: (await stat(path.join(site.out, file))).size })));
+    expect(sizes.filter((page) => page.bytes > PAGE_LIMIT)).toEqual([]);
+    expect(pages).toContain(path.join('benchmarks', GEMV, 'index.html'));
+  });
+});
