@@ -37,15 +37,6 @@ export function worstStatus<T extends { status: Status }>(statuses: ReadonlyArra
   return worst;
 }
 
-/** A parameter's value as people read it: quotes that Python and Java print around strings left out. */
-export function paramValue(value: string): string {
-  return /^(['"]).*\1$/.test(value) ? value.slice(1, -1) : value;
-}
-
-export function describeParams(params: MetricInfo['params']): string {
-  return (params ?? []).map((param) => `${param.name}=${paramValue(param.value)}`).join(', ');
-}
-
 function compareParams(a: MetricInfo, b: MetricInfo, names: readonly string[]): number {
   for (const name of names) {
     const order = naturalCompare(

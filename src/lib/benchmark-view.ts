@@ -2,9 +2,10 @@
  * A parameterised benchmark's page, per platform: its combinations' latest statuses in order, and the
  * parameter chart (one parameter across, a line per value of the others, the baseline dashed beside).
  */
-import { type BenchmarkGroup, paramValue } from './benchmark-groups.ts';
+import type { BenchmarkGroup } from './benchmark-groups.ts';
 import type { ParameterChartOptions, ParameterPoint } from './chart-spec.ts';
 import { naturalCompare } from './natural-order.ts';
+import { paramOf } from './param-text.ts';
 import type { MetricInfo } from './queries.ts';
 import type { MetricStatus } from './status.ts';
 
@@ -14,7 +15,7 @@ export interface BenchmarkPlatformView {
   chart: { points: ParameterPoint[]; options: ParameterChartOptions } | null;
 }
 
-const valueOf = (info: MetricInfo, name: string) => paramValue(info.params?.find((param) => param.name === name)?.value ?? '');
+const parameter = (info: MetricInfo, name: string) => paramOf(info.params, name);
 const asNumber = (text: string): number | null => (/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(text.trim()) ? Number(text) : null);
 /** Values that span two decades or more read best on a log scale. */
 const spansDecades = (values: readonly number[]) =>
@@ -23,7 +24,7 @@ const spansDecades = (values: readonly number[]) =>
 /** The parameter across the chart: a numeric one with the most values, else the first that varies. */
 export function xParameter(group: BenchmarkGroup): string | null {
   const varying = group.paramNames
-    .map((name) => ({ name, values: [...new Set(group.combos.map((combo) => valueOf(combo, name)))] }))
+    .map((name) => ({ name, values: [...new Set(group.combos.map((combo) => parameter(combo, name)))] }))
     .filter((param) => param.values.length > 1);
   const numeric = varying.filter((param) => param.values.every((value) => asNumber(value) !== null));
   const best = (candidates: typeof varying) => [...candidates].sort((a, b) => b.values.length - a.values.length)[0];
@@ -37,8 +38,8 @@ export function benchmarkView(
 ): BenchmarkPlatformView[] {
   const x = xParameter(group);
   const others = group.paramNames.filter((name) => name !== x);
-  const lineOf = (info: MetricInfo) => others.map((name) => `${name}=${valueOf(info, name)}`).join(', ') || group.benchmark;
-  const xDomain = x ? [...new Set(group.combos.map((combo) => valueOf(combo, x)))].sort(naturalCompare) : [];
+  const lineOf = (info: MetricInfo) => others.map((name) => `${name}=${parameter(info, name)}`).join(', ') || group.benchmark;
+  const xDomain = x ? [...new Set(group.combos.map((combo) => parameter(combo, x)))].sort(naturalCompare) : [];
   const lines = [...new Set(group.combos.map(lineOf))];
   const byMetric = new Map(
     latest.filter((status) => status.suite === group.suite).map((status) => [`${status.platform}\u0000${status.metric}`, status]),
@@ -51,7 +52,7 @@ export function benchmarkView(
     if (x) {
       for (const { info, status } of rows) {
         if (!status) continue;
-        const at = { x: valueOf(info, x), xNumber: asNumber(valueOf(info, x)), line: lineOf(info) };
+        const at = { x: parameter(info, x), xNumber: asNumber(parameter(info, x)), line: lineOf(info) };
         if (status.current !== null) points.push({ ...at, value: status.current, run: 'latest' });
         if (status.baseline !== null) points.push({ ...at, value: status.baseline, run: 'earlier' });
       }

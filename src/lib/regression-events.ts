@@ -10,6 +10,7 @@ import { median } from 'simple-statistics';
 import { queryRows } from './duckdb.ts';
 import { formatChange } from './format.ts';
 import type { History } from './history.ts';
+import { describeParams } from './param-text.ts';
 import { improvementOf } from './regression-rule.ts';
 import type { SeriesChange } from './series-changes.ts';
 import type { Triage, TriageEntry } from './triage-file.ts';
@@ -66,6 +67,17 @@ export interface RegressionEvent {
   fromCommit: string | null;
   /** What people decided about it (data/triage.json); a triaged event is no longer open. */
   triage: TriageEntry | null;
+  /** Parameterised benchmarks that moved in it: named once, with how many of their combinations moved (filled by historyEvents). */
+  benchmarks: EventBenchmark[];
+}
+
+export interface EventBenchmark {
+  suite: string;
+  benchmark: string;
+  /** Its combinations that moved, as "name=value, …", one per metric, in the event's order (worst first). */
+  moved: Array<{ metric: string; params: string }>;
+  /** How many combinations the benchmark has in the history. */
+  combinations: number;
 }
 
 export interface EventCommit {
@@ -323,6 +335,7 @@ function toEvent(
     commits: [],
     fromCommit: null,
     triage: null,
+    benchmarks: [],
   };
 }
 
@@ -390,6 +403,27 @@ export async function historyEvents(
     (a, b) => a === b || root(a) === root(b),
     new Map(runTimes.map((row) => [row.platform, row.times])),
   );
+  const combinations = await queryRows<{ suite: string; metric: string; benchmark: string; params: string }>(
+    history.connection,
+    `SELECT suite, metric, arg_max(benchmark, timestamp) AS benchmark, arg_max(params, timestamp) AS params
+     FROM metrics WHERE benchmark IS NOT NULL GROUP BY suite, metric`,
+  );
+  const benchmarkOf = new Map(combinations.map((row) => [`${row.suite}\u0000${row.metric}`, row]));
+  const comboCount = Map.groupBy(combinations, (row) => `${row.suite}\u0000${row.benchmark}`);
+  for (const event of grouped.events) {
+    const moved = new Map<string, EventBenchmark>();
+    for (const change of event.series) {
+      const combo = benchmarkOf.get(`${change.suite}\u0000${change.metric}`);
+      const total = combo ? (comboCount.get(`${change.suite}\u0000${combo.benchmark}`)?.length ?? 0) : 0;
+      if (!combo || total < 2) continue;
+      const key = `${change.suite}\u0000${combo.benchmark}`;
+      const entry = moved.get(key) ?? { suite: change.suite, benchmark: combo.benchmark, moved: [], combinations: total };
+      if (!entry.moved.some((each) => each.metric === change.metric))
+        entry.moved.push({ metric: change.metric, params: describeParams(JSON.parse(combo.params)) });
+      moved.set(key, entry);
+    }
+    event.benchmarks = [...moved.values()];
+  }
   for (const event of grouped.events) {
     const commits = new Map<string, EventCommit>();
     for (const change of event.series) {
@@ -412,7 +446,12 @@ export async function historyEvents(
 export function eventHeadline(event: RegressionEvent): string {
   const what = event.direction === 'regression' ? 'Regression' : event.direction === 'improvement' ? 'Improvement' : 'Mixed change';
   const metrics = new Set(event.series.map((change) => `${change.suite}/${change.metric}`)).size;
-  const where = `${event.platforms.length} platform${event.platforms.length === 1 ? '' : 's'} × ${metrics} metric${metrics === 1 ? '' : 's'}`;
+  // A parameterised benchmark is named once, with how many of its combinations moved, not as 40 metrics.
+  const benchmarks = event.benchmarks
+    .slice(0, 3)
+    .map((each) => `${each.moved.length} of ${each.combinations} combinations of ${each.suite}/${each.benchmark}`);
+  if (event.benchmarks.length > 3) benchmarks.push(`${event.benchmarks.length - 3} more benchmarks`);
+  const where = `${event.platforms.length} platform${event.platforms.length === 1 ? '' : 's'} × ${metrics} metric${metrics === 1 ? '' : 's'}${benchmarks.length > 0 ? ` (${benchmarks.join('; ')})` : ''}`;
   const commit = event.commits[0];
   const at = commit ? ` at ${commit.commit.slice(0, 10)}${commit.message ? ` ${commit.message}` : ''}` : '';
   return `${what} on ${where}: worst ${event.worst.suite}/${event.worst.metric} on ${event.worst.platform} ${formatChange(event.worst.change)}${at}`;

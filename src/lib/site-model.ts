@@ -3,12 +3,13 @@
  * from the same in-memory tables); in `astro dev` it is re-read on each request, so a reload after
  * `npm run bench` shows the new run.
  */
-import { type BenchmarkGroup, benchmarkGroups, paramValue, STATUS_SEVERITY, worstStatus } from './benchmark-groups.ts';
+import { type BenchmarkGroup, benchmarkGroups, STATUS_SEVERITY, worstStatus } from './benchmark-groups.ts';
 import type { ChartChange, SeriesChartOptions } from './chart-spec.ts';
 import { queryRows } from './duckdb.ts';
 import { type History, openHistory } from './history.ts';
 import { metricSlug } from './metric-slug.ts';
 import { compareSeries, naturalCompare } from './natural-order.ts';
+import { paramValue } from './param-text.ts';
 import { resolveDataDir } from './paths.ts';
 import {
   availableMetrics,

@@ -1,6 +1,6 @@
 /**
  * Parameterised benchmarks on the site, from a generated asv history in asv's own format (2 parameters,
- * 8 combinations, 2 machines, one combination regressed on the last commit): the overview lists each
+ * 8 combinations, 2 machines, two combinations regressed on the last commit): the overview lists each
  * benchmark once with its combinations as a grid that reads without JavaScript, summarises each suite
  * and platform first, and its search finds a benchmark by a parameter value; the benchmark page draws
  * the parameter chart; no page is heavier than the page-weight target.
@@ -50,7 +50,7 @@ describe.skipIf(!chromiumHere)('parameterised benchmarks', () => {
       .locator('table.summary tbody tr')
       .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('th, td')].map((cell) => cell.textContent?.trim())));
     expect(summary).toEqual([
-      [SUITE, ASV_MACHINES[0], '17', '1', '0', '16', '0'],
+      [SUITE, ASV_MACHINES[0], '17', '2', '0', '15', '0'],
       [SUITE, ASV_MACHINES[1], '17', '0', '0', '17', '0'],
     ]);
     // Three rows: two benchmarks of 8 combinations and one plain metric; the regressed benchmark first.
@@ -67,10 +67,10 @@ describe.skipIf(!chromiumHere)('parameterised benchmarks', () => {
     const row = page.locator('tr.benchmark-row', { hasText: ASV_REGRESSED.benchmark });
     const cells = row.locator('td.cell');
     await expect.poll(() => cells.count()).toBe(2);
-    // In natural order of n, then order: 100 c, 100 f, 800 c, … the 6400 c dot (the fifth) is the regressed one.
+    // In natural order of n, then order: 100 c, 100 f, 800 c, … the 6400 c dot (the fifth) is a regressed one.
     const first = cells.nth(0).locator('.dot');
     expect(await first.count()).toBe(8);
-    expect(await cells.nth(0).locator('.dot.regression').count()).toBe(1);
+    expect(await cells.nth(0).locator('.dot.regression').count()).toBe(2);
     expect(await first.nth(4).getAttribute('aria-label')).toMatch(/^n=6400, order=c: [\d.]+ µs, regression$/);
     expect(await first.nth(4).evaluate((dot) => getComputedStyle(dot).backgroundColor)).not.toBe(
       await first.nth(0).evaluate((dot) => getComputedStyle(dot).backgroundColor),
@@ -111,9 +111,26 @@ describe.skipIf(!chromiumHere)('parameterised benchmarks', () => {
       ' order=c',
       ' order=f',
     ]);
-    const regressed = page.locator(`section[aria-labelledby="on-${ASV_MACHINES[0]}"] tbody tr.regression`);
-    expect(await regressed.locator('th, td').allTextContents()).toEqual(expect.arrayContaining(['6400', 'c', 'regression']));
+    const regressed = page.locator(`section[aria-labelledby="on-${ASV_MACHINES[0]}"] tbody tr.regression th`);
+    expect(await regressed.allTextContents()).toEqual(ASV_REGRESSED.sizes);
     await page.close();
+  });
+
+  it('names the benchmark once in its regression event, with the combinations that moved', async () => {
+    const context = await site.browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${site.server.origin}/regressions/`);
+    await page.locator('a', { hasText: ASV_REGRESSED.benchmark }).first().click();
+    await expect.poll(() => page.locator('h1').textContent()).toMatch(/^Regression: \+\d/);
+    expect(await page.locator('p.muted').first().textContent()).toContain(
+      `1 platform × 2 metrics (2 of 8 combinations of ${SUITE}/${ASV_REGRESSED.benchmark})`,
+    );
+    const rows = page.locator('table tbody tr');
+    expect(await rows.count()).toBe(1);
+    await rows.locator('details.combos summary').click();
+    expect(await rows.locator('details.combos summary').textContent()).toBe('2 of 8 combinations, the worst shown');
+    expect((await rows.locator('details.combos li a').allTextContents()).sort()).toEqual(['n=51200, order=c', 'n=6400, order=c']);
+    await context.close();
   });
 
   it('keeps every page under the page-weight target', async () => {
