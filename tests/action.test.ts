@@ -13,7 +13,7 @@ import { parse } from 'yaml';
 import { thresholdOf } from '../src/lib/github-action-inputs.ts';
 import { ccLine } from '../src/lib/pr-comment.ts';
 import { startFakeGitHub } from './github-api-fake.ts';
-import { hyperfineHere, PROJECT_ROOT, projectWithRemote, runScript, tempDir } from './helpers.ts';
+import { githubActionBenchmarkNights, hyperfineHere, PROJECT_ROOT, projectWithRemote, runScript, tempDir } from './helpers.ts';
 
 const hyperfine = hyperfineHere('the action test');
 
@@ -51,24 +51,13 @@ describe('the action', () => {
       onTestFinished(() => github.close());
       const sha = (await git.revparse(['HEAD'])).trim();
       // github-action-benchmark served this repository until now: three nights of the same benchmark on gh-pages.
-      const day = (n: number) => Date.parse('2026-11-01T03:00:00Z') + n * 86_400_000;
-      const entries = [0.0205, 0.021, 0.0215].map((value, n) => ({
-        commit: {
-          id: `${n + 1}`.repeat(40),
-          message: `night ${n + 1}`,
-          timestamp: new Date(day(n)).toISOString(),
-          url: 'https://example.invalid',
-        },
-        date: day(n),
-        tool: 'customSmallerIsBetter',
-        benches: [{ name: 'sleep "$DELAY"', value, unit: 's' }],
-      }));
+      const entries = githubActionBenchmarkNights();
       await git.checkout(['--orphan', 'gh-pages']);
       await git.raw(['rm', '-rf', '--quiet', '.']);
       await mkdir(path.join(repo, 'dev', 'bench'), { recursive: true });
       await writeFile(
         path.join(repo, 'dev', 'bench', 'data.js'),
-        `window.BENCHMARK_DATA = ${JSON.stringify({ lastUpdate: day(3), repoUrl: 'https://example.invalid', entries: { Benchmark: entries, 'Other Benchmark': entries } })}`,
+        `window.BENCHMARK_DATA = ${JSON.stringify({ lastUpdate: Date.parse('2026-11-04T03:00:00Z'), repoUrl: 'https://example.invalid', entries: { Benchmark: entries, 'Other Benchmark': entries } })}`,
       );
       await git.add('dev/bench/data.js').commit('github-action-benchmark');
       await git.push('origin', 'gh-pages');

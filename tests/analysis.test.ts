@@ -351,8 +351,28 @@ describe('what the history holds', () => {
     opened.close();
     expect(platforms).toEqual(['P1', 'P2']);
     expect(metrics).toEqual([
-      { suite: 'demo', metric: 'latency', unit: 's', direction: 'lower', platforms: 2, runs: 2, description: null },
-      { suite: 'demo', metric: 'throughput', unit: 'items/s', direction: 'higher', platforms: 2, runs: 2, description: null },
+      {
+        suite: 'demo',
+        metric: 'latency',
+        unit: 's',
+        direction: 'lower',
+        platforms: 2,
+        runs: 2,
+        description: null,
+        benchmark: null,
+        params: null,
+      },
+      {
+        suite: 'demo',
+        metric: 'throughput',
+        unit: 'items/s',
+        direction: 'higher',
+        platforms: 2,
+        runs: 2,
+        description: null,
+        benchmark: null,
+        params: null,
+      },
     ]);
   });
 });

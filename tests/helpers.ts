@@ -129,3 +129,22 @@ export function hyperfineHere(skipping: string): boolean {
     return false;
   }
 }
+
+/**
+ * What github-action-benchmark left on a repository's gh-pages: three nights of one benchmark (hyperfine's
+ * name for `sleep "$DELAY"`), as its data.js holds them, before perfsite took over.
+ */
+export function githubActionBenchmarkNights(): Array<Record<string, unknown>> {
+  const day = (n: number) => Date.parse('2026-11-01T03:00:00Z') + n * 86_400_000;
+  return [0.0205, 0.021, 0.0215].map((value, n) => ({
+    commit: {
+      id: `${n + 1}`.repeat(40),
+      message: `night ${n + 1}`,
+      timestamp: new Date(day(n)).toISOString(),
+      url: 'https://example.invalid',
+    },
+    date: day(n),
+    tool: 'customSmallerIsBetter',
+    benches: [{ name: 'sleep "$DELAY"', value, unit: 's' }],
+  }));
+}

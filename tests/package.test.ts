@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionFromLockfile } from '../src/lib/init-project.ts';
 import { REPORT_MARKER } from '../src/lib/pr-comment.ts';
 import { startFakeGitHub } from './github-api-fake.ts';
-import { childEnv, hyperfineHere, PROJECT_ROOT, runScript, tempDir } from './helpers.ts';
+import { childEnv, githubActionBenchmarkNights, hyperfineHere, PROJECT_ROOT, projectWithRemote, runScript, tempDir } from './helpers.ts';
 import { type Rehearsal, rehearseJob } from './workflow-rehearsal.ts';
 
 const run = promisify(execFile);
@@ -170,18 +170,7 @@ describe('the installed package', () => {
       const sha = (await git.revparse(['HEAD'])).trim();
 
       // github-action-benchmark served this repository until now: three nights on gh-pages.
-      const day = (n: number) => Date.parse('2026-11-01T03:00:00Z') + n * 86_400_000;
-      const entries = [0.0205, 0.021, 0.0215].map((value, n) => ({
-        commit: {
-          id: `${n + 1}`.repeat(40),
-          message: `night ${n + 1}`,
-          timestamp: new Date(day(n)).toISOString(),
-          url: 'https://example.invalid',
-        },
-        date: day(n),
-        tool: 'customSmallerIsBetter',
-        benches: [{ name: 'sleep "$DELAY"', value, unit: 's' }],
-      }));
+      const entries = githubActionBenchmarkNights();
       const pages = await tempDir('perfsite-gh-pages-');
       const pagesGit = simpleGit({ baseDir: pages });
       await pagesGit.init(['--initial-branch=gh-pages']);
@@ -279,12 +268,7 @@ describe('the installed package', () => {
   it.skipIf(!hyperfine)(
     "init's sample suite runs in the action as `perfsite bench` runs it, and the site is built",
     async () => {
-      const remote = await tempDir('perfsite-remote-');
-      await simpleGit({ baseDir: remote }).init(true, ['--initial-branch=main']);
-      const repo = path.join(await tempDir('perfsite-sample-'), 'project');
-      await simpleGit().clone(remote, repo);
-      const git = simpleGit({ baseDir: repo });
-      await git.addConfig('user.name', 'Test').addConfig('user.email', 'test@example.invalid').addConfig('commit.gpgsign', 'false');
+      const { remote, repo, git } = await projectWithRemote('a project with no benchmarks yet\n');
       const bin = path.join(installed.repo, 'node_modules', 'perfsite', 'bin', 'perfsite.mjs');
       const init = await run(process.execPath, [bin, 'init', '--action', ACTION], { cwd: repo, env: childEnv() });
       expect(init.stdout).toMatch(/^added bench\/sample\.suite\.ts/m);
