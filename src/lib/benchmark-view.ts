@@ -7,11 +7,12 @@ import type { ParameterChartOptions, ParameterPoint } from './chart-spec.ts';
 import { naturalCompare } from './natural-order.ts';
 import { paramOf } from './param-text.ts';
 import type { MetricInfo } from './queries.ts';
-import type { MetricStatus } from './status.ts';
+import type { MetricStatus, SeriesMeasurement } from './status.ts';
 
 export interface BenchmarkPlatformView {
   platform: string;
-  rows: Array<{ info: MetricInfo; status: MetricStatus | null }>;
+  /** Each combination, where the chart puts it (null when there is no parameter to lay it along). */
+  rows: Array<{ info: MetricInfo; status: MetricStatus | null; at: Pick<ParameterPoint, 'x' | 'xNumber' | 'line'> | null }>;
   chart: { points: ParameterPoint[]; options: ParameterChartOptions } | null;
 }
 
@@ -46,16 +47,17 @@ export function benchmarkView(
   );
   const views: BenchmarkPlatformView[] = [];
   for (const platform of platforms) {
-    const rows = group.combos.map((info) => ({ info, status: byMetric.get(`${platform}\u0000${info.metric}`) ?? null }));
+    const rows = group.combos.map((info) => ({
+      info,
+      status: byMetric.get(`${platform}\u0000${info.metric}`) ?? null,
+      at: x ? { x: parameter(info, x), xNumber: asNumber(parameter(info, x)), line: lineOf(info) } : null,
+    }));
     if (rows.every((row) => row.status === null)) continue;
     const points: ParameterPoint[] = [];
-    if (x) {
-      for (const { info, status } of rows) {
-        if (!status) continue;
-        const at = { x: parameter(info, x), xNumber: asNumber(parameter(info, x)), line: lineOf(info) };
-        if (status.current !== null) points.push({ ...at, value: status.current, run: 'latest' });
-        if (status.baseline !== null) points.push({ ...at, value: status.baseline, run: 'earlier' });
-      }
+    for (const { status, at } of rows) {
+      if (!status || !at) continue;
+      if (status.current !== null) points.push({ ...at, value: status.current, run: 'latest' });
+      if (status.baseline !== null) points.push({ ...at, value: status.baseline, run: 'earlier' });
     }
     const numbers = points.map((point) => point.xNumber).filter((value): value is number => value !== null);
     views.push({
@@ -66,7 +68,7 @@ export function benchmarkView(
           ? {
               points,
               options: {
-                title: `${group.benchmark} on ${platform}, across ${x}: latest (solid) and baseline (dashed)`,
+                title: `${group.benchmark} on ${platform}, across ${x}: latest (solid) and the baseline (dashed)`,
                 unit: group.unit,
                 xName: x,
                 xDomain,
@@ -79,4 +81,65 @@ export function benchmarkView(
     });
   }
   return views;
+}
+
+/**
+ * What the page needs to redraw the parameter chart beside another earlier run: each combination's place,
+ * its latest value, and for the baseline and each of the `count` runs before the latest, a value per
+ * combination (null where that run did not measure it). Values only, aligned with `places`: a benchmark of
+ * 222 combinations stays a few kilobytes a run.
+ */
+export interface EarlierChoices {
+  titleStem: string;
+  options: ParameterChartOptions;
+  places: Array<Pick<ParameterPoint, 'x' | 'xNumber' | 'line'>>;
+  latest: Array<number | null>;
+  choices: Array<{ label: string; values: Array<number | null> }>;
+}
+
+export function earlierChoices(
+  view: BenchmarkPlatformView,
+  seriesOf: ReadonlyMap<string, readonly SeriesMeasurement[]>,
+  count: number,
+): EarlierChoices | null {
+  const chart = view.chart;
+  const placed = view.rows.filter((row): row is typeof row & { at: NonNullable<typeof row.at> } => row.at !== null);
+  if (!chart || placed.length === 0) return null;
+  const latestRuns = new Set(view.rows.map((row) => row.status?.runId));
+  const runs = new Map<string, { time: number; values: Map<string, number> }>();
+  for (const { info } of placed) {
+    for (const measurement of seriesOf.get(info.metric) ?? []) {
+      if (latestRuns.has(measurement.runId)) continue;
+      const run = runs.get(measurement.runId) ?? { time: measurement.time, values: new Map() };
+      run.values.set(info.metric, measurement.value);
+      runs.set(measurement.runId, run);
+    }
+  }
+  const recent = [...runs.values()].sort((a, b) => b.time - a.time).slice(0, count);
+  return {
+    titleStem: chart.options.title.replace(/the baseline \(dashed\)$/, ''),
+    options: chart.options,
+    places: placed.map((row) => row.at),
+    latest: placed.map((row) => row.status?.current ?? null),
+    choices: [
+      { label: 'the baseline', values: placed.map((row) => row.status?.baseline ?? null) },
+      ...recent.map((run) => ({
+        label: `the run of ${new Date(run.time).toISOString().slice(0, 16).replace('T', ' ')}`,
+        values: placed.map((row) => run.values.get(row.info.metric) ?? null),
+      })),
+    ],
+  };
+}
+
+/** The points of the chart with one of those choices beside the latest values. */
+export function pointsBeside(data: EarlierChoices, choice: number): ParameterPoint[] {
+  const earlier = data.choices[choice]?.values ?? [];
+  return data.places.flatMap((place, index) => {
+    const points: ParameterPoint[] = [];
+    const latest = data.latest[index];
+    if (latest !== null && latest !== undefined) points.push({ ...place, value: latest, run: 'latest' });
+    const before = earlier[index];
+    if (before !== null && before !== undefined) points.push({ ...place, value: before, run: 'earlier' });
+    return points;
+  });
 }

@@ -97,12 +97,12 @@ describe.skipIf(!chromiumHere)('parameterised benchmarks', () => {
     await page.close();
   });
 
-  it('draws the parameter chart on the benchmark page: n across (log, it spans decades), a line per order', async () => {
+  it('draws the parameter chart on the benchmark page: n across (log, it spans decades), a line per order, an earlier run beside', async () => {
     const page = await site.browser.newPage();
     await page.goto(`${site.server.origin}/benchmarks/${GEMV}/`);
     const chart = page.locator(`section[aria-labelledby="on-${ASV_MACHINES[0]}"] figure.parameter-chart svg`);
     expect(await chart.getAttribute('aria-label')).toBe(
-      `${ASV_REGRESSED.benchmark} on ${ASV_MACHINES[0]}, across n: latest (solid) and baseline (dashed)`,
+      `${ASV_REGRESSED.benchmark} on ${ASV_MACHINES[0]}, across n: latest (solid) and the baseline (dashed)`,
     );
     // Latest and baseline, a line per order.
     expect(await chart.locator('[stroke-dasharray]').count()).toBeGreaterThan(0);
@@ -111,6 +111,15 @@ describe.skipIf(!chromiumHere)('parameterised benchmarks', () => {
       ' order=c',
       ' order=f',
     ]);
+    // Another earlier run beside the latest: the run before it, redrawn in the page.
+    const section = page.locator(`section[aria-labelledby="on-${ASV_MACHINES[0]}"]`);
+    const before = await section.locator('figure svg [stroke-dasharray] path').first().getAttribute('d');
+    await section.locator('select[data-parameter-earlier]').selectOption({ label: 'the run of 2026-10-07 00:00' });
+    await expect
+      .poll(() => section.locator('figure svg').getAttribute('aria-label'))
+      .toBe(`${ASV_REGRESSED.benchmark} on ${ASV_MACHINES[0]}, across n: latest (solid) and the run of 2026-10-07 00:00 (dashed)`);
+    expect(await section.locator('.parameter-title').textContent()).toMatch(/the run of 2026-10-07 00:00 \(dashed\)$/);
+    expect(await section.locator('figure svg [stroke-dasharray] path').first().getAttribute('d')).not.toBe(before);
     const regressed = page.locator(`section[aria-labelledby="on-${ASV_MACHINES[0]}"] tbody tr.regression th`);
     expect(await regressed.allTextContents()).toEqual(ASV_REGRESSED.sizes);
     await page.close();
