@@ -23,7 +23,7 @@ import {
 } from './queries.ts';
 import type { Problem } from './record.ts';
 import { historyEvents, type Outlier, type RegressionEvent } from './regression-events.ts';
-import { classify, judgeChange } from './regression-rule.ts';
+import { classify, improvementOf, judgeChange } from './regression-rule.ts';
 import { loadSettings } from './report-target.ts';
 import { historyChanges, type SeriesChange } from './series-changes.ts';
 import { encodeSeries, type SeriesData } from './series-data.ts';
@@ -563,4 +563,44 @@ export function suiteSummaries(model: SiteModel): SuiteSummary[] {
     summaries.set(key, summary);
   }
   return [...summaries.values()].sort((a, b) => naturalCompare(a.suite, b.suite) || naturalCompare(a.platform, b.platform));
+}
+
+/** A latest measurement beyond its threshold; a parameterised benchmark's are one row per platform, its worst. */
+export interface BeyondThreshold {
+  status: MetricStatus;
+  benchmark: { group: BenchmarkGroup; beyond: number } | null;
+}
+
+/** A failure before a regression, then the larger change for the worse. */
+function worseThan(a: MetricStatus, b: MetricStatus): boolean {
+  const severity = STATUS_SEVERITY[a.status] - STATUS_SEVERITY[b.status];
+  if (severity !== 0) return severity > 0;
+  return improvementOf(a.change ?? 0, a.direction) < improvementOf(b.change ?? 0, b.direction);
+}
+
+export function beyondThreshold(model: SiteModel): BeyondThreshold[] {
+  const grouped = new Map(
+    model.benchmarks.flatMap((group) => group.combos.map((combo) => [`${combo.suite}\u0000${combo.metric}`, group] as const)),
+  );
+  const rows: BeyondThreshold[] = [];
+  const byBenchmark = new Map<string, BeyondThreshold & { benchmark: NonNullable<BeyondThreshold['benchmark']> }>();
+  for (const status of model.latest) {
+    if (status.status !== 'regression' && status.status !== 'failed') continue;
+    const group = grouped.get(`${status.suite}\u0000${status.metric}`);
+    if (!group) {
+      rows.push({ status, benchmark: null });
+      continue;
+    }
+    const key = `${status.platform}\u0000${group.suite}\u0000${group.benchmark}`;
+    const row = byBenchmark.get(key);
+    if (!row) {
+      const fresh = { status, benchmark: { group, beyond: 1 } };
+      byBenchmark.set(key, fresh);
+      rows.push(fresh);
+      continue;
+    }
+    row.benchmark.beyond++;
+    if (worseThan(status, row.status)) row.status = status;
+  }
+  return rows;
 }

@@ -57,6 +57,13 @@ describe.skipIf(!chromiumHere)('parameterised benchmarks', () => {
     const rows = await page.locator('.suite-block tr[data-metric] > th > a:first-child').allTextContents();
     expect(rows).toEqual([ASV_REGRESSED.benchmark, 'benchmarks.io.time_read', 'benchmarks.linalg.time_dot']);
     expect(html).not.toContain('>benchmarks.linalg.time_gemv(100');
+    // The measurements beyond the threshold: two, of one benchmark, in one row that names it.
+    expect(await page.locator('#now').textContent()).toBe('2 latest measurements beyond the threshold');
+    const beyond = page.locator('section[aria-labelledby="now"] tbody tr');
+    expect(await beyond.count()).toBe(1);
+    expect(await beyond.locator('td[data-label="metric"]').textContent()).toMatch(
+      new RegExp(`^${SUITE} / ${ASV_REGRESSED.benchmark.replaceAll('.', '\\.')} 2 of 8 combinations; the worst: .*\\(51200, 'c'\\)$`),
+    );
     await context.close();
   });
 
