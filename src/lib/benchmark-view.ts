@@ -92,10 +92,15 @@ export function benchmarkView(
 export interface EarlierChoices {
   titleStem: string;
   options: ParameterChartOptions;
-  places: Array<Pick<ParameterPoint, 'x' | 'xNumber' | 'line'>>;
+  /** Each combination's place: its x value and its line, as positions in options.xDomain and options.lines. */
+  places: Array<[number, number]>;
   latest: Array<number | null>;
   choices: Array<{ label: string; values: Array<number | null> }>;
 }
+
+/** Five significant digits are finer than a chart's pixel, and keep a large benchmark's page light. */
+const drawn = (value: number | null | undefined): number | null =>
+  value === null || value === undefined ? null : Number(value.toPrecision(5));
 
 export function earlierChoices(
   view: BenchmarkPlatformView,
@@ -119,13 +124,13 @@ export function earlierChoices(
   return {
     titleStem: chart.options.title.replace(/the baseline \(dashed\)$/, ''),
     options: chart.options,
-    places: placed.map((row) => row.at),
-    latest: placed.map((row) => row.status?.current ?? null),
+    places: placed.map((row) => [chart.options.xDomain.indexOf(row.at.x), chart.options.lines.indexOf(row.at.line)]),
+    latest: placed.map((row) => drawn(row.status?.current)),
     choices: [
-      { label: 'the baseline', values: placed.map((row) => row.status?.baseline ?? null) },
+      { label: 'the baseline', values: placed.map((row) => drawn(row.status?.baseline)) },
       ...recent.map((run) => ({
         label: `the run of ${new Date(run.time).toISOString().slice(0, 16).replace('T', ' ')}`,
-        values: placed.map((row) => run.values.get(row.info.metric) ?? null),
+        values: placed.map((row) => drawn(run.values.get(row.info.metric))),
       })),
     ],
   };
@@ -134,7 +139,9 @@ export function earlierChoices(
 /** The points of the chart with one of those choices beside the latest values. */
 export function pointsBeside(data: EarlierChoices, choice: number): ParameterPoint[] {
   const earlier = data.choices[choice]?.values ?? [];
-  return data.places.flatMap((place, index) => {
+  return data.places.flatMap(([xIndex, lineIndex], index) => {
+    const x = data.options.xDomain[xIndex] ?? '';
+    const place = { x, xNumber: asNumber(x), line: data.options.lines[lineIndex] ?? '' };
     const points: ParameterPoint[] = [];
     const latest = data.latest[index];
     if (latest !== null && latest !== undefined) points.push({ ...place, value: latest, run: 'latest' });

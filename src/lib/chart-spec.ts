@@ -292,14 +292,16 @@ export function parameterChart(points: readonly ParameterPoint[], options: Param
     style: { fontSize: `${FONT_SIZE}px` },
     ariaLabel: options.title,
     x: numeric
-      ? { type: options.logX ? 'log' : 'linear', label: options.xName, grid: true }
+      ? { type: options.logX ? 'log' : 'linear', label: options.xName, grid: !options.logX }
       : { type: 'point', domain: [...options.xDomain], label: options.xName, padding: 0.3 },
-    y: { grid: true, zero: false, ...axis, ...(options.logY ? { type: 'log' } : {}) },
+    // A log axis draws a grid line at every minor tick: too many to read, and heavy on a page of many.
+    y: { grid: !options.logY, zero: false, ...axis, ...(options.logY ? { type: 'log' } : {}) },
     color: { type: 'ordinal', domain: [...options.lines], range: options.lines.map((_, index) => platformColour(index)) },
     marks: [
       Plot.line(earlier, { x, y: 'value', stroke: 'line', strokeDasharray: '5,4', strokeOpacity: 0.7, sort: { channel: 'x' } }),
       Plot.line(latest, { x, y: 'value', stroke: 'line', strokeWidth: 1.75, sort: { channel: 'x' } }),
-      Plot.dot(latest, { x, y: 'value', fill: 'line', r: 2.5 }),
+      // Dots mark where the measurements are, while there are few enough to tell apart.
+      ...(latest.length <= 60 ? [Plot.dot(latest, { x, y: 'value', fill: 'line', r: 2.5 })] : []),
     ],
   });
 }

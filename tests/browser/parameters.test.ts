@@ -78,7 +78,8 @@ describe.skipIf(!chromiumHere)('parameterised benchmarks', () => {
     const first = cells.nth(0).locator('.dot');
     expect(await first.count()).toBe(8);
     expect(await cells.nth(0).locator('.dot.regression').count()).toBe(2);
-    expect(await first.nth(4).getAttribute('aria-label')).toMatch(/^n=6400, order=c: [\d.]+ µs, regression$/);
+    expect(await first.nth(4).getAttribute('title')).toMatch(/^n=6400, order=c: [\d.]+ µs, regression$/);
+    expect(await cells.nth(0).locator('.combo-grid').getAttribute('aria-label')).toBe('8 combinations: 6 unchanged, 2 regression');
     expect(await first.nth(4).evaluate((dot) => getComputedStyle(dot).backgroundColor)).not.toBe(
       await first.nth(0).evaluate((dot) => getComputedStyle(dot).backgroundColor),
     );
@@ -127,8 +128,12 @@ describe.skipIf(!chromiumHere)('parameterised benchmarks', () => {
       .toBe(`${ASV_REGRESSED.benchmark} on ${ASV_MACHINES[0]}, across n: latest (solid) and the run of 2026-10-07 00:00 (dashed)`);
     expect(await section.locator('.parameter-title').textContent()).toMatch(/the run of 2026-10-07 00:00 \(dashed\)$/);
     expect(await section.locator('figure svg [stroke-dasharray] path').first().getAttribute('d')).not.toBe(before);
-    const regressed = page.locator(`section[aria-labelledby="on-${ASV_MACHINES[0]}"] tbody tr.regression th`);
-    expect(await regressed.allTextContents()).toEqual(ASV_REGRESSED.sizes);
+    // Every combination in one table, a column group per platform; the regressed ones say so.
+    const table = page.locator('table.combinations');
+    expect(await table.locator('thead th.platform').allTextContents()).toEqual(ASV_MACHINES);
+    expect(await table.locator('tbody tr').count()).toBe(8);
+    expect(await table.locator('tbody tr.regression th').allTextContents()).toEqual(ASV_REGRESSED.sizes);
+    expect(await table.locator('tbody tr.regression td.regression:not(.number)').allTextContents()).toEqual(['regression', 'regression']);
     await page.close();
   });
 
