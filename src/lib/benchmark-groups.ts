@@ -6,7 +6,8 @@
 import { metricSlug } from './metric-slug.ts';
 import { naturalCompare } from './natural-order.ts';
 import type { MetricInfo } from './queries.ts';
-import type { Status } from './regression-rule.ts';
+import type { Direction } from './record.ts';
+import { improvementOf, type Status } from './regression-rule.ts';
 
 export interface BenchmarkGroup {
   suite: string;
@@ -31,9 +32,18 @@ export const STATUS_SEVERITY: Record<Status, number> = {
   unchanged: 0,
 };
 
-export function worstStatus<T extends { status: Status }>(statuses: ReadonlyArray<T | null>): T | null {
+/** Whether a asks for more attention than b: a failure before a regression, then the larger change for the worse. */
+export function worseThan(a: Judged, b: Judged): boolean {
+  const severity = STATUS_SEVERITY[a.status] - STATUS_SEVERITY[b.status];
+  if (severity !== 0) return severity > 0;
+  return improvementOf(a.change ?? 0, a.direction) < improvementOf(b.change ?? 0, b.direction);
+}
+
+type Judged = { status: Status; change: number | null; direction: Direction };
+
+export function worstStatus<T extends Judged>(statuses: ReadonlyArray<T | null>): T | null {
   let worst: T | null = null;
-  for (const status of statuses) if (status && (!worst || STATUS_SEVERITY[status.status] > STATUS_SEVERITY[worst.status])) worst = status;
+  for (const status of statuses) if (status && (!worst || worseThan(status, worst))) worst = status;
   return worst;
 }
 

@@ -3,10 +3,13 @@
  * they are written by a build hook from this function (see run-pages-writer.ts) rather than one by
  * one through Astro's page pipeline; `astro dev` shows the same markup through src/pages/runs/[id].astro.
  */
+
+import { type BenchmarkGroup, worstStatus } from './benchmark-groups.ts';
 import { escapeHtml as e } from './escape.ts';
 import { runQuery } from './explorer-queries.ts';
 import { formatChange, formatChangeWithInterval, formatPercent, formatPValue, formatValue } from './format.ts';
 import { metricSlug } from './metric-slug.ts';
+import { describeParams } from './param-text.ts';
 import { STATUS_LABELS } from './regression-rule.ts';
 import { describeSharedShift, sharedShift } from './shared-shift.ts';
 import type { RunPage } from './site-model.ts';
@@ -58,15 +61,48 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
     return `<td class="number" data-label="${comparedLabel}">${e(formatValue(row.before, row.unit))}</td><td class="number mark ${row.mark}" data-label="vs ${comparedLabel}">${e(row.change === null ? row.mark : `${formatChangeWithInterval(row.change, row.significance)}${row.mark === 'noise' ? ', likely noise' : ''}`)}</td>`;
   };
   if (page.detail === 'compact') return compactBody(page, links, facts, regressions);
+  const row = (status: RunPage['statuses'][number], label?: string) =>
+    `<tr><td>${label === undefined ? `<span class="muted">${e(status.suite)} /</span> ` : ''}<a href="${e(`${links.platform(run.platform)}#${metricSlug(status.suite, status.metric)}`)}">${e(label ?? status.metric)}</a></td>` +
+    `<td><span class="badge ${status.status}">${STATUS_LABELS[status.status]}</span>${status.threshold.value === usualThreshold ? '' : ` <small class="muted">threshold ${formatPercent(status.threshold.value)}</small>`}</td>` +
+    `<td class="number" data-label="this run">${e(formatValue(status.current, status.unit))}</td>` +
+    `<td class="number" data-label="baseline">${e(formatValue(status.baseline, status.unit))}${status.baselineSource ? ` <small class="muted">${status.baselineSource === 'pinned' ? 'pinned' : `median of ${status.baselineRuns}`}</small>` : ''}</td>` +
+    `<td class="number${status.status === 'regression' ? ' mark worse' : status.status === 'improvement' ? ' mark better' : ''}" data-label="change">${e(formatChangeWithInterval(status.change, status.significance))}</td>${comparedCells(status.suite, status.metric)}</tr>`;
+  // A parameterised benchmark is one group: a row naming it and its worst, its combinations (by their
+  // parameters, in natural order) in a table of their own behind it.
+  const groupOf = new Map(
+    page.benchmarks.flatMap((group) => group.combos.map((combo) => [`${combo.suite}\u0000${combo.metric}`, group] as const)),
+  );
+  const byGroup = Map.groupBy(
+    statuses.filter((status) => groupOf.has(`${status.suite}\u0000${status.metric}`)),
+    (status) => groupOf.get(`${status.suite}\u0000${status.metric}`) as BenchmarkGroup,
+  );
   const rows = statuses
-    .map(
-      (status) =>
-        `<tr><td><span class="muted">${e(status.suite)} /</span> <a href="${e(`${links.platform(run.platform)}#${metricSlug(status.suite, status.metric)}`)}">${e(status.metric)}</a></td>` +
-        `<td><span class="badge ${status.status}">${STATUS_LABELS[status.status]}</span>${status.threshold.value === usualThreshold ? '' : ` <small class="muted">threshold ${formatPercent(status.threshold.value)}</small>`}</td>` +
-        `<td class="number" data-label="this run">${e(formatValue(status.current, status.unit))}</td>` +
-        `<td class="number" data-label="baseline">${e(formatValue(status.baseline, status.unit))}${status.baselineSource ? ` <small class="muted">${status.baselineSource === 'pinned' ? 'pinned' : `median of ${status.baselineRuns}`}</small>` : ''}</td>` +
-        `<td class="number${status.status === 'regression' ? ' mark worse' : status.status === 'improvement' ? ' mark better' : ''}" data-label="change">${e(formatChangeWithInterval(status.change, status.significance))}</td>${comparedCells(status.suite, status.metric)}</tr>`,
-    )
+    .filter((status) => !groupOf.has(`${status.suite}\u0000${status.metric}`))
+    .map((status) => row(status))
+    .join('\n');
+  const heads = `<thead><tr><th scope="col">metric</th><th scope="col">status</th><th scope="col" class="number">this run</th><th scope="col" class="number">baseline</th><th scope="col" class="number">change</th>${
+    compared
+      ? `<th scope="col" class="number"><a href="${e(links.run(compared.runId))}">${comparedLabel}</a></th><th scope="col" class="number">vs ${comparedLabel}</th>`
+      : ''
+  }</tr></thead>`;
+  const groups = [...byGroup]
+    .map(([group, members]) => {
+      const order = new Map(group.combos.map((combo, index) => [combo.metric, index]));
+      const sorted = [...members].sort((a, b) => (order.get(a.metric) ?? 0) - (order.get(b.metric) ?? 0));
+      const worst = worstStatus(sorted);
+      const summary = `<span class="muted">${e(group.suite)} /</span> ${e(group.benchmark)}: ${sorted.length} combination${sorted.length === 1 ? '' : 's'} of ${e(group.paramNames.join(', '))}${
+        worst
+          ? `, the worst <span class="badge ${worst.status}">${STATUS_LABELS[worst.status]}</span> ${e(formatChangeWithInterval(worst.change, worst.significance))}`
+          : ''
+      }`;
+      const combos = sorted
+        .map((status) => row(status, describeParams(group.combos[order.get(status.metric) ?? 0]?.params ?? null)))
+        .join('\n');
+      return `<details class="run-benchmark"${worst && worst.status !== 'unchanged' ? ' open' : ''}><summary>${summary}</summary>
+<div class="scroll"><table class="stack">${heads}<tbody>
+${combos}
+</tbody></table></div></details>`;
+    })
     .join('\n');
   const removed = beside
     .filter((row) => row.mark === 'removed')
@@ -75,9 +111,6 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
         `<tr><td><span class="muted">${e(row.suite)} /</span> ${e(row.metric)}</td><td>not measured</td><td></td><td></td><td></td><td class="number">${e(formatValue(row.before, row.unit))}</td><td class="mark removed">removed</td></tr>`,
     )
     .join('\n');
-  const comparedHeads = compared
-    ? `<th scope="col" class="number"><a href="${e(links.run(compared.runId))}">${comparedLabel}</a></th><th scope="col" class="number">vs ${comparedLabel}</th>`
-    : '';
   return `<div class="run-page">
 <h1>Run on ${e(run.platform)}</h1>
 <dl class="facts">${facts.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl>
@@ -93,9 +126,9 @@ ${
         .join('')}</ul></section>`
     : ''
 }
-<div class="scroll"><table class="stack"><thead><tr><th scope="col">metric</th><th scope="col">status</th><th scope="col" class="number">this run</th><th scope="col" class="number">baseline</th><th scope="col" class="number">change</th>${comparedHeads}</tr></thead><tbody>
+<div class="scroll"><table class="stack">${heads}<tbody>
 ${rows}${removed ? `\n${removed}` : ''}
-</tbody></table></div>
+</tbody></table></div>${groups ? `\n${groups}` : ''}
 </div>`;
 }
 

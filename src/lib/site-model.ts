@@ -3,7 +3,7 @@
  * from the same in-memory tables); in `astro dev` it is re-read on each request, so a reload after
  * `npm run bench` shows the new run.
  */
-import { type BenchmarkGroup, benchmarkGroups, STATUS_SEVERITY, worstStatus } from './benchmark-groups.ts';
+import { type BenchmarkGroup, benchmarkGroups, STATUS_SEVERITY, worseThan, worstStatus } from './benchmark-groups.ts';
 import type { ChartChange, SeriesChartOptions } from './chart-spec.ts';
 import { queryRows } from './duckdb.ts';
 import { type History, openHistory } from './history.ts';
@@ -23,7 +23,7 @@ import {
 } from './queries.ts';
 import type { Problem } from './record.ts';
 import { historyEvents, type Outlier, type RegressionEvent } from './regression-events.ts';
-import { classify, improvementOf, judgeChange } from './regression-rule.ts';
+import { classify, judgeChange } from './regression-rule.ts';
 import { loadSettings } from './report-target.ts';
 import { historyChanges, type SeriesChange } from './series-changes.ts';
 import { encodeSeries, type SeriesData } from './series-data.ts';
@@ -378,6 +378,8 @@ export interface RunPage {
   changes: SeriesChange[];
   /** Full: beside the run it is compared with. Compact (older runs of a long history): its values and statuses only. */
   detail: 'full' | 'compact';
+  /** The history's parameterised benchmarks: a full page lists each as one group of its combinations. */
+  benchmarks: readonly BenchmarkGroup[];
 }
 
 export async function runPage(model: SiteModel, runId: string, detail: RunPage['detail'] = 'full'): Promise<RunPage | undefined> {
@@ -386,14 +388,14 @@ export async function runPage(model: SiteModel, runId: string, detail: RunPage['
   const statuses = await statusesOfRun(model, runId);
   const changes = model.changePoints.filter((change) => change.runId === runId);
   if (detail === 'compact')
-    return { run: entry.info, statuses, compared: null, previousRunId: entry.previousRunId, beside: [], changes, detail };
+    return { run: entry.info, statuses, compared: null, previousRunId: entry.previousRunId, beside: [], changes, detail, benchmarks: [] };
   const compared = entry.parentRunId
     ? ({ runId: entry.parentRunId, relation: 'parent commit' } as const)
     : entry.previousRunId
       ? ({ runId: entry.previousRunId, relation: 'previous run' } as const)
       : null;
   const beside = compared ? await sideBySide(model, await statusesOfRun(model, compared.runId), statuses) : [];
-  return { run: entry.info, statuses, compared, previousRunId: entry.previousRunId, beside, changes, detail };
+  return { run: entry.info, statuses, compared, previousRunId: entry.previousRunId, beside, changes, detail, benchmarks: model.benchmarks };
 }
 
 export async function allRunIds(model: SiteModel): Promise<string[]> {
@@ -569,13 +571,6 @@ export function suiteSummaries(model: SiteModel): SuiteSummary[] {
 export interface BeyondThreshold {
   status: MetricStatus;
   benchmark: { group: BenchmarkGroup; beyond: number } | null;
-}
-
-/** A failure before a regression, then the larger change for the worse. */
-function worseThan(a: MetricStatus, b: MetricStatus): boolean {
-  const severity = STATUS_SEVERITY[a.status] - STATUS_SEVERITY[b.status];
-  if (severity !== 0) return severity > 0;
-  return improvementOf(a.change ?? 0, a.direction) < improvementOf(b.change ?? 0, b.direction);
 }
 
 export function beyondThreshold(model: SiteModel): BeyondThreshold[] {

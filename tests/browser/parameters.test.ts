@@ -151,6 +151,15 @@ describe.skipIf(!chromiumHere)('parameterised benchmarks', () => {
     await rows.locator('details.combos summary').click();
     expect(await rows.locator('details.combos summary').textContent()).toBe('2 of 8 combinations, the worst shown');
     expect((await rows.locator('details.combos li a').allTextContents()).sort()).toEqual(['n=51200, order=c', 'n=6400, order=c']);
+
+    // The run after the change lists the benchmark as one group, open since it regressed, its combinations by their parameters.
+    await page.locator('.facts dd a').nth(1).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe(`Run on ${ASV_MACHINES[0]}`);
+    const group = page.locator('details.run-benchmark', { hasText: ASV_REGRESSED.benchmark });
+    expect(await group.getAttribute('open')).not.toBeNull();
+    expect(await group.locator('summary').textContent()).toMatch(/time_gemv: 8 combinations of n, order, the worst regression \+58\.\d%$/);
+    expect((await group.locator('tbody tr td:first-child').allTextContents()).slice(0, 2)).toEqual(['n=100, order=c', 'n=100, order=f']);
+    expect(await page.locator('details.run-benchmark', { hasText: 'time_dot' }).getAttribute('open')).toBeNull();
     await context.close();
   });
 
