@@ -163,6 +163,12 @@ describe.skipIf(!chromiumHere)('parameterised benchmarks', () => {
     await context.close();
   });
 
+  it('lists a benchmark once among every metric on the about page', async () => {
+    const about = await readFile(path.join(site.out, 'about', 'index.html'), 'utf8');
+    expect(about).toContain(`>${ASV_REGRESSED.benchmark}</a> <span class="muted">(8 combinations of n, order)</span>`);
+    expect(about).not.toContain('time_gemv(100');
+  });
+
   it('keeps every page under the page-weight target', async () => {
     const pages = (await readdir(site.out, { recursive: true })).filter((file) => file.endsWith('.html'));
     const sizes = await Promise.all(pages.map(async (file) => ({ file, bytes: (await stat(path.join(site.out, file))).size })));
