@@ -6,9 +6,9 @@ import mdx from '@astrojs/mdx';
 import { defineConfig } from 'astro/config';
 
 /**
- * A page per run is written after the build, outside Astro's per-page pipeline (see src/lib/run-pages-writer.ts),
- * and at the same time each series' data file and chart (src/lib/series-files-writer.ts), the explorer's data
- * and the downloads (src/lib/site-data-files.ts).
+ * A page per run is written after the build, outside Astro's per-page pipeline (see src/lib/site/run-pages-writer.ts),
+ * and at the same time each series' data file and chart (src/lib/site/series-files-writer.ts), the explorer's data
+ * and the downloads (src/lib/site/site-data-files.ts).
  * @returns {import('astro').AstroIntegration}
  */
 function runPages() {
@@ -19,19 +19,19 @@ function runPages() {
       'astro:config:done': async ({ config }) => {
         base = config.base;
         // A wrong PERFSITE_FULL_RUN_PAGES fails the build before its pages are rendered, not after.
-        const { fullRunPagesPerPlatform } = await import('./src/lib/run-pages-writer.ts');
+        const { fullRunPagesPerPlatform } = await import('./src/lib/site/run-pages-writer.ts');
         fullRunPagesPerPlatform();
       },
       'astro:build:done': async ({ dir, logger }) => {
-        const { writeRunPages } = await import('./src/lib/run-pages-writer.ts');
-        const { writeSiteDataFiles } = await import('./src/lib/site-data-files.ts');
-        const { writeSeriesFiles } = await import('./src/lib/series-files-writer.ts');
-        const { loadSiteModel, releaseSiteModel } = await import('./src/lib/site-model.ts');
+        const { writeRunPages } = await import('./src/lib/site/run-pages-writer.ts');
+        const { writeSiteDataFiles } = await import('./src/lib/site/site-data-files.ts');
+        const { writeSeriesFiles } = await import('./src/lib/site/series-files-writer.ts');
+        const { loadSiteModel, releaseSiteModel } = await import('./src/lib/site/site-model.ts');
         const outDir = fileURLToPath(dir);
         const started = performance.now();
         const since = () => ((performance.now() - started) / 1000).toFixed(1);
         const model = await loadSiteModel();
-        const { formatProblem } = await import('./src/lib/record.ts');
+        const { formatProblem } = await import('./src/lib/store/record.ts');
         // The overview lists these too; the build log says them once each, where CI shows them.
         for (const problem of model.problems) logger.warn(formatProblem(problem));
         // The explorer's data first and alone: it holds the whole history as Arrow columns for a while, and
@@ -79,7 +79,7 @@ function reloadOnNewRuns() {
         clearTimeout(timer);
         // A run lands as a JSON record and then its Parquet rows: one reload for both.
         timer = setTimeout(() => {
-          // The site model (src/lib/site-model.ts) reloads the history on the next request when this moves.
+          // The site model (src/lib/site/site-model.ts) reloads the history on the next request when this moves.
           shared.perfsiteHistoryVersion = (shared.perfsiteHistoryVersion ?? 0) + 1;
           for (const environment of Object.values(server.environments)) {
             if (environment.name !== 'client') environment.hot.send('astro:content-changed', {});

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { $ } from 'zx';
-import type { RunRecord } from '../src/lib/record.ts';
-import { appendRun, appendRuns, listRecordFiles, readRecordFile } from '../src/lib/store.ts';
+import type { RunRecord } from '../src/lib/store/record.ts';
+import { appendRun, appendRuns, listRecordFiles, readRecordFile } from '../src/lib/store/store.ts';
 import { buildSite, ROOT } from './scale-histories.ts';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, only: { type: 'string' } } });

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { randomLcg, randomNormal } from 'd3-random';
-import { type DetectedChange, detectChanges, platformCorrected } from '../src/lib/series-changes.ts';
+import { type DetectedChange, detectChanges, platformCorrected } from '../src/lib/analysis/series-changes.ts';
 import { timeSeconds } from './suite.ts';
 
 const { values } = parseArgs({ options: { series: { type: 'string', default: '1000' }, points: { type: 'string', default: '1000' } } });

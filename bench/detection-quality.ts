@@ -19,10 +19,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomLcg } from 'd3-random';
 import { median, quantileSorted } from 'simple-statistics';
-import { type ChangePoint, changePoints } from '../src/lib/change-points.ts';
-import { readAsvResults } from '../src/lib/importers/asv.ts';
-import { groupEvents, type RegressionEvent } from '../src/lib/regression-events.ts';
-import { type RunSeries, runToRunNoise } from '../src/lib/runner-speed.ts';
+import { type ChangePoint, changePoints } from '../src/lib/analysis/change-points.ts';
+import { groupEvents, type RegressionEvent } from '../src/lib/analysis/regression-events.ts';
+import { type RunSeries, runToRunNoise } from '../src/lib/analysis/runner-speed.ts';
 import {
   CHANGE_POINT_DEFAULTS,
   type DetectedChange,
@@ -30,8 +29,9 @@ import {
   platformChanges,
   platformCorrected,
   type SeriesChange,
-} from '../src/lib/series-changes.ts';
-import { mannWhitneyU } from '../src/lib/significance.ts';
+} from '../src/lib/analysis/series-changes.ts';
+import { mannWhitneyU } from '../src/lib/analysis/significance.ts';
+import { readAsvResults } from '../src/lib/importers/asv.ts';
 
 interface Series extends RunSeries {
   platform: string;

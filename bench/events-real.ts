@@ -3,10 +3,11 @@
  * on real histories (imported with npm run import): change points, events, open regression events,
  * events labelled environment-wide, and one-run outliers, per history.
  */
-import { queryRows } from '../src/lib/duckdb.ts';
-import { openHistory } from '../src/lib/history.ts';
-import { historyEvents } from '../src/lib/regression-events.ts';
-import { historyChanges } from '../src/lib/series-changes.ts';
+
+import { historyEvents } from '../src/lib/analysis/regression-events.ts';
+import { historyChanges } from '../src/lib/analysis/series-changes.ts';
+import { queryRows } from '../src/lib/store/duckdb.ts';
+import { openHistory } from '../src/lib/store/history.ts';
 
 const dirs = process.argv.slice(2);
 if (dirs.length === 0) throw new Error('give the history folders to measure: npm run bench:events -- /tmp/django /tmp/gab');

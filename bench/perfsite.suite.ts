@@ -4,12 +4,12 @@
  * scratch folder; it never touches data/.
  */
 import path from 'node:path';
-import { renderSeriesChartSvg } from '../src/lib/charts.ts';
-import { compactHistory } from '../src/lib/compact.ts';
-import { openHistory } from '../src/lib/history.ts';
-import { defaultSettings, latestStatuses, type SeriesMeasurement } from '../src/lib/status.ts';
-import { appendRun, appendRuns } from '../src/lib/store.ts';
-import { generateSyntheticRecords } from '../src/lib/synthetic.ts';
+import { defaultSettings, latestStatuses, type SeriesMeasurement } from '../src/lib/analysis/status.ts';
+import { renderSeriesChartSvg } from '../src/lib/site/charts.ts';
+import { compactHistory } from '../src/lib/store/compact.ts';
+import { openHistory } from '../src/lib/store/history.ts';
+import { appendRun, appendRuns } from '../src/lib/store/store.ts';
+import { generateSyntheticRecords } from '../src/lib/store/synthetic.ts';
 import { defineSuite, timeSeconds } from './suite.ts';
 
 const HISTORY_RUNS = 1_000;

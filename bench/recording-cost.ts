@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { median } from 'simple-statistics';
 import { $ } from 'zx';
-import { appendRun } from '../src/lib/store.ts';
-import { generateSyntheticRecords } from '../src/lib/synthetic.ts';
+import { appendRun } from '../src/lib/store/store.ts';
+import { generateSyntheticRecords } from '../src/lib/store/synthetic.ts';
 import { timeSeconds } from './suite.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));

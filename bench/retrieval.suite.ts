@@ -10,7 +10,7 @@ import { ARRAY, arrayValue, type DuckDBConnection, FLOAT } from '@duckdb/node-ap
 import { randomLcg, randomNormal, randomUniform } from 'd3-random';
 import { LRUCache } from 'lru-cache';
 import { mean } from 'simple-statistics';
-import { openDuckDB, queryRows } from '../src/lib/duckdb.ts';
+import { openDuckDB, queryRows } from '../src/lib/store/duckdb.ts';
 import { measurePeakMemoryGb } from './peak-memory.ts';
 import { defineSuite, timeSeconds } from './suite.ts';
 

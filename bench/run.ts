@@ -10,15 +10,15 @@ import { parseArgs, styleText } from 'node:util';
 import Table from 'cli-table3';
 import ora from 'ora';
 import { median, sampleStandardDeviation } from 'simple-statistics';
+import { type Config, loadConfig } from '../src/lib/analysis/config.ts';
+import { globalThreshold, resolveThreshold } from '../src/lib/analysis/thresholds.ts';
 import { EXIT, runCli } from '../src/lib/cli.ts';
-import { type Config, loadConfig } from '../src/lib/config.ts';
-import { formatValue } from '../src/lib/format.ts';
-import { displayPath, resolveDataDir } from '../src/lib/paths.ts';
-import type { MetricInput, Mode } from '../src/lib/record.ts';
-import { describeTextFixes, newTextFixes } from '../src/lib/record-text.ts';
-import { buildRunRecord, detectRunContext, resolveMode, resolveRunType, UsageError } from '../src/lib/run-context.ts';
-import { appendRun } from '../src/lib/store.ts';
-import { globalThreshold, resolveThreshold } from '../src/lib/thresholds.ts';
+import { formatValue } from '../src/lib/shared/format.ts';
+import { displayPath, resolveDataDir } from '../src/lib/store/paths.ts';
+import type { MetricInput, Mode } from '../src/lib/store/record.ts';
+import { describeTextFixes, newTextFixes } from '../src/lib/store/record-text.ts';
+import { buildRunRecord, detectRunContext, resolveMode, resolveRunType, UsageError } from '../src/lib/store/run-context.ts';
+import { appendRun } from '../src/lib/store/store.ts';
 import { DEFAULT_SAMPLES, type Suite, type SuiteContext, type ToolSuite } from './suite.ts';
 
 const HELP = `Usage: npm run bench [-- options]

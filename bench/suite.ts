@@ -3,7 +3,7 @@
  * The runner calls setup once, sample() once per sample (each call measures every metric once),
  * then teardown. The value recorded for a metric is the median of its samples.
  */
-import type { Direction, MetricInput, Mode } from '../src/lib/record.ts';
+import type { Direction, MetricInput, Mode } from '../src/lib/store/record.ts';
 
 export interface MetricSpec {
   unit: string;

@@ -6,15 +6,15 @@ import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runAb } from '../src/lib/ab-runner.ts';
+import { runAb } from '../src/lib/analysis/ab-runner.ts';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
-import { compareRuns } from '../src/lib/compare-runs.ts';
-import { formatChangeWithInterval, formatValue } from '../src/lib/format.ts';
-import { openHistory } from '../src/lib/history.ts';
-import { abPassed, renderAbMarkdown } from '../src/lib/report-ab-markdown.ts';
-import { loadSettings } from '../src/lib/report-target.ts';
-import { UsageError } from '../src/lib/run-context.ts';
-import { listRecordFiles } from '../src/lib/store.ts';
+import { compareRuns } from '../src/lib/reports/compare-runs.ts';
+import { abPassed, renderAbMarkdown } from '../src/lib/reports/report-ab-markdown.ts';
+import { loadSettings } from '../src/lib/reports/report-target.ts';
+import { formatChangeWithInterval, formatValue } from '../src/lib/shared/format.ts';
+import { openHistory } from '../src/lib/store/history.ts';
+import { UsageError } from '../src/lib/store/run-context.ts';
+import { listRecordFiles } from '../src/lib/store/store.ts';
 
 const HELP = `Usage: npm run ab -- --base REV --head REV [options] [-- COMMAND...]
 

@@ -12,11 +12,11 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT, runCli } from '../src/lib/cli.ts';
-import { thresholdOf } from '../src/lib/github-action-inputs.ts';
-import { readRemoteBranchFile } from '../src/lib/history-branch.ts';
-import { ccLine } from '../src/lib/pr-comment.ts';
-import { detectRunContext, UsageError } from '../src/lib/run-context.ts';
-import { listRecordFiles } from '../src/lib/store.ts';
+import { thresholdOf } from '../src/lib/github/github-action-inputs.ts';
+import { ccLine } from '../src/lib/github/pr-comment.ts';
+import { readRemoteBranchFile } from '../src/lib/store/history-branch.ts';
+import { detectRunContext, UsageError } from '../src/lib/store/run-context.ts';
+import { listRecordFiles } from '../src/lib/store/store.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -5,16 +5,16 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs, styleText } from 'node:util';
 import Table from 'cli-table3';
-import { isApplicable, proposeBaselines } from '../src/lib/baseline-update.ts';
-import { writePinnedBaselines } from '../src/lib/baselines-file.ts';
+import { isApplicable, proposeBaselines } from '../src/lib/analysis/baseline-update.ts';
+import { writePinnedBaselines } from '../src/lib/analysis/baselines-file.ts';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
-import { formatChange, formatValue } from '../src/lib/format.ts';
-import { readGitInfo } from '../src/lib/git.ts';
-import { openHistory } from '../src/lib/history.ts';
-import { displayPath, resolveDataDir } from '../src/lib/paths.ts';
-import { assertPlatformId, detectPlatform } from '../src/lib/platform.ts';
-import { loadSettings } from '../src/lib/report-target.ts';
-import { UsageError } from '../src/lib/run-context.ts';
+import { loadSettings } from '../src/lib/reports/report-target.ts';
+import { formatChange, formatValue } from '../src/lib/shared/format.ts';
+import { readGitInfo } from '../src/lib/store/git.ts';
+import { openHistory } from '../src/lib/store/history.ts';
+import { displayPath, resolveDataDir } from '../src/lib/store/paths.ts';
+import { assertPlatformId, detectPlatform } from '../src/lib/store/platform.ts';
+import { UsageError } from '../src/lib/store/run-context.ts';
 
 const HELP = `Usage: npm run baselines [-- options]
 

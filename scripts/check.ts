@@ -1,13 +1,13 @@
 /** npm run check: the CI gate. Judges a run against its baselines; exit 1 on a regression or a failed measurement. */
 import { parseArgs, styleText } from 'node:util';
 import Table from 'cli-table3';
+import type { RunInfo } from '../src/lib/analysis/queries.ts';
+import { STATUS_LABELS } from '../src/lib/analysis/regression-rule.ts';
+import type { MetricStatus } from '../src/lib/analysis/status.ts';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
-import { formatChangeWithInterval, formatPercent, formatValue } from '../src/lib/format.ts';
-import { resolveDataDir } from '../src/lib/paths.ts';
-import type { RunInfo } from '../src/lib/queries.ts';
-import { STATUS_LABELS } from '../src/lib/regression-rule.ts';
-import { openLatestReport, openRunReport, RUN_SELECTION_OPTIONS } from '../src/lib/report-target.ts';
-import type { MetricStatus } from '../src/lib/status.ts';
+import { openLatestReport, openRunReport, RUN_SELECTION_OPTIONS } from '../src/lib/reports/report-target.ts';
+import { formatChangeWithInterval, formatPercent, formatValue } from '../src/lib/shared/format.ts';
+import { resolveDataDir } from '../src/lib/store/paths.ts';
 
 const HELP = `Usage: npm run check [-- options]
 

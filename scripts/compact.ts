@@ -1,8 +1,8 @@
 /** npm run compact: merge per-run Parquet files into one file per month, losing and duplicating nothing. */
 import { parseArgs } from 'node:util';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
-import { compactHistory } from '../src/lib/compact.ts';
-import { displayPath, resolveDataDir } from '../src/lib/paths.ts';
+import { compactHistory } from '../src/lib/store/compact.ts';
+import { displayPath, resolveDataDir } from '../src/lib/store/paths.ts';
 
 const HELP = `Usage: npm run compact [-- --data DIR]
 

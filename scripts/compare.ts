@@ -2,12 +2,12 @@
 import { parseArgs, styleText } from 'node:util';
 import Table from 'cli-table3';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
-import { compareRuns, type Mark } from '../src/lib/compare-runs.ts';
-import { formatChangeWithInterval, formatValue } from '../src/lib/format.ts';
-import { openHistory } from '../src/lib/history.ts';
-import { resolveDataDir } from '../src/lib/paths.ts';
-import { loadSettings } from '../src/lib/report-target.ts';
-import { UsageError } from '../src/lib/run-context.ts';
+import { compareRuns, type Mark } from '../src/lib/reports/compare-runs.ts';
+import { loadSettings } from '../src/lib/reports/report-target.ts';
+import { formatChangeWithInterval, formatValue } from '../src/lib/shared/format.ts';
+import { openHistory } from '../src/lib/store/history.ts';
+import { resolveDataDir } from '../src/lib/store/paths.ts';
+import { UsageError } from '../src/lib/store/run-context.ts';
 
 const HELP = `Usage: npm run compare -- A B [options]
 

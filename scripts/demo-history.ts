@@ -7,10 +7,10 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT, runCli } from '../src/lib/cli.ts';
-import { compactHistory } from '../src/lib/compact.ts';
-import { UsageError } from '../src/lib/run-context.ts';
-import { appendRuns } from '../src/lib/store.ts';
-import { generateSyntheticRecords } from '../src/lib/synthetic.ts';
+import { compactHistory } from '../src/lib/store/compact.ts';
+import { UsageError } from '../src/lib/store/run-context.ts';
+import { appendRuns } from '../src/lib/store/store.ts';
+import { generateSyntheticRecords } from '../src/lib/store/synthetic.ts';
 
 await runCli(async () => {
   const { values } = parseArgs({

@@ -6,11 +6,11 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
-import { EXPORT_FORMATS, type ExportFormat, exportHistory } from '../src/lib/export.ts';
-import { openHistory } from '../src/lib/history.ts';
-import { resolveDataDir } from '../src/lib/paths.ts';
-import { assertPlatformId } from '../src/lib/platform.ts';
-import { UsageError } from '../src/lib/run-context.ts';
+import { EXPORT_FORMATS, type ExportFormat, exportHistory } from '../src/lib/store/export.ts';
+import { openHistory } from '../src/lib/store/history.ts';
+import { resolveDataDir } from '../src/lib/store/paths.ts';
+import { assertPlatformId } from '../src/lib/store/platform.ts';
+import { UsageError } from '../src/lib/store/run-context.ts';
 
 const HELP = `Usage: npm run export -- --format json|csv|parquet [--platform P] [--output FILE] [--data DIR]
 

@@ -8,10 +8,10 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { EXIT, runCli } from '../src/lib/cli.ts';
-import { createGitHubApi, repositorySchema } from '../src/lib/github-api.ts';
-import { assertPullRequestHead, commentOnCommit, upsertReportComment } from '../src/lib/pr-comment.ts';
-import { reportForIssuesSchema, reportRegressionIssues } from '../src/lib/regression-issues.ts';
-import { UsageError } from '../src/lib/run-context.ts';
+import { createGitHubApi, repositorySchema } from '../src/lib/github/github-api.ts';
+import { assertPullRequestHead, commentOnCommit, upsertReportComment } from '../src/lib/github/pr-comment.ts';
+import { reportForIssuesSchema, reportRegressionIssues } from '../src/lib/github/regression-issues.ts';
+import { UsageError } from '../src/lib/store/run-context.ts';
 
 const HELP = `Usage:
   npm run github -- comment --pr N|--pr-file FILE (--pr wins unless empty) --body-file FILE [--head-sha SHA --head-repo OWNER/NAME --head-branch B]

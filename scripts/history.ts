@@ -5,12 +5,12 @@
  * npm run history -- take-over --from DIR   copy a hand-over into a restored history
  *
  * PERFSITE_GIT_TOKEN, when set, authenticates the commands that talk to the remote, and only them.
- * Keeps the history on a branch of the project's repository between CI runs (see src/lib/history-branch.ts).
+ * Keeps the history on a branch of the project's repository between CI runs (see src/lib/store/history-branch.ts).
  */
 import { parseArgs } from 'node:util';
 import { EXIT, runCli } from '../src/lib/cli.ts';
-import { DEFAULT_HISTORY_BRANCH, handOverChanges, pushHistory, restoreHistory, takeOverChanges } from '../src/lib/history-branch.ts';
-import { UsageError } from '../src/lib/run-context.ts';
+import { DEFAULT_HISTORY_BRANCH, handOverChanges, pushHistory, restoreHistory, takeOverChanges } from '../src/lib/store/history-branch.ts';
+import { UsageError } from '../src/lib/store/run-context.ts';
 
 await runCli(async () => {
   const { values, positionals } = parseArgs({

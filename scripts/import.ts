@@ -6,17 +6,17 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
-import { importRecords, toPlatformId, toRecords } from '../src/lib/import-runs.ts';
 import { readAsvResults } from '../src/lib/importers/asv.ts';
 import { detectFormat } from '../src/lib/importers/detect-format.ts';
 import { FILE_FORMATS, type FileFormatName, GITHUB_ACTION_BENCHMARK_TOOLS, HISTORY_FORMATS } from '../src/lib/importers/formats.ts';
 import { parseGithubActionBenchmarkData } from '../src/lib/importers/github-action-benchmark.ts';
+import { importRecords, toPlatformId, toRecords } from '../src/lib/importers/import-runs.ts';
 import type { ImportedRun } from '../src/lib/importers/types.ts';
-import { resolveDataDir } from '../src/lib/paths.ts';
-import { assertPlatformId } from '../src/lib/platform.ts';
-import type { Problem } from '../src/lib/record.ts';
-import { describeTextFixes, newTextFixes } from '../src/lib/record-text.ts';
-import { detectRunContext, resolveRunType, UsageError } from '../src/lib/run-context.ts';
+import { resolveDataDir } from '../src/lib/store/paths.ts';
+import { assertPlatformId } from '../src/lib/store/platform.ts';
+import type { Problem } from '../src/lib/store/record.ts';
+import { describeTextFixes, newTextFixes } from '../src/lib/store/record-text.ts';
+import { detectRunContext, resolveRunType, UsageError } from '../src/lib/store/run-context.ts';
 
 const HELP = `Usage: npm run import -- --format FORMAT [options] FILE...
 

@@ -1,13 +1,13 @@
 /**
- * perfsite init [options]: adds perfsite to the repository in the working directory (src/lib/init-project.ts
+ * perfsite init [options]: adds perfsite to the repository in the working directory (src/lib/github/init-project.ts
  * says what), never overwriting a file, and lists what it added and what it left alone.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { simpleGit } from 'simple-git';
 import { EXIT, runCli } from '../src/lib/cli.ts';
-import { actionFromLockfile, initFiles, writeNewFiles } from '../src/lib/init-project.ts';
-import { UsageError } from '../src/lib/run-context.ts';
+import { actionFromLockfile, initFiles, writeNewFiles } from '../src/lib/github/init-project.ts';
+import { UsageError } from '../src/lib/store/run-context.ts';
 
 const HELP = `Usage: perfsite init [options]
 

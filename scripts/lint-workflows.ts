@@ -1,13 +1,13 @@
 /**
  * npm run lint:workflows [-- FILE...]: checks GitHub Actions workflows against GitHub's own workflow schema
  * and expression syntax (@actions/workflow-parser, what GitHub's editor tooling uses), and against the
- * security rules of src/lib/workflow-audit.ts. Exits 1 on any finding.
+ * security rules of src/lib/github/workflow-audit.ts. Exits 1 on any finding.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { registerHooks } from 'node:module';
 import path from 'node:path';
 import { EXIT, runCli } from '../src/lib/cli.ts';
-import { auditAction, auditWorkflow } from '../src/lib/workflow-audit.ts';
+import { auditAction, auditWorkflow } from '../src/lib/github/workflow-audit.ts';
 
 // The parser imports its schema JSON without the import attribute Node requires; this hook adds it.
 registerHooks({

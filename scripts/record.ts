@@ -7,12 +7,12 @@ import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { EXIT, runCli } from '../src/lib/cli.ts';
-import { formatValue } from '../src/lib/format.ts';
-import { displayPath, resolveDataDir } from '../src/lib/paths.ts';
-import type { MetricInput } from '../src/lib/record.ts';
-import { describeTextFixes, newTextFixes } from '../src/lib/record-text.ts';
-import { buildRunRecord, detectRunContext, resolveMode, resolveRunType, UsageError } from '../src/lib/run-context.ts';
-import { appendRun } from '../src/lib/store.ts';
+import { formatValue } from '../src/lib/shared/format.ts';
+import { displayPath, resolveDataDir } from '../src/lib/store/paths.ts';
+import type { MetricInput } from '../src/lib/store/record.ts';
+import { describeTextFixes, newTextFixes } from '../src/lib/store/record-text.ts';
+import { buildRunRecord, detectRunContext, resolveMode, resolveRunType, UsageError } from '../src/lib/store/run-context.ts';
+import { appendRun } from '../src/lib/store/store.ts';
 
 const HELP = `Usage: npm run record -- [--build-time] [--file-size PATH]... [options] [-- CMD ARGS...]
 

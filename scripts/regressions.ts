@@ -1,12 +1,12 @@
 /** npm run regressions: the regression events of the history, open ones first, as the site's regressions page lists them. */
 import { parseArgs, styleText } from 'node:util';
+import { eventHeadline, historyEvents, type RegressionEvent } from '../src/lib/analysis/regression-events.ts';
+import { historyChanges } from '../src/lib/analysis/series-changes.ts';
+import { loadTriage } from '../src/lib/analysis/triage-file.ts';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
-import { formatChange, formatValue } from '../src/lib/format.ts';
-import { openHistory } from '../src/lib/history.ts';
-import { resolveDataDir } from '../src/lib/paths.ts';
-import { eventHeadline, historyEvents, type RegressionEvent } from '../src/lib/regression-events.ts';
-import { historyChanges } from '../src/lib/series-changes.ts';
-import { loadTriage } from '../src/lib/triage-file.ts';
+import { formatChange, formatValue } from '../src/lib/shared/format.ts';
+import { openHistory } from '../src/lib/store/history.ts';
+import { resolveDataDir } from '../src/lib/store/paths.ts';
 
 const HELP = `Usage: npm run regressions [-- options]
 

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { simpleGit } from 'simple-git';
 import { parse } from 'yaml';
 import { EXIT, runCli } from '../src/lib/cli.ts';
-import { UsageError } from '../src/lib/run-context.ts';
+import { UsageError } from '../src/lib/store/run-context.ts';
 
 const WORKFLOW = '.github/workflows/nightly-benchmark.yml';
 

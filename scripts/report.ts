@@ -2,12 +2,12 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
-import { resolveDataDir } from '../src/lib/paths.ts';
-import { renderHtmlReport } from '../src/lib/report-html.ts';
-import { renderJsonReport } from '../src/lib/report-json.ts';
-import { renderMarkdownReport } from '../src/lib/report-markdown.ts';
-import { openRunReport, RUN_SELECTION_OPTIONS } from '../src/lib/report-target.ts';
-import { UsageError } from '../src/lib/run-context.ts';
+import { renderHtmlReport } from '../src/lib/reports/report-html.ts';
+import { renderJsonReport } from '../src/lib/reports/report-json.ts';
+import { renderMarkdownReport } from '../src/lib/reports/report-markdown.ts';
+import { openRunReport, RUN_SELECTION_OPTIONS } from '../src/lib/reports/report-target.ts';
+import { resolveDataDir } from '../src/lib/store/paths.ts';
+import { UsageError } from '../src/lib/store/run-context.ts';
 
 const HELP = `Usage: npm run report -- [--format markdown|html|json] [--output FILE] [options]
 

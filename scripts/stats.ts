@@ -1,10 +1,10 @@
 /** npm run stats: what the history holds: runs, platforms, date range, runs per platform, the latest runs. */
 import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
+import { historyStats, recentRuns } from '../src/lib/analysis/queries.ts';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
-import { openHistory } from '../src/lib/history.ts';
-import { displayPath, resolveDataDir } from '../src/lib/paths.ts';
-import { historyStats, recentRuns } from '../src/lib/queries.ts';
+import { openHistory } from '../src/lib/store/history.ts';
+import { displayPath, resolveDataDir } from '../src/lib/store/paths.ts';
 
 await runCli(async () => {
   const { values } = parseArgs({

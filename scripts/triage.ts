@@ -1,12 +1,12 @@
 /** npm run triage -- EVENT accepted|invalid|fixed [--note "…"]: record what was decided about a regression event, in data/triage.json. */
 import { parseArgs } from 'node:util';
+import { historyEvents } from '../src/lib/analysis/regression-events.ts';
+import { historyChanges } from '../src/lib/analysis/series-changes.ts';
+import { loadTriage, TRIAGE_STATES, type TriageState, triageFile, writeTriage } from '../src/lib/analysis/triage-file.ts';
 import { EXIT, runCli } from '../src/lib/cli.ts';
-import { openHistory } from '../src/lib/history.ts';
-import { resolveDataDir } from '../src/lib/paths.ts';
-import { historyEvents } from '../src/lib/regression-events.ts';
-import { UsageError } from '../src/lib/run-context.ts';
-import { historyChanges } from '../src/lib/series-changes.ts';
-import { loadTriage, TRIAGE_STATES, type TriageState, triageFile, writeTriage } from '../src/lib/triage-file.ts';
+import { openHistory } from '../src/lib/store/history.ts';
+import { resolveDataDir } from '../src/lib/store/paths.ts';
+import { UsageError } from '../src/lib/store/run-context.ts';
 
 const HELP = `Usage: npm run triage -- EVENT accepted|invalid|fixed [--note "why"] [--data DIR]
 

@@ -1,11 +1,11 @@
 /** npm run validate: read every record and Parquet file under data/ and report each problem with its fix. */
 import { parseArgs } from 'node:util';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
-import { staleTemporaryFiles } from '../src/lib/compact.ts';
-import { queryRows } from '../src/lib/duckdb.ts';
-import { openHistory } from '../src/lib/history.ts';
-import { displayPath, resolveDataDir } from '../src/lib/paths.ts';
-import { listRecordFiles, readRecordFile } from '../src/lib/store.ts';
+import { staleTemporaryFiles } from '../src/lib/store/compact.ts';
+import { queryRows } from '../src/lib/store/duckdb.ts';
+import { openHistory } from '../src/lib/store/history.ts';
+import { displayPath, resolveDataDir } from '../src/lib/store/paths.ts';
+import { listRecordFiles, readRecordFile } from '../src/lib/store/store.ts';
 
 const HELP = `Usage: npm run validate [-- --data DIR]
 

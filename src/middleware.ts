@@ -4,7 +4,7 @@
  * leaves the site. Templates escape markup; this neutralises what escaping leaves alone.
  */
 import { defineMiddleware } from 'astro:middleware';
-import { neutralise } from './lib/escape.ts';
+import { neutralise } from './lib/shared/escape.ts';
 
 const TEXT_TYPES = /^(text\/html|application\/(atom\+)?xml|application\/json|image\/svg\+xml)/;
 

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
-import { alternation } from '../src/lib/ab-runner.ts';
-import { queryRows } from '../src/lib/duckdb.ts';
-import { openHistory } from '../src/lib/history.ts';
+import { alternation } from '../src/lib/analysis/ab-runner.ts';
+import { queryRows } from '../src/lib/store/duckdb.ts';
+import { openHistory } from '../src/lib/store/history.ts';
 import { runScript, tempDir } from './helpers.ts';
 
 const lib = (module: string) => pathToFileURL(path.resolve('src/lib', module)).href;
@@ -17,8 +17,8 @@ async function projectWithSlowerHead(): Promise<{ dir: string; base: string; hea
   await git.init(['--initial-branch=main']);
   await git.addConfig('user.name', 'Test').addConfig('user.email', 'test@example.invalid').addConfig('commit.gpgsign', 'false');
   const bench = (size: number) => `
-import { appendRun } from '${lib('store.ts')}';
-import { buildRunRecord, detectRunContext } from '${lib('run-context.ts')}';
+import { appendRun } from '${lib('store/store.ts')}';
+import { buildRunRecord, detectRunContext } from '${lib('store/run-context.ts')}';
 const samples = [];
 for (let sample = 0; sample < 5; sample++) {
   const numbers = Array.from({ length: ${size} }, (_, i) => (i * 7919) % 10007);

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parse } from 'yaml';
-import { thresholdOf } from '../src/lib/github-action-inputs.ts';
-import { ccLine } from '../src/lib/pr-comment.ts';
+import { thresholdOf } from '../src/lib/github/github-action-inputs.ts';
+import { ccLine } from '../src/lib/github/pr-comment.ts';
 import { startFakeGitHub } from './github-api-fake.ts';
 import { githubActionBenchmarkNights, hyperfineHere, PROJECT_ROOT, projectWithRemote, runScript, tempDir } from './helpers.ts';
 

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type PinnedBaselines, parseBaselines } from '../src/lib/baselines-file.ts';
-import { type Config, configSchema } from '../src/lib/config.ts';
-import { openHistory } from '../src/lib/history.ts';
-import { availableMetrics, availablePlatforms, historyStats, metricTrend } from '../src/lib/queries.ts';
-import type { MetricInput } from '../src/lib/record.ts';
-import { classify, relativeChange } from '../src/lib/regression-rule.ts';
+import { type PinnedBaselines, parseBaselines } from '../src/lib/analysis/baselines-file.ts';
+import { type Config, configSchema } from '../src/lib/analysis/config.ts';
+import { availableMetrics, availablePlatforms, historyStats, metricTrend } from '../src/lib/analysis/queries.ts';
+import { classify, relativeChange } from '../src/lib/analysis/regression-rule.ts';
 import {
   type AnalysisSettings,
   latestStatuses,
@@ -12,9 +10,11 @@ import {
   materialiseBaselines,
   materialisedStatuses,
   statusOfRuns,
-} from '../src/lib/status.ts';
-import { appendRuns } from '../src/lib/store.ts';
-import { globalThreshold, resolveThreshold } from '../src/lib/thresholds.ts';
+} from '../src/lib/analysis/status.ts';
+import { globalThreshold, resolveThreshold } from '../src/lib/analysis/thresholds.ts';
+import { openHistory } from '../src/lib/store/history.ts';
+import type { MetricInput } from '../src/lib/store/record.ts';
+import { appendRuns } from '../src/lib/store/store.ts';
 import { makeRecord, tempDir } from './helpers.ts';
 
 const NO_PINS: PinnedBaselines = { file: 'baselines.json', document: {}, values: new Map() };

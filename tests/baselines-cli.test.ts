@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dataLayout } from '../src/lib/paths.ts';
-import { appendRuns } from '../src/lib/store.ts';
+import { dataLayout } from '../src/lib/store/paths.ts';
+import { appendRuns } from '../src/lib/store/store.ts';
 import { makeRecord, PROJECT_ROOT, tempDir } from './helpers.ts';
 
 const PLATFORM = 'Test_Linux_x86_64_2C_8GB';

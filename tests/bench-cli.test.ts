@@ -2,7 +2,7 @@ import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { listRecordFiles, readRecordFile } from '../src/lib/store.ts';
+import { listRecordFiles, readRecordFile } from '../src/lib/store/store.ts';
 import { runScript, tempDir } from './helpers.ts';
 
 const BENCH = 'bench/run.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { changePoints } from '../src/lib/change-points.ts';
+import { changePoints } from '../src/lib/analysis/change-points.ts';
 import { describeRealData, realDataConfigured, realDataPath } from './real-data.ts';
 
 interface Golden {

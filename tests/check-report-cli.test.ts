@@ -3,8 +3,8 @@ import path from 'node:path';
 import { micromark } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
-import { dataLayout } from '../src/lib/paths.ts';
-import { appendRuns } from '../src/lib/store.ts';
+import { dataLayout } from '../src/lib/store/paths.ts';
+import { appendRuns } from '../src/lib/store/store.ts';
 import { HOSTILE_TEXT, makeRecord, runScript, tempDir } from './helpers.ts';
 
 /** Five runs around 1 s on main, then the run to judge. */

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDuckDB, queryRows } from '../src/lib/duckdb.ts';
-import { appendRuns } from '../src/lib/store.ts';
+import { openDuckDB, queryRows } from '../src/lib/store/duckdb.ts';
+import { appendRuns } from '../src/lib/store/store.ts';
 import { makeRecord, runScript, tempDir } from './helpers.ts';
 
 /** Two commits: base (2 runs on P1, 1 on P2) and head (1 run on P1, 1 on P2). */

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compactHistory } from '../src/lib/compact.ts';
-import { queryRows } from '../src/lib/duckdb.ts';
-import { openHistory } from '../src/lib/history.ts';
-import { appendRuns, listRecordFiles, readRecordFile } from '../src/lib/store.ts';
+import { compactHistory } from '../src/lib/store/compact.ts';
+import { queryRows } from '../src/lib/store/duckdb.ts';
+import { openHistory } from '../src/lib/store/history.ts';
+import { appendRuns, listRecordFiles, readRecordFile } from '../src/lib/store/store.ts';
 import { makeRecord, PROJECT_ROOT, runScript, tempDir } from './helpers.ts';
 
 const WRITER = 'tests/fixtures/record-runs.ts';

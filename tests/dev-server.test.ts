@@ -3,8 +3,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { metricSlug } from '../src/lib/metric-slug.ts';
-import { appendRun } from '../src/lib/store.ts';
+import { metricSlug } from '../src/lib/store/metric-slug.ts';
+import { appendRun } from '../src/lib/store/store.ts';
 import { childEnv, makeRecord, PROJECT_ROOT, tempDir } from './helpers.ts';
 
 const servers: ChildProcess[] = [];

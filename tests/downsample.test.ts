@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compactSvg } from '../src/lib/charts.ts';
-import { downsampleMinMax } from '../src/lib/downsample.ts';
+import { downsampleMinMax } from '../src/lib/shared/downsample.ts';
+import { compactSvg } from '../src/lib/site/charts.ts';
 
 describe('downsampleMinMax', () => {
   const series = Array.from({ length: 10_000 }, (_, i) => ({ i, v: Math.sin(i / 100) }));

@@ -1,7 +1,7 @@
 import { micromark } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, escapeMarkdown } from '../src/lib/escape.ts';
+import { escapeHtml, escapeMarkdown } from '../src/lib/shared/escape.ts';
 import { HOSTILE_TEXT } from './helpers.ts';
 
 function renderCell(text: string): string {

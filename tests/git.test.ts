@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
-import { readGitInfo } from '../src/lib/git.ts';
+import { readGitInfo } from '../src/lib/store/git.ts';
 import { tempDir } from './helpers.ts';
 
 const NO_CI = { GITHUB_HEAD_REF: '', GITHUB_REF_NAME: '' };

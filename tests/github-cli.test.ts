@@ -2,9 +2,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { micromark } from 'micromark';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPORT_MARKER } from '../src/lib/pr-comment.ts';
-import { REGRESSION_LABEL, seriesKey } from '../src/lib/regression-issues.ts';
-import { appendRuns } from '../src/lib/store.ts';
+import { REPORT_MARKER } from '../src/lib/github/pr-comment.ts';
+import { REGRESSION_LABEL, seriesKey } from '../src/lib/github/regression-issues.ts';
+import { appendRuns } from '../src/lib/store/store.ts';
 import { type FakeGitHub, startFakeGitHub } from './github-api-fake.ts';
 import { HOSTILE_TEXT, makeRecord, runScript, tempDir } from './helpers.ts';
 

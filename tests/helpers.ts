@@ -6,8 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type SimpleGit, simpleGit } from 'simple-git';
 import { afterEach } from 'vitest';
-import type { RunRecordInput } from '../src/lib/record.ts';
-import { newRunId } from '../src/lib/store.ts';
+import type { RunRecordInput } from '../src/lib/store/record.ts';
+import { newRunId } from '../src/lib/store/store.ts';
 
 /** Text a stranger's pull request could put in a branch, message, platform or metric name. */
 export const HOSTILE_TEXT = `<img src=x onerror=alert(1)> <script>alert(2)</script> "><svg onload=alert(3)> ' | ] ( **bold** \`rm -rf\` \${{ github.token }}`;

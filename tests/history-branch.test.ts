@@ -2,8 +2,8 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
-import { handOverChanges, pushHistory, restoreHistory, takeOverChanges } from '../src/lib/history-branch.ts';
-import { appendRun } from '../src/lib/store.ts';
+import { handOverChanges, pushHistory, restoreHistory, takeOverChanges } from '../src/lib/store/history-branch.ts';
+import { appendRun } from '../src/lib/store/store.ts';
 import { makeRecord, projectWithRemote, tempDir } from './helpers.ts';
 
 /** A bare repository standing in for GitHub, and two clones of the project (two CI jobs). */

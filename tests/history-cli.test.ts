@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendRun } from '../src/lib/store.ts';
+import { appendRun } from '../src/lib/store/store.ts';
 import { makeRecord, runScript, tempDir } from './helpers.ts';
 
 describe('npm run validate and npm run compact', () => {

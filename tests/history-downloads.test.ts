@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CSV_MAX_MEASUREMENTS, downloadsFor } from '../src/lib/history-downloads.ts';
+import { CSV_MAX_MEASUREMENTS, downloadsFor } from '../src/lib/store/history-downloads.ts';
 
 describe('the downloads a site offers', () => {
   it('leaves the CSV out of a history too long for it, where the Parquet file holds everything', () => {

@@ -2,8 +2,8 @@
 import { mkdir, readdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dataLayout } from '../src/lib/paths.ts';
-import { appendRuns } from '../src/lib/store.ts';
+import { dataLayout } from '../src/lib/store/paths.ts';
+import { appendRuns } from '../src/lib/store/store.ts';
 import { makeRecord, runScript, siteBuildDir, tempDir } from './helpers.ts';
 
 const builds: string[] = [];

@@ -5,10 +5,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { queryRows } from '../src/lib/duckdb.ts';
-import { openHistory } from '../src/lib/history.ts';
 import { readAsvResults } from '../src/lib/importers/asv.ts';
 import { FILE_FORMATS } from '../src/lib/importers/formats.ts';
+import { queryRows } from '../src/lib/store/duckdb.ts';
+import { openHistory } from '../src/lib/store/history.ts';
 import { runScript, tempDir } from './helpers.ts';
 
 const source = { file: 'example', suite: 's' };

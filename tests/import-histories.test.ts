@@ -2,10 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { queryRows } from '../src/lib/duckdb.ts';
-import { openHistory } from '../src/lib/history.ts';
-import { toPlatformId } from '../src/lib/import-runs.ts';
-import { readUnit, toBaseUnit } from '../src/lib/units.ts';
+import { toPlatformId } from '../src/lib/importers/import-runs.ts';
+import { readUnit, toBaseUnit } from '../src/lib/shared/units.ts';
+import { queryRows } from '../src/lib/store/duckdb.ts';
+import { openHistory } from '../src/lib/store/history.ts';
 import { runScript, siteBuildDir, tempDir } from './helpers.ts';
 import { describeRealData, realDataPath } from './real-data.ts';
 

@@ -9,10 +9,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { queryRows } from '../src/lib/duckdb.ts';
-import { openHistory } from '../src/lib/history.ts';
 import { detectFormat } from '../src/lib/importers/detect-format.ts';
 import { GITHUB_ACTION_BENCHMARK_TOOLS } from '../src/lib/importers/formats.ts';
+import { queryRows } from '../src/lib/store/duckdb.ts';
+import { openHistory } from '../src/lib/store/history.ts';
 import { runScript, tempDir } from './helpers.ts';
 
 function available(check: () => void): boolean {

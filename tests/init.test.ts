@@ -6,8 +6,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { initFiles, writeNewFiles } from '../src/lib/init-project.ts';
-import { auditWorkflow } from '../src/lib/workflow-audit.ts';
+import { initFiles, writeNewFiles } from '../src/lib/github/init-project.ts';
+import { auditWorkflow } from '../src/lib/github/workflow-audit.ts';
 import { tempDir } from './helpers.ts';
 
 const ACTION = `acme/perfsite@${'1'.repeat(40)}`;

@@ -8,10 +8,10 @@ import { parseHTML } from 'linkedom';
 import { micromark } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatValue } from '../src/lib/format.ts';
-import { metricSlug } from '../src/lib/metric-slug.ts';
-import { appendRuns } from '../src/lib/store.ts';
-import { readUnit, toBaseUnit } from '../src/lib/units.ts';
+import { formatValue } from '../src/lib/shared/format.ts';
+import { readUnit, toBaseUnit } from '../src/lib/shared/units.ts';
+import { metricSlug } from '../src/lib/store/metric-slug.ts';
+import { appendRuns } from '../src/lib/store/store.ts';
 import { makeRecord, runScript, siteBuildDir, tempDir } from './helpers.ts';
 
 const builds: string[] = [];

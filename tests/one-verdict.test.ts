@@ -8,11 +8,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseHTML } from 'linkedom';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openHistory } from '../src/lib/history.ts';
-import { metricSlug } from '../src/lib/metric-slug.ts';
-import { loadSettings } from '../src/lib/report-target.ts';
-import { materialiseBaselines, materialisedStatuses } from '../src/lib/status.ts';
-import { appendRuns } from '../src/lib/store.ts';
+import { materialiseBaselines, materialisedStatuses } from '../src/lib/analysis/status.ts';
+import { loadSettings } from '../src/lib/reports/report-target.ts';
+import { openHistory } from '../src/lib/store/history.ts';
+import { metricSlug } from '../src/lib/store/metric-slug.ts';
+import { appendRuns } from '../src/lib/store/store.ts';
 import { eventHistory, METRICS, PLATFORMS, RUNS } from './fixtures/event-history.ts';
 import { runScript, siteBuildDir, tempDir } from './helpers.ts';
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assertPlatformId, gpuShortName, PlatformIdError, platformFromSnapshot, type SystemSnapshot } from '../src/lib/platform.ts';
-import { runRecordSchema } from '../src/lib/record.ts';
+import { assertPlatformId, gpuShortName, PlatformIdError, platformFromSnapshot, type SystemSnapshot } from '../src/lib/store/platform.ts';
+import { runRecordSchema } from '../src/lib/store/record.ts';
 import { PROJECT_ROOT } from './helpers.ts';
 
 const fixtures = path.join(PROJECT_ROOT, 'tests/fixtures/systeminformation');

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { queryRows } from '../src/lib/duckdb.ts';
-import { openHistory } from '../src/lib/history.ts';
-import type { RunRecordInput } from '../src/lib/record.ts';
-import { cleanRunText, newTextFixes } from '../src/lib/record-text.ts';
-import { appendRuns } from '../src/lib/store.ts';
-import { readUnit, toBaseUnit } from '../src/lib/units.ts';
+import { readUnit, toBaseUnit } from '../src/lib/shared/units.ts';
+import { queryRows } from '../src/lib/store/duckdb.ts';
+import { openHistory } from '../src/lib/store/history.ts';
+import type { RunRecordInput } from '../src/lib/store/record.ts';
+import { cleanRunText, newTextFixes } from '../src/lib/store/record-text.ts';
+import { appendRuns } from '../src/lib/store/store.ts';
 import { makeRecord, tempDir } from './helpers.ts';
 import { describeRealData, realDataPath } from './real-data.ts';
 

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { RUN_RECORD_SCHEMA_FILE, runRecordJsonSchema } from '../src/lib/json-schema.ts';
-import { parseRecordText, validateRecord } from '../src/lib/record.ts';
+import { RUN_RECORD_SCHEMA_FILE, runRecordJsonSchema } from '../src/lib/store/json-schema.ts';
+import { parseRecordText, validateRecord } from '../src/lib/store/record.ts';
 import { HOSTILE_TEXT, makeRecord, PROJECT_ROOT } from './helpers.ts';
 
 function problemsOf(data: unknown) {
@@ -105,7 +105,7 @@ describe('run record v1', () => {
 describe('the published JSON Schema', () => {
   const committed = JSON.parse(readFileSync(path.join(PROJECT_ROOT, RUN_RECORD_SCHEMA_FILE), 'utf8'));
 
-  it('is the one generated from the zod schema (run `npm run schema` after changing src/lib/record.ts)', () => {
+  it('is the one generated from the zod schema (run `npm run schema` after changing src/lib/store/record.ts)', () => {
     expect(committed).toEqual(JSON.parse(JSON.stringify(runRecordJsonSchema())));
   });
 

@@ -6,12 +6,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderSeriesChartSvg } from '../src/lib/charts.ts';
-import { openHistory } from '../src/lib/history.ts';
-import { groupEvents, historyEvents } from '../src/lib/regression-events.ts';
-import { type SeriesChange, seriesChanges } from '../src/lib/series-changes.ts';
-import { defaultSettings, materialiseBaselines } from '../src/lib/status.ts';
-import { appendRuns } from '../src/lib/store.ts';
+import { groupEvents, historyEvents } from '../src/lib/analysis/regression-events.ts';
+import { type SeriesChange, seriesChanges } from '../src/lib/analysis/series-changes.ts';
+import { defaultSettings, materialiseBaselines } from '../src/lib/analysis/status.ts';
+import { renderSeriesChartSvg } from '../src/lib/site/charts.ts';
+import { openHistory } from '../src/lib/store/history.ts';
+import { appendRuns } from '../src/lib/store/store.ts';
 import { eventHistory, PLATFORMS, RUNS } from './fixtures/event-history.ts';
 import { runScript, tempDir } from './helpers.ts';
 

@@ -1,9 +1,9 @@
 import { randomLcg, randomNormal } from 'd3-random';
 import { mean, median } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
+import { type RunSeries, runnerCorrected, runnerFactorCount, runToRunNoise } from '../src/lib/analysis/runner-speed.ts';
+import { detectChanges } from '../src/lib/analysis/series-changes.ts';
 import { readAsvResults } from '../src/lib/importers/asv.ts';
-import { type RunSeries, runnerCorrected, runnerFactorCount, runToRunNoise } from '../src/lib/runner-speed.ts';
-import { detectChanges } from '../src/lib/series-changes.ts';
 import { describeRealData, realDataPath } from './real-data.ts';
 
 const RUNS = 80;

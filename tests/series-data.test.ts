@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSeries, encodeSeries, thinForBrowser } from '../src/lib/series-data.ts';
-import type { SeriesMeasurement } from '../src/lib/status.ts';
+import type { SeriesMeasurement } from '../src/lib/analysis/status.ts';
+import { decodeSeries, encodeSeries, thinForBrowser } from '../src/lib/shared/series-data.ts';
 
 const HOUR = 3_600_000;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sharedShift } from '../src/lib/shared-shift.ts';
+import { sharedShift } from '../src/lib/analysis/shared-shift.ts';
 
 const lower = (change: number) => ({ change, direction: 'lower' as const });
 const higher = (change: number) => ({ change, direction: 'higher' as const });

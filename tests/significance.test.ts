@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatChangeWithInterval } from '../src/lib/format.ts';
-import { classifyWithSignificance } from '../src/lib/regression-rule.ts';
-import { compareSamples, hodgesLehmann, mannWhitneyU, shiftInterval } from '../src/lib/significance.ts';
+import { classifyWithSignificance } from '../src/lib/analysis/regression-rule.ts';
+import { compareSamples, hodgesLehmann, mannWhitneyU, shiftInterval } from '../src/lib/analysis/significance.ts';
+import { formatChangeWithInterval } from '../src/lib/shared/format.ts';
 import { describeRealData, realDataConfigured, realDataPath } from './real-data.ts';
 
 interface Case {

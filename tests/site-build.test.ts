@@ -3,8 +3,8 @@ import path from 'node:path';
 import { parseHTML } from 'linkedom';
 import { median } from 'simple-statistics';
 import { afterAll, describe, expect, it } from 'vitest';
-import { metricSlug } from '../src/lib/metric-slug.ts';
-import { appendRun, appendRuns } from '../src/lib/store.ts';
+import { metricSlug } from '../src/lib/store/metric-slug.ts';
+import { appendRun, appendRuns } from '../src/lib/store/store.ts';
 import { HOSTILE_TEXT as HOSTILE, makeRecord, runScript, siteBuildDir, tempDir } from './helpers.ts';
 
 const builds: string[] = [];

@@ -1,12 +1,12 @@
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compactHistory } from '../src/lib/compact.ts';
-import { duckdbMemoryLimit, openDuckDB, queryRows, sqlString } from '../src/lib/duckdb.ts';
-import { listParquetFiles, openHistory } from '../src/lib/history.ts';
-import { dataLayout } from '../src/lib/paths.ts';
-import { RecordError } from '../src/lib/record.ts';
-import { appendRun, appendRuns, listRecordFiles } from '../src/lib/store.ts';
+import { compactHistory } from '../src/lib/store/compact.ts';
+import { duckdbMemoryLimit, openDuckDB, queryRows, sqlString } from '../src/lib/store/duckdb.ts';
+import { listParquetFiles, openHistory } from '../src/lib/store/history.ts';
+import { dataLayout } from '../src/lib/store/paths.ts';
+import { RecordError } from '../src/lib/store/record.ts';
+import { appendRun, appendRuns, listRecordFiles } from '../src/lib/store/store.ts';
 import { makeRecord, tempDir } from './helpers.ts';
 
 async function runIds(dataDir: string) {

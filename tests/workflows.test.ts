@@ -2,8 +2,8 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { buildCacheDir } from '../src/lib/build-cache.ts';
-import { auditAction, auditWorkflow } from '../src/lib/workflow-audit.ts';
+import { auditAction, auditWorkflow } from '../src/lib/github/workflow-audit.ts';
+import { buildCacheDir } from '../src/lib/site/build-cache.ts';
 import { PROJECT_ROOT, runScript, tempDir } from './helpers.ts';
 
 const DIR = '.github/workflows';

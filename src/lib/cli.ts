@@ -1,14 +1,14 @@
 /** What every command-line tool shares: exit codes, and errors as one readable message, never a stack trace. */
 import { styleText } from 'node:util';
-import { BaselinesFileError } from './baselines-file.ts';
-import { ConfigError } from './config.ts';
-import { neutralise } from './escape.ts';
-import { PlatformIdError } from './platform.ts';
-import { formatProblem, type Problem, RecordError } from './record.ts';
-import { UnreadableDataError } from './report-target.ts';
-import { UsageError } from './run-context.ts';
-import { RunNotFoundError } from './run-report.ts';
-import { TriageFileError } from './triage-file.ts';
+import { BaselinesFileError } from './analysis/baselines-file.ts';
+import { ConfigError } from './analysis/config.ts';
+import { TriageFileError } from './analysis/triage-file.ts';
+import { UnreadableDataError } from './reports/report-target.ts';
+import { RunNotFoundError } from './reports/run-report.ts';
+import { neutralise } from './shared/escape.ts';
+import { PlatformIdError } from './store/platform.ts';
+import { formatProblem, type Problem, RecordError } from './store/record.ts';
+import { UsageError } from './store/run-context.ts';
 
 /** 0: fine; 1: the answer is no (a regression, a failed measurement); 2: bad usage or data that cannot be read. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

@@ -1,9 +1,9 @@
 /** The regression events as an Atom feed. An entry's id is its event's, which the growing history keeps, so rebuilding never duplicates one. */
 import type { APIRoute } from 'astro';
-import { escapeXml } from '../lib/escape.ts';
-import { formatChange, formatValue } from '../lib/format.ts';
-import { eventHeadline } from '../lib/regression-events.ts';
-import { loadSiteModel } from '../lib/site-model.ts';
+import { eventHeadline } from '../lib/analysis/regression-events.ts';
+import { escapeXml } from '../lib/shared/escape.ts';
+import { formatChange, formatValue } from '../lib/shared/format.ts';
+import { loadSiteModel } from '../lib/site/site-model.ts';
 
 export const GET: APIRoute = async ({ site }) => {
   const model = await loadSiteModel();

@@ -8,7 +8,7 @@
 import { AsyncDuckDB, type AsyncDuckDBConnection, VoidLogger } from '@duckdb/duckdb-wasm';
 import workerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import wasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
-import { describeResult, type ResultColumn } from '../lib/result-view.ts';
+import { describeResult, type ResultColumn } from '../lib/shared/result-view.ts';
 
 interface ExplorerFile {
   table: string;
@@ -134,7 +134,7 @@ async function run(sql: string): Promise<void> {
     const view = describeResult(result, SHOWN_ROWS);
     renderTable(view.columns, view.rows);
     summary.textContent = `${view.rowCount.toLocaleString('en')} row${view.rowCount === 1 ? '' : 's'} in ${((performance.now() - started) / 1000).toFixed(2)} s${view.rowCount > view.rows.length ? `; the first ${view.rows.length.toLocaleString('en')} are shown` : ''}.`;
-    const { drawResultChart } = await import('../lib/result-chart.ts');
+    const { drawResultChart } = await import('../lib/shared/result-chart.ts');
     chartBox.replaceChildren(...(view.chart ? [drawResultChart(view.chart)] : []));
     if (firstResult) {
       performance.mark('perfsite-explorer-first-result');

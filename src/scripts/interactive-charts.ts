@@ -7,13 +7,13 @@
  * then the page is the build's SVG and nothing else. Charts are redrawn from the same specs as the
  * build's, at the same size, so nothing moves when this script takes over.
  */
-import type { Drawn, SeriesChartOptions } from '../lib/chart-spec.ts';
-import { downsampleMinMax } from '../lib/downsample.ts';
-import { formatValue } from '../lib/format.ts';
-import { decodeSeries, type SeriesData, type TippedPoint } from '../lib/series-data.ts';
+import type { Drawn, SeriesChartOptions } from '../lib/shared/chart-spec.ts';
+import { downsampleMinMax } from '../lib/shared/downsample.ts';
+import { formatValue } from '../lib/shared/format.ts';
+import { decodeSeries, type SeriesData, type TippedPoint } from '../lib/shared/series-data.ts';
 
 /** Observable Plot is most of this script's weight: it is fetched with the first chart someone uses, not with the page. */
-const plotting = () => import('../lib/chart-spec.ts');
+const plotting = () => import('../lib/shared/chart-spec.ts');
 
 interface SeriesSource {
   platform: string;

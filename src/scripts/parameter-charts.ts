@@ -2,10 +2,10 @@
  * The parameter chart beside another earlier run: the reader picks the baseline or a recent run, and the
  * chart is redrawn from the same spec the build drew, with that run's values dashed.
  */
-import { type EarlierChoices, pointsBeside } from '../lib/benchmark-view.ts';
+import { type EarlierChoices, pointsBeside } from '../lib/shared/parameter-points.ts';
 
 /** Observable Plot is fetched with the first choice someone makes, not with the page. */
-const plotting = () => import('../lib/chart-spec.ts');
+const plotting = () => import('../lib/shared/chart-spec.ts');
 
 for (const figure of document.querySelectorAll<HTMLElement>('[data-parameter-chart]')) {
   const select = figure.querySelector<HTMLSelectElement>('[data-parameter-earlier]');

@@ -11,10 +11,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, launchChromium } from '../../scripts/chromium.ts';
 import { type StaticServer, serveStatic } from '../../scripts/static-server.ts';
-import { queryRows, sqlString } from '../../src/lib/duckdb.ts';
-import { openHistory } from '../../src/lib/history.ts';
-import { appendRuns } from '../../src/lib/store.ts';
-import { generateSyntheticRecords } from '../../src/lib/synthetic.ts';
+import { queryRows, sqlString } from '../../src/lib/store/duckdb.ts';
+import { openHistory } from '../../src/lib/store/history.ts';
+import { appendRuns } from '../../src/lib/store/store.ts';
+import { generateSyntheticRecords } from '../../src/lib/store/synthetic.ts';
 import { runScript, siteBuildDir } from '../helpers.ts';
 
 const chromiumHere = existsSync(CHROMIUM_PATH);

@@ -14,9 +14,9 @@ import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaticServer } from '../../scripts/static-server.ts';
-import { commentBody } from '../../src/lib/pr-comment.ts';
-import type { RunRecordInput } from '../../src/lib/record.ts';
-import { appendRuns } from '../../src/lib/store.ts';
+import { commentBody } from '../../src/lib/github/pr-comment.ts';
+import type { RunRecordInput } from '../../src/lib/store/record.ts';
+import { appendRuns } from '../../src/lib/store/store.ts';
 import { HOSTILE_TEXT, makeRecord, runScript } from '../helpers.ts';
 import { type BuiltSite, buildAndServe, chromiumHere } from './built-site.ts';
 

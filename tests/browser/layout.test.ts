@@ -11,9 +11,9 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, launchChromium } from '../../scripts/chromium.ts';
 import { type StaticServer, serveStatic } from '../../scripts/static-server.ts';
-import { metricSlug } from '../../src/lib/metric-slug.ts';
-import type { RunRecordInput } from '../../src/lib/record.ts';
-import { appendRuns } from '../../src/lib/store.ts';
+import { metricSlug } from '../../src/lib/store/metric-slug.ts';
+import type { RunRecordInput } from '../../src/lib/store/record.ts';
+import { appendRuns } from '../../src/lib/store/store.ts';
 import { makeRecord, runScript, siteBuildDir } from '../helpers.ts';
 
 const chromiumHere = existsSync(CHROMIUM_PATH);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASV_MACHINES, ASV_REGRESSED, writeParameterisedAsv } from '../../bench/synthetic-asv.ts';
-import { metricSlug } from '../../src/lib/metric-slug.ts';
+import { metricSlug } from '../../src/lib/store/metric-slug.ts';
 import { runScript } from '../helpers.ts';
 import { type BuiltSite, buildAndServe, chromiumHere } from './built-site.ts';
 

@@ -11,11 +11,11 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, launchChromium } from '../../scripts/chromium.ts';
 import { type StaticServer, serveStatic } from '../../scripts/static-server.ts';
-import { openHistory } from '../../src/lib/history.ts';
-import { recentRuns } from '../../src/lib/queries.ts';
-import { defaultSettings, latestStatuses } from '../../src/lib/status.ts';
-import { appendRuns } from '../../src/lib/store.ts';
-import { generateSyntheticRecords } from '../../src/lib/synthetic.ts';
+import { recentRuns } from '../../src/lib/analysis/queries.ts';
+import { defaultSettings, latestStatuses } from '../../src/lib/analysis/status.ts';
+import { openHistory } from '../../src/lib/store/history.ts';
+import { appendRuns } from '../../src/lib/store/store.ts';
+import { generateSyntheticRecords } from '../../src/lib/store/synthetic.ts';
 import { runScript, siteBuildDir } from '../helpers.ts';
 
 // A machine without Chromium skips these tests, saying so; CI installs it and requires them.

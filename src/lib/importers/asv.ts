@@ -8,7 +8,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { MetricInput, PlatformDetails, Problem } from '../record.ts';
+import type { MetricInput, PlatformDetails, Problem } from '../store/record.ts';
 import { type ImportedRun, isFiniteNumber, problemAt } from './types.ts';
 
 const NAN = '__perfsite_nan__';

@@ -4,7 +4,7 @@
  * measure perfsite does not know keeps its name as the unit and is taken as better lower, and says so.
  */
 import { z } from 'zod';
-import type { Direction, MetricInput, Problem } from '../record.ts';
+import type { Direction, MetricInput, Problem } from '../store/record.ts';
 import { type Parser, problemAt } from './types.ts';
 
 /** Bencher's built-in measures (bencher.dev, "Measures"): unit and which way is better. */

@@ -1,6 +1,6 @@
 /** BenchmarkDotNet's JSON exporters (brief or full): one metric per benchmark, the median in nanoseconds. */
 import { z } from 'zod';
-import type { MetricInput } from '../record.ts';
+import type { MetricInput } from '../store/record.ts';
 import { withParams } from './params.ts';
 import { type Parser, problemAt } from './types.ts';
 

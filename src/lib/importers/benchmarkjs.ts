@@ -1,5 +1,5 @@
 /** Benchmark.js console output, `name x 1,234,567 ops/sec ±0.19% (94 runs sampled)`: ops/sec, better higher. */
-import type { MetricInput } from '../record.ts';
+import type { MetricInput } from '../store/record.ts';
 import type { Parser } from './types.ts';
 
 const LINE = /^(.+?) x ([\d,.]+) ops\/sec ±([\d.]+)% \((\d+) runs? sampled\)/;

@@ -1,7 +1,7 @@
 /** Catch2's XML reporter (-r xml): one metric per BENCHMARK, its mean in nanoseconds with the bootstrap interval. */
 
 import { XMLParser } from 'fast-xml-parser';
-import type { MetricInput, Problem } from '../record.ts';
+import type { MetricInput, Problem } from '../store/record.ts';
 import { isFiniteNumber, type Parser, problemAt } from './types.ts';
 
 interface Estimate {

@@ -3,7 +3,7 @@
  * `label: 1.234s`, and Node's `label: 1:02.345 (m:ss.mmm)` for a minute or more. A label timed more than once
  * becomes one metric with a sample per line. Every value is kept in milliseconds.
  */
-import type { MetricInput, Problem } from '../record.ts';
+import type { MetricInput, Problem } from '../store/record.ts';
 import { median, type Parser, problemAt } from './types.ts';
 
 const SHORT = /^(.+): (\d+(?:\.\d+)?)(ms|s)$/;

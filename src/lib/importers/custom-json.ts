@@ -4,7 +4,7 @@
  */
 
 import { z } from 'zod';
-import type { Direction, MetricInput, Problem } from '../record.ts';
+import type { Direction, MetricInput, Problem } from '../store/record.ts';
 import { type Parser, problemAt } from './types.ts';
 
 const entry = z.object({

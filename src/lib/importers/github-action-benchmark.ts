@@ -4,7 +4,7 @@
  * platform is --platform, or else the suite's name made into a platform id.
  */
 import { z } from 'zod';
-import type { Direction, MetricInput, Problem } from '../record.ts';
+import type { Direction, MetricInput, Problem } from '../store/record.ts';
 import { directionOfUnit, type ImportedRun, type ImportSource, isFiniteNumber, problemAt } from './types.ts';
 
 const bench = z.object({

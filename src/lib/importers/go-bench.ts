@@ -3,7 +3,7 @@
  * ReportMetric units); with -count=N the N lines become samples. The -P suffix (GOMAXPROCS) stays in the name,
  * and is a parameter (procs) beside the sub-benchmark parts.
  */
-import type { MetricInput, Problem } from '../record.ts';
+import type { MetricInput, Problem } from '../store/record.ts';
 import { goParams, withParams } from './params.ts';
 import { directionOfUnit, median, type Parser, problemAt } from './types.ts';
 

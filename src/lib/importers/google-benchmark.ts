@@ -5,7 +5,7 @@
  */
 
 import { z } from 'zod';
-import type { MetricInput, Problem } from '../record.ts';
+import type { MetricInput, Problem } from '../store/record.ts';
 import { googleBenchmarkParams, withParams } from './params.ts';
 import { median, type Parser, problemAt } from './types.ts';
 

@@ -4,7 +4,7 @@
  * sampled: no samples and no spread, and fewer is better. The instruction count keeps the benchmark's
  * name; every other count is named after it (`bench_fib L1 Accesses`).
  */
-import type { MetricInput, Problem } from '../record.ts';
+import type { MetricInput, Problem } from '../store/record.ts';
 import { type Parser, problemAt } from './types.ts';
 
 const COUNT = /^\s+([A-Za-z][A-Za-z0-9 +/()-]*?):\s+(\d+|N\/A)(?:\|(?:\d+|N\/A))?(?:\s+\(.*\))?\s*$/;

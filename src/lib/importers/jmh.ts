@@ -1,6 +1,6 @@
 /** JMH -rf json: one metric per benchmark (and parameter set); throughput modes are better higher, time modes lower. */
 import { z } from 'zod';
-import type { MetricInput } from '../record.ts';
+import type { MetricInput } from '../store/record.ts';
 import { withParams } from './params.ts';
 import { type Parser, problemAt } from './types.ts';
 

@@ -2,7 +2,7 @@
  * Julia BenchmarkTools.save JSON: every Trial in the (nested) BenchmarkGroup becomes a metric named by
  * its path, its times (nanoseconds) the samples and their median the value.
  */
-import type { MetricInput, Problem } from '../record.ts';
+import type { MetricInput, Problem } from '../store/record.ts';
 import { median, type Parser, problemAt } from './types.ts';
 
 type Tagged = [string, Record<string, unknown>];

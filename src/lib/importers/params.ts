@@ -3,7 +3,7 @@
  * then carries the benchmark's own name and its parameters in order (record v1's benchmark and params).
  * Names keep what the tool wrote; these only add structure beside them.
  */
-import type { MetricInput } from '../record.ts';
+import type { MetricInput } from '../store/record.ts';
 
 export type Params = NonNullable<MetricInput['params']>;
 

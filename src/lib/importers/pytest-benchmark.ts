@@ -1,6 +1,6 @@
 /** pytest --benchmark-json: one metric per test, the median round time in seconds, the interquartile range as spread. */
 import { z } from 'zod';
-import type { GitInfo } from '../record.ts';
+import type { GitInfo } from '../store/record.ts';
 import { paramText, withParams } from './params.ts';
 import { type Parser, problemAt, utcTimestamp } from './types.ts';
 

@@ -2,7 +2,7 @@
  * Ruby's `Benchmark.bm` and `Benchmark.bmbm` output: one metric per labelled row, its `real` time in seconds.
  * bmbm prints a rehearsal table first; only the table after the last header counts, as Ruby intends.
  */
-import type { MetricInput, Problem } from '../record.ts';
+import type { MetricInput, Problem } from '../store/record.ts';
 import { type Parser, problemAt } from './types.ts';
 
 const HEADER = /^\s*user\s+system\s+total\s+real\s*$/;

@@ -3,7 +3,7 @@
  * --output-format bencher), `test name ... bench: 1,234 ns/iter (+/- 56)`, and Criterion's own
  * `name  time: [low estimate high]` lines, whose interval is its confidence interval.
  */
-import type { MetricInput, Problem } from '../record.ts';
+import type { MetricInput, Problem } from '../store/record.ts';
 import { criterionParams, withParams } from './params.ts';
 import { type Parser, problemAt } from './types.ts';
 

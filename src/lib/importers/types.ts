@@ -1,5 +1,5 @@
 /** What every importer produces: runs of metrics as a tool reported them, before perfsite gives them ids. */
-import type { Direction, GitInfo, MetricInput, PlatformDetails, Problem } from '../record.ts';
+import type { Direction, GitInfo, MetricInput, PlatformDetails, Problem } from '../store/record.ts';
 
 export interface ImportedRun {
   /** What makes this run the same run when imported again: the same key never lands twice. */

@@ -1,6 +1,6 @@
 /** `vitest bench --outputJson` (tinybench): one metric per benchmark, operations per second, ± its relative margin of error. */
 import { z } from 'zod';
-import type { MetricInput } from '../record.ts';
+import type { MetricInput } from '../store/record.ts';
 import { type Parser, problemAt } from './types.ts';
 
 const schema = z.object({

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { DOWNLOADS, type DownloadName, historyDownload } from '../../lib/history-downloads.ts';
-import { loadSiteModel } from '../../lib/site-model.ts';
+import { loadSiteModel } from '../../lib/site/site-model.ts';
+import { DOWNLOADS, type DownloadName, historyDownload } from '../../lib/store/history-downloads.ts';
 
 /** Served here by `astro dev` only: a build writes these files from its hook (site-data-files.ts). */
 export function getStaticPaths() {

@@ -1,9 +1,9 @@
 /** Each series' chart as an SVG file: a platform page with 169 metrics shows them as lazy images, not 169 inline charts. */
 import type { APIRoute } from 'astro';
-import { renderSeriesChartSvg, standaloneSvg } from '../../../lib/charts.ts';
-import { metricSlug } from '../../../lib/metric-slug.ts';
-import { loadSiteModel, metricSeries, seriesChartOptions } from '../../../lib/site-model.ts';
-import type { MetricStatus } from '../../../lib/status.ts';
+import type { MetricStatus } from '../../../lib/analysis/status.ts';
+import { renderSeriesChartSvg, standaloneSvg } from '../../../lib/site/charts.ts';
+import { loadSiteModel, metricSeries, seriesChartOptions } from '../../../lib/site/site-model.ts';
+import { metricSlug } from '../../../lib/store/metric-slug.ts';
 
 // A build writes these files from its hook, with the data files, one read per series (series-files-writer.ts);
 // `astro dev` serves them from here.

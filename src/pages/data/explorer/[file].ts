@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { EXPLORER_TABLES, type ExplorerTable, explorerFileName, explorerFiles } from '../../../lib/explorer-data.ts';
-import { loadSiteModel } from '../../../lib/site-model.ts';
+import { EXPLORER_TABLES, type ExplorerTable, explorerFileName, explorerFiles } from '../../../lib/site/explorer-data.ts';
+import { loadSiteModel } from '../../../lib/site/site-model.ts';
 
 /** Served here by `astro dev` only: a build writes these files from its hook (site-data-files.ts). */
 export function getStaticPaths() {

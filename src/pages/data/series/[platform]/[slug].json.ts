@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { metricSlug } from '../../../../lib/metric-slug.ts';
-import { allSeries, loadSiteModel, seriesData } from '../../../../lib/site-model.ts';
+import { allSeries, loadSiteModel, seriesData } from '../../../../lib/site/site-model.ts';
+import { metricSlug } from '../../../../lib/store/metric-slug.ts';
 
 // A build writes these files from its hook, with the charts, one read per series (series-files-writer.ts);
 // `astro dev` serves them from here.

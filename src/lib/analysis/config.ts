@@ -1,0 +1,65 @@
+/**
+ * perfsite.config.json: the project's settings for analysis. Optional; every field has a default.
+ * Environment variables and flags override it where the seed defined one (REGRESSION_THRESHOLD).
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { displayPath } from '../store/paths.ts';
+
+const thresholdSchema = z.number().positive().max(100);
+
+export const configSchema = z
+  .object({
+    defaultBranch: z
+      .string()
+      .min(1)
+      .default('main')
+      .describe('Rolling baselines use the runs of this branch (and runs recorded outside git).'),
+    baselineWindow: z.number().int().min(1).max(1000).default(5).describe('How many recent runs the rolling baseline is the median of.'),
+    threshold: thresholdSchema.default(0.2).describe('Default relative regression threshold (0.2 = 20 %).'),
+    significance: z
+      .enum(['both', 'threshold', 'significance'])
+      .default('both')
+      .describe(
+        'When samples allow a Mann–Whitney test: "both" (a regression is beyond the threshold and significant; beyond it but not significant is likely noise), "threshold" (the threshold alone), or "significance" (any significant change for the worse).',
+      ),
+    significanceLevel: z.number().gt(0).lt(1).default(0.05).describe('The p-value below which a difference counts as real.'),
+    suites: z.record(z.string(), z.object({ threshold: thresholdSchema.optional() })).default({}),
+    metrics: z
+      .record(z.string(), z.object({ threshold: thresholdSchema.optional() }))
+      .default({})
+      .describe('Keyed "suite/metric".'),
+  })
+  .strict();
+
+export type Config = z.output<typeof configSchema>;
+
+export const CONFIG_FILE = 'perfsite.config.json';
+
+export class ConfigError extends Error {}
+
+export async function loadConfig(root: string = process.cwd()): Promise<Config> {
+  const file = path.join(root, CONFIG_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return configSchema.parse({});
+    throw new ConfigError(`${displayPath(file)} cannot be read: ${(error as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(
+      `${displayPath(file)} is not valid JSON (${(error as Error).message}). Fix the file or delete it to use the defaults.`,
+    );
+  }
+  const result = configSchema.safeParse(data);
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`).join('; ');
+    throw new ConfigError(`${displayPath(file)} is not a valid perfsite config: ${issues}.`);
+  }
+  return result.data;
+}

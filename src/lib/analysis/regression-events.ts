@@ -1,0 +1,458 @@
+/**
+ * Regression events: one answer to "which commit made what slower, where". Change points of every series
+ * are grouped by the commit range they fall in (across metrics and platforms, as Perfherder groups alerts
+ * per push and Chromium's dashboard groups overlapping revision ranges), so a step that moved 13 series on
+ * 4 platforms is one event, not 13 rows. A run that leaves its level and comes back at the next run is an
+ * outlier, never two changes; a level that a later change brought back is recovered, the rest are open.
+ */
+import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
+import { median } from 'simple-statistics';
+import { formatChange } from '../shared/format.ts';
+import { describeParams } from '../shared/param-text.ts';
+import { queryRows } from '../store/duckdb.ts';
+import type { History } from '../store/history.ts';
+import { improvementOf } from './regression-rule.ts';
+import type { SeriesChange } from './series-changes.ts';
+import type { Triage, TriageEntry } from './triage-file.ts';
+
+/** A series in an event: where its level moved, from what to what. */
+export interface EventSeries
+  extends Pick<SeriesChange, 'platform' | 'suite' | 'metric' | 'unit' | 'direction' | 'meanBefore' | 'meanAfter' | 'pValue'> {
+  runId: string;
+  previousRunId: string;
+  timestamp: string;
+  /** meanAfter / meanBefore − 1. */
+  change: number;
+  worse: boolean;
+  speedCorrected: boolean;
+  /** The run of a later change that brought the level back, when one did. */
+  recoveredAt: string | null;
+}
+
+export interface EventPlatform {
+  platform: string;
+  /** Series of this platform that moved in the event, and all its series. */
+  moved: number;
+  series: number;
+  /** Most of the platform's series moved together: a machine or an environment changed as likely as the code. */
+  environmentWide: boolean;
+}
+
+export type EventDirection = 'regression' | 'improvement' | 'mixed';
+export type EventState = 'open' | 'recovered' | 'triaged';
+
+export interface RegressionEvent {
+  /** Stable as the history grows: taken from the first run after the change. */
+  id: string;
+  /** The event's commit range: the latest run before the change and the earliest after it, among its series. */
+  fromRunId: string;
+  toRunId: string;
+  fromTime: string;
+  toTime: string;
+  series: EventSeries[];
+  /** The change most for the worse (for an improvement, the largest). */
+  worst: EventSeries;
+  medianChange: number;
+  direction: EventDirection;
+  platforms: EventPlatform[];
+  /**
+   * Most of the series of the event's platforms moved in it (at least 5): a runner, a machine or a
+   * toolchain changed as likely as the code. The evidence: how many of how many.
+   */
+  environment: { moved: number; series: number } | null;
+  state: EventState;
+  /** The commits of the first runs after the change, with the first line of their messages (filled by historyEvents). */
+  commits: EventCommit[];
+  /** The commit of the last run before the change, when known. */
+  fromCommit: string | null;
+  /** What people decided about it (data/triage.json); a triaged event is no longer open. */
+  triage: TriageEntry | null;
+  /** Parameterised benchmarks that moved in it: named once, with how many of their combinations moved (filled by historyEvents). */
+  benchmarks: EventBenchmark[];
+}
+
+export interface EventBenchmark {
+  suite: string;
+  benchmark: string;
+  /** Its combinations that moved, as "name=value, …", one per metric, in the event's order (worst first). */
+  moved: Array<{ metric: string; params: string }>;
+  /** How many combinations the benchmark has in the history. */
+  combinations: number;
+}
+
+export interface EventCommit {
+  commit: string;
+  message: string | null;
+}
+
+/** A run that leaves its level and returns at the next one: an outlier, drawn on the chart, never counted as a change. */
+export interface Outlier extends Pick<SeriesChange, 'platform' | 'suite' | 'metric'> {
+  runId: string;
+}
+
+/** Share of a platform's series (at least this many) that must move in one event for it to look like the environment. */
+export const ENVIRONMENT_SHARE = 0.5;
+/** How far apart (in runs of one platform) the changes of one event on that platform may be. */
+export const JITTER_RUNS = 5;
+export const ENVIRONMENT_MIN_SERIES = 5;
+
+const seriesKey = (change: Pick<SeriesChange, 'platform' | 'suite' | 'metric'>) =>
+  `${change.platform}\u0000${change.suite}\u0000${change.metric}`;
+
+/** How much of a change a later level still carries: 0 when it came all the way back. */
+function residual(before: number, later: number): number {
+  return before === 0 ? 0 : later / before - 1;
+}
+
+/**
+ * The change points of one series, oldest first, without blips (a one-run segment that returns to within
+ * half of its move is an outlier), each with the run that brought it back when a later level returned to
+ * within half of the move.
+ */
+function cleanSeries(points: readonly SeriesChange[]): { kept: EventSeries[]; outliers: Outlier[] } {
+  const sorted = [...points].sort((a, b) => a.index - b.index);
+  const kept: SeriesChange[] = [];
+  const outliers: Outlier[] = [];
+  for (let at = 0; at < sorted.length; at++) {
+    const point = sorted[at] as SeriesChange;
+    const next = sorted[at + 1];
+    const returns =
+      next !== undefined &&
+      next.index === point.index + 1 &&
+      Math.abs(residual(point.meanBefore, next.meanAfter)) <= Math.abs(point.change) / 2;
+    if (returns) {
+      outliers.push({ platform: point.platform, suite: point.suite, metric: point.metric, runId: point.runId });
+      at++;
+      continue;
+    }
+    kept.push(point);
+  }
+  return {
+    kept: kept.map((point, at) => {
+      const recovery = kept
+        .slice(at + 1)
+        .find((later) => Math.abs(residual(point.meanBefore, later.meanAfter)) <= Math.abs(point.change) / 2);
+      return {
+        platform: point.platform,
+        suite: point.suite,
+        metric: point.metric,
+        unit: point.unit,
+        direction: point.direction,
+        meanBefore: point.meanBefore,
+        meanAfter: point.meanAfter,
+        pValue: point.pValue,
+        runId: point.runId,
+        previousRunId: point.previousRunId,
+        timestamp: point.timestamp,
+        change: point.change,
+        worse: point.worse,
+        speedCorrected: point.speedCorrected,
+        recoveredAt: recovery?.runId ?? null,
+      };
+    }),
+    outliers,
+  };
+}
+
+/** The change points that are real changes of level (not one run and back): where a rolling baseline must not reach across. */
+export function levelBreaks(changes: readonly SeriesChange[]): Array<Pick<SeriesChange, 'platform' | 'suite' | 'metric' | 'timestamp'>> {
+  return [...Map.groupBy(changes, seriesKey).values()].flatMap((points) =>
+    cleanSeries(points).kept.map(({ platform, suite, metric, timestamp }) => ({ platform, suite, metric, timestamp })),
+  );
+}
+
+/**
+ * Events from the change points of every series. `previousTimes` gives the time of each change's last run
+ * before it (run id → ISO time); `seriesPerPlatform` how many series each platform has (for the share that moved).
+ *
+ * A change happened somewhere in its commit range: after its last run before, up to its first run after.
+ * Changes join an event only while all their ranges still share a stretch of time, the event's own range:
+ * the most precise changes (the shortest ranges, from platforms that run often) are placed first, so a
+ * platform that ran once a month cannot chain two changes a year apart into one event.
+ */
+export function groupEvents(
+  changes: readonly SeriesChange[],
+  previousTimes: ReadonlyMap<string, string>,
+  seriesPerPlatform: ReadonlyMap<string, number>,
+  /** Whether two platforms measure the same code (they share commits); changes of unrelated projects are never one event. */
+  related: (a: string, b: string) => boolean = () => true,
+  /** Each platform's run times, sorted: lets a change a few runs off join its event. */
+  timeline?: RunTimeline,
+): { events: RegressionEvent[]; outliers: Outlier[] } {
+  const all: EventSeries[] = [];
+  const outliers: Outlier[] = [];
+  for (const points of Map.groupBy(changes, seriesKey).values()) {
+    const cleaned = cleanSeries(points);
+    all.push(...cleaned.kept);
+    outliers.push(...cleaned.outliers);
+  }
+  const start = (change: EventSeries) => previousTimes.get(change.previousRunId) ?? change.timestamp;
+  const span = (change: EventSeries) => Date.parse(change.timestamp) - Date.parse(start(change));
+  const groups: Array<{ from: string; to: string; widened: boolean; members: EventSeries[] }> = [];
+  type Group = (typeof groups)[number];
+  for (const change of [...all].sort(
+    (a, b) => span(a) - span(b) || a.timestamp.localeCompare(b.timestamp) || a.runId.localeCompare(b.runId),
+  )) {
+    const from = start(change);
+    const fits = (candidate: Group) =>
+      related(candidate.members[0]?.platform ?? change.platform, change.platform) &&
+      ((from < candidate.to && candidate.from < change.timestamp) || (from === candidate.from && change.timestamp === candidate.to));
+    // A scan may place a step a run or a few early or late in some series (bench:detection: ±1–5 runs): such a
+    // change joins an event whose changes on its platform, in its direction, stay within JITTER_RUNS of it
+    // (jitterMates), widening the event's range to cover them. Without a timeline, an adjacent run joins, once.
+    const touches = (candidate: Group) => {
+      if (timeline === undefined)
+        return (
+          !candidate.widened &&
+          candidate.members.some((member) => member.platform === change.platform) &&
+          (from === candidate.to || change.timestamp === candidate.from)
+        );
+      return jitterMates(candidate, { from, to: change.timestamp, members: [change] }, timeline);
+    };
+    const inside = groups.find(fits);
+    const group = inside ?? groups.find(touches);
+    if (!group) {
+      groups.push({ from, to: change.timestamp, widened: false, members: [change] });
+      continue;
+    }
+    group.members.push(change);
+    // A widened range covers changes at different runs: narrowing it to a later member would leave one out.
+    if (inside && !group.widened) {
+      if (from > group.from) group.from = from;
+      if (change.timestamp < group.to) group.to = change.timestamp;
+    } else if (!inside) {
+      group.widened = true;
+      if (from < group.from) group.from = from;
+      if (change.timestamp > group.to) group.to = change.timestamp;
+    }
+  }
+  // Placed one by one, a step's changes can still start two events (the first change of each came before
+  // the other's); two events whose changes on a platform are the jitter of one step become one.
+  if (timeline !== undefined)
+    for (let at = 0; at < groups.length; at++) {
+      const group = groups[at] as Group;
+      for (let other = at + 1; other < groups.length; other++) {
+        const candidate = groups[other] as Group;
+        if (!jitterMates(group, candidate, timeline)) continue;
+        group.members.push(...candidate.members);
+        group.widened = true;
+        if (candidate.from < group.from) group.from = candidate.from;
+        if (candidate.to > group.to) group.to = candidate.to;
+        groups.splice(other, 1);
+        other = at;
+      }
+    }
+  const events = groups.map((group) => toEvent(group.members, group, start, seriesPerPlatform));
+  return { events: sortEvents(events), outliers };
+}
+
+/** Each platform's distinct run times (ISO), oldest first. */
+export type RunTimeline = ReadonlyMap<string, readonly string[]>;
+
+/** How many of the platform's runs are at or before `time`. */
+function runsUpTo(times: readonly string[], time: string): number {
+  let low = 0;
+  let high = times.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((times[middle] as string) <= time) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+interface Stretch {
+  from: string;
+  to: string;
+  members: readonly EventSeries[];
+}
+
+/**
+ * Whether `joining` is the jitter of the step `ours` holds: they share a platform and direction; on every
+ * platform and direction they share, their changes together lie within JITTER_RUNS runs; and the joined
+ * range holds at most JITTER_RUNS + 1 runs of any platform in it, so a platform that runs monthly cannot
+ * stretch an event over months of a platform that runs daily. Changes the other way (another series'
+ * noise caught in the range) neither join nor block.
+ */
+function jitterMates(ours: Stretch, joining: Stretch, timeline: RunTimeline): boolean {
+  const key = (change: EventSeries) => `${change.platform}\u0000${change.worse}`;
+  const position = (change: EventSeries) => runsUpTo(timeline.get(change.platform) ?? [], change.timestamp);
+  const mine = Map.groupBy(ours.members, key);
+  const shared = [...Map.groupBy(joining.members, key)].filter(([side]) => mine.has(side));
+  if (shared.length === 0) return false;
+  const close = shared.every(([side, theirs]) => {
+    const positions = [...(mine.get(side) ?? []), ...theirs].map(position);
+    return Math.max(...positions) - Math.min(...positions) <= JITTER_RUNS;
+  });
+  if (!close) return false;
+  // ISO times: the earliest start and the latest end, compared as text.
+  const from = [ours.from, joining.from].sort()[0] as string;
+  const to = [ours.to, joining.to].sort()[1] as string;
+  const platforms = new Set([...ours.members, ...joining.members].map((change) => change.platform));
+  return [...platforms].every((platform) => {
+    const times = timeline.get(platform) ?? [];
+    return runsUpTo(times, to) - runsUpTo(times, from) <= JITTER_RUNS + 1;
+  });
+}
+
+function toEvent(
+  series: EventSeries[],
+  range: { from: string; to: string },
+  start: (change: EventSeries) => string,
+  seriesPerPlatform: ReadonlyMap<string, number>,
+): RegressionEvent {
+  const byBadness = [...series].sort(
+    (a, b) => improvementOf(a.change, a.direction) - improvementOf(b.change, b.direction) || a.platform.localeCompare(b.platform),
+  );
+  const worse = series.filter((change) => change.worse).length;
+  const direction: EventDirection = worse === series.length ? 'regression' : worse === 0 ? 'improvement' : 'mixed';
+  const worst = (direction === 'improvement' ? byBadness.at(-1) : byBadness[0]) as EventSeries;
+  // The run at each end of the event's range: the latest "before" run and the earliest "after" run.
+  const after = [...series].sort((a, b) => a.timestamp.localeCompare(b.timestamp) || a.runId.localeCompare(b.runId))[0] as EventSeries;
+  const before = [...series].sort((a, b) => start(b).localeCompare(start(a)) || a.runId.localeCompare(b.runId))[0] as EventSeries;
+  const platforms = [...Map.groupBy(series, (change) => change.platform)].map(([platform, moved]) => {
+    const total = seriesPerPlatform.get(platform) ?? moved.length;
+    return {
+      platform,
+      moved: moved.length,
+      series: total,
+      environmentWide: total >= ENVIRONMENT_MIN_SERIES && moved.length / total >= ENVIRONMENT_SHARE,
+    };
+  });
+  return {
+    id: `e-${after.runId}`,
+    fromRunId: before.previousRunId,
+    toRunId: after.runId,
+    fromTime: range.from,
+    toTime: range.to,
+    series: byBadness,
+    worst,
+    medianChange: median(series.map((change) => change.change)),
+    direction,
+    platforms: platforms.sort((a, b) => a.platform.localeCompare(b.platform)),
+    environment: environmentOf(platforms),
+    state: series.every((change) => change.recoveredAt !== null) ? 'recovered' : 'open',
+    commits: [],
+    fromCommit: null,
+    triage: null,
+    benchmarks: [],
+  };
+}
+
+function environmentOf(platforms: readonly EventPlatform[]): RegressionEvent['environment'] {
+  const moved = platforms.reduce((sum, platform) => sum + platform.moved, 0);
+  const series = platforms.reduce((sum, platform) => sum + platform.series, 0);
+  return platforms.some((platform) => platform.environmentWide) || (moved >= ENVIRONMENT_MIN_SERIES && moved / series >= ENVIRONMENT_SHARE)
+    ? { moved, series }
+    : null;
+}
+
+/** Open regressions first, worst first; then everything else, newest first. */
+export function sortEvents(events: readonly RegressionEvent[]): RegressionEvent[] {
+  const openRegression = (event: RegressionEvent) => event.state === 'open' && event.direction !== 'improvement';
+  return [...events].sort((a, b) => {
+    if (openRegression(a) !== openRegression(b)) return openRegression(a) ? -1 : 1;
+    if (openRegression(a)) return improvementOf(a.worst.change, a.worst.direction) - improvementOf(b.worst.change, b.worst.direction);
+    return b.toTime.localeCompare(a.toTime) || a.id.localeCompare(b.id);
+  });
+}
+
+/** The events of a history whose change points were found (seriesChanges, over materialiseBaselines' tables), with their commits. */
+export async function historyEvents(
+  history: History,
+  changes: readonly SeriesChange[],
+  triage: Triage = new Map(),
+): Promise<{ events: RegressionEvent[]; outliers: Outlier[] }> {
+  const ids = [...new Set(changes.flatMap((change) => [change.previousRunId, change.runId]))];
+  const runs = await queryRows<{ run_id: string; timestamp: string; git_commit: string | null; git_message: string | null }>(
+    history.connection,
+    `SELECT run_id, strftime(timestamp, '%Y-%m-%dT%H:%M:%S.%gZ') AS timestamp, git_commit, git_message FROM runs WHERE list_contains($ids, run_id)`,
+    { ids: listValue(ids) },
+    { ids: LIST(VARCHAR) },
+  );
+  const byId = new Map(runs.map((run) => [run.run_id, run]));
+  const counts = await queryRows<{ platform: string; series: number }>(
+    history.connection,
+    'SELECT platform, count(DISTINCT (suite, metric))::INTEGER AS series FROM metrics WHERE status = $ok GROUP BY platform',
+    { ok: 'ok' },
+  );
+  // Platforms that ever ran the same commit measure the same project.
+  const shared = await queryRows<{ a: string; b: string }>(
+    history.connection,
+    `WITH pc AS (SELECT DISTINCT platform, git_commit FROM runs WHERE git_commit IS NOT NULL)
+     SELECT DISTINCT x.platform AS a, y.platform AS b FROM pc AS x JOIN pc AS y USING (git_commit) WHERE x.platform < y.platform`,
+  );
+  const project = new Map<string, string>();
+  const root = (platform: string): string => {
+    const parent = project.get(platform) ?? platform;
+    return parent === platform ? platform : root(parent);
+  };
+  for (const { a, b } of shared) if (root(a) !== root(b)) project.set(root(a), root(b));
+  const runTimes = await queryRows<{ platform: string; times: string[] }>(
+    history.connection,
+    // Distinct times: the runs of one commit in several environments (asv) are one position.
+    `SELECT platform, list(DISTINCT strftime(timestamp, '%Y-%m-%dT%H:%M:%S.%gZ') ORDER BY strftime(timestamp, '%Y-%m-%dT%H:%M:%S.%gZ')) AS times
+     FROM runs WHERE platform IN (SELECT DISTINCT platform FROM runs WHERE list_contains($ids, run_id)) GROUP BY platform`,
+    { ids: listValue(ids) },
+    { ids: LIST(VARCHAR) },
+  );
+  const grouped = groupEvents(
+    changes,
+    new Map(runs.map((run) => [run.run_id, run.timestamp])),
+    new Map(counts.map((row) => [row.platform, row.series])),
+    (a, b) => a === b || root(a) === root(b),
+    new Map(runTimes.map((row) => [row.platform, row.times])),
+  );
+  const combinations = await queryRows<{ suite: string; metric: string; benchmark: string; params: string }>(
+    history.connection,
+    `SELECT suite, metric, arg_max(benchmark, timestamp) AS benchmark, arg_max(params, timestamp) AS params
+     FROM metrics WHERE benchmark IS NOT NULL GROUP BY suite, metric`,
+  );
+  const benchmarkOf = new Map(combinations.map((row) => [`${row.suite}\u0000${row.metric}`, row]));
+  const comboCount = Map.groupBy(combinations, (row) => `${row.suite}\u0000${row.benchmark}`);
+  for (const event of grouped.events) {
+    const moved = new Map<string, EventBenchmark>();
+    for (const change of event.series) {
+      const combo = benchmarkOf.get(`${change.suite}\u0000${change.metric}`);
+      const total = combo ? (comboCount.get(`${change.suite}\u0000${combo.benchmark}`)?.length ?? 0) : 0;
+      if (!combo || total < 2) continue;
+      const key = `${change.suite}\u0000${combo.benchmark}`;
+      const entry = moved.get(key) ?? { suite: change.suite, benchmark: combo.benchmark, moved: [], combinations: total };
+      if (!entry.moved.some((each) => each.metric === change.metric))
+        entry.moved.push({ metric: change.metric, params: describeParams(JSON.parse(combo.params)) });
+      moved.set(key, entry);
+    }
+    event.benchmarks = [...moved.values()];
+  }
+  for (const event of grouped.events) {
+    const commits = new Map<string, EventCommit>();
+    for (const change of event.series) {
+      const run = byId.get(change.runId);
+      if (run?.git_commit && !commits.has(run.git_commit))
+        commits.set(run.git_commit, { commit: run.git_commit, message: run.git_message?.split('\n')[0] ?? null });
+    }
+    event.commits = [...commits.values()];
+    event.fromCommit = byId.get(event.fromRunId)?.git_commit ?? null;
+    const decided = triage.get(event.id);
+    if (decided) {
+      event.triage = decided;
+      event.state = 'triaged';
+    }
+  }
+  return { ...grouped, events: sortEvents(grouped.events) };
+}
+
+/** What an event is, in one line: its direction, where, how much, and the commit. */
+export function eventHeadline(event: RegressionEvent): string {
+  const what = event.direction === 'regression' ? 'Regression' : event.direction === 'improvement' ? 'Improvement' : 'Mixed change';
+  const metrics = new Set(event.series.map((change) => `${change.suite}/${change.metric}`)).size;
+  // A parameterised benchmark is named once, with how many of its combinations moved, not as 40 metrics.
+  const benchmarks = event.benchmarks
+    .slice(0, 3)
+    .map((each) => `${each.moved.length} of ${each.combinations} combinations of ${each.suite}/${each.benchmark}`);
+  if (event.benchmarks.length > 3) benchmarks.push(`${event.benchmarks.length - 3} more benchmarks`);
+  const where = `${event.platforms.length} platform${event.platforms.length === 1 ? '' : 's'} × ${metrics} metric${metrics === 1 ? '' : 's'}${benchmarks.length > 0 ? ` (${benchmarks.join('; ')})` : ''}`;
+  const commit = event.commits[0];
+  const at = commit ? ` at ${commit.commit.slice(0, 10)}${commit.message ? ` ${commit.message}` : ''}` : '';
+  return `${what} on ${where}: worst ${event.worst.suite}/${event.worst.metric} on ${event.worst.platform} ${formatChange(event.worst.change)}${at}`;
+}

@@ -1,0 +1,71 @@
+/**
+ * data/triage.json: what people decided about regression events, kept in git beside baselines.json (the
+ * nightly workflow carries it on the history branch). An event is accepted (the new normal), invalid (not a
+ * real change: noise, a runner) or fixed (by a later change); pages, the feed, issues and the CLI show it,
+ * and a triaged event is no longer an open one.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../store/atomic-file.ts';
+import { dataLayout, displayPath } from '../store/paths.ts';
+import { SAFE_ID_PATTERN } from '../store/record.ts';
+
+export const TRIAGE_STATES = ['accepted', 'invalid', 'fixed'] as const;
+export type TriageState = (typeof TRIAGE_STATES)[number];
+
+const EVENT_ID = new RegExp(`^e-${SAFE_ID_PATTERN}$`);
+
+export const triageEntrySchema = z.object({
+  state: z.enum(TRIAGE_STATES),
+  note: z.string().max(2000).default(''),
+  at: z.iso.datetime({ offset: true }),
+  by: z.string().max(200).nullable().default(null),
+});
+export type TriageEntry = z.output<typeof triageEntrySchema>;
+
+export const triageFileSchema = z.record(z.string().regex(EVENT_ID, 'is not an event id (e-<run id>)'), triageEntrySchema);
+export type Triage = Map<string, TriageEntry>;
+
+export class TriageFileError extends Error {}
+
+export function triageFile(dataDir: string): string {
+  return path.join(dataLayout(dataDir).root, 'triage.json');
+}
+
+export async function loadTriage(dataDir: string): Promise<Triage> {
+  const file = triageFile(dataDir);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw new TriageFileError(`${displayPath(file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new TriageFileError(
+      `${displayPath(file)} is not valid JSON: restore it with \`git checkout -- ${displayPath(file)}\`, or delete it to forget every decision.`,
+    );
+  }
+  const parsed = triageFileSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new TriageFileError(
+      `${displayPath(file)}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'is not a triage file'}; fix the entry or remove it.`,
+    );
+  }
+  return new Map(Object.entries(parsed.data));
+}
+
+/** Records a decision about an event, keeping every other one. */
+export async function writeTriage(dataDir: string, triage: Triage, eventId: string, entry: TriageEntry): Promise<void> {
+  if (!EVENT_ID.test(eventId))
+    throw new TriageFileError(`${JSON.stringify(eventId)} is not an event id (e-<run id>, as npm run regressions lists them)`);
+  const entries: Array<[string, TriageEntry]> = [...triage.entries(), [eventId, triageEntrySchema.parse(entry)]];
+  const next = Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
+  const layout = dataLayout(dataDir);
+  await writeFileAtomic(layout.tmpDir, triageFile(dataDir), `${JSON.stringify(next, null, 2)}\n`, { exclusive: false });
+}

@@ -1,0 +1,173 @@
+/**
+ * The nightly job's regression issues: one open issue per regression event (a commit range and every
+ * series that moved there), and one per regressed series no event explains yet. A regression that already
+ * has an open issue gets a comment on it, never a duplicate issue; the issue is found by a hidden key in its
+ * body (the event's id, or the series), which survives edits to its title.
+ */
+import { z } from 'zod';
+import { escapeMarkdown } from '../shared/escape.ts';
+import { formatChange, formatValue } from '../shared/format.ts';
+import type { GitHubApi } from './github-api.ts';
+
+export const REGRESSION_LABEL = 'performance-regression';
+
+/** What the issue logic reads from a JSON report (`npm run report -- --format json`). */
+export const reportForIssuesSchema = z.object({
+  reportVersion: z.literal(1),
+  run: z.object({ runId: z.string(), platform: z.string(), gitCommit: z.string().nullable(), timestamp: z.string() }),
+  metrics: z.array(
+    z.object({
+      platform: z.string(),
+      suite: z.string(),
+      metric: z.string(),
+      unit: z.string(),
+      current: z.number().nullable(),
+      baseline: z.number().nullable(),
+      change: z.number().nullable(),
+      status: z.string(),
+    }),
+  ),
+  /** The open regression events the run's series are part of (reports before events have none). */
+  events: z
+    .array(
+      z.object({
+        id: z.string(),
+        toTime: z.string(),
+        series: z.array(
+          z.object({
+            platform: z.string(),
+            suite: z.string(),
+            metric: z.string(),
+            unit: z.string(),
+            meanBefore: z.number(),
+            meanAfter: z.number(),
+            change: z.number(),
+            worse: z.boolean(),
+          }),
+        ),
+        commits: z.array(z.object({ commit: z.string(), message: z.string().nullable() })),
+        environment: z.object({ moved: z.number(), series: z.number() }).nullable(),
+      }),
+    )
+    .default([]),
+});
+export type ReportForIssues = z.infer<typeof reportForIssuesSchema>;
+
+interface Issue {
+  number: number;
+  body?: string | null;
+  html_url: string;
+  pull_request?: unknown;
+}
+
+/** The hidden key of an event: its id is a safe run id, but it is encoded like the series' keys all the same. */
+export function eventKey(id: string): string {
+  return `<!-- perfsite:event ${encodeURIComponent(id)} -->`;
+}
+
+/** The hidden key of a series: URI-encoded, so no name can end the HTML comment it sits in. */
+export function seriesKey(series: { platform: string; suite: string; metric: string }): string {
+  return `<!-- perfsite:regression ${[series.platform, series.suite, series.metric].map(encodeURIComponent).join('/')} -->`;
+}
+
+export interface IssueOutcome {
+  series: string;
+  action: 'opened' | 'commented';
+  url: string;
+}
+
+type ReportEvent = ReportForIssues['events'][number];
+
+function eventBody(event: ReportEvent, links: { event: (id: string) => string }): { title: string; body: string } {
+  const worse = event.series.filter((change) => change.worse);
+  const worst = [...worse].sort((a, b) => Math.abs(b.change) - Math.abs(a.change))[0] ?? event.series[0];
+  const metrics = new Set(event.series.map((change) => `${change.suite}\u0000${change.metric}`)).size;
+  const platforms = new Set(event.series.map((change) => change.platform)).size;
+  const name = worst ? `${worst.suite} / ${worst.metric} on ${worst.platform} ${formatChange(worst.change)}` : event.id;
+  const commit = event.commits[0];
+  const rows = event.series
+    .slice(0, 20)
+    .map(
+      (change) =>
+        `| ${escapeMarkdown(change.platform)} | ${escapeMarkdown(`${change.suite} / ${change.metric}`)} | ${escapeMarkdown(formatValue(change.meanBefore, change.unit))} | ${escapeMarkdown(formatValue(change.meanAfter, change.unit))} | ${escapeMarkdown(formatChange(change.change))} |`,
+    );
+  const body = [
+    eventKey(event.id),
+    `**${escapeMarkdown(name)}**, and ${platforms} platform${platforms === 1 ? '' : 's'} × ${metrics} metric${metrics === 1 ? '' : 's'} in all, since ${event.toTime.slice(0, 10)}: [event ${escapeMarkdown(event.id)}](${links.event(event.id)}).`,
+    '',
+    ...(commit
+      ? [
+          `Commits in the range: ${event.commits.map((each) => `\`${each.commit.slice(0, 12)}\` ${escapeMarkdown(each.message ?? '')}`).join('; ')}`,
+          '',
+        ]
+      : []),
+    ...(event.environment
+      ? [
+          `> ${event.environment.moved} of ${event.environment.series} series of these platforms moved together: possibly the machine or its environment changed, not the code.`,
+          '',
+        ]
+      : []),
+    '| platform | metric | before | after | change |',
+    '|---|---|---|---|---|',
+    ...rows,
+    ...(event.series.length > 20 ? ['', `… and ${event.series.length - 20} more on the event's page.`] : []),
+    '',
+    'Close this issue once fixed; perfsite opens a new one for a new event.',
+  ].join('\n');
+  return { title: `Performance regression: ${name}`.slice(0, 250), body };
+}
+
+export async function reportRegressionIssues(
+  api: GitHubApi,
+  repository: string,
+  report: ReportForIssues,
+  links: { run: string; event?: (id: string) => string },
+): Promise<IssueOutcome[]> {
+  const explained = (metric: { platform: string; suite: string; metric: string }) =>
+    report.events.some((event) =>
+      event.series.some(
+        (change) => change.platform === metric.platform && change.suite === metric.suite && change.metric === metric.metric,
+      ),
+    );
+  const regressions = report.metrics.filter((metric) => metric.status === 'regression' && !explained(metric));
+  if (regressions.length === 0 && report.events.length === 0) return [];
+  const open = (await api.list<Issue>(`/repos/${repository}/issues?state=open&labels=${REGRESSION_LABEL}`)).filter(
+    (issue) => !issue.pull_request,
+  );
+  const outcomes: IssueOutcome[] = [];
+  const eventLink = links.event ?? (() => links.run);
+  for (const event of report.events) {
+    const key = eventKey(event.id);
+    const existing = open.find((issue) => issue.body?.includes(key));
+    if (existing) {
+      await api.request('POST', `/repos/${repository}/issues/${existing.number}/comments`, {
+        body: `Still open in [run ${escapeMarkdown(report.run.runId)}](${links.run}) of ${report.run.timestamp.slice(0, 10)}.`,
+      });
+      outcomes.push({ series: event.id, action: 'commented', url: existing.html_url });
+      continue;
+    }
+    const { title, body } = eventBody(event, { event: eventLink });
+    const created = await api.request<Issue>('POST', `/repos/${repository}/issues`, { title, body, labels: [REGRESSION_LABEL] });
+    open.push(created);
+    outcomes.push({ series: event.id, action: 'opened', url: created.html_url });
+  }
+  for (const regression of regressions) {
+    const key = seriesKey(regression);
+    const name = `${regression.suite} / ${regression.metric} on ${regression.platform}`;
+    const line = `${escapeMarkdown(formatValue(regression.current, regression.unit))} against a baseline of ${escapeMarkdown(formatValue(regression.baseline, regression.unit))} (${escapeMarkdown(formatChange(regression.change))}) in [run ${escapeMarkdown(report.run.runId)}](${links.run}) of ${report.run.timestamp.slice(0, 10)}${report.run.gitCommit ? `, commit \`${report.run.gitCommit.slice(0, 12)}\`` : ''}.`;
+    const existing = open.find((issue) => issue.body?.includes(key));
+    if (existing) {
+      await api.request('POST', `/repos/${repository}/issues/${existing.number}/comments`, { body: `Still regressed: ${line}` });
+      outcomes.push({ series: name, action: 'commented', url: existing.html_url });
+      continue;
+    }
+    const created = await api.request<Issue>('POST', `/repos/${repository}/issues`, {
+      title: `Performance regression: ${name}`.slice(0, 250),
+      body: `${key}\n**${escapeMarkdown(name)}** regressed: ${line}\n\nClose this issue once fixed; perfsite opens a new one if it regresses again.`,
+      labels: [REGRESSION_LABEL],
+    });
+    open.push(created);
+    outcomes.push({ series: name, action: 'opened', url: created.html_url });
+  }
+  return outcomes;
+}

@@ -1,0 +1,59 @@
+/** The PR comment's A/B section: head against its merge base on the same runner, every name escaped. */
+
+import { escapeMarkdown } from '../shared/escape.ts';
+import { formatChangeWithInterval, formatPercent, formatValue } from '../shared/format.ts';
+import { metricSlug } from '../store/metric-slug.ts';
+import type { Comparison, Mark } from './compare-runs.ts';
+
+const MARK_ICONS: Record<Mark, string> = {
+  worse: '❌ worse',
+  failed: '💥 failed',
+  better: '🚀 better',
+  unchanged: '✅',
+  noise: '〰️ likely noise',
+  added: '🆕 added',
+  removed: '➖ removed',
+  incomparable: '⚠️ units differ',
+};
+
+export function abPassed(comparison: Comparison): boolean {
+  return !comparison.metrics.some((metric) => metric.mark === 'worse' || metric.mark === 'failed');
+}
+
+export function renderAbMarkdown(comparison: Comparison, options: { rounds: number; siteUrl?: string | undefined }): string {
+  const side = (label: string, runs: Comparison['a']['runs']) => {
+    const first = runs[0];
+    const message = first?.gitMessage?.split('\n')[0];
+    return `**${label}**: \`${(first?.gitCommit ?? '').slice(0, 10)}\`${message ? ` ${escapeMarkdown(message)}` : ''} (${runs.length} run${runs.length === 1 ? '' : 's'})`;
+  };
+  const site = options.siteUrl?.replace(/\/$/, '');
+  const name = (suite: string, metric: string) => {
+    const text = escapeMarkdown(`${suite} / ${metric}`);
+    return site ? `[${text}](${encodeURI(`${site}/metrics/${metricSlug(suite, metric)}/`)})` : text;
+  };
+  const lines = [
+    '## ⚖️ This pull request against its merge base',
+    '',
+    `Both commits benchmarked on the same runner, ${options.rounds} round${options.rounds === 1 ? '' : 's'} each, in alternation (base, head, head, base, …) so that runner noise hits both alike; each side is the median of its runs. Where the runs kept samples, a change beyond its threshold must also be significant (Mann–Whitney on the pooled samples, with the 95 % interval of the change); otherwise it is likely noise.`,
+    '',
+    side('Base', comparison.a.runs),
+    '',
+    side('Head', comparison.b.runs),
+    '',
+    '| Metric | Platform | Base | Head | Change | Threshold | |',
+    '|--------|----------|-----:|-----:|-------:|----------:|-|',
+    ...comparison.metrics.map(
+      (metric) =>
+        `| ${name(metric.suite, metric.metric)} | \`${metric.platform}\` | ${escapeMarkdown(formatValue(metric.before, metric.unit))} | ${escapeMarkdown(formatValue(metric.after, metric.unit))} | ${escapeMarkdown(formatChangeWithInterval(metric.change, metric.significance))} | ${formatPercent(metric.threshold.value)} | ${MARK_ICONS[metric.mark]} |`,
+    ),
+    '',
+  ];
+  const count = (mark: Mark) => comparison.metrics.filter((metric) => metric.mark === mark).length;
+  const worse = count('worse') + count('failed');
+  lines.push(
+    worse > 0
+      ? `### ❌ ${worse} metric${worse === 1 ? '' : 's'} worse than the merge base`
+      : `### ✅ Nothing worse than the merge base${count('better') > 0 ? `; ${count('better')} better` : ''}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
