@@ -6,6 +6,7 @@
  * A metric with no pinned value yet gets an initial proposal, applied only when asked for.
  */
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
+import { seriesKey } from '../shared/keys.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
 import type { Direction } from '../store/record.ts';
@@ -64,9 +65,7 @@ export async function proposeBaselines(
     { platforms: LIST(VARCHAR) },
   );
   const regressed = new Set(
-    (await latestStatuses(history, settings))
-      .filter((status) => status.status === 'regression')
-      .map((status) => `${status.platform}\u0000${status.suite}\u0000${status.metric}`),
+    (await latestStatuses(history, settings)).filter((status) => status.status === 'regression').map((status) => seriesKey(status)),
   );
 
   return rows.map((row): Proposal => {
@@ -86,7 +85,7 @@ export async function proposeBaselines(
     const change = relativeChange(proposed, current);
     const better = improvementOf(change, row.direction);
     let decision: Decision;
-    if (regressed.has(`${row.platform}\u0000${row.suite}\u0000${row.metric}`)) decision = 'latest run regressed';
+    if (regressed.has(seriesKey(row))) decision = 'latest run regressed';
     else if (better < 0) decision = 'worse';
     else if (better <= IMPROVEMENT_MARGIN) decision = 'less than 5 % better';
     else decision = 'improvement';

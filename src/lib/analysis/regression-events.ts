@@ -8,6 +8,7 @@
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { median } from 'simple-statistics';
 import { formatChange } from '../shared/format.ts';
+import { metricKey, seriesKey } from '../shared/keys.ts';
 import { describeParams } from '../shared/param-text.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
@@ -95,9 +96,6 @@ export const ENVIRONMENT_SHARE = 0.5;
 /** How far apart (in runs of one platform) the changes of one event on that platform may be. */
 export const JITTER_RUNS = 5;
 export const ENVIRONMENT_MIN_SERIES = 5;
-
-const seriesKey = (change: Pick<SeriesChange, 'platform' | 'suite' | 'metric'>) =>
-  `${change.platform}\u0000${change.suite}\u0000${change.metric}`;
 
 /** How much of a change a later level still carries: 0 when it came all the way back. */
 function residual(before: number, later: number): number {
@@ -408,12 +406,12 @@ export async function historyEvents(
     `SELECT suite, metric, arg_max(benchmark, timestamp) AS benchmark, arg_max(params, timestamp) AS params
      FROM metrics WHERE benchmark IS NOT NULL GROUP BY suite, metric`,
   );
-  const benchmarkOf = new Map(combinations.map((row) => [`${row.suite}\u0000${row.metric}`, row]));
+  const benchmarkOf = new Map(combinations.map((row) => [metricKey(row), row]));
   const comboCount = Map.groupBy(combinations, (row) => `${row.suite}\u0000${row.benchmark}`);
   for (const event of grouped.events) {
     const moved = new Map<string, EventBenchmark>();
     for (const change of event.series) {
-      const combo = benchmarkOf.get(`${change.suite}\u0000${change.metric}`);
+      const combo = benchmarkOf.get(metricKey(change));
       const total = combo ? (comboCount.get(`${change.suite}\u0000${combo.benchmark}`)?.length ?? 0) : 0;
       if (!combo || total < 2) continue;
       const key = `${change.suite}\u0000${combo.benchmark}`;

@@ -8,6 +8,7 @@
  */
 
 import { type DuckDBValue, INTEGER, LIST, listValue, VARCHAR } from '@duckdb/node-api';
+import { seriesKey } from '../shared/keys.ts';
 import { queryRows, sqlStringList } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
 import type { Direction } from '../store/record.ts';
@@ -450,8 +451,8 @@ export async function materialisedSeries(
   series: Pick<SeriesIdentity, 'platform' | 'suite' | 'metric'>,
 ): Promise<SeriesMeasurement[]> {
   const whole = await platformSeries(history, settings, series.platform);
-  if (whole) return whole.get(seriesKeyOf(series)) ?? [];
-  return (await readSeries(history, settings, series, true)).get(seriesKeyOf(series)) ?? [];
+  if (whole) return whole.get(seriesKey(series)) ?? [];
+  return (await readSeries(history, settings, series, true)).get(seriesKey(series)) ?? [];
 }
 
 /** Platforms up to this many measurements are read whole (about 150 bytes a measurement in memory). */
@@ -500,7 +501,7 @@ async function readSeries(
   oneSeries: boolean,
 ): Promise<Map<string, SeriesMeasurement[]>> {
   const indexes = await baselineIndexes(history);
-  const range = indexes.ranges.get(oneSeries ? seriesKeyOf({ suite: '', metric: '', ...selection }) : selection.platform);
+  const range = indexes.ranges.get(oneSeries ? seriesKey({ suite: '', metric: '', ...selection }) : selection.platform);
   if (!range) return new Map();
   const reader = await history.connection.runAndReadAll(
     `SELECT series_index, run_index, value, low, high, rolling, threshold
@@ -531,7 +532,7 @@ async function readSeries(
     let end = start + 1;
     // One chart per suite × metric, as the site lists them, even where its unit or direction changed.
     while (end < seriesIndexes.length && seriesOf(end).suite === suite && seriesOf(end).metric === metric) end++;
-    const key = seriesKeyOf({ platform: selection.platform, suite, metric });
+    const key = seriesKey({ platform: selection.platform, suite, metric });
     const pinned = pinnedValue(settings.pinned, selection.platform, suite, metric);
     const judged = pinned === undefined ? (judgedOfPlatform.get(key) ?? new Map<string, Status>()) : new Map<string, Status>();
     const thresholdOf = (value: number | null) => {
@@ -567,9 +568,6 @@ async function readSeries(
   return bySeries;
 }
 
-const seriesKeyOf = (series: Pick<SeriesIdentity, 'platform' | 'suite' | 'metric'>) =>
-  `${series.platform}\u0000${series.suite}\u0000${series.metric}`;
-
 /** Per history and platform: the judged statuses of its measurements beyond the smallest threshold, by series and run. */
 const judgedByHistory = new WeakMap<History, Map<string, Promise<Map<string, Map<string, Status>>>>>();
 
@@ -587,7 +585,7 @@ function judgedMoves(history: History, settings: AnalysisSettings, platform: str
     });
     const bySeries = new Map<string, Map<string, Status>>();
     for (const status of statuses) {
-      const key = seriesKeyOf(status);
+      const key = seriesKey(status);
       const runs = bySeries.get(key) ?? new Map<string, Status>();
       bySeries.set(key, runs);
       runs.set(status.runId, status.status);
@@ -637,7 +635,7 @@ function baselineIndexes(history: History): Promise<BaselineIndexes> {
     ]).then(([series, runs]) => {
       const ranges = new Map<string, { first: number; last: number }>();
       series.forEach((one, index) => {
-        for (const key of [one.platform, seriesKeyOf(one)]) {
+        for (const key of [one.platform, seriesKey(one)]) {
           const range = ranges.get(key);
           if (range) range.last = index;
           else ranges.set(key, { first: index, last: index });
@@ -679,7 +677,7 @@ function selectionSql(selection: StatusSelection, indexes: BaselineIndexes): { w
     if (first === undefined || last === undefined) return { where: NOTHING, params: {} };
     return { where: 'run_index BETWEEN $first AND $last', params: { first, last } };
   }
-  const range = indexes.ranges.get('series' in selection ? seriesKeyOf(selection.series) : selection.platform);
+  const range = indexes.ranges.get('series' in selection ? seriesKey(selection.series) : selection.platform);
   if (!range) return { where: NOTHING, params: {} };
   const inRange = 'series_index BETWEEN $firstSeries AND $lastSeries';
   const params = { firstSeries: range.first, lastSeries: range.last };

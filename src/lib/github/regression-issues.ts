@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { escapeMarkdown } from '../shared/escape.ts';
 import { formatChange, formatValue } from '../shared/format.ts';
+import { metricKey } from '../shared/keys.ts';
 import type { GitHubApi } from './github-api.ts';
 
 export const REGRESSION_LABEL = 'performance-regression';
@@ -81,7 +82,7 @@ type ReportEvent = ReportForIssues['events'][number];
 function eventBody(event: ReportEvent, links: { event: (id: string) => string }): { title: string; body: string } {
   const worse = event.series.filter((change) => change.worse);
   const worst = [...worse].sort((a, b) => Math.abs(b.change) - Math.abs(a.change))[0] ?? event.series[0];
-  const metrics = new Set(event.series.map((change) => `${change.suite}\u0000${change.metric}`)).size;
+  const metrics = new Set(event.series.map((change) => metricKey(change))).size;
   const platforms = new Set(event.series.map((change) => change.platform)).size;
   const name = worst ? `${worst.suite} / ${worst.metric} on ${worst.platform} ${formatChange(worst.change)}` : event.id;
   const commit = event.commits[0];

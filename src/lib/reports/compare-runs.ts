@@ -10,6 +10,7 @@ import { findRun, type RunInfo, runsOfCommit } from '../analysis/queries.ts';
 import { improvementOf, judgeChange } from '../analysis/regression-rule.ts';
 import type { SampleComparison } from '../analysis/significance.ts';
 import { resolveThreshold, type Threshold } from '../analysis/thresholds.ts';
+import { seriesKey } from '../shared/keys.ts';
 import { compareSeries } from '../shared/natural-order.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
@@ -131,7 +132,7 @@ export async function compareRuns(
     : '';
   const byKey = new Map<string, { a?: Aggregate; b?: Aggregate }>();
   for (const row of rows) {
-    const key = `${row.platform}\u0000${row.suite}\u0000${row.metric}`;
+    const key = seriesKey(row);
     byKey.set(key, { ...byKey.get(key), [row.side]: row });
   }
   const metrics = [...byKey.values()].map(({ a: before, b: after }): ComparedMetric => {

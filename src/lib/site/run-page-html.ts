@@ -9,6 +9,7 @@ import { STATUS_LABELS } from '../analysis/regression-rule.ts';
 import { describeSharedShift, sharedShift } from '../analysis/shared-shift.ts';
 import { escapeHtml as e } from '../shared/escape.ts';
 import { formatChange, formatChangeWithInterval, formatPercent, formatPValue, formatValue } from '../shared/format.ts';
+import { metricKey } from '../shared/keys.ts';
 import { describeParams } from '../shared/param-text.ts';
 import { metricSlug } from '../store/metric-slug.ts';
 import { runQuery } from './explorer-queries.ts';
@@ -52,11 +53,11 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
       : []),
   ];
   const comparedLabel = compared?.relation === 'parent commit' ? 'parent commit' : 'previous run';
-  const besideByMetric = new Map(beside.map((row) => [`${row.suite}\u0000${row.metric}`, row]));
+  const besideByMetric = new Map(beside.map((row) => [metricKey(row), row]));
   const usualThreshold = mostCommon(statuses.map((status) => status.threshold.value));
   const comparedCells = (suite: string, metric: string) => {
     if (!compared) return '';
-    const row = besideByMetric.get(`${suite}\u0000${metric}`);
+    const row = besideByMetric.get(metricKey({ suite, metric }));
     if (!row) return '<td></td><td></td>';
     return `<td class="number" data-label="${comparedLabel}">${e(formatValue(row.before, row.unit))}</td><td class="number mark ${row.mark}" data-label="vs ${comparedLabel}">${e(row.change === null ? row.mark : `${formatChangeWithInterval(row.change, row.significance)}${row.mark === 'noise' ? ', likely noise' : ''}`)}</td>`;
   };
@@ -69,15 +70,13 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
     `<td class="number${status.status === 'regression' ? ' mark worse' : status.status === 'improvement' ? ' mark better' : ''}" data-label="change">${e(formatChangeWithInterval(status.change, status.significance))}</td>${comparedCells(status.suite, status.metric)}</tr>`;
   // A parameterised benchmark is one group: a row naming it and its worst, its combinations (by their
   // parameters, in natural order) in a table of their own behind it.
-  const groupOf = new Map(
-    page.benchmarks.flatMap((group) => group.combos.map((combo) => [`${combo.suite}\u0000${combo.metric}`, group] as const)),
-  );
+  const groupOf = new Map(page.benchmarks.flatMap((group) => group.combos.map((combo) => [metricKey(combo), group] as const)));
   const byGroup = Map.groupBy(
-    statuses.filter((status) => groupOf.has(`${status.suite}\u0000${status.metric}`)),
-    (status) => groupOf.get(`${status.suite}\u0000${status.metric}`) as BenchmarkGroup,
+    statuses.filter((status) => groupOf.has(metricKey(status))),
+    (status) => groupOf.get(metricKey(status)) as BenchmarkGroup,
   );
   const rows = statuses
-    .filter((status) => !groupOf.has(`${status.suite}\u0000${status.metric}`))
+    .filter((status) => !groupOf.has(metricKey(status)))
     .map((status) => row(status))
     .join('\n');
   const heads = `<thead><tr><th scope="col">metric</th><th scope="col">status</th><th scope="col" class="number">this run</th><th scope="col" class="number">baseline</th><th scope="col" class="number">change</th>${

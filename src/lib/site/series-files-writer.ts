@@ -7,6 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { neutralise } from '../shared/escape.ts';
+import { seriesKey } from '../shared/keys.ts';
 import { metricSlug } from '../store/metric-slug.ts';
 import { resolveDataDir } from '../store/paths.ts';
 import { BuildCache, type BuildCacheUse, buildCacheDir } from './build-cache.ts';
@@ -17,7 +18,7 @@ import { allSeries, loadSiteModel, metricSeries, seriesChartOptions, seriesDataO
 export async function writeSeriesFiles(outDir: string): Promise<{ written: number; charts: BuildCacheUse }> {
   const model = await loadSiteModel();
   const charts = await BuildCache.open(buildCacheDir(resolveDataDir()), 'charts');
-  const latest = new Map(model.latest.map((status) => [`${status.platform}\u0000${status.suite}\u0000${status.metric}`, status]));
+  const latest = new Map(model.latest.map((status) => [seriesKey(status), status]));
   let written = 0;
   for (const { platform, suite, metric } of await allSeries(model)) {
     const series = await metricSeries(model, platform, suite, metric);
@@ -29,7 +30,7 @@ export async function writeSeriesFiles(outDir: string): Promise<{ written: numbe
       path.join(dataDir, `${slug}.json`),
       neutralise(JSON.stringify(await seriesDataOf(model, series, platform, suite, metric))),
     );
-    const status = latest.get(`${platform}\u0000${suite}\u0000${metric}`);
+    const status = latest.get(seriesKey({ platform, suite, metric }));
     if (status) {
       const chartDir = path.join(outDir, 'charts', platform);
       await mkdir(chartDir, { recursive: true });

@@ -33,6 +33,7 @@ import { resolveThreshold } from '../analysis/thresholds.ts';
 import { loadTriage } from '../analysis/triage-file.ts';
 import { loadSettings } from '../reports/report-target.ts';
 import type { ChartChange, SeriesChartOptions } from '../shared/chart-spec.ts';
+import { metricKey, seriesKey } from '../shared/keys.ts';
 import { compareSeries, naturalCompare } from '../shared/natural-order.ts';
 import { paramValue } from '../shared/param-text.ts';
 import { encodeSeries, type SeriesData } from '../shared/series-data.ts';
@@ -280,7 +281,7 @@ export interface SideBySide {
 
 /** This run next to the one before it on its platform, judged by the same judge as everything else (judgeChange). */
 async function sideBySide(model: SiteModel, before: readonly MetricStatus[], after: readonly MetricStatus[]): Promise<SideBySide[]> {
-  const keyOf = (status: Pick<MetricStatus, 'suite' | 'metric'>) => `${status.suite}\u0000${status.metric}`;
+  const keyOf = (status: Pick<MetricStatus, 'suite' | 'metric'>) => metricKey(status);
   const earlier = new Map(before.map((status) => [keyOf(status), status]));
   const samples = await samplesBeyondThreshold(model, earlier, after);
   const rows: SideBySide[] = after.map((status) => {
@@ -344,7 +345,7 @@ async function samplesBeyondThreshold(
   // Judged by the test alone (significance: "significance"), any move can be a change: every row needs them.
   const everyRow = model.settings.config.significance === 'significance';
   const moved = after.filter((status) => {
-    const previous = earlier.get(`${status.suite}\u0000${status.metric}`);
+    const previous = earlier.get(metricKey(status));
     return (
       previous?.current != null &&
       status.current !== null &&
@@ -352,7 +353,7 @@ async function samplesBeyondThreshold(
     );
   });
   const [any] = moved;
-  const previousRunId = any && earlier.get(`${any.suite}\u0000${any.metric}`)?.runId;
+  const previousRunId = any && earlier.get(metricKey(any))?.runId;
   if (!any || !previousRunId) return new Map();
   const rows = await queryRows<{ run_id: string; suite: string; metric: string; samples: number[] }>(
     model.history.connection,
@@ -475,18 +476,15 @@ const rowSeverity = (row: GridRow): number =>
  * measured it: a history of one suite per machine is not a sea of dashes.
  */
 export function overviewGrid(model: SiteModel): GridSuite[] {
-  const cell = new Map(model.latest.map((status) => [`${status.platform}\u0000${status.suite}\u0000${status.metric}`, status]));
-  const statusesOf = (info: MetricInfo) =>
-    model.platforms.map((platform) => cell.get(`${platform}\u0000${info.suite}\u0000${info.metric}`) ?? null);
-  const grouped = new Map(
-    model.benchmarks.flatMap((group) => group.combos.map((combo) => [`${combo.suite}\u0000${combo.metric}`, group] as const)),
-  );
+  const cell = new Map(model.latest.map((status) => [seriesKey(status), status]));
+  const statusesOf = (info: MetricInfo) => model.platforms.map((platform) => cell.get(seriesKey({ platform, ...info })) ?? null);
+  const grouped = new Map(model.benchmarks.flatMap((group) => group.combos.map((combo) => [metricKey(combo), group] as const)));
   const suites = new Map<string, GridRow[]>();
   const listed = new Set<BenchmarkGroup>();
   for (const info of model.metrics) {
     const rows = suites.get(info.suite) ?? [];
     suites.set(info.suite, rows);
-    const group = grouped.get(`${info.suite}\u0000${info.metric}`);
+    const group = grouped.get(metricKey(info));
     if (!group) {
       rows.push({
         kind: 'metric',
@@ -574,14 +572,12 @@ export interface BeyondThreshold {
 }
 
 export function beyondThreshold(model: SiteModel): BeyondThreshold[] {
-  const grouped = new Map(
-    model.benchmarks.flatMap((group) => group.combos.map((combo) => [`${combo.suite}\u0000${combo.metric}`, group] as const)),
-  );
+  const grouped = new Map(model.benchmarks.flatMap((group) => group.combos.map((combo) => [metricKey(combo), group] as const)));
   const rows: BeyondThreshold[] = [];
   const byBenchmark = new Map<string, BeyondThreshold & { benchmark: NonNullable<BeyondThreshold['benchmark']> }>();
   for (const status of model.latest) {
     if (status.status !== 'regression' && status.status !== 'failed') continue;
-    const group = grouped.get(`${status.suite}\u0000${status.metric}`);
+    const group = grouped.get(metricKey(status));
     if (!group) {
       rows.push({ status, benchmark: null });
       continue;
