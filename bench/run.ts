@@ -14,6 +14,7 @@ import { type Config, loadConfig } from '../src/lib/analysis/config.ts';
 import { globalThreshold, resolveThreshold } from '../src/lib/analysis/thresholds.ts';
 import { EXIT, runCli } from '../src/lib/cli.ts';
 import { formatValue } from '../src/lib/shared/format.ts';
+import { plural } from '../src/lib/shared/plural.ts';
 import { displayPath, resolveDataDir } from '../src/lib/store/paths.ts';
 import type { MetricInput, Mode } from '../src/lib/store/record.ts';
 import { describeTextFixes, newTextFixes } from '../src/lib/store/record-text.ts';
@@ -198,7 +199,7 @@ await runCli(async () => {
 
   const context = await detectRunContext({ platformFlag: values.platform, dataDir });
   for (const warning of context.warnings) process.stderr.write(`${styleText('yellow', 'note:')} ${warning}\n`);
-  process.stderr.write(`Benchmarking on ${context.platform.id}, mode ${mode}, ${suites.length} suite${suites.length === 1 ? '' : 's'}\n`);
+  process.stderr.write(`Benchmarking on ${context.platform.id}, mode ${mode}, ${plural(suites.length, 'suite')}\n`);
 
   const scratchRoot = await mkdtemp(path.join(tmpdir(), 'perfsite-bench-'));
   const metrics: MetricInput[] = [];

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { EXIT, runCli } from '../src/lib/cli.ts';
 import { thresholdOf } from '../src/lib/github/github-action-inputs.ts';
 import { ccLine } from '../src/lib/github/pr-comment.ts';
+import { plural } from '../src/lib/shared/plural.ts';
 import { readRemoteBranchFile } from '../src/lib/store/history-branch.ts';
 import { detectRunContext, UsageError } from '../src/lib/store/run-context.ts';
 import { listRecordFiles } from '../src/lib/store/store.ts';
@@ -209,7 +210,7 @@ await runCli(async () => {
     if (process.env.GITHUB_OUTPUT) await appendFile(process.env.GITHUB_OUTPUT, `site-dir=${siteDir}\n`);
   }
   const runs = (await listRecordFiles(dataDir)).length;
-  console.log([`perfsite: ${runs} run${runs === 1 ? '' : 's'} in the history on ${branch}`, ...notes].join('; '));
+  console.log([`perfsite: ${plural(runs, 'run')} in the history on ${branch}`, ...notes].join('; '));
   if (regressed && flag('fail-on-alert', true)) return EXIT.failed;
   return EXIT.ok;
 });

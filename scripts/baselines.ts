@@ -10,6 +10,7 @@ import { writePinnedBaselines } from '../src/lib/analysis/baselines-file.ts';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
 import { loadSettings } from '../src/lib/reports/report-target.ts';
 import { formatChange, formatValue } from '../src/lib/shared/format.ts';
+import { plural } from '../src/lib/shared/plural.ts';
 import { readGitInfo } from '../src/lib/store/git.ts';
 import { openHistory } from '../src/lib/store/history.ts';
 import { displayPath, resolveDataDir } from '../src/lib/store/paths.ts';
@@ -106,7 +107,7 @@ await runCli(async () => {
     return EXIT.ok;
   }
   if (values['dry-run']) {
-    console.log(`Dry run: ${chosen.length} baseline${chosen.length === 1 ? '' : 's'} would be updated; nothing was written.`);
+    console.log(`Dry run: ${plural(chosen.length, 'baseline')} would be updated; nothing was written.`);
     return EXIT.ok;
   }
   if (!values['auto-approve-improvements']) {
@@ -139,7 +140,7 @@ await runCli(async () => {
     pinned = (await loadSettings(dataDir)).pinned;
   }
   console.log(
-    `Updated ${chosen.length} baseline${chosen.length === 1 ? '' : 's'} in ${displayPath(settings.pinned.file)}. Review with \`git diff\` and commit it.`,
+    `Updated ${plural(chosen.length, 'baseline')} in ${displayPath(settings.pinned.file)}. Review with \`git diff\` and commit it.`,
   );
   return EXIT.ok;
 });

@@ -7,6 +7,8 @@ import type { MetricStatus } from '../src/lib/analysis/status.ts';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
 import { openLatestReport, openRunReport, RUN_SELECTION_OPTIONS } from '../src/lib/reports/report-target.ts';
 import { formatChangeWithInterval, formatPercent, formatValue } from '../src/lib/shared/format.ts';
+import { plural } from '../src/lib/shared/plural.ts';
+import { shortCommit } from '../src/lib/shared/short-commit.ts';
 import { resolveDataDir } from '../src/lib/store/paths.ts';
 
 const HELP = `Usage: npm run check [-- options]
@@ -41,7 +43,7 @@ function statusRow(metric: MetricStatus, withPlatform: boolean): string[] {
 }
 
 function runLine(run: RunInfo): string {
-  return `${run.platform} · run ${run.runId} · ${run.timestamp}${run.gitCommit ? ` · ${run.gitCommit.slice(0, 10)}${run.gitBranch ? ` (${run.gitBranch})` : ''}` : ''}`;
+  return `${run.platform} · run ${run.runId} · ${run.timestamp}${run.gitCommit ? ` · ${shortCommit(run.gitCommit)}${run.gitBranch ? ` (${run.gitBranch})` : ''}` : ''}`;
 }
 
 await runCli(async () => {
@@ -65,7 +67,7 @@ await runCli(async () => {
   if ('run' in report) console.log(runLine(report.run));
   else {
     console.log(
-      `The latest measurement of each of ${report.metrics.length} metrics on ${report.platforms.length === 1 ? 'platform' : 'platforms'} ${report.platforms.join(', ')}, from ${runs.length} run${runs.length === 1 ? '' : 's'}:`,
+      `The latest measurement of each of ${report.metrics.length} metrics on ${report.platforms.length === 1 ? 'platform' : 'platforms'} ${report.platforms.join(', ')}, from ${plural(runs.length, 'run')}:`,
     );
     for (const run of runs.slice(0, 10)) console.log(`  ${runLine(run)}`);
     if (runs.length > 10) console.log(`  … and ${runs.length - 10} older runs`);

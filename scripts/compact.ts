@@ -1,6 +1,7 @@
 /** npm run compact: merge per-run Parquet files into one file per month, losing and duplicating nothing. */
 import { parseArgs } from 'node:util';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
+import { plural } from '../src/lib/shared/plural.ts';
 import { compactHistory } from '../src/lib/store/compact.ts';
 import { displayPath, resolveDataDir } from '../src/lib/store/paths.ts';
 
@@ -23,9 +24,7 @@ await runCli(async () => {
   }
   if (result.removedFiles > 0) console.log(`Removed ${result.removedFiles} per-run Parquet files now held by month files.`);
   if (result.removedTemporaryFiles > 0)
-    console.log(
-      `Removed ${result.removedTemporaryFiles} temporary file${result.removedTemporaryFiles === 1 ? '' : 's'} that interrupted writes left in data/.tmp/.`,
-    );
+    console.log(`Removed ${plural(result.removedTemporaryFiles, 'temporary file')} that interrupted writes left in data/.tmp/.`);
   printProblems(result.problems);
   return EXIT.ok;
 });

@@ -5,6 +5,8 @@ import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
 import { compareRuns, type Mark } from '../src/lib/reports/compare-runs.ts';
 import { loadSettings } from '../src/lib/reports/report-target.ts';
 import { formatChangeWithInterval, formatValue } from '../src/lib/shared/format.ts';
+import { plural } from '../src/lib/shared/plural.ts';
+import { shortCommit } from '../src/lib/shared/short-commit.ts';
 import { openHistory } from '../src/lib/store/history.ts';
 import { resolveDataDir } from '../src/lib/store/paths.ts';
 import { UsageError } from '../src/lib/store/run-context.ts';
@@ -56,9 +58,9 @@ await runCli(async () => {
     for (const side of [comparison.a, comparison.b]) {
       const first = side.runs[0];
       console.log(
-        `${side === comparison.a ? 'A' : 'B'}: ${side.kind} ${side.ref} — ${side.runs.length} run${side.runs.length === 1 ? '' : 's'}` +
+        `${side === comparison.a ? 'A' : 'B'}: ${side.kind} ${side.ref} — ${plural(side.runs.length, 'run')}` +
           (first?.gitCommit
-            ? `, commit ${first.gitCommit.slice(0, 10)}${first.gitMessage ? ` ${first.gitMessage.split('\n')[0]}` : ''}`
+            ? `, commit ${shortCommit(first.gitCommit)}${first.gitMessage ? ` ${first.gitMessage.split('\n')[0]}` : ''}`
             : ''),
       );
     }

@@ -9,6 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { EXIT, runCli } from '../src/lib/cli.ts';
+import { plural } from '../src/lib/shared/plural.ts';
 import { DEFAULT_HISTORY_BRANCH, handOverChanges, pushHistory, restoreHistory, takeOverChanges } from '../src/lib/store/history-branch.ts';
 import { UsageError } from '../src/lib/store/run-context.ts';
 
@@ -50,13 +51,13 @@ await runCli(async () => {
   if (command === 'hand-over') {
     if (!values.to) throw new UsageError('--to DIR is required: where to copy the changed records');
     const files = await handOverChanges(values.dir, values.to);
-    console.log(`handed over ${files.length} file${files.length === 1 ? '' : 's'} to ${values.to}`);
+    console.log(`handed over ${plural(files.length, 'file')} to ${values.to}`);
     return EXIT.ok;
   }
   if (command === 'take-over') {
     if (!values.from) throw new UsageError('--from DIR is required: a folder written by hand-over');
     const files = await takeOverChanges(values.from, values.dir);
-    console.log(`took over ${files.length} file${files.length === 1 ? '' : 's'} into ${values.dir}`);
+    console.log(`took over ${plural(files.length, 'file')} into ${values.dir}`);
     return EXIT.ok;
   }
   throw new UsageError(`unknown command ${JSON.stringify(command ?? '')}: use restore, push, hand-over or take-over`);

@@ -12,6 +12,7 @@ import { FILE_FORMATS, type FileFormatName, GITHUB_ACTION_BENCHMARK_TOOLS, HISTO
 import { parseGithubActionBenchmarkData } from '../src/lib/importers/github-action-benchmark.ts';
 import { importRecords, toPlatformId, toRecords } from '../src/lib/importers/import-runs.ts';
 import type { ImportedRun } from '../src/lib/importers/types.ts';
+import { plural } from '../src/lib/shared/plural.ts';
 import { resolveDataDir } from '../src/lib/store/paths.ts';
 import { assertPlatformId } from '../src/lib/store/platform.ts';
 import type { Problem } from '../src/lib/store/record.ts';
@@ -183,14 +184,14 @@ await runCli(async () => {
     existing += outcome.existing.length;
     const metrics = records.filter((record) => outcome.added.includes(record.id)).reduce((sum, record) => sum + record.metrics.length, 0);
     console.log(
-      `${file}: ${values['dry-run'] ? 'would add' : 'added'} ${outcome.added.length} run${outcome.added.length === 1 ? '' : 's'} (${metrics} measurements)` +
+      `${file}: ${values['dry-run'] ? 'would add' : 'added'} ${plural(outcome.added.length, 'run')} (${metrics} measurements)` +
         (outcome.existing.length > 0 ? `; ${outcome.existing.length} already imported` : ''),
     );
   }
   for (const line of describeTextFixes(fixes)) console.log(`note: ${line} (the run was kept; see npm run import -- --help)`);
   printProblems(problems);
   console.log(
-    `${values['dry-run'] ? 'Dry run: nothing written. ' : ''}${added} new, ${existing} already there, ${problems.length} problem${problems.length === 1 ? '' : 's'}.`,
+    `${values['dry-run'] ? 'Dry run: nothing written. ' : ''}${added} new, ${existing} already there, ${plural(problems.length, 'problem')}.`,
   );
   // The rest landed, but a CI job importing a file should not pass over entries it could not read.
   return problems.length > 0 ? EXIT.failed : EXIT.ok;

@@ -5,6 +5,8 @@ import { historyChanges } from '../src/lib/analysis/series-changes.ts';
 import { loadTriage } from '../src/lib/analysis/triage-file.ts';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
 import { formatChange, formatValue } from '../src/lib/shared/format.ts';
+import { plural } from '../src/lib/shared/plural.ts';
+import { shortCommit } from '../src/lib/shared/short-commit.ts';
 import { openHistory } from '../src/lib/store/history.ts';
 import { resolveDataDir } from '../src/lib/store/paths.ts';
 
@@ -27,7 +29,7 @@ function printEvent(event: RegressionEvent): void {
       `  triaged ${event.triage.state} on ${event.triage.at.slice(0, 10)}${event.triage.by ? ` by ${event.triage.by}` : ''}${event.triage.note ? `: ${event.triage.note}` : ''}`,
     );
   console.log(
-    `  ${event.fromTime.slice(0, 16).replace('T', ' ')} → ${event.toTime.slice(0, 16).replace('T', ' ')}${event.fromCommit ? `, after ${event.fromCommit.slice(0, 10)}` : ''}`,
+    `  ${event.fromTime.slice(0, 16).replace('T', ' ')} → ${event.toTime.slice(0, 16).replace('T', ' ')}${event.fromCommit ? `, after ${shortCommit(event.fromCommit)}` : ''}`,
   );
   if (event.environment) {
     console.log(
@@ -77,6 +79,6 @@ await runCli(async () => {
   }
   for (const event of shown) printEvent(event);
   const open = events.filter((event) => event.state === 'open' && event.direction !== 'improvement').length;
-  console.log(`\n${open} open regression${open === 1 ? '' : 's'}, ${events.length} event${events.length === 1 ? '' : 's'} in all.`);
+  console.log(`\n${plural(open, 'open regression')}, ${plural(events.length, 'event')} in all.`);
   return EXIT.ok;
 });

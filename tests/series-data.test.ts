@@ -41,7 +41,7 @@ describe('the data file of an interactive chart', () => {
     );
     expect(data.total).toBe(3);
     const points = decodeSeries(JSON.parse(JSON.stringify(data)));
-    expect(points[1]).toMatchObject({ runId: 'run-1', value: 1.01, commit: 'abcdef012345', message: 'Speed up <b>parsing</b>' });
+    expect(points[1]).toMatchObject({ runId: 'run-1', value: 1.01, commit: 'abcdef0123', message: 'Speed up <b>parsing</b>' });
     expect(points[1]?.date.toISOString()).toBe('2025-01-01T01:00:00.000Z');
     expect(points[0]).toMatchObject({ commit: null, message: null });
     expect(encodeSeries([{ ...series[0], value: 1 / 3 } as SeriesMeasurement], data, () => undefined).value).toEqual([0.333333]);

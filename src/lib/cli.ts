@@ -6,6 +6,7 @@ import { TriageFileError } from './analysis/triage-file.ts';
 import { UnreadableDataError } from './reports/report-target.ts';
 import { RunNotFoundError } from './reports/run-report.ts';
 import { neutralise } from './shared/escape.ts';
+import { plural } from './shared/plural.ts';
 import { PlatformIdError } from './store/platform.ts';
 import { formatProblem, type Problem, RecordError } from './store/record.ts';
 import { UsageError } from './store/run-context.ts';
@@ -17,7 +18,7 @@ const UNREADABLE_DATA = [BaselinesFileError, ConfigError, UnreadableDataError, R
 
 export function printProblems(problems: readonly Problem[], stream: NodeJS.WriteStream = process.stderr): void {
   if (problems.length === 0) return;
-  stream.write(`${styleText('yellow', `${problems.length} problem${problems.length === 1 ? '' : 's'} in the history:`)}\n`);
+  stream.write(`${styleText('yellow', `${plural(problems.length, 'problem')} in the history:`)}\n`);
   for (const problem of problems) stream.write(`  - ${formatProblem(problem)}\n`);
 }
 

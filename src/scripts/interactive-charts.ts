@@ -11,6 +11,7 @@ import type { Drawn, SeriesChartOptions } from '../lib/shared/chart-spec.ts';
 import { downsampleMinMax } from '../lib/shared/downsample.ts';
 import { formatValue } from '../lib/shared/format.ts';
 import { decodeSeries, type SeriesData, type TippedPoint } from '../lib/shared/series-data.ts';
+import { shortCommit } from '../lib/shared/short-commit.ts';
 
 /** Observable Plot is most of this script's weight: it is fetched with the first chart someone uses, not with the page. */
 const plotting = () => import('../lib/shared/chart-spec.ts');
@@ -58,7 +59,7 @@ function tipText(unit: string) {
   return (point: Drawn) => {
     const tipped = point as TippedPoint;
     const lines = [formatValue(point.value, unit), formatDate(point.date)];
-    if (tipped.commit) lines.push(`commit ${tipped.commit.slice(0, 8)}`);
+    if (tipped.commit) lines.push(`commit ${shortCommit(tipped.commit)}`);
     if (tipped.message) lines.push(tipped.message);
     lines.push(`${point.status === 'regression' ? 'regression · ' : ''}click to open the run`);
     return lines.join('\n');

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
+import { shortCommit } from '../shared/short-commit.ts';
 
 export class AbError extends Error {}
 
@@ -72,7 +73,7 @@ export async function runAb(options: AbOptions): Promise<AbSides> {
   const log = options.log ?? (() => undefined);
   const commits = { base: await resolveCommit(options.repo, options.base), head: await resolveCommit(options.repo, options.head) };
   if (commits.base === commits.head)
-    throw new AbError(`base and head are the same commit (${commits.base.slice(0, 10)}): nothing to compare`);
+    throw new AbError(`base and head are the same commit (${shortCommit(commits.base)}): nothing to compare`);
   const git = simpleGit({ baseDir: options.repo });
   const checkouts = { base: path.resolve(options.workDir, 'base'), head: path.resolve(options.workDir, 'head') };
   await mkdir(options.workDir, { recursive: true });
@@ -83,12 +84,12 @@ export async function runAb(options: AbOptions): Promise<AbSides> {
       await rm(checkouts[side], { recursive: true, force: true });
       await git.raw(['worktree', 'add', '--quiet', '--detach', checkouts[side], commits[side]]);
       if (options.install) {
-        log(`${side} ${commits[side].slice(0, 10)}: ${options.install.join(' ')}`);
+        log(`${side} ${shortCommit(commits[side])}: ${options.install.join(' ')}`);
         await run(options.install, checkouts[side], env);
       }
     }
     for (const [index, side] of order.entries()) {
-      log(`round ${Math.floor(index / 2) + 1}/${options.rounds}: ${side} ${commits[side].slice(0, 10)}`);
+      log(`round ${Math.floor(index / 2) + 1}/${options.rounds}: ${side} ${shortCommit(commits[side])}`);
       await run(options.command, checkouts[side], env);
     }
   } finally {

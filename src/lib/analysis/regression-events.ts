@@ -10,6 +10,8 @@ import { median } from 'simple-statistics';
 import { formatChange } from '../shared/format.ts';
 import { metricKey, seriesKey } from '../shared/keys.ts';
 import { describeParams } from '../shared/param-text.ts';
+import { plural } from '../shared/plural.ts';
+import { shortCommit } from '../shared/short-commit.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
 import { improvementOf } from './regression-rule.ts';
@@ -449,8 +451,8 @@ export function eventHeadline(event: RegressionEvent): string {
     .slice(0, 3)
     .map((each) => `${each.moved.length} of ${each.combinations} combinations of ${each.suite}/${each.benchmark}`);
   if (event.benchmarks.length > 3) benchmarks.push(`${event.benchmarks.length - 3} more benchmarks`);
-  const where = `${event.platforms.length} platform${event.platforms.length === 1 ? '' : 's'} × ${metrics} metric${metrics === 1 ? '' : 's'}${benchmarks.length > 0 ? ` (${benchmarks.join('; ')})` : ''}`;
+  const where = `${plural(event.platforms.length, 'platform')} × ${plural(metrics, 'metric')}${benchmarks.length > 0 ? ` (${benchmarks.join('; ')})` : ''}`;
   const commit = event.commits[0];
-  const at = commit ? ` at ${commit.commit.slice(0, 10)}${commit.message ? ` ${commit.message}` : ''}` : '';
+  const at = commit ? ` at ${shortCommit(commit.commit)}${commit.message ? ` ${commit.message}` : ''}` : '';
   return `${what} on ${where}: worst ${event.worst.suite}/${event.worst.metric} on ${event.worst.platform} ${formatChange(event.worst.change)}${at}`;
 }

@@ -2,6 +2,8 @@
  * One report comment per pull request, updated on every push: the comment is found by a hidden marker
  * in its body, so a reviewer sees the latest report in one place instead of a thread of stale ones.
  */
+
+import { shortCommit } from '../shared/short-commit.ts';
 import { type GitHubApi, GitHubError } from './github-api.ts';
 
 export const REPORT_MARKER = '<!-- perfsite:report -->';
@@ -48,7 +50,7 @@ export async function assertPullRequestHead(api: GitHubApi, repository: string, 
       `pull request #${pullRequest} ${what}: the report is for another pull request (a newer push, or a forged number) and is not posted`,
     );
   };
-  if (pull.head.sha !== head.sha) refuse(`is at ${pull.head.sha.slice(0, 10)}, not ${head.sha.slice(0, 10)}`);
+  if (pull.head.sha !== head.sha) refuse(`is at ${shortCommit(pull.head.sha)}, not ${shortCommit(head.sha)}`);
   if (head.repository !== undefined && pull.head.repo?.full_name !== head.repository)
     refuse(`comes from ${JSON.stringify(pull.head.repo?.full_name ?? null)}, not ${JSON.stringify(head.repository)}`);
   if (head.branch !== undefined && pull.head.ref !== head.branch)

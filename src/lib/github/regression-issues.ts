@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { escapeMarkdown } from '../shared/escape.ts';
 import { formatChange, formatValue } from '../shared/format.ts';
 import { metricKey } from '../shared/keys.ts';
+import { plural } from '../shared/plural.ts';
+import { shortCommit } from '../shared/short-commit.ts';
 import type { GitHubApi } from './github-api.ts';
 
 export const REGRESSION_LABEL = 'performance-regression';
@@ -94,11 +96,11 @@ function eventBody(event: ReportEvent, links: { event: (id: string) => string })
     );
   const body = [
     eventKey(event.id),
-    `**${escapeMarkdown(name)}**, and ${platforms} platform${platforms === 1 ? '' : 's'} × ${metrics} metric${metrics === 1 ? '' : 's'} in all, since ${event.toTime.slice(0, 10)}: [event ${escapeMarkdown(event.id)}](${links.event(event.id)}).`,
+    `**${escapeMarkdown(name)}**, and ${plural(platforms, 'platform')} × ${plural(metrics, 'metric')} in all, since ${event.toTime.slice(0, 10)}: [event ${escapeMarkdown(event.id)}](${links.event(event.id)}).`,
     '',
     ...(commit
       ? [
-          `Commits in the range: ${event.commits.map((each) => `\`${each.commit.slice(0, 12)}\` ${escapeMarkdown(each.message ?? '')}`).join('; ')}`,
+          `Commits in the range: ${event.commits.map((each) => `\`${shortCommit(each.commit)}\` ${escapeMarkdown(each.message ?? '')}`).join('; ')}`,
           '',
         ]
       : []),
@@ -155,7 +157,7 @@ export async function reportRegressionIssues(
   for (const regression of regressions) {
     const key = seriesKey(regression);
     const name = `${regression.suite} / ${regression.metric} on ${regression.platform}`;
-    const line = `${escapeMarkdown(formatValue(regression.current, regression.unit))} against a baseline of ${escapeMarkdown(formatValue(regression.baseline, regression.unit))} (${escapeMarkdown(formatChange(regression.change))}) in [run ${escapeMarkdown(report.run.runId)}](${links.run}) of ${report.run.timestamp.slice(0, 10)}${report.run.gitCommit ? `, commit \`${report.run.gitCommit.slice(0, 12)}\`` : ''}.`;
+    const line = `${escapeMarkdown(formatValue(regression.current, regression.unit))} against a baseline of ${escapeMarkdown(formatValue(regression.baseline, regression.unit))} (${escapeMarkdown(formatChange(regression.change))}) in [run ${escapeMarkdown(report.run.runId)}](${links.run}) of ${report.run.timestamp.slice(0, 10)}${report.run.gitCommit ? `, commit \`${shortCommit(report.run.gitCommit)}\`` : ''}.`;
     const existing = open.find((issue) => issue.body?.includes(key));
     if (existing) {
       await api.request('POST', `/repos/${repository}/issues/${existing.number}/comments`, { body: `Still regressed: ${line}` });

@@ -2,6 +2,8 @@
 
 import { escapeMarkdown } from '../shared/escape.ts';
 import { formatChangeWithInterval, formatPercent, formatValue } from '../shared/format.ts';
+import { plural } from '../shared/plural.ts';
+import { shortCommit } from '../shared/short-commit.ts';
 import { metricSlug } from '../store/metric-slug.ts';
 import type { Comparison, Mark } from './compare-runs.ts';
 
@@ -24,7 +26,7 @@ export function renderAbMarkdown(comparison: Comparison, options: { rounds: numb
   const side = (label: string, runs: Comparison['a']['runs']) => {
     const first = runs[0];
     const message = first?.gitMessage?.split('\n')[0];
-    return `**${label}**: \`${(first?.gitCommit ?? '').slice(0, 10)}\`${message ? ` ${escapeMarkdown(message)}` : ''} (${runs.length} run${runs.length === 1 ? '' : 's'})`;
+    return `**${label}**: \`${shortCommit(first?.gitCommit ?? '')}\`${message ? ` ${escapeMarkdown(message)}` : ''} (${plural(runs.length, 'run')})`;
   };
   const site = options.siteUrl?.replace(/\/$/, '');
   const name = (suite: string, metric: string) => {
@@ -34,7 +36,7 @@ export function renderAbMarkdown(comparison: Comparison, options: { rounds: numb
   const lines = [
     '## ⚖️ This pull request against its merge base',
     '',
-    `Both commits benchmarked on the same runner, ${options.rounds} round${options.rounds === 1 ? '' : 's'} each, in alternation (base, head, head, base, …) so that runner noise hits both alike; each side is the median of its runs. Where the runs kept samples, a change beyond its threshold must also be significant (Mann–Whitney on the pooled samples, with the 95 % interval of the change); otherwise it is likely noise.`,
+    `Both commits benchmarked on the same runner, ${plural(options.rounds, 'round')} each, in alternation (base, head, head, base, …) so that runner noise hits both alike; each side is the median of its runs. Where the runs kept samples, a change beyond its threshold must also be significant (Mann–Whitney on the pooled samples, with the 95 % interval of the change); otherwise it is likely noise.`,
     '',
     side('Base', comparison.a.runs),
     '',
@@ -52,7 +54,7 @@ export function renderAbMarkdown(comparison: Comparison, options: { rounds: numb
   const worse = count('worse') + count('failed');
   lines.push(
     worse > 0
-      ? `### ❌ ${worse} metric${worse === 1 ? '' : 's'} worse than the merge base`
+      ? `### ❌ ${plural(worse, 'metric')} worse than the merge base`
       : `### ✅ Nothing worse than the merge base${count('better') > 0 ? `; ${count('better')} better` : ''}`,
   );
   return `${lines.join('\n')}\n`;

@@ -3,6 +3,7 @@
 import { STATUS_LABELS } from '../analysis/regression-rule.ts';
 import { escapeHtml } from '../shared/escape.ts';
 import { formatChangeWithInterval, formatPercent, formatValue } from '../shared/format.ts';
+import { shortCommit } from '../shared/short-commit.ts';
 import type { RunReport } from './run-report.ts';
 
 export function renderHtmlReport(report: RunReport): string {
@@ -20,7 +21,7 @@ export function renderHtmlReport(report: RunReport): string {
     )
     .join('\n');
   const commit = run.gitCommit
-    ? `commit <code>${escapeHtml(run.gitCommit.slice(0, 10))}</code>${run.gitBranch ? ` on <code>${escapeHtml(run.gitBranch)}</code>` : ''}`
+    ? `commit <code>${escapeHtml(shortCommit(run.gitCommit))}</code>${run.gitBranch ? ` on <code>${escapeHtml(run.gitBranch)}</code>` : ''}`
     : 'no git information';
   return `<!doctype html>
 <html lang="en">

@@ -5,6 +5,7 @@ import type { Status } from '../analysis/regression-rule.ts';
 import type { MetricStatus } from '../analysis/status.ts';
 import { escapeMarkdown } from '../shared/escape.ts';
 import { formatChangeWithInterval, formatPercent, formatValue } from '../shared/format.ts';
+import { shortCommit } from '../shared/short-commit.ts';
 import type { RunReport } from './run-report.ts';
 
 export const STATUS_ICONS: Record<Status, string> = {
@@ -31,7 +32,7 @@ export function renderMarkdownReport(report: RunReport, options: { runUrl?: stri
   const lines: string[] = ['## 📊 Performance Report', ''];
   lines.push(`**Platform**: \`${run.platform}\``, '');
   const commit = run.gitCommit
-    ? `commit \`${run.gitCommit.slice(0, 10)}\`${run.gitBranch ? ` on ${escapeMarkdown(run.gitBranch)}` : ''}${run.gitDirty ? ' (uncommitted changes)' : ''}`
+    ? `commit \`${shortCommit(run.gitCommit)}\`${run.gitBranch ? ` on ${escapeMarkdown(run.gitBranch)}` : ''}${run.gitDirty ? ' (uncommitted changes)' : ''}`
     : 'no git information';
   const runRef = options.runUrl ? `[${run.runId}](${encodeURI(options.runUrl)})` : `\`${run.runId}\``;
   lines.push(`**Run**: ${runRef} · ${commit} · ${run.mode} mode, ${run.runType} run`, '');

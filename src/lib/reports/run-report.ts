@@ -12,6 +12,7 @@ import { describeSharedShift, sharedShift } from '../analysis/shared-shift.ts';
 import { type AnalysisSettings, latestStatuses, type MetricStatus, statusOfRuns } from '../analysis/status.ts';
 import { loadTriage } from '../analysis/triage-file.ts';
 import { compareSeries, naturalCompare } from '../shared/natural-order.ts';
+import { plural } from '../shared/plural.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
 
@@ -33,10 +34,6 @@ export interface RunReport {
 }
 
 export class RunNotFoundError extends Error {}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
 
 function verdictOf(counts: Record<Status, number>): string {
   const parts: string[] = [];

@@ -9,6 +9,7 @@ import type { SeriesMeasurement } from '../analysis/status.ts';
 import type { Direction } from '../store/record.ts';
 import type { Drawn } from './chart-spec.ts';
 import { downsampleMinMax } from './downsample.ts';
+import { shortCommit } from './short-commit.ts';
 
 export interface SeriesData {
   unit: string;
@@ -72,7 +73,7 @@ export function encodeSeries(
     high: points.map((point) => rounded(point.high)),
     baseline: points.map((point) => rounded(point.baseline)),
     status: points.map((point) => point.status),
-    commit: runs.map((run) => run?.gitCommit?.slice(0, 12) ?? null),
+    commit: runs.map((run) => (run?.gitCommit ? shortCommit(run.gitCommit) : null)),
     message: runs.map((run) => run?.gitMessage?.split('\n')[0]?.slice(0, 100) ?? null),
   };
 }

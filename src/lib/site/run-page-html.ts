@@ -11,6 +11,7 @@ import { escapeHtml as e } from '../shared/escape.ts';
 import { formatChange, formatChangeWithInterval, formatPercent, formatPValue, formatValue } from '../shared/format.ts';
 import { metricKey } from '../shared/keys.ts';
 import { describeParams } from '../shared/param-text.ts';
+import { plural } from '../shared/plural.ts';
 import { metricSlug } from '../store/metric-slug.ts';
 import { runQuery } from './explorer-queries.ts';
 import type { RunPage } from './site-model.ts';
@@ -89,7 +90,7 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
       const order = new Map(group.combos.map((combo, index) => [combo.metric, index]));
       const sorted = [...members].sort((a, b) => (order.get(a.metric) ?? 0) - (order.get(b.metric) ?? 0));
       const worst = worstStatus(sorted);
-      const summary = `<span class="muted">${e(group.suite)} /</span> ${e(group.benchmark)}: ${sorted.length} combination${sorted.length === 1 ? '' : 's'} of ${e(group.paramNames.join(', '))}${
+      const summary = `<span class="muted">${e(group.suite)} /</span> ${e(group.benchmark)}: ${plural(sorted.length, 'combination')} of ${e(group.paramNames.join(', '))}${
         worst
           ? `, the worst <span class="badge ${worst.status}">${STATUS_LABELS[worst.status]}</span> ${e(formatChangeWithInterval(worst.change, worst.significance))}`
           : ''
@@ -113,7 +114,7 @@ ${combos}
   return `<div class="run-page">
 <h1>Run on ${e(run.platform)}</h1>
 <dl class="facts">${facts.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl>
-<p class="verdict${regressions > 0 ? ' bad' : ''}">${regressions > 0 ? `${regressions} regression${regressions === 1 ? '' : 's'}` : 'No regressions'} against the baselines</p>${sharedNote(statuses)}
+<p class="verdict${regressions > 0 ? ' bad' : ''}">${regressions > 0 ? `${plural(regressions, 'regression')}` : 'No regressions'} against the baselines</p>${sharedNote(statuses)}
 <p class="muted">Each metric against its baseline (the regression threshold is ${formatPercent(usualThreshold ?? 0)} unless marked)${compared ? `, and beside ${compared.relation === 'parent commit' ? 'the run of its parent commit' : 'the previous run'} on this platform` : ''}.</p>
 ${
   changes.length > 0
@@ -154,7 +155,7 @@ function compactBody(page: RunPage, links: RunLinks, facts: string[][], regressi
     .filter(([term]) => term !== 'query')
     .map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`)
     .join('')}</dl>
-<p class="verdict${regressions > 0 ? ' bad' : ''}">${regressions > 0 ? `${regressions} regression${regressions === 1 ? '' : 's'}` : 'No regressions'} against the baselines</p>${sharedNote(page.statuses)}
+<p class="verdict${regressions > 0 ? ' bad' : ''}">${regressions > 0 ? `${plural(regressions, 'regression')}` : 'No regressions'} against the baselines</p>${sharedNote(page.statuses)}
 <p class="muted">An older run, shown compactly: values and changes against the baselines of the time; <a href="${e(links.platform(page.run.platform))}">its platform's charts</a> show every run.</p>
 <div class="scroll"><table class="compact"><thead><tr><th scope="col">metric</th><th scope="col" class="number">this run</th><th scope="col">change</th></tr></thead><tbody>
 ${rows}
