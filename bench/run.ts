@@ -2,6 +2,7 @@
  * npm run bench: run the suites in bench/*.suite.ts on this machine and record one run into data/.
  * Thin on purpose: measuring is the suites' job, recording is src/lib's.
  */
+
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { globalThreshold, resolveThreshold } from '../src/lib/analysis/threshold
 import { EXIT, runCli } from '../src/lib/cli.ts';
 import { formatValue } from '../src/lib/shared/format.ts';
 import { plural } from '../src/lib/shared/plural.ts';
+import { shortCommit } from '../src/lib/shared/short-commit.ts';
 import { displayPath, resolveDataDir } from '../src/lib/store/paths.ts';
 import type { MetricInput, Mode } from '../src/lib/store/record.ts';
 import { describeTextFixes, newTextFixes } from '../src/lib/store/record-text.ts';
@@ -234,7 +236,7 @@ await runCli(async () => {
     const { record, file } = await appendRun(dataDir, buildRunRecord(context, { runType, mode, metrics }), { fixes });
     for (const line of describeTextFixes(fixes)) process.stderr.write(`${styleText('yellow', 'note:')} ${line} (the run was kept)\n`);
     console.log(
-      `Recorded run ${record.id} (${record.platform.id}${record.git ? `, commit ${record.git.commit.slice(0, 10)}` : ''}) in ${displayPath(file)}`,
+      `Recorded run ${record.id} (${record.platform.id}${record.git ? `, commit ${shortCommit(record.git.commit)}` : ''}) in ${displayPath(file)}`,
     );
   }
   if (failures.length > 0) {

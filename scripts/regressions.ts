@@ -1,12 +1,14 @@
 /** npm run regressions: the regression events of the history, open ones first, as the site's regressions page lists them. */
+
 import { parseArgs, styleText } from 'node:util';
 import { eventHeadline, historyEvents, type RegressionEvent } from '../src/lib/analysis/regression-events.ts';
 import { historyChanges } from '../src/lib/analysis/series-changes.ts';
-import { loadTriage } from '../src/lib/analysis/triage-file.ts';
+import { describeTriage, loadTriage } from '../src/lib/analysis/triage-file.ts';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
 import { formatChange, formatValue } from '../src/lib/shared/format.ts';
 import { plural } from '../src/lib/shared/plural.ts';
 import { shortCommit } from '../src/lib/shared/short-commit.ts';
+import { formatMinute } from '../src/lib/shared/timestamps.ts';
 import { openHistory } from '../src/lib/store/history.ts';
 import { resolveDataDir } from '../src/lib/store/paths.ts';
 
@@ -24,12 +26,9 @@ function printEvent(event: RegressionEvent): void {
   const style = event.direction === 'improvement' ? 'green' : event.state === 'open' ? 'red' : 'yellow';
   const state = event.triage ? event.triage.state : event.state;
   console.log(`${styleText(style, `[${state}]`)} ${event.id}  ${eventHeadline(event)}`);
-  if (event.triage)
-    console.log(
-      `  triaged ${event.triage.state} on ${event.triage.at.slice(0, 10)}${event.triage.by ? ` by ${event.triage.by}` : ''}${event.triage.note ? `: ${event.triage.note}` : ''}`,
-    );
+  if (event.triage) console.log(`  triaged ${describeTriage(event.triage)}`);
   console.log(
-    `  ${event.fromTime.slice(0, 16).replace('T', ' ')} → ${event.toTime.slice(0, 16).replace('T', ' ')}${event.fromCommit ? `, after ${shortCommit(event.fromCommit)}` : ''}`,
+    `  ${formatMinute(event.fromTime)} → ${formatMinute(event.toTime)}${event.fromCommit ? `, after ${shortCommit(event.fromCommit)}` : ''}`,
   );
   if (event.environment) {
     console.log(

@@ -1,8 +1,10 @@
 /** npm run stats: what the history holds: runs, platforms, date range, runs per platform, the latest runs. */
+
 import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
 import { historyStats, recentRuns } from '../src/lib/analysis/queries.ts';
 import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
+import { shortCommit } from '../src/lib/shared/short-commit.ts';
 import { openHistory } from '../src/lib/store/history.ts';
 import { displayPath, resolveDataDir } from '../src/lib/store/paths.ts';
 
@@ -40,7 +42,7 @@ await runCli(async () => {
       run.runId,
       run.timestamp,
       run.platform,
-      run.gitCommit?.slice(0, 10) ?? '—',
+      run.gitCommit ? shortCommit(run.gitCommit) : '—',
       run.gitBranch ?? '—',
       run.mode,
       String(run.metricCount),

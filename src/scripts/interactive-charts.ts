@@ -7,11 +7,13 @@
  * then the page is the build's SVG and nothing else. Charts are redrawn from the same specs as the
  * build's, at the same size, so nothing moves when this script takes over.
  */
+
 import type { Drawn, SeriesChartOptions } from '../lib/shared/chart-spec.ts';
 import { downsampleMinMax } from '../lib/shared/downsample.ts';
 import { formatValue } from '../lib/shared/format.ts';
 import { decodeSeries, type SeriesData, type TippedPoint } from '../lib/shared/series-data.ts';
 import { shortCommit } from '../lib/shared/short-commit.ts';
+import { formatDay, formatMinute } from '../lib/shared/timestamps.ts';
 
 /** Observable Plot is most of this script's weight: it is fetched with the first chart someone uses, not with the page. */
 const plotting = () => import('../lib/shared/chart-spec.ts');
@@ -52,7 +54,7 @@ function fetchSeries(src: string): Promise<SeriesData> {
 }
 
 function formatDate(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `${formatMinute(date)} UTC`;
 }
 
 function tipText(unit: string) {
@@ -241,7 +243,7 @@ class InteractiveChart {
 
   private describe(): string {
     if (!this.domain) return 'All time. Drag to pan, Ctrl + wheel to zoom, double-click to reset.';
-    return `${formatDate(this.domain[0]).slice(0, 10)} to ${formatDate(this.domain[1]).slice(0, 10)}`;
+    return `${formatDay(this.domain[0])} to ${formatDay(this.domain[1])}`;
   }
 
   /** Zoomed, panned or ranged; never past the runs on either side by more than a twentieth of the view. */

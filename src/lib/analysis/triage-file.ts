@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { formatDay } from '../shared/timestamps.ts';
 import { writeFileAtomic } from '../store/atomic-file.ts';
 import { dataLayout, displayPath } from '../store/paths.ts';
 import { SAFE_ID_PATTERN } from '../store/record.ts';
@@ -68,4 +69,9 @@ export async function writeTriage(dataDir: string, triage: Triage, eventId: stri
   const next = Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
   const layout = dataLayout(dataDir);
   await writeFileAtomic(layout.tmpDir, triageFile(dataDir), `${JSON.stringify(next, null, 2)}\n`, { exclusive: false });
+}
+
+/** "accepted on 2026-11-30 by ada: the new parser is worth it", as pages and the CLI state a decision. */
+export function describeTriage(entry: TriageEntry): string {
+  return `${entry.state} on ${formatDay(entry.at)}${entry.by ? ` by ${entry.by}` : ''}${entry.note ? `: ${entry.note}` : ''}`;
 }

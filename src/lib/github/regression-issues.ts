@@ -4,12 +4,14 @@
  * has an open issue gets a comment on it, never a duplicate issue; the issue is found by a hidden key in its
  * body (the event's id, or the series), which survives edits to its title.
  */
+
 import { z } from 'zod';
 import { escapeMarkdown } from '../shared/escape.ts';
 import { formatChange, formatValue } from '../shared/format.ts';
 import { metricKey } from '../shared/keys.ts';
 import { plural } from '../shared/plural.ts';
 import { shortCommit } from '../shared/short-commit.ts';
+import { formatDay } from '../shared/timestamps.ts';
 import type { GitHubApi } from './github-api.ts';
 
 export const REGRESSION_LABEL = 'performance-regression';
@@ -96,7 +98,7 @@ function eventBody(event: ReportEvent, links: { event: (id: string) => string })
     );
   const body = [
     eventKey(event.id),
-    `**${escapeMarkdown(name)}**, and ${plural(platforms, 'platform')} × ${plural(metrics, 'metric')} in all, since ${event.toTime.slice(0, 10)}: [event ${escapeMarkdown(event.id)}](${links.event(event.id)}).`,
+    `**${escapeMarkdown(name)}**, and ${plural(platforms, 'platform')} × ${plural(metrics, 'metric')} in all, since ${formatDay(event.toTime)}: [event ${escapeMarkdown(event.id)}](${links.event(event.id)}).`,
     '',
     ...(commit
       ? [
@@ -144,7 +146,7 @@ export async function reportRegressionIssues(
     const existing = open.find((issue) => issue.body?.includes(key));
     if (existing) {
       await api.request('POST', `/repos/${repository}/issues/${existing.number}/comments`, {
-        body: `Still open in [run ${escapeMarkdown(report.run.runId)}](${links.run}) of ${report.run.timestamp.slice(0, 10)}.`,
+        body: `Still open in [run ${escapeMarkdown(report.run.runId)}](${links.run}) of ${formatDay(report.run.timestamp)}.`,
       });
       outcomes.push({ series: event.id, action: 'commented', url: existing.html_url });
       continue;
@@ -157,7 +159,7 @@ export async function reportRegressionIssues(
   for (const regression of regressions) {
     const key = seriesKey(regression);
     const name = `${regression.suite} / ${regression.metric} on ${regression.platform}`;
-    const line = `${escapeMarkdown(formatValue(regression.current, regression.unit))} against a baseline of ${escapeMarkdown(formatValue(regression.baseline, regression.unit))} (${escapeMarkdown(formatChange(regression.change))}) in [run ${escapeMarkdown(report.run.runId)}](${links.run}) of ${report.run.timestamp.slice(0, 10)}${report.run.gitCommit ? `, commit \`${shortCommit(report.run.gitCommit)}\`` : ''}.`;
+    const line = `${escapeMarkdown(formatValue(regression.current, regression.unit))} against a baseline of ${escapeMarkdown(formatValue(regression.baseline, regression.unit))} (${escapeMarkdown(formatChange(regression.change))}) in [run ${escapeMarkdown(report.run.runId)}](${links.run}) of ${formatDay(report.run.timestamp)}${report.run.gitCommit ? `, commit \`${shortCommit(report.run.gitCommit)}\`` : ''}.`;
     const existing = open.find((issue) => issue.body?.includes(key));
     if (existing) {
       await api.request('POST', `/repos/${repository}/issues/${existing.number}/comments`, { body: `Still regressed: ${line}` });

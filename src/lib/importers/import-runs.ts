@@ -3,7 +3,9 @@
  * platform), so importing the same file twice adds nothing; each is validated like any recorded run,
  * and one that fails is reported and left out while the rest land.
  */
+
 import { createHash } from 'node:crypto';
+import { shortCommit } from '../shared/short-commit.ts';
 import type { Platform } from '../store/platform.ts';
 import {
   formatProblem,
@@ -94,7 +96,7 @@ export function toRecords(
       },
       fixes,
     );
-    const where = `run ${record.git?.commit?.slice(0, 10) ?? record.id}`;
+    const where = `run ${(record.git?.commit ? shortCommit(record.git.commit) : undefined) ?? record.id}`;
     let checked = runRecordSchema.safeParse(record);
     const badMetrics = new Set(checked.success ? [] : checked.error.issues.map(metricIndexOf).filter((index) => index !== null));
     if (!checked.success && badMetrics.size > 0) {

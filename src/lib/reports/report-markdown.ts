@@ -6,6 +6,7 @@ import type { MetricStatus } from '../analysis/status.ts';
 import { escapeMarkdown } from '../shared/escape.ts';
 import { formatChangeWithInterval, formatPercent, formatValue } from '../shared/format.ts';
 import { shortCommit } from '../shared/short-commit.ts';
+import { formatDay } from '../shared/timestamps.ts';
 import type { RunReport } from './run-report.ts';
 
 export const STATUS_ICONS: Record<Status, string> = {
@@ -56,7 +57,7 @@ export function renderMarkdownReport(report: RunReport, options: { runUrl?: stri
       const headline = escapeMarkdown(eventHeadline(event));
       const title = site ? `[${headline}](${encodeURI(`${site}events/${encodeURIComponent(event.id)}/`)})` : headline;
       // The id is what `npm run triage` takes.
-      lines.push(`- ${title}, since ${event.toTime.slice(0, 10)} (\`${event.id}\`): ${escapeMarkdown(report.eventMembers[index] ?? '')}`);
+      lines.push(`- ${title}, since ${formatDay(event.toTime)} (\`${event.id}\`): ${escapeMarkdown(report.eventMembers[index] ?? '')}`);
     });
   }
   lines.push(

@@ -13,6 +13,7 @@ import { type AnalysisSettings, latestStatuses, type MetricStatus, statusOfRuns 
 import { loadTriage } from '../analysis/triage-file.ts';
 import { compareSeries, naturalCompare } from '../shared/natural-order.ts';
 import { plural } from '../shared/plural.ts';
+import { formatDay } from '../shared/timestamps.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
 
@@ -99,7 +100,7 @@ async function notesOn(
   });
   const eventNotes = events.map(
     ({ event, inside }, index) =>
-      `${eventMembers[index]} ${inside.length === 1 ? 'is' : 'are'} part of open event ${event.id}: ${eventHeadline(event)}, since ${event.toTime.slice(0, 10)}.`,
+      `${eventMembers[index]} ${inside.length === 1 ? 'is' : 'are'} part of open event ${event.id}: ${eventHeadline(event)}, since ${formatDay(event.toTime)}.`,
   );
   return { notes, events: events.map(({ event }) => event), eventMembers, eventNotes };
 }

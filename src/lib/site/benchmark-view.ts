@@ -2,6 +2,7 @@
  * A parameterised benchmark's page, per platform: its combinations' latest statuses in order, and the
  * parameter chart (one parameter across, a line per value of the others, the baseline dashed beside).
  */
+
 import type { BenchmarkGroup } from '../analysis/benchmark-groups.ts';
 import type { MetricInfo } from '../analysis/queries.ts';
 import type { MetricStatus, SeriesMeasurement } from '../analysis/status.ts';
@@ -9,6 +10,7 @@ import type { ParameterChartOptions, ParameterPoint } from '../shared/chart-spec
 import { naturalCompare } from '../shared/natural-order.ts';
 import { paramOf } from '../shared/param-text.ts';
 import { asNumber, type EarlierChoices } from '../shared/parameter-points.ts';
+import { formatMinute } from '../shared/timestamps.ts';
 
 export interface BenchmarkPlatformView {
   platform: string;
@@ -114,7 +116,7 @@ export function earlierChoices(
     choices: [
       { label: 'the baseline', values: placed.map((row) => drawn(row.status?.baseline)) },
       ...recent.map((run) => ({
-        label: `the run of ${new Date(run.time).toISOString().slice(0, 16).replace('T', ' ')}`,
+        label: `the run of ${formatMinute(run.time)}`,
         values: placed.map((row) => drawn(run.values.get(row.info.metric))),
       })),
     ],

@@ -12,15 +12,12 @@ import { formatChange, formatChangeWithInterval, formatPercent, formatPValue, fo
 import { metricKey } from '../shared/keys.ts';
 import { describeParams } from '../shared/param-text.ts';
 import { plural } from '../shared/plural.ts';
-import { metricSlug } from '../store/metric-slug.ts';
+import { formatSecond } from '../shared/timestamps.ts';
 import { runQuery } from './explorer-queries.ts';
+import type { SiteLinks } from './site-links.ts';
 import type { RunPage } from './site-model.ts';
 
-export interface RunLinks {
-  platform(platform: string): string;
-  run(runId: string): string;
-  explore(sql: string): string;
-}
+export type RunLinks = Pick<SiteLinks, 'platform' | 'platformMetric' | 'run' | 'explore'>;
 
 function mostCommon(values: readonly number[]): number | undefined {
   const counts = new Map<number, number>();
@@ -39,7 +36,7 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
   const regressions = statuses.filter((status) => status.status === 'regression').length;
   const facts = [
     ['run', `<code>${e(run.runId)}</code>`],
-    ['time', `<time datetime="${e(run.timestamp)}">${e(run.timestamp.slice(0, 19).replace('T', ' '))} UTC</time>`],
+    ['time', `<time datetime="${e(run.timestamp)}">${e(formatSecond(run.timestamp))} UTC</time>`],
     ['platform', `<a href="${e(links.platform(run.platform))}">${e(run.platform)}</a>`],
     ['query', `<a href="${e(links.explore(runQuery(run.runId)))}">open this run in the explorer</a>`],
     [
@@ -64,7 +61,7 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
   };
   if (page.detail === 'compact') return compactBody(page, links, facts, regressions);
   const row = (status: RunPage['statuses'][number], label?: string) =>
-    `<tr><td>${label === undefined ? `<span class="muted">${e(status.suite)} /</span> ` : ''}<a href="${e(`${links.platform(run.platform)}#${metricSlug(status.suite, status.metric)}`)}">${e(label ?? status.metric)}</a></td>` +
+    `<tr><td>${label === undefined ? `<span class="muted">${e(status.suite)} /</span> ` : ''}<a href="${e(links.platformMetric(run.platform, status.suite, status.metric))}">${e(label ?? status.metric)}</a></td>` +
     `<td><span class="badge ${status.status}">${STATUS_LABELS[status.status]}</span>${status.threshold.value === usualThreshold ? '' : ` <small class="muted">threshold ${formatPercent(status.threshold.value)}</small>`}</td>` +
     `<td class="number" data-label="this run">${e(formatValue(status.current, status.unit))}</td>` +
     `<td class="number" data-label="baseline">${e(formatValue(status.baseline, status.unit))}${status.baselineSource ? ` <small class="muted">${status.baselineSource === 'pinned' ? 'pinned' : `median of ${status.baselineRuns}`}</small>` : ''}</td>` +
@@ -121,7 +118,7 @@ ${
     ? `<section aria-labelledby="change-points"><h2 id="change-points">A new level starts here</h2><ul>${changes
         .map(
           (change) =>
-            `<li class="${change.worse ? 'mark worse' : 'mark better'}"><a href="${e(`${links.platform(run.platform)}#${metricSlug(change.suite, change.metric)}`)}">${e(`${change.suite} / ${change.metric}`)}</a>: the mean moved from ${e(formatValue(change.meanBefore, change.unit))} to ${e(formatValue(change.meanAfter, change.unit))} (${e(formatChange(change.change))}, p = ${e(formatPValue(change.pValue))}${change.speedCorrected ? ', corrected for runner effects' : ''}) since <a href="${e(links.run(change.previousRunId))}">the run before</a></li>`,
+            `<li class="${change.worse ? 'mark worse' : 'mark better'}"><a href="${e(links.platformMetric(run.platform, change.suite, change.metric))}">${e(`${change.suite} / ${change.metric}`)}</a>: the mean moved from ${e(formatValue(change.meanBefore, change.unit))} to ${e(formatValue(change.meanAfter, change.unit))} (${e(formatChange(change.change))}, p = ${e(formatPValue(change.pValue))}${change.speedCorrected ? ', corrected for runner effects' : ''}) since <a href="${e(links.run(change.previousRunId))}">the run before</a></li>`,
         )
         .join('')}</ul></section>`
     : ''

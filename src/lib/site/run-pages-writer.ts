@@ -6,6 +6,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { renderRunPageBody } from './run-page-html.ts';
+import { siteLinks } from './site-links.ts';
 import { allRunIds, loadSiteModel, newestRunIds, runPage } from './site-model.ts';
 
 export const SHELL_ID = '_shell';
@@ -34,12 +35,7 @@ export async function writeRunPages(outDir: string, base: string): Promise<numbe
   const shell = await readFile(shellFile, 'utf8');
   const [head, tail] = shell.split(BODY_MARKER);
   if (head === undefined || tail === undefined) throw new Error(`${shellFile} has no ${BODY_MARKER}`);
-  const prefix = base.replace(/\/$/, '');
-  const links = {
-    platform: (platform: string) => `${prefix}/platforms/${platform}/`,
-    run: (runId: string) => `${prefix}/runs/${runId}/`,
-    explore: (sql: string) => `${prefix}/explore/?${new URLSearchParams({ q: sql })}`,
-  };
+  const links = siteLinks(base);
   const model = await loadSiteModel();
   const full = await newestRunIds(model, fullRunPagesPerPlatform());
   // Rendering is synchronous and quick; the writes are overlapped, a batch at a time, to keep the disk busy.
