@@ -2,7 +2,7 @@
  * What a site build can take from the last one instead of making it again: each entry is the output of a
  * pure function of the history (a chart drawn from its series and options), filed under the SHA-256 of
  * that input and of perfsite's own code and locked dependencies. So a warm cache gives the site a cold
- * build gives, byte for byte (tests/site-build.test.ts), and a changed perfsite never reuses what an older
+ * build gives, byte for byte (tests/e2e/site-build.test.ts), and a changed perfsite never reuses what an older
  * one made. Entries a build did not use are removed at its end: the folder holds one site's worth, and
  * deleting it loses nothing. It lives in data/.cache/build (PERFSITE_BUILD_CACHE moves it, `off` turns it
  * off), where the nightly workflow's actions/cache step keeps it between runs.

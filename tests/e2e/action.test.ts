@@ -1,0 +1,155 @@
+/**
+ * The composite action's steps, run here as GitHub runs them in a repository that holds no perfsite files:
+ * a real hyperfine result is imported, judged and pushed to a bare repository standing in for GitHub; a
+ * second, slower result fails the gate. action.yml itself is checked by lint:workflows.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { simpleGit } from 'simple-git';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { parse } from 'yaml';
+import { thresholdOf } from '../../src/lib/github/github-action-inputs.ts';
+import { ccLine } from '../../src/lib/github/pr-comment.ts';
+import { startFakeGitHub } from '../github-api-fake.ts';
+import { githubActionBenchmarkNights, hyperfineHere, PROJECT_ROOT, projectWithRemote, runScript, tempDir } from '../helpers.ts';
+
+const hyperfine = hyperfineHere('the action test');
+
+describe('the action', () => {
+  it("converts github-action-benchmark's alert-threshold and refuses what it cannot mean", () => {
+    expect(thresholdOf('')).toEqual({});
+    expect(thresholdOf('200%')).toMatchObject({ threshold: 1 });
+    expect(thresholdOf('150%')).toMatchObject({ threshold: 0.5, said: expect.stringMatching(/threshold of 50 %/) });
+    expect(thresholdOf('2.0')).toEqual({ error: expect.stringMatching(/e\.g\. 150%/) });
+    expect(thresholdOf('90%')).toEqual({ error: expect.stringMatching(/would alert on every run/) });
+  });
+
+  it('reads alert-comment-cc-users as github-action-benchmark does, and refuses what is not a login', () => {
+    expect(ccLine('')).toBe('');
+    expect(ccLine('@octocat,hubot, @a-b ')).toBe('CC: @octocat @hubot @a-b\n\n');
+    expect(() => ccLine('@octocat,<img src=x>')).toThrow(/"<img src=x>" is not a GitHub login/);
+    expect(() => ccLine('-dash')).toThrow(/not a GitHub login/);
+  });
+
+  it('maps every input to the environment of its one run step, and splices none into a script', async () => {
+    const action = parse(await readFile(path.join(PROJECT_ROOT, 'action.yml'), 'utf8'));
+    const steps: Array<{ run?: string; env?: Record<string, string> }> = action.runs.steps;
+    for (const step of steps.filter((each) => each.run)) expect(step.run).not.toMatch(/\$\{\{/);
+    const run = steps.find((step) => step.run?.includes('scripts/action.ts'));
+    for (const name of Object.keys(action.inputs)) {
+      expect(run?.env?.[`INPUT_${name.toUpperCase().replaceAll('-', '_')}`], name).toBe(`\${{ inputs.${name} }}`);
+    }
+  });
+
+  it.skipIf(!hyperfine)(
+    'imports a real result, pushes the history, and fails the gate on a slower one',
+    async () => {
+      const { remote, repo, git } = await projectWithRemote('a project with no perfsite files\n');
+      const github = await startFakeGitHub('octo/project', 'test-token');
+      onTestFinished(() => github.close());
+      const sha = (await git.revparse(['HEAD'])).trim();
+      // github-action-benchmark served this repository until now: three nights of the same benchmark on gh-pages.
+      const entries = githubActionBenchmarkNights();
+      await git.checkout(['--orphan', 'gh-pages']);
+      await git.raw(['rm', '-rf', '--quiet', '.']);
+      await mkdir(path.join(repo, 'dev', 'bench'), { recursive: true });
+      await writeFile(
+        path.join(repo, 'dev', 'bench', 'data.js'),
+        `window.BENCHMARK_DATA = ${JSON.stringify({ lastUpdate: Date.parse('2026-11-04T03:00:00Z'), repoUrl: 'https://example.invalid', entries: { Benchmark: entries, 'Other Benchmark': entries } })}`,
+      );
+      await git.add('dev/bench/data.js').commit('github-action-benchmark');
+      await git.push('origin', 'gh-pages');
+      await git.checkout('main');
+
+      // One command, as a benchmark step would run it each night; DELAY makes a night slower.
+      const runAction = async (delay: string, runnerTemp: string, event: NodeJS.ProcessEnv = {}) => {
+        execFileSync('hyperfine', ['--runs', '10', '--export-json', path.join(repo, 'bench.json'), 'sleep "$DELAY"'], {
+          cwd: repo,
+          stdio: 'ignore',
+          env: { ...process.env, DELAY: delay },
+        });
+        const summary = path.join(runnerTemp, 'summary.md');
+        const result = await runScript('scripts/action.ts', [], {
+          cwd: repo,
+          env: {
+            GITHUB_EVENT_NAME: 'push',
+            GITHUB_REF: 'refs/heads/main',
+            GITHUB_SHA: sha,
+            GITHUB_STEP_SUMMARY: summary,
+            RUNNER_TEMP: runnerTemp,
+            INPUT_TOOL: 'hyperfine',
+            INPUT_OUTPUT_FILE_PATH: 'bench.json',
+            INPUT_ALERT_THRESHOLD: '150%',
+            INPUT_DEFAULT_BRANCH: 'main',
+            INPUT_COMMENT_ON_ALERT: 'true',
+            INPUT_ALERT_COMMENT_CC_USERS: '@octocat, hubot',
+            INPUT_GITHUB_TOKEN: 'test-token',
+            GITHUB_REPOSITORY: 'octo/project',
+            GITHUB_API_URL: github.url,
+            PERFORMANCE_PLATFORM: 'ci-runner',
+            ...event,
+          },
+        });
+        return { ...result, summary: existsSync(summary) ? await readFile(summary, 'utf8') : '' };
+      };
+
+      const first = await runAction('0.02', await tempDir('perfsite-runner-'), {
+        INPUT_BUILD_SITE: 'true',
+        INPUT_SITE_DIR: 'site',
+        INPUT_MAX_ITEMS_IN_CHART: '30',
+      });
+      expect(first.code, `${first.stdout}\n${first.stderr}`).toBe(0);
+      expect(first.summary).toContain('sleep');
+      expect(first.summary).toMatch(/threshold of 50 %/);
+      // A github-action-benchmark input perfsite does not need is taken, and said to have no effect.
+      expect(first.summary).toMatch(/input max-items-in-chart is github-action-benchmark's and has no effect here/);
+      // Judged against the three nights it took over: the same series, on the platform and suite it records into.
+      expect(first.summary).toMatch(/took github-action-benchmark's history from gh-pages:dev\/bench\/data\.js/);
+      expect(first.summary).toMatch(/median of 3/);
+      expect(first.stdout).toMatch(/left out the entries of "Other Benchmark"/);
+      // The site, built in perfsite's own folder from the history, lands in the repository's site-dir: four runs.
+      expect((await readdir(path.join(repo, 'site', 'runs'))).length).toBe(4);
+      const pushed = async () =>
+        (await simpleGit({ baseDir: remote }).raw(['ls-tree', '-r', '--name-only', 'perf-history']))
+          .split('\n')
+          .filter((file) => /^runs\/.+\.json$/.test(file));
+      expect(await pushed()).toHaveLength(4);
+      expect(github.commitComments).toEqual([]);
+
+      // The same benchmark four times slower: beyond 50 %, the gate fails, and the run is kept all the same.
+      const second = await runAction('0.08', await tempDir('perfsite-runner-'));
+      expect(second.code, `${second.stdout}\n${second.stderr}`).toBe(1);
+      expect(second.summary).toMatch(/regression/i);
+      // The history is no longer empty: github-action-benchmark's is not taken twice.
+      expect(second.summary).not.toMatch(/took github-action-benchmark's history/);
+      expect(await pushed()).toHaveLength(5);
+      expect(await readdir(repo)).not.toContain('perf-history');
+      // comment-on-alert: the regressed commit gets the report, its CC line first.
+      expect(github.commitComments).toHaveLength(1);
+      expect(github.commitComments[0]?.commit).toBe(sha);
+      expect(github.commitComments[0]?.body).toMatch(/^<!-- perfsite:report -->\nCC: @octocat @hubot\n\n## 📊 Performance Report/);
+      expect(github.commitComments[0]?.body).toMatch(/❌ regression/);
+
+      // A pull request that is slower still: judged against main's runs, reported for the comment workflow,
+      // and pushed nowhere.
+      const payload = path.join(await tempDir('perfsite-event-'), 'event.json');
+      await writeFile(payload, JSON.stringify({ pull_request: { number: 7, head: { sha: 'b'.repeat(40) } } }));
+      const pullRequest = await runAction('0.2', await tempDir('perfsite-runner-'), {
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_REF: 'refs/pull/7/merge',
+        GITHUB_EVENT_PATH: payload,
+      });
+      expect(pullRequest.code, `${pullRequest.stdout}\n${pullRequest.stderr}`).toBe(1);
+      const report = path.join(repo, 'perfsite-report', 'report');
+      expect(await readFile(path.join(report, 'pr-number'), 'utf8')).toBe('7\n');
+      expect(await readFile(path.join(report, 'head-sha'), 'utf8')).toBe(`${'b'.repeat(40)}\n`);
+      expect(await readFile(path.join(report, 'comment.md'), 'utf8')).toMatch(/❌ regression/);
+      expect(await pushed()).toHaveLength(5);
+      // The pull request's report is for its comment workflow, not a comment on a commit.
+      expect(github.commitComments).toHaveLength(1);
+    },
+    300_000,
+  );
+});

@@ -1,0 +1,300 @@
+/**
+ * perfsite as another repository adopts it: the project is packed (`npm pack`) and installed into a fresh git
+ * repository that holds no perfsite files. There its `perfsite` command imports a real hyperfine result, gates
+ * it and builds the site; and `perfsite init` writes the workflows, whose jobs then run here step by step
+ * (tests/workflow-rehearsal.ts), perfsite's composite actions included, against a bare repository standing
+ * in for GitHub and a stand-in for its API.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { simpleGit } from 'simple-git';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionFromLockfile } from '../../src/lib/github/init-project.ts';
+import { REPORT_MARKER } from '../../src/lib/github/pr-comment.ts';
+import { startFakeGitHub } from '../github-api-fake.ts';
+import { childEnv, githubActionBenchmarkNights, hyperfineHere, PROJECT_ROOT, projectWithRemote, runScript, tempDir } from '../helpers.ts';
+import { type Rehearsal, rehearseJob } from '../workflow-rehearsal.ts';
+
+const run = promisify(execFile);
+const hyperfine = hyperfineHere('the installed-package tests');
+const COMMIT = 'c0ffee'.padEnd(40, '0');
+const ACTION = `acme/perfsite@${COMMIT}`;
+const SKIP_NPM_CI = [{ run: /^npm ci /, why: "the action's dependencies are those npm installed from the tarball" }];
+
+interface Installed {
+  /** What GitHub downloads for `uses: acme/perfsite@…`: the package's files, beside the dependencies npm installed. */
+  actionDir: string;
+  /** The user's repository, with perfsite installed from the tarball and origin a bare repository. */
+  repo: string;
+  remote: string;
+  perfsite(command: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+}
+
+let installed: Installed;
+/** The installation outlives each test (tempDir's folders do not): removed after the file. */
+let scratch: string | undefined;
+afterAll(async () => {
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+beforeAll(async () => {
+  if (!hyperfine) return;
+  scratch = await mkdtemp(path.join(tmpdir(), 'perfsite-installed-'));
+  const packed = path.join(scratch, 'packed');
+  await mkdir(packed);
+  const { stdout: tarball } = await run('npm', ['pack', '--silent', '--pack-destination', packed], { cwd: PROJECT_ROOT });
+  const remote = path.join(scratch, 'remote.git');
+  await simpleGit().init(true, [remote, '--initial-branch=main']);
+  const repo = path.join(scratch, 'project');
+  await simpleGit().clone(remote, repo);
+  const git = simpleGit({ baseDir: repo });
+  await git.addConfig('user.name', 'Test').addConfig('user.email', 'test@example.invalid').addConfig('commit.gpgsign', 'false');
+  await writeFile(path.join(repo, 'README.md'), 'a project with no perfsite files\n');
+  await writeFile(path.join(repo, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', private: true }));
+  await writeFile(path.join(repo, '.gitignore'), 'node_modules/\n');
+  // From npm's cache, as `npm ci` filled it; no install script of any package runs.
+  await run('npm', ['install', path.join(packed, tarball.trim()), '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    cwd: repo,
+  });
+  await git.add(['README.md', 'package.json', 'package-lock.json', '.gitignore']).commit('perfsite installed');
+  await git.push('origin', 'main');
+  // Its dependencies are the ones npm installed from the tarball (production dependencies only), so the
+  // action's own npm ci is skipped in the rehearsals.
+  const actionDir = path.join(scratch, 'actions', 'acme', 'perfsite', COMMIT);
+  await mkdir(actionDir, { recursive: true });
+  execFileSync('tar', ['-xzf', path.join(packed, tarball.trim()), '-C', actionDir, '--strip-components=1']);
+  await symlink(path.join(repo, 'node_modules'), path.join(actionDir, 'node_modules'), 'dir');
+  installed = {
+    actionDir,
+    repo,
+    remote,
+    perfsite: (command, ...args) =>
+      run(process.execPath, [path.join(repo, 'node_modules', 'perfsite', 'bin', 'perfsite.mjs'), command, ...args], {
+        cwd: repo,
+        env: childEnv({ PERFORMANCE_PLATFORM: 'user-machine' }),
+      }).then(
+        (done) => ({ code: 0, ...done }),
+        (failed: { code: number; stdout: string; stderr: string }) => failed,
+      ),
+  };
+}, 600_000);
+
+describe('the installed package', () => {
+  it.skipIf(!hyperfine)('imports, gates and builds in another repository, with nothing of perfsite in it but node_modules', async () => {
+    const { repo, perfsite } = installed;
+    const bench = (delay: string) =>
+      execFileSync('hyperfine', ['--runs', '10', '--export-json', 'bench.json', 'sleep "$DELAY"'], {
+        cwd: repo,
+        stdio: 'ignore',
+        env: { ...process.env, DELAY: delay },
+      });
+
+    bench('0.02');
+    const imported = await perfsite('import', '--format', 'auto', 'bench.json');
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain('bench.json: read as hyperfine');
+    expect((await perfsite('check')).code).toBe(0);
+
+    bench('0.08');
+    expect((await perfsite('import', '--format', 'hyperfine', 'bench.json')).code).toBe(0);
+    const gate = await perfsite('check');
+    expect(gate.code, gate.stdout).toBe(1);
+    expect(gate.stdout).toMatch(/regression/);
+
+    const built = await perfsite('build');
+    expect(built.code, built.stderr).toBe(0);
+    expect(await readdir(path.join(repo, 'dist', 'runs'))).toHaveLength(2);
+    // The project holds its history and its site, and nothing else of perfsite's.
+    expect((await readdir(repo)).sort()).toEqual([
+      '.git',
+      '.gitignore',
+      'README.md',
+      'bench.json',
+      'data',
+      'dist',
+      'node_modules',
+      'package-lock.json',
+      'package.json',
+    ]);
+  });
+
+  it('finds the action to pin where npm installed perfsite from GitHub', () => {
+    const lock = (resolved: string) => ({ packages: { 'node_modules/perfsite': { resolved } } });
+    expect(actionFromLockfile(lock(`git+ssh://git@github.com/acme/perfsite.git#${COMMIT}`))).toBe(ACTION);
+    expect(actionFromLockfile(lock(`git+https://github.com/acme/perfsite.git#${COMMIT}`))).toBe(ACTION);
+    expect(actionFromLockfile(lock('file:../perfsite-0.1.0.tgz'))).toBeUndefined();
+    expect(actionFromLockfile(lock('git+ssh://git@github.com/acme/perfsite.git#main'))).toBeUndefined();
+    expect(actionFromLockfile({})).toBeUndefined();
+  });
+
+  it.skipIf(!hyperfine)(
+    "init's workflows, run step by step: migrate github-action-benchmark's history, push, gate, comment on the pull request",
+    async () => {
+      const { repo, remote, perfsite, actionDir } = installed;
+      const git = simpleGit({ baseDir: repo });
+
+      // Installed from a tarball, perfsite cannot know which commit of its action to pin: it says so.
+      const unpinned = await perfsite('init');
+      expect(unpinned.code).toBe(2);
+      expect(unpinned.stderr).toMatch(/give --action OWNER\/REPO@COMMIT/);
+
+      // Quoted so that the benchmark's name is the same whatever DELAY is: the one github-action-benchmark kept.
+      const command = `hyperfine --runs 10 --export-json bench.json 'sleep "$DELAY"'`;
+      // As a user types it: npx finds the installed command.
+      const args = ['--action', ACTION, '--tool', 'hyperfine', '--output-file-path', 'bench.json', '--command', command];
+      const init = await run('npx', ['--no-install', 'perfsite', 'init', ...args], { cwd: repo, env: childEnv() }).then(
+        (done) => ({ code: 0, ...done }),
+        (failed: { code: number; stdout: string; stderr: string }) => failed,
+      );
+      expect(init.code, init.stderr).toBe(0);
+      expect(init.stdout).toMatch(/^added perfsite\.config\.json/m);
+      expect(init.stdout).toMatch(/^added \.github\/workflows\/perfsite\.yml: runs `hyperfine/m);
+      expect(init.stdout).toMatch(/^added \.github\/workflows\/perfsite-comment\.yml/m);
+      const workflows = path.join(repo, '.github', 'workflows');
+      const lint = await runScript('scripts/lint-workflows.ts', [
+        path.join(workflows, 'perfsite.yml'),
+        path.join(workflows, 'perfsite-comment.yml'),
+      ]);
+      expect(lint.code, lint.stderr).toBe(0);
+      // Run again, it overwrites nothing, and says so.
+      await writeFile(path.join(repo, 'perfsite.config.json'), '{ "threshold": 0.5 }\n');
+      const again = await perfsite('init', '--action', ACTION);
+      expect(again.stdout).toMatch(/^kept perfsite\.config\.json: it is already there/m);
+      expect(again.stdout).toMatch(/^added bench\/sample\.suite\.ts/m);
+      expect(await readFile(path.join(repo, 'perfsite.config.json'), 'utf8')).toBe('{ "threshold": 0.5 }\n');
+      await git.add(['perfsite.config.json', 'bench', '.github']).commit('perfsite init');
+      await git.push('origin', 'main');
+      const sha = (await git.revparse(['HEAD'])).trim();
+
+      // github-action-benchmark served this repository until now: three nights on gh-pages.
+      const entries = githubActionBenchmarkNights();
+      const pages = await tempDir('perfsite-gh-pages-');
+      const pagesGit = simpleGit({ baseDir: pages });
+      await pagesGit.init(['--initial-branch=gh-pages']);
+      await pagesGit.addConfig('user.name', 'Test').addConfig('user.email', 'test@example.invalid').addConfig('commit.gpgsign', 'false');
+      await mkdir(path.join(pages, 'dev', 'bench'), { recursive: true });
+      await writeFile(
+        path.join(pages, 'dev', 'bench', 'data.js'),
+        `window.BENCHMARK_DATA = ${JSON.stringify({ entries: { Benchmark: entries } })}`,
+      );
+      await pagesGit.add('.').commit('github-action-benchmark');
+      await pagesGit.push(remote, 'gh-pages');
+
+      const fake = await startFakeGitHub('acme/project', 'rehearsal-token');
+      fake.pulls.set(7, 'b'.repeat(40));
+      const artifacts = await tempDir('perfsite-artifacts-');
+      const rehearsal = async (delay: string, event: Rehearsal['event']): Promise<Rehearsal> => ({
+        workspace: repo,
+        runnerTemp: await tempDir('perfsite-runner-'),
+        artifacts,
+        actions: { [ACTION]: actionDir },
+        event,
+        env: childEnv({ DELAY: delay, PERFORMANCE_PLATFORM: 'ubuntu-runner', GITHUB_REPOSITORY: 'acme/project', GITHUB_API_URL: fake.url }),
+        skip: SKIP_NPM_CI,
+      });
+      const push = { name: 'push', payload: {}, ref: 'refs/heads/main', sha };
+      const pullRequest = {
+        name: 'pull_request',
+        payload: { pull_request: { number: 7, head: { sha: 'b'.repeat(40) } } },
+        ref: 'refs/pull/7/merge',
+        sha: 'b'.repeat(40),
+      };
+      const workflow = path.join(workflows, 'perfsite.yml');
+      const history = async () =>
+        (await simpleGit({ baseDir: remote }).raw(['ls-tree', '-r', '--name-only', 'perf-history']))
+          .split('\n')
+          .filter((file) => /^runs\/.+\.json$/.test(file));
+
+      try {
+        // The first push: the benchmark runs, the three nights on gh-pages come along, all is pushed and published.
+        const first = await rehearseJob(workflow, 'record', await rehearsal('0.02', push));
+        expect(first.code, first.summary).toBe(0);
+        expect(first.skipped).toContain(`actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683: the workspace is the checkout`);
+        expect(first.summary).toMatch(/took github-action-benchmark's history from gh-pages:dev\/bench\/data\.js/);
+        expect(first.summary).toMatch(/median of 3/);
+        expect(await history()).toHaveLength(4);
+        expect(await readdir(path.join(artifacts, 'github-pages', 'runs'))).toHaveLength(4);
+        // Its links are GitHub Pages' for the repository.
+        expect(await readFile(path.join(artifacts, 'github-pages', 'index.html'), 'utf8')).toContain('href="/project/');
+        expect((await rehearseJob(workflow, 'pull-request', await rehearsal('0.02', push))).ran).toBe(false);
+
+        // A slower push: the history keeps the run, and the job fails at the gate.
+        const slower = await rehearseJob(workflow, 'record', await rehearsal('0.08', push));
+        expect(slower.code).toBe(1);
+        expect(slower.summary).toMatch(/regression/i);
+        expect(slower.summary).not.toMatch(/took github-action-benchmark's history/);
+        expect(await history()).toHaveLength(5);
+
+        // A pull request slower still: judged against main, pushed nowhere, its report left for the comment workflow.
+        expect((await rehearseJob(workflow, 'record', await rehearsal('0.2', pullRequest))).ran).toBe(false);
+        const judged = await rehearseJob(workflow, 'pull-request', await rehearsal('0.2', pullRequest));
+        expect(judged.code).toBe(1);
+        expect(await history()).toHaveLength(5);
+        expect(await readFile(path.join(artifacts, 'perfsite-report', 'report', 'pr-number'), 'utf8')).toBe('7\n');
+
+        // The comment workflow posts it to pull request 7, whose head GitHub says is the run's commit.
+        const workflowRun = {
+          name: 'workflow_run',
+          payload: {
+            workflow_run: {
+              id: 1,
+              event: 'pull_request',
+              head_sha: 'b'.repeat(40),
+              head_branch: 'feature',
+              head_repository: { full_name: 'acme/project' },
+              pull_requests: [{ number: 7 }],
+            },
+          },
+          ref: 'refs/heads/main',
+          sha,
+        };
+        const comment = await rehearseJob(path.join(workflows, 'perfsite-comment.yml'), 'comment', await rehearsal('0', workflowRun));
+        expect(comment.code).toBe(0);
+        expect(comment.skipped.some((step) => step.startsWith('npm ci --omit=dev'))).toBe(true);
+        expect(fake.comments).toHaveLength(1);
+        expect(fake.comments[0]?.issue).toBe(7);
+        expect(fake.comments[0]?.body).toContain(REPORT_MARKER);
+        expect(fake.comments[0]?.body).toMatch(/❌ regression/);
+      } finally {
+        await fake.close();
+      }
+    },
+    900_000,
+  );
+
+  it.skipIf(!hyperfine)(
+    "init's sample suite runs in the action as `perfsite bench` runs it, and the site is built",
+    async () => {
+      const { remote, repo, git } = await projectWithRemote('a project with no benchmarks yet\n');
+      const bin = path.join(installed.repo, 'node_modules', 'perfsite', 'bin', 'perfsite.mjs');
+      const init = await run(process.execPath, [bin, 'init', '--action', ACTION], { cwd: repo, env: childEnv() });
+      expect(init.stdout).toMatch(/^added bench\/sample\.suite\.ts/m);
+      await git.add('.').commit('perfsite init');
+      await git.push('origin', 'main');
+      const artifacts = await tempDir('perfsite-artifacts-');
+      const pushed = await rehearseJob(path.join(repo, '.github', 'workflows', 'perfsite.yml'), 'record', {
+        workspace: repo,
+        runnerTemp: await tempDir('perfsite-runner-'),
+        artifacts,
+        actions: { [ACTION]: installed.actionDir },
+        event: { name: 'push', payload: {}, ref: 'refs/heads/main', sha: (await git.revparse(['HEAD'])).trim() },
+        env: childEnv({ PERFORMANCE_PLATFORM: 'ubuntu-runner', GITHUB_REPOSITORY: 'acme/acme.github.io', BENCHMARK_MODE: 'quick' }),
+        skip: SKIP_NPM_CI,
+      });
+      expect(pushed.code, pushed.summary).toBe(0);
+      // Markdown-escaped in the report: sample / sort\-numbers.
+      expect(pushed.summary).toMatch(/sample \/ sort\\-numbers \| [\d\\.]+ ms/);
+      expect(pushed.summary).toMatch(/sample \/ json\\-round\\-trip \| [\d\\.]+ ms/);
+      const runs = (await simpleGit({ baseDir: remote }).raw(['ls-tree', '-r', '--name-only', 'perf-history']))
+        .split('\n')
+        .filter((file) => /^runs\/.+\.json$/.test(file));
+      expect(runs).toHaveLength(1);
+      // A user site (<owner>.github.io) is served from the root.
+      expect(await readFile(path.join(artifacts, 'github-pages', 'index.html'), 'utf8')).toMatch(/href="\/platforms\/ubuntu-runner\//);
+    },
+    600_000,
+  );
+});

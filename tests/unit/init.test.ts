@@ -1,0 +1,67 @@
+/**
+ * `perfsite init`'s files on their own: whatever the command, the workflows parse back to it and keep the
+ * audit's rules; what cannot be written safely is refused with what to do. tests/e2e/package.test.ts runs them.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { initFiles, writeNewFiles } from '../../src/lib/github/init-project.ts';
+import { auditWorkflow } from '../../src/lib/github/workflow-audit.ts';
+import { tempDir } from '../helpers.ts';
+
+const ACTION = `acme/perfsite@${'1'.repeat(40)}`;
+
+describe('perfsite init', () => {
+  it.each([
+    `hyperfine --export-json out.json 'sleep "$DELAY"'`,
+    'cargo bench -- --output-format bencher | tee out.txt # keep: the log',
+    'go test -bench . -count 5 > out.txt\n\ncat out.txt\n',
+    '  indented: {first} [line]\n- second: *alias &anchor !tag',
+    'echo "---" && echo \'...\' && echo "\\u0041 \\n"',
+  ])('writes the benchmark command as it is, in a workflow that keeps every rule: %j', (command) => {
+    const files = initFiles({ action: ACTION, defaultBranch: 'main', tool: { name: 'auto', outputFile: 'out: "x".json', command } });
+    const text = files.find((file) => file.path === '.github/workflows/perfsite.yml')?.content ?? '';
+    const workflow = parse(text);
+    for (const job of ['record', 'pull-request']) {
+      const steps = workflow.jobs[job].steps as Array<{ run?: string; uses?: string; with?: Record<string, string> }>;
+      expect(steps.find((step) => step.run)?.run?.trimEnd()).toBe(command.trimEnd());
+      expect(steps.find((step) => step.uses === ACTION)?.with?.['output-file-path']).toBe('out: "x".json');
+    }
+    expect(auditWorkflow('perfsite.yml', text)).toEqual([]);
+    const comment = files.find((file) => file.path === '.github/workflows/perfsite-comment.yml')?.content ?? '';
+    expect(auditWorkflow('perfsite-comment.yml', comment)).toEqual([]);
+    expect(parse(comment).jobs.comment.steps).toEqual([{ uses: `acme/perfsite/comment@${'1'.repeat(40)}` }]);
+  });
+
+  it('refuses what it cannot write safely, and says what to do', () => {
+    const tool = (command: string, name = 'hyperfine') => ({ name, outputFile: 'out.json', command });
+    expect(() => initFiles({ action: 'acme/perfsite@v1', defaultBranch: 'main' })).toThrow(/full 40-character commit hash/);
+    expect(() => initFiles({ action: ACTION, defaultBranch: 'main"; rm -rf /' })).toThrow(/is not a branch name/);
+    expect(() => initFiles({ action: ACTION, defaultBranch: 'main', tool: tool(`echo \${{ github.head_ref }}`) })).toThrow(
+      /use an env: variable/,
+    );
+    expect(() => initFiles({ action: ACTION, defaultBranch: 'main', tool: tool('echo a\rb') })).toThrow(/without control characters/);
+    expect(() => initFiles({ action: ACTION, defaultBranch: 'main', tool: tool('x', 'benchmarkluau') })).toThrow(
+      /not a format perfsite reads/,
+    );
+  });
+
+  it('creates only the files that are not there, and leaves the others as they were', async () => {
+    const root = await tempDir();
+    const files = initFiles({ action: ACTION, defaultBranch: 'trunk' });
+    expect(files.map((file) => file.path)).toEqual([
+      'perfsite.config.json',
+      'bench/sample.suite.ts',
+      '.github/workflows/perfsite.yml',
+      '.github/workflows/perfsite-comment.yml',
+    ]);
+    const first = await writeNewFiles(root, files.slice(1, 2));
+    expect(first.added.map((file) => file.path)).toEqual(['bench/sample.suite.ts']);
+    const second = await writeNewFiles(root, files);
+    expect(second.kept.map((file) => file.path)).toEqual(['bench/sample.suite.ts']);
+    expect(second.added).toHaveLength(3);
+    expect(JSON.parse(await readFile(path.join(root, 'perfsite.config.json'), 'utf8'))).toMatchObject({ defaultBranch: 'trunk' });
+    expect(parse(await readFile(path.join(root, '.github/workflows/perfsite.yml'), 'utf8')).on.push.branches).toEqual(['trunk']);
+  });
+});

@@ -1,0 +1,207 @@
+/**
+ * Regression events on a generated 4-platform history (labelled synthetic): a step on every platform at
+ * one commit is one event; a shift of most of one platform's metrics is labelled environment-wide; a
+ * one-run blip is an outlier, not two changes; a regression that was reverted is recovered.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { groupEvents, historyEvents } from '../../src/lib/analysis/regression-events.ts';
+import { type SeriesChange, seriesChanges } from '../../src/lib/analysis/series-changes.ts';
+import { defaultSettings, materialiseBaselines } from '../../src/lib/analysis/status.ts';
+import { renderSeriesChartSvg } from '../../src/lib/site/charts.ts';
+import { openHistory } from '../../src/lib/store/history.ts';
+import { appendRuns } from '../../src/lib/store/store.ts';
+import { eventHistory, PLATFORMS, RUNS } from '../fixtures/event-history.ts';
+import { runScript, tempDir } from '../helpers.ts';
+
+describe('regression events', () => {
+  it('groups a multi-platform step into one event, labels a machine shift, drops a blip and sees a revert', async () => {
+    const data = await tempDir();
+    const records = eventHistory();
+    await appendRuns(data, records);
+    const opened = await openHistory(data);
+    await materialiseBaselines(opened, defaultSettings());
+    const changes = await seriesChanges(opened);
+    const { events, outliers } = await historyEvents(opened, changes);
+    // The one odd run on P2 is no change point at all here (the scan sees through it); see the next test for the pair a scan can make of one.
+    opened.close();
+    const runOf = (platform: string, run: number) => records[PLATFORMS.indexOf(platform) * RUNS + run]?.id;
+
+    const step = events.find((event) => event.series.some((change) => change.metric === 'm0'));
+    expect(step?.series.map((change) => `${change.platform} ${change.metric}`).sort()).toEqual(['P1 m0', 'P2 m0', 'P3 m0', 'P4 m0']);
+    expect(step?.state).toBe('open');
+    expect(step?.direction).toBe('regression');
+    expect(step?.worst.change).toBeGreaterThan(0.25);
+    expect(step?.series.every((change) => change.runId === runOf(change.platform, 60))).toBe(true);
+    expect(step?.platforms.every((platform) => !platform.environmentWide)).toBe(true);
+    expect(step?.environment).toBeNull();
+
+    const machine = events.find((event) => event.series.some((change) => change.platform === 'P1' && change.metric === 'm1'));
+    expect(machine?.series).toHaveLength(8);
+    expect(machine?.platforms).toEqual([{ platform: 'P1', moved: 8, series: 10, environmentWide: true }]);
+    expect(machine?.environment).toEqual({ moved: 8, series: 10 });
+
+    expect(events.some((event) => event.series.some((change) => change.platform === 'P2' && change.metric === 'm1'))).toBe(false);
+    expect(outliers).toEqual([]);
+
+    const reverted = events.find((event) =>
+      event.series.some((change) => change.platform === 'P3' && change.metric === 'm2' && change.worse),
+    );
+    expect(reverted?.state).toBe('recovered');
+    // check, the report and the PR comment say which open event a judged series is part of.
+    const check = await runScript('scripts/check.ts', ['--data', data, '--platform', 'P2'], { env: { REGRESSION_THRESHOLD: '' } });
+    expect(check.stdout).toMatch(new RegExp(`demo/m0 on P2 is part of open event ${step?.id}: Regression on 4 platforms × 1 metric`));
+    const report = await runScript('scripts/report.ts', [
+      '--data',
+      data,
+      '--run',
+      runOf('P3', RUNS - 1) ?? '',
+      '--format',
+      'markdown',
+      '--site-url',
+      'https://octo.github.io/project',
+    ]);
+    // The PR comment names the open events of the default branch, linked to their pages on the published site.
+    expect(report.stdout).toContain('### 🔎 Open regressions on main these metrics are part of');
+    expect(report.stdout).toMatch(
+      new RegExp(
+        `^- \\[Regression on 4 platforms × 1 metric\\\\: .*\\]\\(https://octo\\.github\\.io/project/events/${step?.id}/\\), since \\d{4}-\\d\\d-\\d\\d \\(\`${step?.id}\`\\): demo/m0 on P3$`,
+        'm',
+      ),
+    );
+    // The JSON report carries the event, for the nightly run's issues (one per event).
+    const json = await runScript('scripts/report.ts', ['--data', data, '--run', runOf('P3', RUNS - 1) ?? '', '--format', 'json']);
+    const reported = (JSON.parse(json.stdout) as { events: Array<{ id: string; series: unknown[] }> }).events;
+    expect(reported.map((event) => event.id)).toContain(step?.id);
+    expect(reported.find((event) => event.id === step?.id)?.series).toHaveLength(4);
+    // A decision recorded with npm run triage (in data/triage.json, beside baselines.json) closes the event everywhere.
+    const triage = await runScript('scripts/triage.ts', [
+      '--data',
+      data,
+      step?.id ?? '',
+      'accepted',
+      '--note',
+      'the new parser is worth it',
+    ]);
+    expect(triage.code, triage.stderr).toBe(0);
+    expect(JSON.parse(await readFile(path.join(data, 'triage.json'), 'utf8'))[step?.id ?? '']).toMatchObject({
+      state: 'accepted',
+      note: 'the new parser is worth it',
+    });
+    const open = await runScript('scripts/regressions.ts', ['--data', data]);
+    expect(open.stdout).not.toContain(step?.id ?? '');
+    const all = await runScript('scripts/regressions.ts', ['--data', data, '--all']);
+    expect(all.stdout).toMatch(new RegExp(`\\[accepted\\] ${step?.id}`));
+    expect(all.stdout).toContain('the new parser is worth it');
+    const after = await runScript('scripts/check.ts', ['--data', data, '--platform', 'P2'], { env: { REGRESSION_THRESHOLD: '' } });
+    expect(after.stdout).not.toContain(`open event ${step?.id}`);
+    const refused = await runScript('scripts/triage.ts', ['--data', data, 'e-nope', 'fixed']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/no event "e-nope" in the history/);
+    // Open regressions come first, the worst first.
+    expect(events[0]?.state).toBe('open');
+    expect(events.filter((event) => event.state === 'open' && event.direction === 'regression')).toHaveLength(2);
+  });
+
+  it('takes a change point pair around one run for an outlier, not a regression blamed on the next commit', () => {
+    const point = (index: number, meanBefore: number, meanAfter: number): SeriesChange => ({
+      platform: 'P',
+      suite: 'demo',
+      metric: 'm',
+      unit: 's',
+      direction: 'lower',
+      index,
+      pValue: 1e-6,
+      meanBefore,
+      meanAfter,
+      stdBefore: 0.01,
+      stdAfter: 0.01,
+      speedCorrected: false,
+      runId: `r${index}`,
+      previousRunId: `r${index - 1}`,
+      timestamp: new Date(Date.UTC(2026, 0, 1, index)).toISOString(),
+      change: meanAfter / meanBefore - 1,
+      worse: meanAfter > meanBefore,
+    });
+    const times = new Map(Array.from({ length: 100 }, (_, index) => [`r${index}`, new Date(Date.UTC(2026, 0, 1, index)).toISOString()]));
+    // A fast run at 30 (an "improvement", then a "regression" at 31), and a real step at 60.
+    const { events, outliers } = groupEvents([point(30, 1, 0.6), point(31, 0.6, 1.01), point(60, 1.01, 1.3)], times, new Map([['P', 1]]));
+    expect(outliers).toEqual([{ platform: 'P', suite: 'demo', metric: 'm', runId: 'r30' }]);
+    expect(events.map((event) => [event.id, event.direction, event.state])).toEqual([['e-r60', 'regression', 'open']]);
+  });
+
+  it('joins a step that the scan placed a few runs apart in its series, but never over runs of a platform that runs more often', () => {
+    const hour = (at: number) => new Date(Date.UTC(2026, 0, 1, at)).toISOString();
+    // P runs hourly (runs P0…P99); Q daily (Q0…Q4, at hours 0, 24, 48…).
+    const times = new Map([
+      ...Array.from({ length: 100 }, (_, at) => [`P${at}`, hour(at)] as const),
+      ...Array.from({ length: 5 }, (_, at) => [`Q${at}`, hour(at * 24)] as const),
+    ]);
+    const timeline = new Map([
+      ['P', Array.from({ length: 100 }, (_, at) => hour(at))],
+      ['Q', Array.from({ length: 5 }, (_, at) => hour(at * 24))],
+    ]);
+    const change = (platform: 'P' | 'Q', at: number, metric: string, factor: number): SeriesChange => ({
+      platform,
+      suite: 'demo',
+      metric,
+      unit: 's',
+      direction: 'lower',
+      index: at,
+      pValue: 1e-6,
+      meanBefore: 1,
+      meanAfter: factor,
+      stdBefore: 0.01,
+      stdAfter: 0.01,
+      speedCorrected: false,
+      runId: `${platform}${at}`,
+      previousRunId: `${platform}${at - 1}`,
+      timestamp: times.get(`${platform}${at}`) as string,
+      change: factor - 1,
+      worse: factor > 1,
+    });
+    const changes = [
+      // One step at P50, found at 48, 50 and 52 in three series, with another series' noise the other way at 50.
+      change('P', 50, 'a', 1.1),
+      change('P', 48, 'b', 1.1),
+      change('P', 52, 'c', 1.1),
+      change('P', 50, 'd', 0.97),
+      // A second step eight runs later is its own event.
+      change('P', 60, 'e', 1.1),
+      // Q moved in the range of the step (hours 48–72), and again two daily runs later: that is days of P's runs.
+      change('Q', 3, 'x', 1.2),
+      change('Q', 4, 'y', 1.2),
+    ];
+    const counts = new Map([
+      ['P', 10],
+      ['Q', 10],
+    ]);
+    const { events } = groupEvents(changes, times, counts, () => true, timeline);
+    const members = events.map((event) => event.series.map((moved) => `${moved.platform}.${moved.metric}`).sort());
+    expect(members).toContainEqual(['P.a', 'P.b', 'P.c', 'P.d', 'Q.x']);
+    expect(members).toContainEqual(['P.e']);
+    expect(members).toContainEqual(['Q.y']);
+    expect(events).toHaveLength(3);
+    const step = events.find((event) => event.series.some((moved) => moved.metric === 'a'));
+    expect([step?.fromTime, step?.toTime]).toEqual([hour(47), hour(52)]);
+    // Without run positions only the adjacent run joins: the step is split.
+    expect(groupEvents(changes, times, counts).events.length).toBeGreaterThan(3);
+  });
+
+  it('rings an outlier on the chart', () => {
+    const points = Array.from({ length: 40 }, (_, index) => ({
+      runId: `r${index}`,
+      time: Date.UTC(2026, 0, 1, index),
+      value: index === 20 ? 0.6 : 1,
+      low: null,
+      high: null,
+      baseline: 1,
+      status: 'unchanged' as const,
+    }));
+    const options = { title: 't', unit: 's', direction: 'lower' as const, threshold: 0.2 };
+    const ring = /<g [^>]*stroke="#9a6700" fill="none" aria-label="dot"><circle/;
+    expect(renderSeriesChartSvg(points, { ...options, outliers: ['r20'] })).toMatch(ring);
+    expect(renderSeriesChartSvg(points, options)).not.toMatch(ring);
+  });
+});
