@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifyWithSignificance } from '../../src/lib/analysis/regression-rule.ts';
 import { compareSamples, hodgesLehmann, mannWhitneyU, shiftInterval } from '../../src/lib/analysis/significance.ts';
 import { formatChangeWithInterval } from '../../src/lib/shared/format.ts';
+import { PROJECT_ROOT } from '../helpers.ts';
 import { describeRealData, realDataConfigured, realDataPath } from '../real-data.ts';
 
 interface Case {
+  name?: string;
   x: number[];
   y: number[];
   alternative: 'two-sided' | 'less' | 'greater';
@@ -15,13 +18,10 @@ interface Case {
   hodges_lehmann_shift_y_minus_x: number;
 }
 
-describeRealData('Mann–Whitney U against SciPy', () => {
-  const { cases }: { cases: Case[] } = realDataConfigured
-    ? JSON.parse(readFileSync(realDataPath('stats', 'mannwhitney.json'), 'utf8'))
-    : { cases: [] };
-  it.each(cases.map((testCase, index) => [index, testCase] as const))(
-    'case %i: U, p-value and Hodges–Lehmann shift',
-    (_index, testCase) => {
+function checkAgainstScipy(cases: Case[]): void {
+  it.each(cases.map((testCase, index) => [testCase.name ?? `case ${index}`, testCase] as const))(
+    '%s: U, p-value and Hodges–Lehmann shift',
+    (_name, testCase) => {
       const result = mannWhitneyU(testCase.x, testCase.y, { alternative: testCase.alternative, method: testCase.method });
       expect(result.u).toBeCloseTo(testCase.U, 9);
       expect(Math.abs(result.pValue - testCase.pvalue)).toBeLessThan(1e-6);
@@ -30,6 +30,21 @@ describeRealData('Mann–Whitney U against SciPy', () => {
       expect(mannWhitneyU(testCase.x, testCase.y, { alternative: testCase.alternative }).method).toBe(testCase.method);
     },
   );
+}
+
+describe('Mann–Whitney U against SciPy, on the committed golden figures', () => {
+  const golden: { cases: Case[] } = JSON.parse(
+    readFileSync(path.join(PROJECT_ROOT, 'tests/fixtures/golden/scipy-mannwhitney.json'), 'utf8'),
+  );
+  it('has cases of every kind the test needs', () => {
+    expect(new Set(golden.cases.map((testCase) => testCase.method))).toEqual(new Set(['exact', 'asymptotic']));
+    expect(new Set(golden.cases.map((testCase) => testCase.alternative))).toEqual(new Set(['two-sided', 'less', 'greater']));
+  });
+  checkAgainstScipy(golden.cases);
+});
+
+describeRealData('Mann–Whitney U against SciPy, on the shared reference cases', () => {
+  checkAgainstScipy(realDataConfigured ? JSON.parse(readFileSync(realDataPath('stats', 'mannwhitney.json'), 'utf8')).cases : []);
 });
 
 describe('the confidence interval of a shift', () => {
