@@ -7,35 +7,24 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs, styleText } from 'node:util';
+import { styleText } from 'node:util';
 import Table from 'cli-table3';
 import ora from 'ora';
 import { median, sampleStandardDeviation } from 'simple-statistics';
 import { type Config, loadConfig } from '../src/lib/analysis/config.ts';
 import { globalThreshold, resolveThreshold } from '../src/lib/analysis/thresholds.ts';
-import { EXIT, runCli } from '../src/lib/cli.ts';
+import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
+import { DATA_OPTION } from '../src/lib/command-options.ts';
+import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { formatValue } from '../src/lib/shared/format.ts';
 import { plural } from '../src/lib/shared/plural.ts';
 import { shortCommit } from '../src/lib/shared/short-commit.ts';
 import { displayPath, resolveDataDir } from '../src/lib/store/paths.ts';
 import type { MetricInput, Mode } from '../src/lib/store/record.ts';
 import { describeTextFixes, newTextFixes } from '../src/lib/store/record-text.ts';
-import { buildRunRecord, detectRunContext, resolveMode, resolveRunType, UsageError } from '../src/lib/store/run-context.ts';
+import { buildRunRecord, detectRunContext, resolveMode, resolveRunType } from '../src/lib/store/run-context.ts';
 import { appendRun } from '../src/lib/store/store.ts';
 import { DEFAULT_SAMPLES, type Suite, type SuiteContext, type ToolSuite } from './suite.ts';
-
-const HELP = `Usage: npm run bench [-- options]
-
-Runs the benchmark suites in bench/*.suite.ts and records one run (all suites' metrics) in data/.
-
-  --mode quick|standard|comprehensive   how much to measure (env BENCHMARK_MODE; default standard)
-  --suite NAME                          run only this suite (repeatable)
-  --run-type ci|nightly|manual|pr       why this run happened (env PERFORMANCE_RUN_TYPE; default manual)
-  --platform ID                         record under this platform id (env PERFORMANCE_PLATFORM)
-  --data DIR                            the history folder (env PERFORMANCE_DB_PATH; default ./data)
-  --dir DIR                             where the *.suite.ts files are (default: this bench/ folder)
-  --dry-run                             measure and print, record nothing
-  --list                                list the suites and their metrics`;
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 
@@ -160,88 +149,94 @@ async function measureSuite(suite: Suite, mode: Mode, scratchRoot: string): Prom
   return error ? { metrics, error } : { metrics };
 }
 
-await runCli(async () => {
-  const { values } = parseArgs({
-    options: {
-      mode: { type: 'string' },
-      suite: { type: 'string', multiple: true },
-      'run-type': { type: 'string' },
-      platform: { type: 'string' },
-      data: { type: 'string' },
-      dir: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      list: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
+export const command = defineCommand({
+  usage: 'npm run bench [-- options]',
+  about: `Runs the benchmark suites in bench/*.suite.ts and records one run (all suites' metrics) in data/.`,
+  options: {
+    mode: {
+      type: 'string',
+      value: 'quick|standard|comprehensive',
+      description: 'how much to measure (env BENCHMARK_MODE; default standard)',
     },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return EXIT.ok;
-  }
-  const mode = resolveMode(values.mode);
-  const runType = resolveRunType(values['run-type']);
-  const dataDir = resolveDataDir(values.data);
-  const allSuites = await loadSuites(path.resolve(values.dir ?? BENCH_DIR));
-  if (values.list) {
-    for (const suite of allSuites) {
-      console.log(`${styleText('bold', suite.name)}: ${suite.description}`);
-      if (isToolSuite(suite)) continue;
-      for (const [name, spec] of Object.entries(suite.metrics))
-        console.log(`  ${name} (${spec.unit}, ${spec.direction} is better): ${spec.description}`);
+    suite: { type: 'string', value: 'NAME', multiple: true, description: 'run only this suite (repeatable)' },
+    'run-type': {
+      type: 'string',
+      value: 'ci|nightly|manual|pr',
+      description: 'why this run happened (env PERFORMANCE_RUN_TYPE; default manual)',
+    },
+    platform: { type: 'string', value: 'ID', description: 'record under this platform id (env PERFORMANCE_PLATFORM)' },
+    data: DATA_OPTION,
+    dir: { type: 'string', value: 'DIR', description: 'where the *.suite.ts files are (default: this bench/ folder)' },
+    'dry-run': { type: 'boolean', default: false, description: 'measure and print, record nothing' },
+    list: { type: 'boolean', default: false, description: 'list the suites and their metrics' },
+  },
+  async run({ values }) {
+    const mode = resolveMode(values.mode);
+    const runType = resolveRunType(values['run-type']);
+    const dataDir = resolveDataDir(values.data);
+    const allSuites = await loadSuites(path.resolve(values.dir ?? BENCH_DIR));
+    if (values.list) {
+      for (const suite of allSuites) {
+        console.log(`${styleText('bold', suite.name)}: ${suite.description}`);
+        if (isToolSuite(suite)) continue;
+        for (const [name, spec] of Object.entries(suite.metrics))
+          console.log(`  ${name} (${spec.unit}, ${spec.direction} is better): ${spec.description}`);
+      }
+      return EXIT.ok;
+    }
+    const wanted = values.suite ?? [];
+    const unknown = wanted.filter((name) => !allSuites.some((suite) => suite.name === name));
+    if (unknown.length > 0) {
+      throw new UsageError(`no suite named ${unknown.join(', ')}; the suites are: ${allSuites.map((suite) => suite.name).join(', ')}`);
+    }
+    const suites = wanted.length > 0 ? allSuites.filter((suite) => wanted.includes(suite.name)) : allSuites;
+
+    const context = await detectRunContext({ platformFlag: values.platform, dataDir });
+    for (const warning of context.warnings) process.stderr.write(`${styleText('yellow', 'note:')} ${warning}\n`);
+    process.stderr.write(`Benchmarking on ${context.platform.id}, mode ${mode}, ${plural(suites.length, 'suite')}\n`);
+
+    const scratchRoot = await mkdtemp(path.join(tmpdir(), 'perfsite-bench-'));
+    const metrics: MetricInput[] = [];
+    const failures: string[] = [];
+    try {
+      for (const suite of suites) {
+        const result = isToolSuite(suite) ? await runToolSuite(suite, mode, scratchRoot) : await measureSuite(suite, mode, scratchRoot);
+        metrics.push(...result.metrics);
+        if (result.error) failures.push(`${suite.name}: ${result.error.message}`);
+      }
+    } finally {
+      await rm(scratchRoot, { recursive: true, force: true });
+    }
+
+    const table = new Table({ head: ['suite', 'metric', 'value', 'better', 'samples (min … max)'], style: { head: [], border: [] } });
+    for (const metric of metrics) {
+      table.push([
+        metric.suite,
+        metric.name,
+        formatValue(metric.value ?? null, metric.unit),
+        metric.direction,
+        metric.samples ? `${metric.samples.length}: ${spread(metric.samples, metric.unit)}` : (metric.status ?? ''),
+      ]);
+    }
+    console.log(table.toString());
+    for (const warning of noiseWarnings(metrics, await loadConfig())) process.stderr.write(`${styleText('yellow', 'note:')} ${warning}\n`);
+
+    if (values['dry-run']) {
+      console.log('Dry run: nothing was recorded.');
+    } else {
+      const fixes = newTextFixes();
+      const { record, file } = await appendRun(dataDir, buildRunRecord(context, { runType, mode, metrics }), { fixes });
+      for (const line of describeTextFixes(fixes)) process.stderr.write(`${styleText('yellow', 'note:')} ${line} (the run was kept)\n`);
+      console.log(
+        `Recorded run ${record.id} (${record.platform.id}${record.git ? `, commit ${shortCommit(record.git.commit)}` : ''}) in ${displayPath(file)}`,
+      );
+    }
+    if (failures.length > 0) {
+      process.stderr.write(`${styleText('red', 'failed:')} ${failures.join('; ')}\n`);
+      return EXIT.failed;
     }
     return EXIT.ok;
-  }
-  const wanted = values.suite ?? [];
-  const unknown = wanted.filter((name) => !allSuites.some((suite) => suite.name === name));
-  if (unknown.length > 0) {
-    throw new UsageError(`no suite named ${unknown.join(', ')}; the suites are: ${allSuites.map((suite) => suite.name).join(', ')}`);
-  }
-  const suites = wanted.length > 0 ? allSuites.filter((suite) => wanted.includes(suite.name)) : allSuites;
-
-  const context = await detectRunContext({ platformFlag: values.platform, dataDir });
-  for (const warning of context.warnings) process.stderr.write(`${styleText('yellow', 'note:')} ${warning}\n`);
-  process.stderr.write(`Benchmarking on ${context.platform.id}, mode ${mode}, ${plural(suites.length, 'suite')}\n`);
-
-  const scratchRoot = await mkdtemp(path.join(tmpdir(), 'perfsite-bench-'));
-  const metrics: MetricInput[] = [];
-  const failures: string[] = [];
-  try {
-    for (const suite of suites) {
-      const result = isToolSuite(suite) ? await runToolSuite(suite, mode, scratchRoot) : await measureSuite(suite, mode, scratchRoot);
-      metrics.push(...result.metrics);
-      if (result.error) failures.push(`${suite.name}: ${result.error.message}`);
-    }
-  } finally {
-    await rm(scratchRoot, { recursive: true, force: true });
-  }
-
-  const table = new Table({ head: ['suite', 'metric', 'value', 'better', 'samples (min … max)'], style: { head: [], border: [] } });
-  for (const metric of metrics) {
-    table.push([
-      metric.suite,
-      metric.name,
-      formatValue(metric.value ?? null, metric.unit),
-      metric.direction,
-      metric.samples ? `${metric.samples.length}: ${spread(metric.samples, metric.unit)}` : (metric.status ?? ''),
-    ]);
-  }
-  console.log(table.toString());
-  for (const warning of noiseWarnings(metrics, await loadConfig())) process.stderr.write(`${styleText('yellow', 'note:')} ${warning}\n`);
-
-  if (values['dry-run']) {
-    console.log('Dry run: nothing was recorded.');
-  } else {
-    const fixes = newTextFixes();
-    const { record, file } = await appendRun(dataDir, buildRunRecord(context, { runType, mode, metrics }), { fixes });
-    for (const line of describeTextFixes(fixes)) process.stderr.write(`${styleText('yellow', 'note:')} ${line} (the run was kept)\n`);
-    console.log(
-      `Recorded run ${record.id} (${record.platform.id}${record.git ? `, commit ${shortCommit(record.git.commit)}` : ''}) in ${displayPath(file)}`,
-    );
-  }
-  if (failures.length > 0) {
-    process.stderr.write(`${styleText('red', 'failed:')} ${failures.join('; ')}\n`);
-    return EXIT.failed;
-  }
-  return EXIT.ok;
+  },
 });
+
+if (import.meta.main) await runAsProcess(command);

@@ -11,12 +11,13 @@ import { spawn } from 'node:child_process';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXIT, runCli } from '../src/lib/cli.ts';
+import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
 import { thresholdOf } from '../src/lib/github/github-action-inputs.ts';
 import { ccLine } from '../src/lib/github/pr-comment.ts';
+import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { plural } from '../src/lib/shared/plural.ts';
 import { readRemoteBranchFile } from '../src/lib/store/history-branch.ts';
-import { detectRunContext, UsageError } from '../src/lib/store/run-context.ts';
+import { detectRunContext } from '../src/lib/store/run-context.ts';
 import { listRecordFiles } from '../src/lib/store/store.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -71,146 +72,154 @@ async function must(script: string, args: readonly string[], env: NodeJS.Process
   if (code !== EXIT.ok) throw new Error(`${script} ${args[0] ?? ''} exited with ${code}`);
 }
 
-await runCli(async () => {
-  const tool = input('tool');
-  const outputFile = input('output-file-path');
-  const suites = input('suites');
-  if (suites ? tool || outputFile : !tool || !outputFile)
-    throw new UsageError(
-      "the action needs either its inputs tool and output-file-path (a tool's results) or suites (a folder of *.suite.ts)",
-    );
-  const branch = input('history-branch', 'perf-history');
-  const work = process.env.RUNNER_TEMP ?? path.join(process.cwd(), '.perfsite-action');
-  const dataDir = path.join(work, 'perfsite-history');
-  const gitEnv = { PERFSITE_GIT_TOKEN: input('github-token') };
-  const event = process.env.GITHUB_EVENT_NAME ?? '';
-  const ref = process.env.GITHUB_REF ?? '';
-  const onDefaultBranch = event !== 'pull_request' && ref === `refs/heads/${input('default-branch', 'main')}`;
-  const converted = thresholdOf(input('alert-threshold'));
-  if ('error' in converted) throw new UsageError(converted.error);
-  const notes: string[] = [];
-  if ('said' in converted) notes.push(converted.said);
-  const commentOnAlert = flag('comment-on-alert', false);
-  for (const [name, why] of Object.entries(IGNORED_INPUTS))
-    if (input(name)) notes.push(`input ${name} is github-action-benchmark's and has no effect here: ${why}`);
-  try {
-    ccLine(input('alert-comment-cc-users'));
-  } catch (error) {
-    throw new UsageError(`input alert-comment-cc-users: ${(error as Error).message}`);
-  }
+export const command = defineCommand({
+  usage: 'node scripts/action.ts   (the step action.yml runs)',
+  about: `The GitHub Action's step (action.yml runs it): its inputs come from the INPUT_* environment variables
+Actions sets, as action.yml documents them.`,
+  options: {},
+  async run() {
+    const tool = input('tool');
+    const outputFile = input('output-file-path');
+    const suites = input('suites');
+    if (suites ? tool || outputFile : !tool || !outputFile)
+      throw new UsageError(
+        "the action needs either its inputs tool and output-file-path (a tool's results) or suites (a folder of *.suite.ts)",
+      );
+    const branch = input('history-branch', 'perf-history');
+    const work = process.env.RUNNER_TEMP ?? path.join(process.cwd(), '.perfsite-action');
+    const dataDir = path.join(work, 'perfsite-history');
+    const gitEnv = { PERFSITE_GIT_TOKEN: input('github-token') };
+    const event = process.env.GITHUB_EVENT_NAME ?? '';
+    const ref = process.env.GITHUB_REF ?? '';
+    const onDefaultBranch = event !== 'pull_request' && ref === `refs/heads/${input('default-branch', 'main')}`;
+    const converted = thresholdOf(input('alert-threshold'));
+    if ('error' in converted) throw new UsageError(converted.error);
+    const notes: string[] = [];
+    if ('said' in converted) notes.push(converted.said);
+    const commentOnAlert = flag('comment-on-alert', false);
+    for (const [name, why] of Object.entries(IGNORED_INPUTS))
+      if (input(name)) notes.push(`input ${name} is github-action-benchmark's and has no effect here: ${why}`);
+    try {
+      ccLine(input('alert-comment-cc-users'));
+    } catch (error) {
+      throw new UsageError(`input alert-comment-cc-users: ${(error as Error).message}`);
+    }
 
-  await mkdir(work, { recursive: true });
-  await must('scripts/history.ts', ['restore', '--dir', dataDir, '--branch', branch], gitEnv);
-  const data = ['--data', dataDir];
-  await must('scripts/compact.ts', data);
+    await mkdir(work, { recursive: true });
+    await must('scripts/history.ts', ['restore', '--dir', dataDir, '--branch', branch], gitEnv);
+    const data = ['--data', dataDir];
+    await must('scripts/compact.ts', data);
 
-  // The first run on a repository that github-action-benchmark served: its history comes along, on the
-  // platform and in the suite this action records into, so each series goes on where it left off.
-  const context = await detectRunContext({ dataDir });
-  const suite = input('name', 'Benchmark');
-  if ((await listRecordFiles(dataDir)).length === 0) {
-    const pagesBranch = input('gh-pages-branch', 'gh-pages');
-    const dataJsPath = `${input('benchmark-data-dir-path', 'dev/bench').replace(/\/+$/, '')}/data.js`;
-    const dataJs = await readRemoteBranchFile(
-      { repo: process.cwd(), remote: 'origin', branch: pagesBranch, token: gitEnv.PERFSITE_GIT_TOKEN || undefined },
-      dataJsPath,
-    );
-    if (dataJs !== undefined) {
-      const copy = path.join(work, 'github-action-benchmark-data.js');
-      await writeFile(copy, dataJs);
-      await must('scripts/import.ts', [
-        '--format',
-        'github-action-benchmark',
-        '--platform',
-        context.platform.id,
-        '--suite',
-        suite,
-        ...data,
-        copy,
-      ]);
-      notes.push(
-        `took github-action-benchmark's history from ${pagesBranch}:${dataJsPath} (platform ${context.platform.id}, suite ${suite})`,
+    // The first run on a repository that github-action-benchmark served: its history comes along, on the
+    // platform and in the suite this action records into, so each series goes on where it left off.
+    const context = await detectRunContext({ dataDir });
+    const suite = input('name', 'Benchmark');
+    if ((await listRecordFiles(dataDir)).length === 0) {
+      const pagesBranch = input('gh-pages-branch', 'gh-pages');
+      const dataJsPath = `${input('benchmark-data-dir-path', 'dev/bench').replace(/\/+$/, '')}/data.js`;
+      const dataJs = await readRemoteBranchFile(
+        { repo: process.cwd(), remote: 'origin', branch: pagesBranch, token: gitEnv.PERFSITE_GIT_TOKEN || undefined },
+        dataJsPath,
+      );
+      if (dataJs !== undefined) {
+        const copy = path.join(work, 'github-action-benchmark-data.js');
+        await writeFile(copy, dataJs);
+        await must('scripts/import.ts', [
+          '--format',
+          'github-action-benchmark',
+          '--platform',
+          context.platform.id,
+          '--suite',
+          suite,
+          ...data,
+          copy,
+        ]);
+        notes.push(
+          `took github-action-benchmark's history from ${pagesBranch}:${dataJsPath} (platform ${context.platform.id}, suite ${suite})`,
+        );
+      }
+    }
+
+    const runType = ['--run-type', event === 'pull_request' ? 'pr' : 'ci'];
+    if (suites) {
+      // The suites record their own run; a failed measurement is kept and judged like any other.
+      const measured = await perfsite('bench/run.ts', ['--dir', path.resolve(suites), ...data, ...runType]);
+      if (measured === EXIT.usage) throw new UsageError(`the suites in ${suites} could not run (see above)`);
+    } else {
+      const imported = await perfsite('scripts/import.ts', ['--format', tool, ...data, '--suite', suite, ...runType, outputFile]);
+      if (imported === EXIT.usage) throw new UsageError(`${outputFile} could not be imported as ${tool} (see above)`);
+    }
+
+    const judged = ['--run', 'latest', ...data, ...('threshold' in converted ? ['--threshold', String(converted.threshold)] : [])];
+    const verdict = await perfsite('scripts/check.ts', judged);
+    const regressed = verdict === EXIT.failed;
+    const summary = process.env.GITHUB_STEP_SUMMARY;
+    const report = path.join(work, 'perfsite-report.md');
+    if (regressed || (summary && flag('summary-always', true)))
+      await must('scripts/report.ts', ['--format', 'markdown', '--output', report, ...judged]);
+    if (summary && (regressed || flag('summary-always', true)))
+      await appendFile(summary, `${await readFile(report, 'utf8')}\n${notes.map((note) => `> ${note}\n`).join('')}`);
+    // github-action-benchmark's comment-on-alert: a pushed commit that regressed gets the report as a comment.
+    // A pull request's report goes to the pull request instead, through the comment workflow.
+    if (regressed && commentOnAlert && event !== 'pull_request' && process.env.GITHUB_SHA) {
+      await must(
+        'scripts/github.ts',
+        ['commit-comment', '--sha', process.env.GITHUB_SHA, '--body-file', report, '--cc', input('alert-comment-cc-users')],
+        { GITHUB_TOKEN: input('github-token') },
       );
     }
-  }
 
-  const runType = ['--run-type', event === 'pull_request' ? 'pr' : 'ci'];
-  if (suites) {
-    // The suites record their own run; a failed measurement is kept and judged like any other.
-    const measured = await perfsite('bench/run.ts', ['--dir', path.resolve(suites), ...data, ...runType]);
-    if (measured === EXIT.usage) throw new UsageError(`the suites in ${suites} could not run (see above)`);
-  } else {
-    const imported = await perfsite('scripts/import.ts', ['--format', tool, ...data, '--suite', suite, ...runType, outputFile]);
-    if (imported === EXIT.usage) throw new UsageError(`${outputFile} could not be imported as ${tool} (see above)`);
-  }
+    // For the comment workflow (pr-comment.yml, which `perfsite init` writes): the report and the pull request
+    // it belongs to, in the artifact the next step of action.yml uploads. That workflow trusts only GitHub's
+    // word for the pull request's head, never these files alone.
+    if (event === 'pull_request') {
+      const pullRequest = process.env.GITHUB_EVENT_PATH
+        ? (
+            JSON.parse(await readFile(process.env.GITHUB_EVENT_PATH, 'utf8')) as {
+              pull_request?: { number?: number; head?: { sha?: string } };
+            }
+          ).pull_request
+        : undefined;
+      const reportDir = path.join(process.cwd(), 'perfsite-report', 'report');
+      await mkdir(reportDir, { recursive: true });
+      await must('scripts/report.ts', ['--format', 'markdown', '--output', path.join(reportDir, 'comment.md'), ...judged]);
+      await writeFile(path.join(reportDir, 'pr-number'), `${pullRequest?.number ?? ''}\n`);
+      await writeFile(path.join(reportDir, 'head-sha'), `${pullRequest?.head?.sha ?? ''}\n`);
+    }
 
-  const judged = ['--run', 'latest', ...data, ...('threshold' in converted ? ['--threshold', String(converted.threshold)] : [])];
-  const verdict = await perfsite('scripts/check.ts', judged);
-  const regressed = verdict === EXIT.failed;
-  const summary = process.env.GITHUB_STEP_SUMMARY;
-  const report = path.join(work, 'perfsite-report.md');
-  if (regressed || (summary && flag('summary-always', true)))
-    await must('scripts/report.ts', ['--format', 'markdown', '--output', report, ...judged]);
-  if (summary && (regressed || flag('summary-always', true)))
-    await appendFile(summary, `${await readFile(report, 'utf8')}\n${notes.map((note) => `> ${note}\n`).join('')}`);
-  // github-action-benchmark's comment-on-alert: a pushed commit that regressed gets the report as a comment.
-  // A pull request's report goes to the pull request instead, through the comment workflow.
-  if (regressed && commentOnAlert && event !== 'pull_request' && process.env.GITHUB_SHA) {
-    await must(
-      'scripts/github.ts',
-      ['commit-comment', '--sha', process.env.GITHUB_SHA, '--body-file', report, '--cc', input('alert-comment-cc-users')],
-      { GITHUB_TOKEN: input('github-token') },
-    );
-  }
-
-  // For the comment workflow (pr-comment.yml, which `perfsite init` writes): the report and the pull request
-  // it belongs to, in the artifact the next step of action.yml uploads. That workflow trusts only GitHub's
-  // word for the pull request's head, never these files alone.
-  if (event === 'pull_request') {
-    const pullRequest = process.env.GITHUB_EVENT_PATH
-      ? (
-          JSON.parse(await readFile(process.env.GITHUB_EVENT_PATH, 'utf8')) as {
-            pull_request?: { number?: number; head?: { sha?: string } };
-          }
-        ).pull_request
-      : undefined;
-    const reportDir = path.join(process.cwd(), 'perfsite-report', 'report');
-    await mkdir(reportDir, { recursive: true });
-    await must('scripts/report.ts', ['--format', 'markdown', '--output', path.join(reportDir, 'comment.md'), ...judged]);
-    await writeFile(path.join(reportDir, 'pr-number'), `${pullRequest?.number ?? ''}\n`);
-    await writeFile(path.join(reportDir, 'head-sha'), `${pullRequest?.head?.sha ?? ''}\n`);
-  }
-
-  if (onDefaultBranch && flag('auto-push', true)) {
-    await must(
-      'scripts/history.ts',
-      [
-        'push',
-        '--dir',
-        dataDir,
-        '--branch',
-        branch,
-        '--message',
-        `perfsite: ${suites ? 'suites' : tool} results of ${process.env.GITHUB_SHA ?? 'this run'}`,
-      ],
-      gitEnv,
-    );
-  }
-  if (onDefaultBranch && flag('build-site', false)) {
-    // Astro builds in perfsite's own folder, where its pages and dependencies are; the site goes to site-dir.
-    const site = publishedAt(input('site-url'), process.env.GITHUB_REPOSITORY);
-    const siteDir = path.resolve(input('site-dir', 'perfsite-site'));
-    await must(
-      'node_modules/astro/bin/astro.mjs',
-      ['build', '--outDir', siteDir],
-      { PERFORMANCE_DB_PATH: dataDir, ...(site ? { PERFSITE_SITE: site.origin, PERFSITE_BASE: site.pathname } : {}) },
-      ROOT,
-    );
-    // For action.yml's next step, which uploads it for GitHub Pages.
-    if (process.env.GITHUB_OUTPUT) await appendFile(process.env.GITHUB_OUTPUT, `site-dir=${siteDir}\n`);
-  }
-  const runs = (await listRecordFiles(dataDir)).length;
-  console.log([`perfsite: ${plural(runs, 'run')} in the history on ${branch}`, ...notes].join('; '));
-  if (regressed && flag('fail-on-alert', true)) return EXIT.failed;
-  return EXIT.ok;
+    if (onDefaultBranch && flag('auto-push', true)) {
+      await must(
+        'scripts/history.ts',
+        [
+          'push',
+          '--dir',
+          dataDir,
+          '--branch',
+          branch,
+          '--message',
+          `perfsite: ${suites ? 'suites' : tool} results of ${process.env.GITHUB_SHA ?? 'this run'}`,
+        ],
+        gitEnv,
+      );
+    }
+    if (onDefaultBranch && flag('build-site', false)) {
+      // Astro builds in perfsite's own folder, where its pages and dependencies are; the site goes to site-dir.
+      const site = publishedAt(input('site-url'), process.env.GITHUB_REPOSITORY);
+      const siteDir = path.resolve(input('site-dir', 'perfsite-site'));
+      await must(
+        'node_modules/astro/bin/astro.mjs',
+        ['build', '--outDir', siteDir],
+        { PERFORMANCE_DB_PATH: dataDir, ...(site ? { PERFSITE_SITE: site.origin, PERFSITE_BASE: site.pathname } : {}) },
+        ROOT,
+      );
+      // For action.yml's next step, which uploads it for GitHub Pages.
+      if (process.env.GITHUB_OUTPUT) await appendFile(process.env.GITHUB_OUTPUT, `site-dir=${siteDir}\n`);
+    }
+    const runs = (await listRecordFiles(dataDir)).length;
+    console.log([`perfsite: ${plural(runs, 'run')} in the history on ${branch}`, ...notes].join('; '));
+    if (regressed && flag('fail-on-alert', true)) return EXIT.failed;
+    return EXIT.ok;
+  },
 });
+
+if (import.meta.main) await runAsProcess(command);

@@ -1,28 +1,17 @@
 /** npm run check: the CI gate. Judges a run against its baselines; exit 1 on a regression or a failed measurement. */
-import { parseArgs, styleText } from 'node:util';
+import { styleText } from 'node:util';
 import Table from 'cli-table3';
 import type { RunInfo } from '../src/lib/analysis/queries.ts';
 import { STATUS_LABELS } from '../src/lib/analysis/regression-rule.ts';
 import type { MetricStatus } from '../src/lib/analysis/status.ts';
-import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
-import { openLatestReport, openRunReport, RUN_SELECTION_OPTIONS } from '../src/lib/reports/report-target.ts';
+import { defineCommand, printProblems, runAsProcess } from '../src/lib/cli.ts';
+import { RUN_SELECTION_OPTIONS } from '../src/lib/command-options.ts';
+import { openLatestReport, openRunReport } from '../src/lib/reports/report-target.ts';
+import { EXIT } from '../src/lib/shared/errors.ts';
 import { formatChangeWithInterval, formatPercent, formatValue } from '../src/lib/shared/format.ts';
 import { plural } from '../src/lib/shared/plural.ts';
 import { shortCommit } from '../src/lib/shared/short-commit.ts';
 import { resolveDataDir } from '../src/lib/store/paths.ts';
-
-const HELP = `Usage: npm run check [-- options]
-
-Judges the latest measurement of every metric on every platform (the state the site's overview and
-its open regressions show) and exits 1 when one regressed beyond its threshold or failed, 0 when clean,
-2 on bad usage or unreadable data. With --run or --record it judges that one run instead.
-
-  --platform ID[,ID]  only these platforms; with --run latest, the latest run of this platform
-  --run ID|latest     judge one run (latest: the newest run of any branch)
-  --record FILE       judge a run record file instead (e.g. a pull request's run)
-  --threshold T       default relative threshold, 0.2 = 20 % (env REGRESSION_THRESHOLD)
-  --branch NAME       the branch whose runs form rolling baselines (default: perfsite.config.json, else main)
-  --data DIR          the history folder (env PERFORMANCE_DB_PATH; default ./data)`;
 
 const STYLE = { regression: 'red', failed: 'red', improvement: 'green' } as const;
 
@@ -46,39 +35,39 @@ function runLine(run: RunInfo): string {
   return `${run.platform} · run ${run.runId} · ${run.timestamp}${run.gitCommit ? ` · ${shortCommit(run.gitCommit)}${run.gitBranch ? ` (${run.gitBranch})` : ''}` : ''}`;
 }
 
-await runCli(async () => {
-  const { values } = parseArgs({
-    options: {
-      ...RUN_SELECTION_OPTIONS,
-    },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return EXIT.ok;
-  }
-  const options = { ...values, dataDir: resolveDataDir(values.data) };
-  const oneRun = values.run !== undefined || values.record !== undefined;
-  const { history, report } = oneRun ? await openRunReport(options) : await openLatestReport(options);
-  history.close();
-  printProblems(history.problems);
+export const command = defineCommand({
+  usage: 'npm run check [-- options]',
+  about: `Judges the latest measurement of every metric on every platform (the state the site's overview and
+its open regressions show) and exits 1 when one regressed beyond its threshold or failed, 0 when clean,
+2 on bad usage or unreadable data. With --run or --record it judges that one run instead.`,
+  options: RUN_SELECTION_OPTIONS,
+  async run({ values }) {
+    const options = { ...values, dataDir: resolveDataDir(values.data) };
+    const oneRun = values.run !== undefined || values.record !== undefined;
+    const { history, report } = oneRun ? await openRunReport(options) : await openLatestReport(options);
+    history.close();
+    printProblems(history.problems);
 
-  const runs = 'run' in report ? [report.run] : report.runs;
-  const withPlatform = !('run' in report) && report.platforms.length > 1;
-  if ('run' in report) console.log(runLine(report.run));
-  else {
-    console.log(
-      `The latest measurement of each of ${report.metrics.length} metrics on ${report.platforms.length === 1 ? 'platform' : 'platforms'} ${report.platforms.join(', ')}, from ${plural(runs.length, 'run')}:`,
-    );
-    for (const run of runs.slice(0, 10)) console.log(`  ${runLine(run)}`);
-    if (runs.length > 10) console.log(`  … and ${runs.length - 10} older runs`);
-  }
-  const table = new Table({
-    head: [...(withPlatform ? ['platform'] : []), 'metric', 'current', 'baseline', 'change', 'threshold', 'status'],
-    style: { head: [], border: [] },
-  });
-  for (const metric of report.metrics) table.push(statusRow(metric, withPlatform));
-  console.log(table.toString());
-  for (const note of [...report.notes, ...report.eventNotes]) console.log(`${styleText('yellow', 'note:')} ${note}`);
-  console.log(report.passed ? styleText('green', `✔ ${report.verdict}`) : styleText('red', `✘ ${report.verdict}`));
-  return report.passed ? EXIT.ok : EXIT.failed;
+    const runs = 'run' in report ? [report.run] : report.runs;
+    const withPlatform = !('run' in report) && report.platforms.length > 1;
+    if ('run' in report) console.log(runLine(report.run));
+    else {
+      console.log(
+        `The latest measurement of each of ${report.metrics.length} metrics on ${report.platforms.length === 1 ? 'platform' : 'platforms'} ${report.platforms.join(', ')}, from ${plural(runs.length, 'run')}:`,
+      );
+      for (const run of runs.slice(0, 10)) console.log(`  ${runLine(run)}`);
+      if (runs.length > 10) console.log(`  … and ${runs.length - 10} older runs`);
+    }
+    const table = new Table({
+      head: [...(withPlatform ? ['platform'] : []), 'metric', 'current', 'baseline', 'change', 'threshold', 'status'],
+      style: { head: [], border: [] },
+    });
+    for (const metric of report.metrics) table.push(statusRow(metric, withPlatform));
+    console.log(table.toString());
+    for (const note of [...report.notes, ...report.eventNotes]) console.log(`${styleText('yellow', 'note:')} ${note}`);
+    console.log(report.passed ? styleText('green', `✔ ${report.verdict}`) : styleText('red', `✘ ${report.verdict}`));
+    return report.passed ? EXIT.ok : EXIT.failed;
+  },
 });
+
+if (import.meta.main) await runAsProcess(command);

@@ -1,25 +1,16 @@
 /** npm run compare -- A B: two runs or two commits side by side, worst change first. */
-import { parseArgs, styleText } from 'node:util';
+import { styleText } from 'node:util';
 import Table from 'cli-table3';
-import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
+import { defineCommand, printProblems, runAsProcess } from '../src/lib/cli.ts';
+import { DATA_OPTION, THRESHOLD_OPTION } from '../src/lib/command-options.ts';
 import { compareRuns, type Mark } from '../src/lib/reports/compare-runs.ts';
 import { loadSettings } from '../src/lib/reports/report-target.ts';
+import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { formatChangeWithInterval, formatValue } from '../src/lib/shared/format.ts';
 import { plural } from '../src/lib/shared/plural.ts';
 import { shortCommit } from '../src/lib/shared/short-commit.ts';
 import { openHistory } from '../src/lib/store/history.ts';
 import { resolveDataDir } from '../src/lib/store/paths.ts';
-import { UsageError } from '../src/lib/store/run-context.ts';
-
-const HELP = `Usage: npm run compare -- A B [options]
-
-A and B are run ids or commits (7+ hex characters). Every metric is marked worse, better, unchanged,
-added or removed, by the same direction-aware threshold rule as npm run check, worst first.
-
-  --platform ID     only this platform
-  --only-changed    leave out unchanged metrics
-  --threshold T     default relative threshold, 0.2 = 20 % (env REGRESSION_THRESHOLD)
-  --data DIR        the history folder (env PERFORMANCE_DB_PATH; default ./data)`;
 
 const MARKS: Record<Mark, string> = {
   worse: '- worse',
@@ -32,67 +23,67 @@ const MARKS: Record<Mark, string> = {
   incomparable: '! units differ',
 };
 
-await runCli(async () => {
-  const { values, positionals } = parseArgs({
-    options: {
-      platform: { type: 'string' },
-      'only-changed': { type: 'boolean', default: false },
-      threshold: { type: 'string' },
-      data: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return EXIT.ok;
-  }
-  const [a, b, ...extra] = positionals;
-  if (!a || !b || extra.length > 0) throw new UsageError('give exactly two runs or commits to compare: npm run compare -- A B');
-  const dataDir = resolveDataDir(values.data);
-  const settings = await loadSettings(dataDir, { threshold: values.threshold });
-  const history = await openHistory(dataDir);
-  try {
-    const comparison = await compareRuns(history, { a, b }, { ...settings, platform: values.platform });
-    printProblems(history.problems);
-    for (const side of [comparison.a, comparison.b]) {
-      const first = side.runs[0];
+export const command = defineCommand({
+  usage: 'npm run compare -- A B [options]',
+  about: `A and B are run ids or commits (7+ hex characters). Every metric is marked worse, better, unchanged,
+added or removed, by the same direction-aware threshold rule as npm run check, worst first.`,
+  options: {
+    platform: { type: 'string', value: 'ID', description: 'only this platform' },
+    'only-changed': { type: 'boolean', default: false, description: 'leave out unchanged metrics' },
+    threshold: THRESHOLD_OPTION,
+    data: DATA_OPTION,
+  },
+  positionals: { 'A B': 'the two runs or commits to compare' },
+  async run({ values, positionals }) {
+    const [a, b, ...extra] = positionals;
+    if (!a || !b || extra.length > 0) throw new UsageError('give exactly two runs or commits to compare: npm run compare -- A B');
+    const dataDir = resolveDataDir(values.data);
+    const settings = await loadSettings(dataDir, { threshold: values.threshold });
+    const history = await openHistory(dataDir);
+    try {
+      const comparison = await compareRuns(history, { a, b }, { ...settings, platform: values.platform });
+      printProblems(history.problems);
+      for (const side of [comparison.a, comparison.b]) {
+        const first = side.runs[0];
+        console.log(
+          `${side === comparison.a ? 'A' : 'B'}: ${side.kind} ${side.ref} — ${plural(side.runs.length, 'run')}` +
+            (first?.gitCommit
+              ? `, commit ${shortCommit(first.gitCommit)}${first.gitMessage ? ` ${first.gitMessage.split('\n')[0]}` : ''}`
+              : ''),
+        );
+      }
+      if (comparison.leftOut.length > 0)
+        console.log(`Only one side ran on ${comparison.leftOut.join(', ')}: left out, as there is nothing to compare there.`);
+      const shown = comparison.metrics.filter((metric) => !values['only-changed'] || metric.mark !== 'unchanged');
+      const table = new Table({ head: ['', 'A', 'B', 'ratio', 'change', 'platform', 'metric'], style: { head: [], border: [] } });
+      for (const metric of shown) {
+        const mark = MARKS[metric.mark];
+        table.push([
+          metric.mark === 'worse' || metric.mark === 'failed'
+            ? styleText('red', mark)
+            : metric.mark === 'better'
+              ? styleText('green', mark)
+              : mark,
+          formatValue(metric.before, metric.unit),
+          formatValue(metric.after, metric.unit),
+          metric.ratio === null ? '—' : metric.ratio.toFixed(2),
+          formatChangeWithInterval(metric.change, metric.significance),
+          metric.platform,
+          `${metric.suite}/${metric.metric}`,
+        ]);
+      }
+      console.log(table.toString());
+      const count = (mark: Mark) => comparison.metrics.filter((metric) => metric.mark === mark).length;
       console.log(
-        `${side === comparison.a ? 'A' : 'B'}: ${side.kind} ${side.ref} — ${plural(side.runs.length, 'run')}` +
-          (first?.gitCommit
-            ? `, commit ${shortCommit(first.gitCommit)}${first.gitMessage ? ` ${first.gitMessage.split('\n')[0]}` : ''}`
-            : ''),
+        `${count('worse')} worse, ${count('better')} better, ${count('unchanged')} unchanged, ${count('added')} added, ${count('removed')} removed` +
+          (count('incomparable') > 0 ? `, ${count('incomparable')} not compared (units differ)` : '') +
+          '.',
       );
+    } finally {
+      history.close();
     }
-    if (comparison.leftOut.length > 0)
-      console.log(`Only one side ran on ${comparison.leftOut.join(', ')}: left out, as there is nothing to compare there.`);
-    const shown = comparison.metrics.filter((metric) => !values['only-changed'] || metric.mark !== 'unchanged');
-    const table = new Table({ head: ['', 'A', 'B', 'ratio', 'change', 'platform', 'metric'], style: { head: [], border: [] } });
-    for (const metric of shown) {
-      const mark = MARKS[metric.mark];
-      table.push([
-        metric.mark === 'worse' || metric.mark === 'failed'
-          ? styleText('red', mark)
-          : metric.mark === 'better'
-            ? styleText('green', mark)
-            : mark,
-        formatValue(metric.before, metric.unit),
-        formatValue(metric.after, metric.unit),
-        metric.ratio === null ? '—' : metric.ratio.toFixed(2),
-        formatChangeWithInterval(metric.change, metric.significance),
-        metric.platform,
-        `${metric.suite}/${metric.metric}`,
-      ]);
-    }
-    console.log(table.toString());
-    const count = (mark: Mark) => comparison.metrics.filter((metric) => metric.mark === mark).length;
-    console.log(
-      `${count('worse')} worse, ${count('better')} better, ${count('unchanged')} unchanged, ${count('added')} added, ${count('removed')} removed` +
-        (count('incomparable') > 0 ? `, ${count('incomparable')} not compared (units differ)` : '') +
-        '.',
-    );
-  } finally {
-    history.close();
-  }
-  return EXIT.ok;
+    return EXIT.ok;
+  },
 });
+
+if (import.meta.main) await runAsProcess(command);

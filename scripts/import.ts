@@ -4,48 +4,21 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
+import { defineCommand, printProblems, runAsProcess } from '../src/lib/cli.ts';
+import { DATA_OPTION } from '../src/lib/command-options.ts';
 import { readAsvResults } from '../src/lib/importers/asv.ts';
 import { detectFormat } from '../src/lib/importers/detect-format.ts';
 import { FILE_FORMATS, type FileFormatName, GITHUB_ACTION_BENCHMARK_TOOLS, HISTORY_FORMATS } from '../src/lib/importers/formats.ts';
 import { parseGithubActionBenchmarkData } from '../src/lib/importers/github-action-benchmark.ts';
 import { importRecords, toPlatformId, toRecords } from '../src/lib/importers/import-runs.ts';
 import type { ImportedRun } from '../src/lib/importers/types.ts';
+import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { plural } from '../src/lib/shared/plural.ts';
 import { resolveDataDir } from '../src/lib/store/paths.ts';
 import { assertPlatformId } from '../src/lib/store/platform.ts';
 import type { Problem } from '../src/lib/store/record.ts';
 import { describeTextFixes, newTextFixes } from '../src/lib/store/record-text.ts';
-import { detectRunContext, resolveRunType, UsageError } from '../src/lib/store/run-context.ts';
-
-const HELP = `Usage: npm run import -- --format FORMAT [options] FILE...
-
-  --format auto     recognise each file by its content, and say which format it was read as
-  github-action-benchmark's tool names work too: ${Object.keys(GITHUB_ACTION_BENCHMARK_TOOLS).join(', ')}
-Formats (a tool's output file):
-${Object.entries(FILE_FORMATS)
-  .map(([name, format]) => `  ${name.padEnd(24)}${format.produce}`)
-  .join('\n')}
-Histories (every run, with its commit):
-${Object.entries(HISTORY_FORMATS)
-  .map(([name, what]) => `  ${name.padEnd(24)}${what}`)
-  .join('\n')}
-
-  --platform ID     the platform of the runs (default: this machine; for github-action-benchmark, each suite's name)
-  --this-machine    with --platform: the runs were measured here, so record this machine's hardware
-                    (otherwise a named platform's hardware is recorded as unknown, or as its file says)
-  --suite NAME      the suite the metrics go into (default: the format's name); for github-action-benchmark,
-                    only the entries of that suite (the action's name:)
-  --run-type T      ci, nightly, manual or pr (default manual; ci for histories)
-  --dry-run         show what would be added, add nothing
-  --data DIR        the history folder (env PERFORMANCE_DB_PATH; default ./data)
-
-Importing a file again adds nothing. No run is lost over a text field: over-long commit messages and names
-are shortened (marked "… [shortened from N characters]") and control characters replaced, and the import
-says how many. A malformed measurement is reported with its place and left out, the rest of its run
-imported; a run is skipped only when none of its measurements is usable. Either way the exit code is 1 so
-that a CI job notices.`;
+import { detectRunContext, resolveRunType } from '../src/lib/store/run-context.ts';
 
 /** A format's own name, or github-action-benchmark's name for it (`cargo`, `googlecpp`…). */
 function formatOf(given: string): string {
@@ -78,121 +51,153 @@ async function detectFileFormat(file: string): Promise<string> {
   return detected.format;
 }
 
-await runCli(async () => {
-  const { values, positionals } = parseArgs({
-    options: {
-      format: { type: 'string' },
-      platform: { type: 'string' },
-      suite: { type: 'string' },
-      'run-type': { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      'this-machine': { type: 'boolean', default: false },
-      data: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+export const command = defineCommand({
+  usage: 'npm run import -- --format FORMAT [options] FILE...',
+  options: {
+    format: {
+      type: 'string',
+      value: 'FORMAT',
+      description:
+        "one of the formats below (github-action-benchmark's tool names work too), or auto:\nrecognise each file by its content, and say which format it was read as",
     },
-    allowPositionals: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return EXIT.ok;
-  }
-  const given = formatOf(values.format ?? '');
-  const auto = given === 'auto';
-  const isHistory = Object.hasOwn(HISTORY_FORMATS, given);
-  if (!Object.hasOwn(FILE_FORMATS, given) && !isHistory && !auto) {
-    throw new UsageError(`--format must be auto or one of ${[...Object.keys(FILE_FORMATS), ...Object.keys(HISTORY_FORMATS)].join(', ')}`);
-  }
-  if (positionals.length === 0) throw new UsageError('give the file(s) to import');
-  if (values.platform !== undefined) assertPlatformId(values.platform, '--platform');
-  const dataDir = resolveDataDir(values.data);
-  const runTypeOf = (format: string) => resolveRunType(values['run-type'] ?? (Object.hasOwn(HISTORY_FORMATS, format) ? 'ci' : undefined));
-  runTypeOf(given);
-  const context = await detectRunContext({ dataDir, ...(values.platform ? { platformFlag: values.platform } : {}) });
-  const now = new Date();
-  const fixes = newTextFixes();
-  const onThisMachine = values['this-machine'] || values.platform === undefined;
-  let added = 0;
-  let existing = 0;
-  const problems: Problem[] = [];
-  // Every file's format is known before anything is written: a file auto cannot tell stops the import whole.
-  const formats: string[] = [];
-  for (const file of positionals) formats.push(auto ? await detectFileFormat(file) : given);
-  for (const [index, file] of positionals.entries()) {
-    let runs: ImportedRun[];
-    const format = formats[index] as string;
-    if (format === 'asv') {
-      const result = await readAsvResults(file);
-      runs = values.platform ? result.runs.map((run) => ({ ...run, platform: values.platform as string })) : result.runs;
-      problems.push(...result.problems);
-      if (result.outdated + result.unknown > 0) {
-        console.log(
-          `${file}: left out, as asv does: ${result.outdated} results measured with an older version of their benchmark, ${result.unknown} of benchmarks no longer in benchmarks.json`,
-        );
-      }
-    } else {
-      const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-        throw new UsageError(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
-      });
-      const source = { file, suite: values.suite ?? format };
-      let result: { runs: ImportedRun[]; problems: Problem[] };
-      try {
-        if (format === 'github-action-benchmark') {
-          const history = parseGithubActionBenchmarkData(text, source);
-          // --suite picks one of the action's series (its `name:`), as one step of that action recorded it.
-          const wanted = values.suite === undefined ? history.runs : history.runs.filter((run) => run.suiteName === values.suite);
-          const others = new Set(history.runs.filter((run) => !wanted.includes(run)).map((run) => run.suiteName));
-          if (others.size > 0)
-            console.log(
-              `${file}: left out the entries of ${[...others].map((name) => JSON.stringify(name)).join(', ')} (--suite ${values.suite})`,
-            );
-          result = {
-            runs: wanted.map(({ suiteName, ...run }) => ({ ...run, platform: values.platform ?? toPlatformId(suiteName) })),
-            problems: history.problems,
-          };
-        } else {
-          result = FILE_FORMATS[format as FileFormatName].parse(text, source);
-        }
-      } catch (error) {
-        throw new UsageError(`${file} cannot be read as ${format}: ${(error as Error).message}`);
-      }
-      runs = result.runs;
-      problems.push(...result.problems);
-      if (runs.length === 0 && result.problems.length === 0) {
-        problems.push({
-          file,
-          reason: `holds nothing ${format} writes`,
-          fix: 'Check the file and --format (--format auto tells a file by its content).',
-        });
-      }
+    platform: {
+      type: 'string',
+      value: 'ID',
+      description: "the platform of the runs (default: this machine; for github-action-benchmark, each suite's name)",
+    },
+    'this-machine': {
+      type: 'boolean',
+      default: false,
+      description:
+        "with --platform: the runs were measured here, so record this machine's hardware\n(otherwise a named platform's hardware is recorded as unknown, or as its file says)",
+    },
+    suite: {
+      type: 'string',
+      value: 'NAME',
+      description:
+        "the suite the metrics go into (default: the format's name); for github-action-benchmark,\nonly the entries of that suite (the action's name:)",
+    },
+    'run-type': { type: 'string', value: 'T', description: 'ci, nightly, manual or pr (default manual; ci for histories)' },
+    'dry-run': { type: 'boolean', default: false, description: 'show what would be added, add nothing' },
+    data: DATA_OPTION,
+  },
+  positionals: { 'FILE...': 'the files the tool wrote (for asv, its results folder)' },
+  more: `Formats (a tool's output file):
+${Object.entries(FILE_FORMATS)
+  .map(([name, format]) => `  ${name.padEnd(24)}${format.produce}`)
+  .join('\n')}
+Histories (every run, with its commit):
+${Object.entries(HISTORY_FORMATS)
+  .map(([name, what]) => `  ${name.padEnd(24)}${what}`)
+  .join('\n')}
+github-action-benchmark's tool names: ${Object.keys(GITHUB_ACTION_BENCHMARK_TOOLS).join(', ')}.
+
+Importing a file again adds nothing. No run is lost over a text field: over-long commit messages and names
+are shortened (marked "… [shortened from N characters]") and control characters replaced, and the import
+says how many. A malformed measurement is reported with its place and left out, the rest of its run
+imported; a run is skipped only when none of its measurements is usable. Either way the exit code is 1 so
+that a CI job notices.`,
+  async run({ values, positionals }) {
+    const given = formatOf(values.format ?? '');
+    const auto = given === 'auto';
+    const isHistory = Object.hasOwn(HISTORY_FORMATS, given);
+    if (!Object.hasOwn(FILE_FORMATS, given) && !isHistory && !auto) {
+      throw new UsageError(`--format must be auto or one of ${[...Object.keys(FILE_FORMATS), ...Object.keys(HISTORY_FORMATS)].join(', ')}`);
     }
-    const { records, problems: invalid } = toRecords(
-      runs,
-      {
-        platform: context.platform,
-        onThisMachine,
-        git: context.git,
-        runType: runTypeOf(format),
-        tool: format,
-        file: path.basename(file),
-        now,
-      },
-      fixes,
-    );
-    problems.push(...invalid);
-    const outcome = await importRecords(dataDir, records, { dryRun: values['dry-run'] });
-    added += outcome.added.length;
-    existing += outcome.existing.length;
-    const metrics = records.filter((record) => outcome.added.includes(record.id)).reduce((sum, record) => sum + record.metrics.length, 0);
+    if (positionals.length === 0) throw new UsageError('give the file(s) to import');
+    if (values.platform !== undefined) assertPlatformId(values.platform, '--platform');
+    const dataDir = resolveDataDir(values.data);
+    const runTypeOf = (format: string) => resolveRunType(values['run-type'] ?? (Object.hasOwn(HISTORY_FORMATS, format) ? 'ci' : undefined));
+    runTypeOf(given);
+    const context = await detectRunContext({ dataDir, ...(values.platform ? { platformFlag: values.platform } : {}) });
+    const now = new Date();
+    const fixes = newTextFixes();
+    const onThisMachine = values['this-machine'] || values.platform === undefined;
+    let added = 0;
+    let existing = 0;
+    const problems: Problem[] = [];
+    // Every file's format is known before anything is written: a file auto cannot tell stops the import whole.
+    const formats: string[] = [];
+    for (const file of positionals) formats.push(auto ? await detectFileFormat(file) : given);
+    for (const [index, file] of positionals.entries()) {
+      let runs: ImportedRun[];
+      const format = formats[index] as string;
+      if (format === 'asv') {
+        const result = await readAsvResults(file);
+        runs = values.platform ? result.runs.map((run) => ({ ...run, platform: values.platform as string })) : result.runs;
+        problems.push(...result.problems);
+        if (result.outdated + result.unknown > 0) {
+          console.log(
+            `${file}: left out, as asv does: ${result.outdated} results measured with an older version of their benchmark, ${result.unknown} of benchmarks no longer in benchmarks.json`,
+          );
+        }
+      } else {
+        const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+          throw new UsageError(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+        });
+        const source = { file, suite: values.suite ?? format };
+        let result: { runs: ImportedRun[]; problems: Problem[] };
+        try {
+          if (format === 'github-action-benchmark') {
+            const history = parseGithubActionBenchmarkData(text, source);
+            // --suite picks one of the action's series (its `name:`), as one step of that action recorded it.
+            const wanted = values.suite === undefined ? history.runs : history.runs.filter((run) => run.suiteName === values.suite);
+            const others = new Set(history.runs.filter((run) => !wanted.includes(run)).map((run) => run.suiteName));
+            if (others.size > 0)
+              console.log(
+                `${file}: left out the entries of ${[...others].map((name) => JSON.stringify(name)).join(', ')} (--suite ${values.suite})`,
+              );
+            result = {
+              runs: wanted.map(({ suiteName, ...run }) => ({ ...run, platform: values.platform ?? toPlatformId(suiteName) })),
+              problems: history.problems,
+            };
+          } else {
+            result = FILE_FORMATS[format as FileFormatName].parse(text, source);
+          }
+        } catch (error) {
+          throw new UsageError(`${file} cannot be read as ${format}: ${(error as Error).message}`);
+        }
+        runs = result.runs;
+        problems.push(...result.problems);
+        if (runs.length === 0 && result.problems.length === 0) {
+          problems.push({
+            file,
+            reason: `holds nothing ${format} writes`,
+            fix: 'Check the file and --format (--format auto tells a file by its content).',
+          });
+        }
+      }
+      const { records, problems: invalid } = toRecords(
+        runs,
+        {
+          platform: context.platform,
+          onThisMachine,
+          git: context.git,
+          runType: runTypeOf(format),
+          tool: format,
+          file: path.basename(file),
+          now,
+        },
+        fixes,
+      );
+      problems.push(...invalid);
+      const outcome = await importRecords(dataDir, records, { dryRun: values['dry-run'] });
+      added += outcome.added.length;
+      existing += outcome.existing.length;
+      const metrics = records.filter((record) => outcome.added.includes(record.id)).reduce((sum, record) => sum + record.metrics.length, 0);
+      console.log(
+        `${file}: ${values['dry-run'] ? 'would add' : 'added'} ${plural(outcome.added.length, 'run')} (${metrics} measurements)` +
+          (outcome.existing.length > 0 ? `; ${outcome.existing.length} already imported` : ''),
+      );
+    }
+    for (const line of describeTextFixes(fixes)) console.log(`note: ${line} (the run was kept; see npm run import -- --help)`);
+    printProblems(problems);
     console.log(
-      `${file}: ${values['dry-run'] ? 'would add' : 'added'} ${plural(outcome.added.length, 'run')} (${metrics} measurements)` +
-        (outcome.existing.length > 0 ? `; ${outcome.existing.length} already imported` : ''),
+      `${values['dry-run'] ? 'Dry run: nothing written. ' : ''}${added} new, ${existing} already there, ${plural(problems.length, 'problem')}.`,
     );
-  }
-  for (const line of describeTextFixes(fixes)) console.log(`note: ${line} (the run was kept; see npm run import -- --help)`);
-  printProblems(problems);
-  console.log(
-    `${values['dry-run'] ? 'Dry run: nothing written. ' : ''}${added} new, ${existing} already there, ${plural(problems.length, 'problem')}.`,
-  );
-  // The rest landed, but a CI job importing a file should not pass over entries it could not read.
-  return problems.length > 0 ? EXIT.failed : EXIT.ok;
+    // The rest landed, but a CI job importing a file should not pass over entries it could not read.
+    return problems.length > 0 ? EXIT.failed : EXIT.ok;
+  },
 });
+
+if (import.meta.main) await runAsProcess(command);

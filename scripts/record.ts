@@ -5,29 +5,15 @@
  */
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { EXIT, runCli } from '../src/lib/cli.ts';
+import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
+import { DATA_OPTION, RUN_TYPE_OPTION } from '../src/lib/command-options.ts';
+import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { formatValue } from '../src/lib/shared/format.ts';
 import { displayPath, resolveDataDir } from '../src/lib/store/paths.ts';
 import type { MetricInput } from '../src/lib/store/record.ts';
 import { describeTextFixes, newTextFixes } from '../src/lib/store/record-text.ts';
-import { buildRunRecord, detectRunContext, resolveMode, resolveRunType, UsageError } from '../src/lib/store/run-context.ts';
+import { buildRunRecord, detectRunContext, resolveMode, resolveRunType } from '../src/lib/store/run-context.ts';
 import { appendRun } from '../src/lib/store/store.ts';
-
-const HELP = `Usage: npm run record -- [--build-time] [--file-size PATH]... [options] [-- CMD ARGS...]
-
-  --build-time      run CMD once and record its wall time in seconds (a failed command is recorded as failed)
-  --file-size PATH  record the size of PATH in bytes, read after CMD (repeat for more files)
-  --name NAME       the build time's metric name (default: the command line)
-  --suite NAME      the suite of the metrics (default: build)
-  --platform ID     the platform (default: this machine)
-  --run-type T      ci, nightly, manual or pr (default manual)
-  --data DIR        the history folder (env PERFORMANCE_DB_PATH; default ./data)
-
-Examples:
-  npm run record -- --build-time -- cargo build --release
-  npm run record -- --build-time --file-size target/release/app -- cargo build --release
-  npm run record -- --file-size dist/app.js`;
 
 function timed(command: readonly string[]): Promise<{ seconds: number; code: number }> {
   return new Promise((resolve, reject) => {
@@ -40,76 +26,90 @@ function timed(command: readonly string[]): Promise<{ seconds: number; code: num
   });
 }
 
-await runCli(async () => {
-  const { values, positionals } = parseArgs({
-    options: {
-      'build-time': { type: 'boolean', default: false },
-      'file-size': { type: 'string', multiple: true, default: [] },
-      name: { type: 'string' },
-      suite: { type: 'string', default: 'build' },
-      platform: { type: 'string' },
-      'run-type': { type: 'string' },
-      data: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+export const command = defineCommand({
+  usage: 'npm run record -- [--build-time] [--file-size PATH]... [options] [-- CMD ARGS...]',
+  options: {
+    'build-time': {
+      type: 'boolean',
+      default: false,
+      description: 'run CMD once and record its wall time in seconds (a failed command is recorded as failed)',
     },
-    allowPositionals: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return EXIT.ok;
-  }
-  if (!values['build-time'] && values['file-size'].length === 0)
-    throw new UsageError('give --build-time -- CMD, --file-size PATH, or both');
-  if (values['build-time'] && positionals.length === 0)
-    throw new UsageError('--build-time needs the command after --: e.g. -- cargo build');
-  if (!values['build-time'] && positionals.length > 0)
-    throw new UsageError(`a command was given without --build-time: ${positionals.join(' ')}`);
-  const dataDir = resolveDataDir(values.data);
-  const runType = resolveRunType(values['run-type']);
-  const context = await detectRunContext({ dataDir, ...(values.platform ? { platformFlag: values.platform } : {}) });
+    'file-size': {
+      type: 'string',
+      value: 'PATH',
+      multiple: true,
+      default: [],
+      description: 'record the size of PATH in bytes, read after CMD (repeat for more files)',
+    },
+    name: { type: 'string', value: 'NAME', description: "the build time's metric name (default: the command line)" },
+    suite: { type: 'string', value: 'NAME', default: 'build', description: 'the suite of the metrics (default: build)' },
+    platform: { type: 'string', value: 'ID', description: 'the platform (default: this machine)' },
+    'run-type': RUN_TYPE_OPTION,
+    data: DATA_OPTION,
+  },
+  positionals: { 'CMD ARGS...': 'the build command, after --' },
+  more: `Examples:
+  npm run record -- --build-time -- cargo build --release
+  npm run record -- --build-time --file-size target/release/app -- cargo build --release
+  npm run record -- --file-size dist/app.js`,
+  async run({ values, positionals }) {
+    if (!values['build-time'] && values['file-size'].length === 0)
+      throw new UsageError('give --build-time -- CMD, --file-size PATH, or both');
+    if (values['build-time'] && positionals.length === 0)
+      throw new UsageError('--build-time needs the command after --: e.g. -- cargo build');
+    if (!values['build-time'] && positionals.length > 0)
+      throw new UsageError(`a command was given without --build-time: ${positionals.join(' ')}`);
+    const dataDir = resolveDataDir(values.data);
+    const runType = resolveRunType(values['run-type']);
+    const context = await detectRunContext({ dataDir, ...(values.platform ? { platformFlag: values.platform } : {}) });
 
-  const metrics: MetricInput[] = [];
-  let failed = false;
-  if (values['build-time']) {
-    const { seconds, code } = await timed(positionals);
-    const name = values.name ?? positionals.join(' ');
-    if (code === 0) metrics.push({ suite: values.suite, name, value: seconds, unit: 's', direction: 'lower' });
-    else {
-      failed = true;
-      metrics.push({
-        suite: values.suite,
-        name,
-        value: null,
-        unit: 's',
-        direction: 'lower',
-        status: 'failed',
-        description: `exited with ${code}`,
-      });
+    const metrics: MetricInput[] = [];
+    let failed = false;
+    if (values['build-time']) {
+      const { seconds, code } = await timed(positionals);
+      const name = values.name ?? positionals.join(' ');
+      if (code === 0) metrics.push({ suite: values.suite, name, value: seconds, unit: 's', direction: 'lower' });
+      else {
+        failed = true;
+        metrics.push({
+          suite: values.suite,
+          name,
+          value: null,
+          unit: 's',
+          direction: 'lower',
+          status: 'failed',
+          description: `exited with ${code}`,
+        });
+      }
     }
-  }
-  for (const file of values['file-size']) {
-    const info = await stat(file).catch(() => undefined);
-    if (info?.isFile()) metrics.push({ suite: values.suite, name: file, value: info.size, unit: 'B', direction: 'lower' });
-    else {
-      failed = true;
-      metrics.push({
-        suite: values.suite,
-        name: file,
-        value: null,
-        unit: 'B',
-        direction: 'lower',
-        status: 'failed',
-        description: 'no such file',
-      });
+    for (const file of values['file-size']) {
+      const info = await stat(file).catch(() => undefined);
+      if (info?.isFile()) metrics.push({ suite: values.suite, name: file, value: info.size, unit: 'B', direction: 'lower' });
+      else {
+        failed = true;
+        metrics.push({
+          suite: values.suite,
+          name: file,
+          value: null,
+          unit: 'B',
+          direction: 'lower',
+          status: 'failed',
+          description: 'no such file',
+        });
+      }
     }
-  }
 
-  const fixes = newTextFixes();
-  const { record, file } = await appendRun(dataDir, buildRunRecord(context, { runType, mode: resolveMode(undefined), metrics }), { fixes });
-  for (const line of describeTextFixes(fixes)) console.log(`note: ${line} (the run was kept)`);
-  for (const metric of record.metrics) {
-    console.log(`${metric.name}: ${metric.value === null ? `failed (${metric.description})` : formatValue(metric.value, metric.unit)}`);
-  }
-  console.log(`Recorded run ${record.id} (${record.platform.id}) in ${displayPath(file)}`);
-  return failed ? EXIT.failed : EXIT.ok;
+    const fixes = newTextFixes();
+    const { record, file } = await appendRun(dataDir, buildRunRecord(context, { runType, mode: resolveMode(undefined), metrics }), {
+      fixes,
+    });
+    for (const line of describeTextFixes(fixes)) console.log(`note: ${line} (the run was kept)`);
+    for (const metric of record.metrics) {
+      console.log(`${metric.name}: ${metric.value === null ? `failed (${metric.description})` : formatValue(metric.value, metric.unit)}`);
+    }
+    console.log(`Recorded run ${record.id} (${record.platform.id}) in ${displayPath(file)}`);
+    return failed ? EXIT.failed : EXIT.ok;
+  },
 });
+
+if (import.meta.main) await runAsProcess(command);

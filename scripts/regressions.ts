@@ -1,26 +1,18 @@
 /** npm run regressions: the regression events of the history, open ones first, as the site's regressions page lists them. */
 
-import { parseArgs, styleText } from 'node:util';
+import { styleText } from 'node:util';
 import { eventHeadline, historyEvents, type RegressionEvent } from '../src/lib/analysis/regression-events.ts';
 import { historyChanges } from '../src/lib/analysis/series-changes.ts';
 import { describeTriage, loadTriage } from '../src/lib/analysis/triage-file.ts';
-import { EXIT, printProblems, runCli } from '../src/lib/cli.ts';
+import { defineCommand, printProblems, runAsProcess } from '../src/lib/cli.ts';
+import { DATA_OPTION } from '../src/lib/command-options.ts';
+import { EXIT } from '../src/lib/shared/errors.ts';
 import { formatChange, formatValue } from '../src/lib/shared/format.ts';
 import { plural } from '../src/lib/shared/plural.ts';
 import { shortCommit } from '../src/lib/shared/short-commit.ts';
 import { formatMinute } from '../src/lib/shared/timestamps.ts';
 import { openHistory } from '../src/lib/store/history.ts';
 import { resolveDataDir } from '../src/lib/store/paths.ts';
-
-const HELP = `Usage: npm run regressions [-- options]
-
-The regression events of the history: where the level of one or more series moved and stayed moved,
-grouped by the commit range it happened in, across metrics and platforms. Open regressions, worst
-first, by default.
-
-  --all         every event (open, recovered, improvements), open regressions first, then newest first
-  --json        the events as JSON, for programs
-  --data DIR    the history folder (env PERFORMANCE_DB_PATH; default ./data)`;
 
 function printEvent(event: RegressionEvent): void {
   const style = event.direction === 'improvement' ? 'green' : event.state === 'open' ? 'red' : 'yellow';
@@ -43,41 +35,46 @@ function printEvent(event: RegressionEvent): void {
   if (event.series.length > 5) console.log(`  … and ${event.series.length - 5} more series`);
 }
 
-await runCli(async () => {
-  const { values } = parseArgs({
-    options: {
-      all: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      data: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+export const command = defineCommand({
+  usage: 'npm run regressions [-- options]',
+  about: `The regression events of the history: where the level of one or more series moved and stayed moved,
+grouped by the commit range it happened in, across metrics and platforms. Open regressions, worst
+first, by default.`,
+  options: {
+    all: {
+      type: 'boolean',
+      default: false,
+      description: 'every event (open, recovered, improvements), open regressions first, then newest first',
     },
-  });
-  if (values.help) {
-    console.log(HELP);
+    json: { type: 'boolean', default: false, description: 'the events as JSON, for programs' },
+    data: DATA_OPTION,
+  },
+  async run({ values }) {
+    const dataDir = resolveDataDir(values.data);
+    const history = await openHistory(dataDir, { checkIndexedRecords: true });
+    let events: RegressionEvent[];
+    try {
+      events = (await historyEvents(history, await historyChanges(history), await loadTriage(dataDir))).events;
+    } finally {
+      history.close();
+    }
+    printProblems(history.problems);
+    const shown = values.all ? events : events.filter((event) => event.state === 'open' && event.direction !== 'improvement');
+    if (values.json) {
+      console.log(JSON.stringify(shown, null, 2));
+      return EXIT.ok;
+    }
+    if (shown.length === 0) {
+      console.log(
+        values.all ? 'No change points in the history.' : `No open regressions (${events.length} events in all: --all lists them).`,
+      );
+      return EXIT.ok;
+    }
+    for (const event of shown) printEvent(event);
+    const open = events.filter((event) => event.state === 'open' && event.direction !== 'improvement').length;
+    console.log(`\n${plural(open, 'open regression')}, ${plural(events.length, 'event')} in all.`);
     return EXIT.ok;
-  }
-  const dataDir = resolveDataDir(values.data);
-  const history = await openHistory(dataDir, { checkIndexedRecords: true });
-  let events: RegressionEvent[];
-  try {
-    events = (await historyEvents(history, await historyChanges(history), await loadTriage(dataDir))).events;
-  } finally {
-    history.close();
-  }
-  printProblems(history.problems);
-  const shown = values.all ? events : events.filter((event) => event.state === 'open' && event.direction !== 'improvement');
-  if (values.json) {
-    console.log(JSON.stringify(shown, null, 2));
-    return EXIT.ok;
-  }
-  if (shown.length === 0) {
-    console.log(
-      values.all ? 'No change points in the history.' : `No open regressions (${events.length} events in all: --all lists them).`,
-    );
-    return EXIT.ok;
-  }
-  for (const event of shown) printEvent(event);
-  const open = events.filter((event) => event.state === 'open' && event.direction !== 'improvement').length;
-  console.log(`\n${plural(open, 'open regression')}, ${plural(events.length, 'event')} in all.`);
-  return EXIT.ok;
+  },
 });
+
+if (import.meta.main) await runAsProcess(command);

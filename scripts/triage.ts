@@ -1,53 +1,53 @@
 /** npm run triage -- EVENT accepted|invalid|fixed [--note "…"]: record what was decided about a regression event, in data/triage.json. */
-import { parseArgs } from 'node:util';
 import { historyEvents } from '../src/lib/analysis/regression-events.ts';
 import { historyChanges } from '../src/lib/analysis/series-changes.ts';
 import { loadTriage, TRIAGE_STATES, type TriageState, triageFile, writeTriage } from '../src/lib/analysis/triage-file.ts';
-import { EXIT, runCli } from '../src/lib/cli.ts';
+import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
+import { DATA_OPTION } from '../src/lib/command-options.ts';
+import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { openHistory } from '../src/lib/store/history.ts';
 import { resolveDataDir } from '../src/lib/store/paths.ts';
-import { UsageError } from '../src/lib/store/run-context.ts';
 
-const HELP = `Usage: npm run triage -- EVENT accepted|invalid|fixed [--note "why"] [--data DIR]
-
-Records a decision about a regression event (its id as npm run regressions and the site list it) in
+export const command = defineCommand({
+  usage: 'npm run triage -- EVENT accepted|invalid|fixed [--note "why"] [--data DIR]',
+  about: `Records a decision about a regression event (its id as npm run regressions and the site list it) in
 data/triage.json, next to baselines.json: commit it, and the nightly workflow keeps it on the history branch.
-
-  accepted   the new level is the new normal (a deliberate trade-off)
-  invalid    not a real change (noise, a runner, a broken benchmark)
-  fixed      a later change brought it back
-A triaged event is no longer open: pages, the feed, issues and check show the decision instead.`;
-
-await runCli(async () => {
-  const { values, positionals } = parseArgs({
-    options: { note: { type: 'string', default: '' }, data: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    allowPositionals: true,
-  });
-  if (values.help) {
-    console.log(HELP);
+A triaged event is no longer open: pages, the feed, issues and check show the decision instead.`,
+  options: {
+    note: { type: 'string', value: 'TEXT', default: '', description: 'why: shown with the decision' },
+    data: DATA_OPTION,
+  },
+  positionals: {
+    EVENT: 'the event id (e-<run id>)',
+    accepted: 'the new level is the new normal (a deliberate trade-off)',
+    invalid: 'not a real change (noise, a runner, a broken benchmark)',
+    fixed: 'a later change brought it back',
+  },
+  async run({ values, positionals }) {
+    const [eventId, state, ...extra] = positionals;
+    if (!eventId || !state || extra.length > 0)
+      throw new UsageError('give an event and a decision: npm run triage -- e-<run id> accepted|invalid|fixed');
+    if (!(TRIAGE_STATES as readonly string[]).includes(state))
+      throw new UsageError(`the decision must be one of ${TRIAGE_STATES.join(', ')}`);
+    const dataDir = resolveDataDir(values.data);
+    const triage = await loadTriage(dataDir);
+    const history = await openHistory(dataDir);
+    let known: boolean;
+    try {
+      known = (await historyEvents(history, await historyChanges(history))).events.some((event) => event.id === eventId);
+    } finally {
+      history.close();
+    }
+    if (!known) throw new UsageError(`no event ${JSON.stringify(eventId)} in the history: \`npm run regressions -- --all\` lists them`);
+    await writeTriage(dataDir, triage, eventId, {
+      state: state as TriageState,
+      note: values.note,
+      at: new Date().toISOString(),
+      by: process.env.GITHUB_ACTOR ?? process.env.USER ?? null,
+    });
+    console.log(`${eventId}: ${state}${values.note ? ` (${values.note})` : ''}, in ${triageFile(dataDir)}: commit it to keep it.`);
     return EXIT.ok;
-  }
-  const [eventId, state, ...extra] = positionals;
-  if (!eventId || !state || extra.length > 0)
-    throw new UsageError('give an event and a decision: npm run triage -- e-<run id> accepted|invalid|fixed');
-  if (!(TRIAGE_STATES as readonly string[]).includes(state))
-    throw new UsageError(`the decision must be one of ${TRIAGE_STATES.join(', ')}`);
-  const dataDir = resolveDataDir(values.data);
-  const triage = await loadTriage(dataDir);
-  const history = await openHistory(dataDir);
-  let known: boolean;
-  try {
-    known = (await historyEvents(history, await historyChanges(history))).events.some((event) => event.id === eventId);
-  } finally {
-    history.close();
-  }
-  if (!known) throw new UsageError(`no event ${JSON.stringify(eventId)} in the history: \`npm run regressions -- --all\` lists them`);
-  await writeTriage(dataDir, triage, eventId, {
-    state: state as TriageState,
-    note: values.note,
-    at: new Date().toISOString(),
-    by: process.env.GITHUB_ACTOR ?? process.env.USER ?? null,
-  });
-  console.log(`${eventId}: ${state}${values.note ? ` (${values.note})` : ''}, in ${triageFile(dataDir)}: commit it to keep it.`);
-  return EXIT.ok;
+  },
 });
+
+if (import.meta.main) await runAsProcess(command);

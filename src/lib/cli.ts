@@ -1,20 +1,109 @@
-/** What every command-line tool shares: exit codes, and errors as one readable message, never a stack trace. */
-import { styleText } from 'node:util';
-import { BaselinesFileError } from './analysis/baselines-file.ts';
-import { ConfigError } from './analysis/config.ts';
-import { TriageFileError } from './analysis/triage-file.ts';
-import { UnreadableDataError } from './reports/report-target.ts';
-import { RunNotFoundError } from './reports/run-report.ts';
+/**
+ * What every command-line tool shares: its options and --help built from one description (defineCommand),
+ * errors printed as one readable message with their exit code, never a stack trace, and output that a
+ * stranger's text cannot turn into terminal escape sequences.
+ */
+import { type ParseArgsOptionDescriptor, parseArgs, styleText } from 'node:util';
+import { EXIT, type ExitCode, PerfsiteError, UsageError } from './shared/errors.ts';
 import { neutralise } from './shared/escape.ts';
 import { plural } from './shared/plural.ts';
-import { PlatformIdError } from './store/platform.ts';
-import { formatProblem, type Problem, RecordError } from './store/record.ts';
-import { UsageError } from './store/run-context.ts';
+import { formatProblem, type Problem } from './store/record.ts';
 
-/** 0: fine; 1: the answer is no (a regression, a failed measurement); 2: bad usage or data that cannot be read. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export interface OptionSpec extends ParseArgsOptionDescriptor {
+  /** What it does, then where its default comes from: "the history folder (env PERFORMANCE_DB_PATH; default ./data)". */
+  description: string;
+  /** The value's name in the help, as in `--platform ID`; string options only. */
+  value?: string;
+}
+export type OptionSpecs = Record<string, OptionSpec>;
 
-const UNREADABLE_DATA = [BaselinesFileError, ConfigError, UnreadableDataError, RunNotFoundError, TriageFileError];
+type Values<O extends OptionSpecs> = ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>>['values'];
+
+export interface CommandSpec<O extends OptionSpecs> {
+  /** How it is called, each form in full: "npm run compare -- A B [options]". */
+  usage: string | readonly string[];
+  /** What it does, in a paragraph or two. */
+  about?: string;
+  options: O;
+  /** The positional arguments it takes, each with what it is; none when absent. */
+  positionals?: Record<string, string>;
+  /** Text after the options: formats, examples, the environment it reads. */
+  more?: string;
+  run(args: { values: Values<O>; positionals: string[] }): Promise<ExitCode | undefined> | Promise<ExitCode> | Promise<void>;
+}
+
+export interface Command {
+  /** The --help text. */
+  readonly help: string;
+  /** Runs the command in this process and gives its exit code; errors are written to stderr, never thrown. */
+  main(argv: readonly string[]): Promise<ExitCode>;
+}
+
+const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', description: 'show this help' };
+
+function optionRows(options: OptionSpecs, positionals: Record<string, string>): Array<[string, string]> {
+  return [
+    ...Object.entries(positionals),
+    ...Object.entries(options).map(([name, option]): [string, string] => [
+      `${option.short ? `-${option.short}, ` : ''}--${name}${option.type === 'string' ? ` ${option.value ?? 'VALUE'}` : ''}`,
+      option.description,
+    ]),
+  ];
+}
+
+function helpText<O extends OptionSpecs>(spec: CommandSpec<O>): string {
+  const usage = typeof spec.usage === 'string' ? [spec.usage] : spec.usage;
+  const rows = optionRows({ ...spec.options, help: HELP_OPTION }, spec.positionals ?? {});
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+  const indent = ' '.repeat(width + 2);
+  const table = rows.map(([left, right]) => `  ${left.padEnd(width)}${right.split('\n').join(`\n${indent}`)}`);
+  return [
+    usage.length === 1 ? `Usage: ${usage[0]}` : `Usage:\n${usage.map((line) => `  ${line}`).join('\n')}`,
+    ...(spec.about ? [spec.about] : []),
+    table.join('\n'),
+    ...(spec.more ? [spec.more] : []),
+  ].join('\n\n');
+}
+
+/** One command: --help from its option descriptions, and a main(argv) that tests call in-process. */
+export function defineCommand<const O extends OptionSpecs>(spec: CommandSpec<O>): Command {
+  const help = helpText(spec);
+  const parseOptions = Object.fromEntries(
+    Object.entries({ ...spec.options, help: HELP_OPTION }).map(([name, { description: _d, value: _v, ...parse }]) => [name, parse]),
+  ) as O;
+  return {
+    help,
+    async main(argv) {
+      try {
+        const { values, positionals } = parseArgs({
+          args: [...argv],
+          options: parseOptions,
+          allowPositionals: spec.positionals !== undefined,
+          strict: true,
+        });
+        if ((values as { help?: boolean }).help) {
+          process.stdout.write(`${help}\n`);
+          return EXIT.ok;
+        }
+        return (await spec.run({ values: values as Values<O>, positionals })) ?? EXIT.ok;
+      } catch (error) {
+        return reportError(error);
+      }
+    },
+  };
+}
+
+function reportError(error: unknown): ExitCode {
+  const parseError = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  const known = error instanceof PerfsiteError ? error : parseError ? new UsageError((error as Error).message) : null;
+  if (known) {
+    process.stderr.write(`${styleText('red', 'error:')} ${known.message}\n${known.next ? `${known.next}\n` : ''}`);
+    return known.exitCode;
+  }
+  process.stderr.write(`${styleText('red', 'error:')} ${(error as Error).message}\n`);
+  if (process.env.PERFSITE_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+  return EXIT.failed;
+}
 
 export function printProblems(problems: readonly Problem[], stream: NodeJS.WriteStream = process.stderr): void {
   if (problems.length === 0) return;
@@ -46,40 +135,9 @@ function guardStream(stream: NodeJS.WriteStream): void {
     write(typeof chunk === 'string' ? terminalSafe(chunk, allowColours) : chunk, ...rest)) as typeof stream.write;
 }
 
-let guarded = false;
-
-/** Runs a command's main function; known errors become a message and an exit code. */
-export async function runCli(main: () => Promise<number | undefined>): Promise<void> {
-  if (!guarded) {
-    guardStream(process.stdout);
-    guardStream(process.stderr);
-    guarded = true;
-  }
-  try {
-    process.exitCode = (await main()) ?? EXIT.ok;
-  } catch (error) {
-    if (
-      error instanceof UsageError ||
-      error instanceof PlatformIdError ||
-      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    ) {
-      process.stderr.write(`${styleText('red', 'error:')} ${(error as Error).message}\nRun with --help for usage.\n`);
-      process.exitCode = EXIT.usage;
-      return;
-    }
-    if (UNREADABLE_DATA.some((kind) => error instanceof kind)) {
-      process.stderr.write(`${styleText('red', 'error:')} ${(error as Error).message}\n`);
-      process.exitCode = EXIT.usage;
-      return;
-    }
-    if (error instanceof RecordError) {
-      process.stderr.write(`${styleText('red', 'error:')} the run was not recorded:\n`);
-      for (const problem of error.problems) process.stderr.write(`  - ${formatProblem(problem)}\n`);
-      process.exitCode = EXIT.failed;
-      return;
-    }
-    process.stderr.write(`${styleText('red', 'error:')} ${(error as Error).message}\n`);
-    if (process.env.PERFSITE_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
-    process.exitCode = EXIT.failed;
-  }
+/** Runs a command as the process: its output guarded, its exit code the process's. */
+export async function runAsProcess(command: Command): Promise<void> {
+  guardStream(process.stdout);
+  guardStream(process.stderr);
+  process.exitCode = await command.main(process.argv.slice(2));
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { alternation } from '../../src/lib/analysis/ab-runner.ts';
 import { queryRows } from '../../src/lib/store/duckdb.ts';
 import { openHistory } from '../../src/lib/store/history.ts';
-import { runScript, tempDir } from '../helpers.ts';
+import { runCommand, tempDir } from '../helpers.ts';
 
 const lib = (module: string) => pathToFileURL(path.resolve('src/lib', module)).href;
 
@@ -41,7 +41,7 @@ await appendRun(process.env.PERFORMANCE_DB_PATH, buildRunRecord(context, { runTy
 }
 
 const ab = (cwd: string, args: string[]) =>
-  runScript('scripts/ab.ts', [...args, '--install', '', '--', 'node', 'bench.mjs'], { cwd, env: { REGRESSION_THRESHOLD: '' } });
+  runCommand('scripts/ab.ts', [...args, '--install', '', '--', 'node', 'bench.mjs'], { cwd, env: { REGRESSION_THRESHOLD: '' } });
 
 describe('npm run ab', () => {
   it('alternates which side goes first, round by round', () => {

@@ -5,7 +5,7 @@ import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
 import { dataLayout } from '../../src/lib/store/paths.ts';
 import { appendRuns } from '../../src/lib/store/store.ts';
-import { HOSTILE_TEXT, makeRecord, runScript, tempDir } from '../helpers.ts';
+import { HOSTILE_TEXT, makeRecord, runCommand, tempDir } from '../helpers.ts';
 
 /** Five runs around 1 s on main, then the run to judge. */
 async function historyEndingWith(latency: number, options: { branch?: string; metricName?: string } = {}) {
@@ -29,9 +29,9 @@ async function historyEndingWith(latency: number, options: { branch?: string; me
 }
 
 const check = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  runScript('scripts/check.ts', args, { env: { REGRESSION_THRESHOLD: '', ...env } });
+  runCommand('scripts/check.ts', args, { env: { REGRESSION_THRESHOLD: '', ...env } });
 const report = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  runScript('scripts/report.ts', args, { env: { REGRESSION_THRESHOLD: '', ...env } });
+  runCommand('scripts/report.ts', args, { env: { REGRESSION_THRESHOLD: '', ...env } });
 
 describe('npm run check', () => {
   describe('with samples on both sides', () => {
@@ -70,7 +70,7 @@ describe('npm run check', () => {
       expect(result.code, result.stdout).toBe(0);
       expect(result.stdout).toMatch(/likely noise/);
       const strict = await sampledHistory(spread, noisy, { significance: 'threshold' });
-      const thresholdOnly = await runScript('scripts/check.ts', ['--data', strict.data], {
+      const thresholdOnly = await runCommand('scripts/check.ts', ['--data', strict.data], {
         cwd: strict.cwd,
         env: { REGRESSION_THRESHOLD: '' },
       });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDuckDB, queryRows } from '../../src/lib/store/duckdb.ts';
 import { appendRuns } from '../../src/lib/store/store.ts';
-import { makeRecord, runScript, tempDir } from '../helpers.ts';
+import { makeRecord, runCommand, tempDir } from '../helpers.ts';
 
 /** Two commits: base (2 runs on P1, 1 on P2) and head (1 run on P1, 1 on P2). */
 async function twoCommits() {
@@ -37,7 +37,7 @@ async function twoCommits() {
 describe('npm run compare', () => {
   it('compares two commits platform by platform, the median of each side, worst first', async () => {
     const { data, base, head } = await twoCommits();
-    const result = await runScript('scripts/compare.ts', [base.slice(0, 8), head.slice(0, 8), '--data', data], {
+    const result = await runCommand('scripts/compare.ts', [base.slice(0, 8), head.slice(0, 8), '--data', data], {
       env: { REGRESSION_THRESHOLD: '' },
     });
     expect(result.code, result.stderr).toBe(0);
@@ -52,7 +52,7 @@ describe('npm run compare', () => {
 
   it('compares two runs directly, and narrows to a platform', async () => {
     const { data, ids } = await twoCommits();
-    const runs = await runScript('scripts/compare.ts', [ids[0] ?? '', ids[3] ?? '', '--data', data, '--only-changed']);
+    const runs = await runCommand('scripts/compare.ts', [ids[0] ?? '', ids[3] ?? '', '--data', data, '--only-changed']);
     expect(runs.code, runs.stderr).toBe(0);
     expect(runs.stdout).toMatch(/- worse.*1 s.*1\.5 s.*\+50\.0%/);
     expect(runs.stdout).not.toMatch(/unchanged\s*│/);
@@ -65,13 +65,13 @@ describe('npm run compare', () => {
       [head.slice(0, 10), head],
       [ids[0] ?? '', ids[0] ?? ''],
     ] as const) {
-      const result = await runScript('scripts/compare.ts', [a, b, '--data', data], { env: { REGRESSION_THRESHOLD: '' } });
+      const result = await runCommand('scripts/compare.ts', [a, b, '--data', data], { env: { REGRESSION_THRESHOLD: '' } });
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout, `${a} vs ${b}`).toMatch(/0 worse, 0 better, \d+ unchanged, 0 added, 0 removed\./);
       expect(result.stdout).not.toMatch(/│\s*—\s*│/);
     }
     // The base's P1 latency (median of 1 and 1.2) against the first of its runs: 1.1 against 1.
-    const mixed = await runScript('scripts/compare.ts', [ids[0] ?? '', base, '--data', data, '--platform', 'P1']);
+    const mixed = await runCommand('scripts/compare.ts', [ids[0] ?? '', base, '--data', data, '--platform', 'P1']);
     expect(mixed.stdout).toMatch(/1 s\s*│\s*1\.1 s\s*│\s*1\.10\s*│\s*\+10\.0%/);
   });
 
@@ -92,7 +92,7 @@ describe('npm run compare', () => {
       { suite: 'demo', name: 'distance', value: 3, unit: 'ms', direction: 'lower' },
     ]);
     await appendRuns(data, [a, b]);
-    const result = await runScript('scripts/compare.ts', [a.id, b.id, '--data', data], { env: { REGRESSION_THRESHOLD: '' } });
+    const result = await runCommand('scripts/compare.ts', [a.id, b.id, '--data', data], { env: { REGRESSION_THRESHOLD: '' } });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/unchanged\s*│\s*1\.5 µs\s*│\s*1\.5 µs\s*│\s*1\.00\s*│\s*0\.0%.*demo\/lookup/);
     expect(result.stdout).toMatch(/! units differ.*demo\/distance/);
@@ -101,17 +101,17 @@ describe('npm run compare', () => {
 
   it('says what it could not find', async () => {
     const { data } = await twoCommits();
-    const result = await runScript('scripts/compare.ts', ['deadbeef', 'nope', '--data', data]);
+    const result = await runCommand('scripts/compare.ts', ['deadbeef', 'nope', '--data', data]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/"deadbeef" is neither a run id nor a commit/);
-    expect((await runScript('scripts/compare.ts', ['only-one', '--data', data])).stderr).toMatch(/give exactly two runs or commits/);
+    expect((await runCommand('scripts/compare.ts', ['only-one', '--data', data])).stderr).toMatch(/give exactly two runs or commits/);
   });
 });
 
 describe('npm run stats', () => {
   it('gives total runs, platforms, date range and runs per platform', async () => {
     const { data } = await twoCommits();
-    const result = await runScript('scripts/stats.ts', ['--data', data]);
+    const result = await runCommand('scripts/stats.ts', ['--data', data]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(
       /Total runs: 5\nPlatforms: 2\nMetrics: 4\nDate range: 2026-05-01T00:00:00\.000Z to 2026-05-05T00:00:00\.000Z/,
@@ -121,7 +121,7 @@ describe('npm run stats', () => {
   });
 
   it('tells an empty history how to start', async () => {
-    const result = await runScript('scripts/stats.ts', ['--data', await tempDir()]);
+    const result = await runCommand('scripts/stats.ts', ['--data', await tempDir()]);
     expect(result.stdout).toMatch(/Total runs: 0[\s\S]*record one with `npm run bench`/);
   });
 });
@@ -130,14 +130,14 @@ describe('npm run export', () => {
   it('writes JSON, CSV and Parquet with one row per run × metric, filtered by platform', async () => {
     const { data } = await twoCommits();
     const out = await tempDir();
-    const json = await runScript('scripts/export.ts', ['--format', 'json', '--data', data]);
+    const json = await runCommand('scripts/export.ts', ['--format', 'json', '--data', data]);
     expect(json.code, json.stderr).toBe(0);
     const rows = JSON.parse(json.stdout);
     expect(rows).toHaveLength(15);
     expect(rows[0]).toMatchObject({ platform: 'P1', suite: 'demo', metric: 'latency', value: 1, timestamp: '2026-05-01T00:00:00.000Z' });
 
     const csvFile = path.join(out, 'p2.csv');
-    expect((await runScript('scripts/export.ts', ['--format', 'csv', '--platform', 'P2', '--output', csvFile, '--data', data])).code).toBe(
+    expect((await runCommand('scripts/export.ts', ['--format', 'csv', '--platform', 'P2', '--output', csvFile, '--data', data])).code).toBe(
       0,
     );
     const csv = (await readFile(csvFile, 'utf8')).trim().split('\n');
@@ -145,7 +145,7 @@ describe('npm run export', () => {
     expect(csv.slice(1).every((line) => line.includes(',P2,'))).toBe(true);
 
     const parquetFile = path.join(out, 'all.parquet');
-    expect((await runScript('scripts/export.ts', ['--format', 'parquet', '--output', parquetFile, '--data', data])).code).toBe(0);
+    expect((await runCommand('scripts/export.ts', ['--format', 'parquet', '--output', parquetFile, '--data', data])).code).toBe(0);
     const connection = await openDuckDB();
     const [count] = await queryRows<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM read_parquet('${parquetFile}')`);
     connection.closeSync();
@@ -153,7 +153,7 @@ describe('npm run export', () => {
   });
 
   it('refuses an unknown format or an unsafe platform', async () => {
-    expect((await runScript('scripts/export.ts', ['--format', 'xml'])).stderr).toMatch(/--format must be one of json, csv, parquet/);
-    expect((await runScript('scripts/export.ts', ['--format', 'csv', '--platform', "x'; DROP TABLE metrics; --"])).code).toBe(2);
+    expect((await runCommand('scripts/export.ts', ['--format', 'xml'])).stderr).toMatch(/--format must be one of json, csv, parquet/);
+    expect((await runCommand('scripts/export.ts', ['--format', 'csv', '--platform', "x'; DROP TABLE metrics; --"])).code).toBe(2);
   });
 });

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from '../../src/lib/importers/detect-format.ts';
 import { FILE_FORMATS } from '../../src/lib/importers/formats.ts';
-import { runScript, tempDir } from '../helpers.ts';
+import { runCommand, tempDir } from '../helpers.ts';
 
 const source = { file: 'example', suite: 's' };
 const parse = (format: keyof typeof FILE_FORMATS, text: string) => FILE_FORMATS[format].parse(text, source);
@@ -163,36 +163,36 @@ describe('--format auto', () => {
     const dir = await tempDir();
     const timings = path.join(dir, 'timings.txt');
     await writeFile(timings, 'parse: 1.5ms\nparse: 1.7ms\n');
-    const imported = await runScript('scripts/import.ts', ['--format', 'auto', '--data', path.join(dir, 'data'), timings]);
+    const imported = await runCommand('scripts/import.ts', ['--format', 'auto', '--data', path.join(dir, 'data'), timings]);
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stdout).toContain(`${timings}: read as console-time`);
     expect(imported.stdout).toMatch(/added 1 run \(1 measurements\)/);
     // A measure named by a stranger: a newline and 60 characters in what becomes its unit. The entry is kept.
     const hostile = path.join(dir, 'bmf.json');
     await writeFile(hostile, JSON.stringify({ '<b>bench</b>': { latency: { value: 5 }, [`peak\n${'m'.repeat(60)}`]: { value: 7 } } }));
-    const kept = await runScript('scripts/import.ts', ['--format', 'auto', '--data', path.join(dir, 'data'), hostile]);
+    const kept = await runCommand('scripts/import.ts', ['--format', 'auto', '--data', path.join(dir, 'data'), hostile]);
     expect(kept.code, kept.stderr).toBe(0);
     expect(kept.stdout).toContain(`${hostile}: read as bmf`);
     expect(kept.stdout).toMatch(/added 1 run \(2 measurements\)/);
     expect(kept.stdout).toMatch(/note: .*shortened|note: .*replaced/);
     const unknown = path.join(dir, 'notes.txt');
     await writeFile(unknown, 'nothing measured here\n');
-    const refused = await runScript('scripts/import.ts', ['--format', 'auto', '--data', path.join(dir, 'data'), unknown]);
+    const refused = await runCommand('scripts/import.ts', ['--format', 'auto', '--data', path.join(dir, 'data'), unknown]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`${unknown}: --format auto cannot tell what wrote it`);
     // A file auto cannot tell stops the whole import before anything is written, the good file's runs included.
     const fresh = path.join(dir, 'fresh');
-    const together = await runScript('scripts/import.ts', ['--format', 'auto', '--data', fresh, timings, unknown]);
+    const together = await runCommand('scripts/import.ts', ['--format', 'auto', '--data', fresh, timings, unknown]);
     expect(together.code).toBe(2);
     expect(existsSync(path.join(fresh, 'runs'))).toBe(false);
     // A file of another tool under the wrong --format is a problem that says so, not a silent "0 runs".
-    const wrong = await runScript('scripts/import.ts', ['--format', 'cargo', '--data', fresh, timings]);
+    const wrong = await runCommand('scripts/import.ts', ['--format', 'cargo', '--data', fresh, timings]);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain(`${timings}: holds nothing rust writes`);
-    const luau = await runScript('scripts/import.ts', ['--format', 'benchmarkluau', '--data', path.join(dir, 'data'), unknown]);
+    const luau = await runCommand('scripts/import.ts', ['--format', 'benchmarkluau', '--data', path.join(dir, 'data'), unknown]);
     expect(luau.code).toBe(2);
     expect(luau.stderr).toMatch(/does not read benchmarkluau's output yet.*--format bmf/);
-    const inherited = await runScript('scripts/import.ts', ['--format', 'constructor', '--data', path.join(dir, 'data'), unknown]);
+    const inherited = await runCommand('scripts/import.ts', ['--format', 'constructor', '--data', path.join(dir, 'data'), unknown]);
     expect(inherited.code).toBe(2);
     expect(inherited.stderr).toMatch(/--format must be auto or one of/);
   });

@@ -9,7 +9,7 @@ import { readAsvResults } from '../../src/lib/importers/asv.ts';
 import { FILE_FORMATS } from '../../src/lib/importers/formats.ts';
 import { queryRows } from '../../src/lib/store/duckdb.ts';
 import { openHistory } from '../../src/lib/store/history.ts';
-import { runScript, tempDir } from '../helpers.ts';
+import { runCommand, tempDir } from '../helpers.ts';
 
 const source = { file: 'example', suite: 's' };
 const parse = (format: keyof typeof FILE_FORMATS, text: string) => FILE_FORMATS[format].parse(text, source);
@@ -223,9 +223,9 @@ describe('asv results', () => {
 
     // --dry-run says what would land and writes nothing.
     const data = await tempDir();
-    const dry = await runScript('scripts/import.ts', ['--format', 'asv', '--data', data, '--dry-run', results]);
+    const dry = await runCommand('scripts/import.ts', ['--format', 'asv', '--data', data, '--dry-run', results]);
     expect(dry.stdout).toContain('would add 1 run (4 measurements)');
-    const real = await runScript('scripts/import.ts', ['--format', 'asv', '--data', data, results]);
+    const real = await runCommand('scripts/import.ts', ['--format', 'asv', '--data', data, results]);
     expect(real.stdout).toContain('1 new, 0 already there');
     // The history keeps them, beside the display name.
     const history = await openHistory(data);
@@ -246,10 +246,10 @@ describe('asv results', () => {
 
   it('explains a folder that is not asv results, and a format it does not know', async () => {
     const empty = await tempDir();
-    const notAsv = await runScript('scripts/import.ts', ['--format', 'asv', '--data', empty, empty]);
+    const notAsv = await runCommand('scripts/import.ts', ['--format', 'asv', '--data', empty, empty]);
     expect(notAsv.code).toBe(1);
     expect(notAsv.stderr).toContain('is missing or not asv’s benchmarks.json');
-    const unknown = await runScript('scripts/import.ts', ['--format', 'nope', 'x']);
+    const unknown = await runCommand('scripts/import.ts', ['--format', 'nope', 'x']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--format must be auto or one of hyperfine, google-benchmark/);
   });

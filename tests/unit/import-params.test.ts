@@ -6,7 +6,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FILE_FORMATS } from '../../src/lib/importers/formats.ts';
-import { runScript, tempDir } from '../helpers.ts';
+import { runCommand, tempDir } from '../helpers.ts';
 
 const metricsOf = (format: keyof typeof FILE_FORMATS, text: string) =>
   FILE_FORMATS[format].parse(text, { file: 'example', suite: 's' }).runs.flatMap((run) => run.metrics);
@@ -105,7 +105,7 @@ parse json              time:   [5.0000 ms 5.1000 ms 5.2000 ms]`;
       JSON.stringify({ benchmarks: [{ fullname: 't.py::test_x[long]', params: { text: long, bell: 'c\u0007' }, stats }] }),
     );
     const data = await tempDir();
-    const result = await runScript('scripts/import.ts', ['--format', 'pytest-benchmark', '--data', data, file]);
+    const result = await runCommand('scripts/import.ts', ['--format', 'pytest-benchmark', '--data', data, file]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/parameter value.*shortened/);
     const month = (await readdir(path.join(data, 'runs')))[0] as string;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/lib/store/duckdb.ts';
 import { openHistory } from '../../src/lib/store/history.ts';
-import { runScript, tempDir } from '../helpers.ts';
+import { runCommand, tempDir } from '../helpers.ts';
 
 async function measurements(data: string) {
   const history = await openHistory(data);
@@ -26,7 +26,7 @@ describe('npm run record', () => {
     const artefact = path.join(dir, 'out.bin');
     // The command sleeps 200 ms and writes 12,345 bytes; an argument with `;` stays text, run by no shell.
     const script = `setTimeout(() => require('node:fs').writeFileSync(${JSON.stringify(artefact)}, Buffer.alloc(12345)), 200)`;
-    const recorded = await runScript('scripts/record.ts', [
+    const recorded = await runCommand('scripts/record.ts', [
       '--build-time',
       '--name',
       'build',
@@ -57,7 +57,7 @@ describe('npm run record', () => {
     const data = path.join(dir, 'data');
     const present = path.join(dir, 'present.txt');
     await writeFile(present, 'abc');
-    const failing = await runScript('scripts/record.ts', [
+    const failing = await runCommand('scripts/record.ts', [
       '--build-time',
       '--file-size',
       present,
@@ -82,7 +82,7 @@ describe('npm run record', () => {
   it('refuses to record nothing, and a build time without its command', async () => {
     const data = await tempDir();
     for (const args of [[], ['--build-time'], ['--', 'true']]) {
-      const refused = await runScript('scripts/record.ts', ['--data', data, ...args]);
+      const refused = await runCommand('scripts/record.ts', ['--data', data, ...args]);
       expect(refused.code, args.join(' ')).toBe(2);
     }
     expect(await measurements(data)).toEqual([]);

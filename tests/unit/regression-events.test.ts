@@ -13,7 +13,7 @@ import { renderSeriesChartSvg } from '../../src/lib/site/charts.ts';
 import { openHistory } from '../../src/lib/store/history.ts';
 import { appendRuns } from '../../src/lib/store/store.ts';
 import { eventHistory, PLATFORMS, RUNS } from '../fixtures/event-history.ts';
-import { runScript, tempDir } from '../helpers.ts';
+import { runCommand, tempDir } from '../helpers.ts';
 
 describe('regression events', () => {
   it('groups a multi-platform step into one event, labels a machine shift, drops a blip and sees a revert', async () => {
@@ -50,9 +50,9 @@ describe('regression events', () => {
     );
     expect(reverted?.state).toBe('recovered');
     // check, the report and the PR comment say which open event a judged series is part of.
-    const check = await runScript('scripts/check.ts', ['--data', data, '--platform', 'P2'], { env: { REGRESSION_THRESHOLD: '' } });
+    const check = await runCommand('scripts/check.ts', ['--data', data, '--platform', 'P2'], { env: { REGRESSION_THRESHOLD: '' } });
     expect(check.stdout).toMatch(new RegExp(`demo/m0 on P2 is part of open event ${step?.id}: Regression on 4 platforms × 1 metric`));
-    const report = await runScript('scripts/report.ts', [
+    const report = await runCommand('scripts/report.ts', [
       '--data',
       data,
       '--run',
@@ -71,12 +71,12 @@ describe('regression events', () => {
       ),
     );
     // The JSON report carries the event, for the nightly run's issues (one per event).
-    const json = await runScript('scripts/report.ts', ['--data', data, '--run', runOf('P3', RUNS - 1) ?? '', '--format', 'json']);
+    const json = await runCommand('scripts/report.ts', ['--data', data, '--run', runOf('P3', RUNS - 1) ?? '', '--format', 'json']);
     const reported = (JSON.parse(json.stdout) as { events: Array<{ id: string; series: unknown[] }> }).events;
     expect(reported.map((event) => event.id)).toContain(step?.id);
     expect(reported.find((event) => event.id === step?.id)?.series).toHaveLength(4);
     // A decision recorded with npm run triage (in data/triage.json, beside baselines.json) closes the event everywhere.
-    const triage = await runScript('scripts/triage.ts', [
+    const triage = await runCommand('scripts/triage.ts', [
       '--data',
       data,
       step?.id ?? '',
@@ -89,14 +89,14 @@ describe('regression events', () => {
       state: 'accepted',
       note: 'the new parser is worth it',
     });
-    const open = await runScript('scripts/regressions.ts', ['--data', data]);
+    const open = await runCommand('scripts/regressions.ts', ['--data', data]);
     expect(open.stdout).not.toContain(step?.id ?? '');
-    const all = await runScript('scripts/regressions.ts', ['--data', data, '--all']);
+    const all = await runCommand('scripts/regressions.ts', ['--data', data, '--all']);
     expect(all.stdout).toMatch(new RegExp(`\\[accepted\\] ${step?.id}`));
     expect(all.stdout).toContain('the new parser is worth it');
-    const after = await runScript('scripts/check.ts', ['--data', data, '--platform', 'P2'], { env: { REGRESSION_THRESHOLD: '' } });
+    const after = await runCommand('scripts/check.ts', ['--data', data, '--platform', 'P2'], { env: { REGRESSION_THRESHOLD: '' } });
     expect(after.stdout).not.toContain(`open event ${step?.id}`);
-    const refused = await runScript('scripts/triage.ts', ['--data', data, 'e-nope', 'fixed']);
+    const refused = await runCommand('scripts/triage.ts', ['--data', data, 'e-nope', 'fixed']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/no event "e-nope" in the history/);
     // Open regressions come first, the worst first.

@@ -9,9 +9,10 @@ import { spawn } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
+import { PerfsiteError } from '../shared/errors.ts';
 import { shortCommit } from '../shared/short-commit.ts';
 
-export class AbError extends Error {}
+export class AbError extends PerfsiteError {}
 
 export interface AbOptions {
   /** The project's working tree (a clone with both commits fetched). */

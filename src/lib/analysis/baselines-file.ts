@@ -5,6 +5,7 @@
  * kept as it is when the file is rewritten.
  */
 import { readFile } from 'node:fs/promises';
+import { DataError } from '../shared/errors.ts';
 import { writeFileAtomic } from '../store/atomic-file.ts';
 import { dataLayout, displayPath } from '../store/paths.ts';
 
@@ -17,7 +18,7 @@ export interface PinnedBaselines {
   values: Map<string, Map<string, number>>;
 }
 
-export class BaselinesFileError extends Error {}
+export class BaselinesFileError extends DataError {}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { DataError } from '../shared/errors.ts';
 import { displayPath } from '../store/paths.ts';
 
 const thresholdSchema = z.number().positive().max(100);
@@ -37,7 +38,7 @@ export type Config = z.output<typeof configSchema>;
 
 export const CONFIG_FILE = 'perfsite.config.json';
 
-export class ConfigError extends Error {}
+export class ConfigError extends DataError {}
 
 export async function loadConfig(root: string = process.cwd()): Promise<Config> {
   const file = path.join(root, CONFIG_FILE);

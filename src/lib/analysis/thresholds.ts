@@ -5,7 +5,7 @@
  * config's default, then 20 %).
  */
 
-import { UsageError } from '../store/run-context.ts';
+import { UsageError } from '../shared/errors.ts';
 import type { Config } from './config.ts';
 
 export type ThresholdSource =

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { DataError } from '../shared/errors.ts';
 import { formatDay } from '../shared/timestamps.ts';
 import { writeFileAtomic } from '../store/atomic-file.ts';
 import { dataLayout, displayPath } from '../store/paths.ts';
@@ -28,7 +29,7 @@ export type TriageEntry = z.output<typeof triageEntrySchema>;
 export const triageFileSchema = z.record(z.string().regex(EVENT_ID, 'is not an event id (e-<run id>)'), triageEntrySchema);
 export type Triage = Map<string, TriageEntry>;
 
-export class TriageFileError extends Error {}
+export class TriageFileError extends DataError {}
 
 export function triageFile(dataDir: string): string {
   return path.join(dataLayout(dataDir).root, 'triage.json');

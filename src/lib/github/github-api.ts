@@ -8,6 +8,7 @@ import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { z } from 'zod';
+import { PerfsiteError } from '../shared/errors.ts';
 
 export interface GitHubApi {
   request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: Record<string, unknown>): Promise<T>;
@@ -15,7 +16,7 @@ export interface GitHubApi {
   list<T>(path: string): Promise<T[]>;
 }
 
-export class GitHubError extends Error {}
+export class GitHubError extends PerfsiteError {}
 
 export const repositorySchema = z
   .string()

@@ -7,7 +7,7 @@
 import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import { FILE_FORMATS, GITHUB_ACTION_BENCHMARK_TOOLS } from '../importers/formats.ts';
-import { UsageError } from '../store/run-context.ts';
+import { UsageError } from '../shared/errors.ts';
 
 /** The pins perfsite's own workflows use; the generated ones take the same. */
 const CHECKOUT = 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2';

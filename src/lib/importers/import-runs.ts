@@ -5,6 +5,7 @@
  */
 
 import { createHash } from 'node:crypto';
+import { EXIT, PerfsiteError } from '../shared/errors.ts';
 import { shortCommit } from '../shared/short-commit.ts';
 import type { Platform } from '../store/platform.ts';
 import {
@@ -148,7 +149,8 @@ export async function importRecords(
     try {
       await appendRuns(dataDir, fresh);
     } catch (error) {
-      if (error instanceof RecordError) throw new Error(`nothing was imported: ${error.problems.map(formatProblem).join('; ')}`);
+      if (error instanceof RecordError)
+        throw new PerfsiteError(`nothing was imported: ${error.problems.map(formatProblem).join('; ')}`, { exitCode: EXIT.failed });
       throw error;
     }
   }

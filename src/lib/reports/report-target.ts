@@ -7,6 +7,7 @@ import { loadConfig } from '../analysis/config.ts';
 import { recentRuns } from '../analysis/queries.ts';
 import type { AnalysisSettings } from '../analysis/status.ts';
 import { globalThreshold } from '../analysis/thresholds.ts';
+import { DataError } from '../shared/errors.ts';
 import { queryRows } from '../store/duckdb.ts';
 import { type History, openHistory } from '../store/history.ts';
 import { insertRecords } from '../store/metric-table.ts';
@@ -15,18 +16,7 @@ import { formatProblem } from '../store/record.ts';
 import { readRecordFile } from '../store/store.ts';
 import { buildLatestReport, buildRunReport, type LatestReport, type RunReport } from './run-report.ts';
 
-export class UnreadableDataError extends Error {}
-
-/** The parseArgs options with which check and report choose the run and the settings. */
-export const RUN_SELECTION_OPTIONS = {
-  run: { type: 'string' },
-  record: { type: 'string' },
-  platform: { type: 'string' },
-  threshold: { type: 'string' },
-  branch: { type: 'string' },
-  data: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+export class UnreadableDataError extends DataError {}
 
 export interface TargetOptions {
   dataDir: string;

@@ -11,6 +11,7 @@ import { historyChanges } from '../analysis/series-changes.ts';
 import { describeSharedShift, sharedShift } from '../analysis/shared-shift.ts';
 import { type AnalysisSettings, latestStatuses, type MetricStatus, statusOfRuns } from '../analysis/status.ts';
 import { loadTriage } from '../analysis/triage-file.ts';
+import { DataError } from '../shared/errors.ts';
 import { compareSeries, naturalCompare } from '../shared/natural-order.ts';
 import { plural } from '../shared/plural.ts';
 import { formatDay } from '../shared/timestamps.ts';
@@ -34,7 +35,7 @@ export interface RunReport {
   eventNotes: string[];
 }
 
-export class RunNotFoundError extends Error {}
+export class RunNotFoundError extends DataError {}
 
 function verdictOf(counts: Record<Status, number>): string {
   const parts: string[] = [];

@@ -8,6 +8,7 @@
  */
 import { lstat, mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { PerfsiteError } from '../shared/errors.ts';
 import { publishFile, temporaryPath } from './atomic-file.ts';
 import { queryRows, sqlString } from './duckdb.ts';
 import { openHistory } from './history.ts';
@@ -22,7 +23,7 @@ export interface CompactionResult {
   problems: Problem[];
 }
 
-export class CompactionBusyError extends Error {}
+export class CompactionBusyError extends PerfsiteError {}
 
 const STALE_TMP_MS = 60 * 60 * 1000;
 

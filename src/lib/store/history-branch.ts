@@ -8,6 +8,7 @@ import { constants, existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type SimpleGit, simpleGit } from 'simple-git';
+import { PerfsiteError } from '../shared/errors.ts';
 
 export const DEFAULT_HISTORY_BRANCH = 'perf-history';
 
@@ -20,7 +21,7 @@ metrics/
 
 const BOT = { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' };
 
-export class HistoryBranchError extends Error {}
+export class HistoryBranchError extends PerfsiteError {}
 
 export interface HistoryBranchOptions {
   /** The project's repository (its working tree), whose remote holds the history branch. */

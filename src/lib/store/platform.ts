@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import si from 'systeminformation';
+import { UsageError } from '../shared/errors.ts';
 import { type PlatformDetails, safeIdSchema } from './record.ts';
 
 export interface SystemSnapshot {
@@ -23,13 +24,12 @@ export interface Platform {
   details: PlatformDetails;
 }
 
-export class PlatformIdError extends Error {
+export class PlatformIdError extends UsageError {
   constructor(value: string, source: string) {
     super(
       `${source}=${JSON.stringify(value)} is not a usable platform id: use only letters, digits, ".", "_" and "-", ` +
         'starting with a letter or digit (for example M1_Mac_16GB). Platform ids name files and pages, so paths are refused.',
     );
-    this.name = 'PlatformIdError';
   }
 }
 

@@ -4,6 +4,7 @@
  * is derived from this file.
  */
 import { z } from 'zod';
+import { EXIT, PerfsiteError } from '../shared/errors.ts';
 import { PARAM_NAME_MAX, PARAM_VALUE_MAX, PARAMS_MAX } from './record-text.ts';
 
 export const SCHEMA_VERSION = 1;
@@ -193,11 +194,11 @@ export interface Problem {
   fix: string;
 }
 
-export class RecordError extends Error {
+/** Exit 1, not 2: a run that cannot be recorded is a failed step, and nothing already recorded changed. */
+export class RecordError extends PerfsiteError {
   readonly problems: Problem[];
   constructor(problems: Problem[]) {
-    super(problems.map(formatProblem).join('\n'));
-    this.name = 'RecordError';
+    super(`the run was not recorded:${problems.map((problem) => `\n  - ${formatProblem(problem)}`).join('')}`, { exitCode: EXIT.failed });
     this.problems = problems;
   }
 }

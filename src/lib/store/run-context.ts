@@ -3,17 +3,11 @@
  * with the seed's environment variables and their command-line flags (the flag wins).
  */
 
+import { UsageError } from '../shared/errors.ts';
 import { readGitInfo } from './git.ts';
 import { assertPlatformId, detectPlatform, type Platform } from './platform.ts';
 import { type GitInfo, type MetricInput, type Mode, modes, type RunRecordInput, type RunType, runTypes, SCHEMA_VERSION } from './record.ts';
 import { newRunId } from './store.ts';
-
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
