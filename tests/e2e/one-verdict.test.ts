@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseHTML } from 'linkedom';
 import { afterAll, describe, expect, it } from 'vitest';
-import { materialiseBaselines, materialisedStatuses } from '../../src/lib/analysis/status.ts';
+import { materialiseBaselines, materialisedStatuses } from '../../src/lib/analysis/materialised-baselines.ts';
 import { loadSettings } from '../../src/lib/reports/report-target.ts';
 import { openHistory } from '../../src/lib/store/history.ts';
 import { metricSlug } from '../../src/lib/store/metric-slug.ts';

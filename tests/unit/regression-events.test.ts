@@ -6,9 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { materialiseBaselines } from '../../src/lib/analysis/materialised-baselines.ts';
 import { groupEvents, historyEvents } from '../../src/lib/analysis/regression-events.ts';
 import { type SeriesChange, seriesChanges } from '../../src/lib/analysis/series-changes.ts';
-import { defaultSettings, materialiseBaselines } from '../../src/lib/analysis/status.ts';
+import { defaultSettings } from '../../src/lib/analysis/status.ts';
 import { renderSeriesChartSvg } from '../../src/lib/site/charts.ts';
 import { openHistory } from '../../src/lib/store/history.ts';
 import { appendRuns } from '../../src/lib/store/store.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SeriesMeasurement } from '../../src/lib/analysis/status.ts';
+import type { SeriesMeasurement } from '../../src/lib/analysis/materialised-baselines.ts';
 import { decodeSeries, encodeSeries, thinForBrowser } from '../../src/lib/shared/series-data.ts';
 
 const HOUR = 3_600_000;

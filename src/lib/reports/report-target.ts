@@ -8,9 +8,7 @@ import { recentRuns } from '../analysis/queries.ts';
 import type { AnalysisSettings } from '../analysis/status.ts';
 import { globalThreshold } from '../analysis/thresholds.ts';
 import { DataError } from '../shared/errors.ts';
-import { queryRows } from '../store/duckdb.ts';
 import { type History, openHistory } from '../store/history.ts';
-import { insertRecords } from '../store/metric-table.ts';
 import { displayPath } from '../store/paths.ts';
 import { formatProblem } from '../store/record.ts';
 import { readRecordFile } from '../store/store.ts';
@@ -40,10 +38,7 @@ async function addRecordFile(history: History, file: string): Promise<string> {
   const result = await readRecordFile(file);
   if ('problems' in result)
     throw new UnreadableDataError(`the record file cannot be used:\n  - ${result.problems.map(formatProblem).join('\n  - ')}`);
-  const [known] = await queryRows<{ n: number }>(history.connection, 'SELECT count(*)::INTEGER AS n FROM metrics WHERE run_id = $id', {
-    id: result.record.id,
-  });
-  if ((known?.n ?? 0) === 0) await insertRecords(history.connection, 'unindexed', [result.record]);
+  await history.addRecord(result.record);
   return result.record.id;
 }
 

@@ -4,7 +4,7 @@
  * a date range, platform toggles and a log scale (src/scripts/interactive-charts.ts).
  */
 import * as Plot from '@observablehq/plot';
-import type { SeriesMeasurement } from '../analysis/status.ts';
+import type { SeriesMeasurement } from '../analysis/materialised-baselines.ts';
 import type { Direction } from '../store/record.ts';
 import { downsampleMinMax } from './downsample.ts';
 import { axisFormat } from './format.ts';

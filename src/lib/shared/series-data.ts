@@ -4,8 +4,8 @@
  * chart, so pages stay light. Columns rather than objects: the file is a third of the size.
  */
 
+import type { SeriesMeasurement } from '../analysis/materialised-baselines.ts';
 import type { Status } from '../analysis/regression-rule.ts';
-import type { SeriesMeasurement } from '../analysis/status.ts';
 import type { Direction } from '../store/record.ts';
 import type { Drawn } from './chart-spec.ts';
 import { downsampleMinMax } from './downsample.ts';

@@ -4,8 +4,9 @@
  */
 
 import type { BenchmarkGroup } from '../analysis/benchmark-groups.ts';
+import type { SeriesMeasurement } from '../analysis/materialised-baselines.ts';
 import type { MetricInfo } from '../analysis/queries.ts';
-import type { MetricStatus, SeriesMeasurement } from '../analysis/status.ts';
+import type { MetricStatus } from '../analysis/status.ts';
 import type { ParameterChartOptions, ParameterPoint } from '../shared/chart-spec.ts';
 import { naturalCompare } from '../shared/natural-order.ts';
 import { paramOf } from '../shared/param-text.ts';

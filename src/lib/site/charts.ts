@@ -4,7 +4,7 @@
  * regressions always kept).
  */
 import { parseHTML } from 'linkedom';
-import type { SeriesMeasurement } from '../analysis/status.ts';
+import type { SeriesMeasurement } from '../analysis/materialised-baselines.ts';
 import {
   type ParameterChartOptions,
   type ParameterPoint,

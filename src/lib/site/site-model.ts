@@ -5,6 +5,14 @@
  */
 import { type BenchmarkGroup, benchmarkGroups, STATUS_SEVERITY, worseThan, worstStatus } from '../analysis/benchmark-groups.ts';
 import {
+  chartedSeries,
+  materialiseBaselines,
+  materialisedSeries,
+  materialisedStatuses,
+  recentlyMovedRuns,
+  type SeriesMeasurement,
+} from '../analysis/materialised-baselines.ts';
+import {
   availableMetrics,
   availablePlatforms,
   type HistoryStats,
@@ -18,17 +26,7 @@ import { historyEvents, type Outlier, type RegressionEvent } from '../analysis/r
 import { classify, judgeChange } from '../analysis/regression-rule.ts';
 import { historyChanges, type SeriesChange } from '../analysis/series-changes.ts';
 import type { SampleComparison } from '../analysis/significance.ts';
-import {
-  type AnalysisSettings,
-  chartedSeries,
-  latestStatuses,
-  type MetricStatus,
-  materialiseBaselines,
-  materialisedSeries,
-  materialisedStatuses,
-  recentlyMovedRuns,
-  type SeriesMeasurement,
-} from '../analysis/status.ts';
+import { type AnalysisSettings, latestStatuses, type MetricStatus } from '../analysis/status.ts';
 import { resolveThreshold } from '../analysis/thresholds.ts';
 import { loadTriage } from '../analysis/triage-file.ts';
 import { loadSettings } from '../reports/report-target.ts';

@@ -30,6 +30,12 @@ export interface History {
   problems: Problem[];
   /** Runs read from their JSON record because they were not (yet) in the Parquet index. */
   unindexedRuns: number;
+  /**
+   * Adds a run that is not in the history (a pull request's record, judged against main's runs) to what
+   * this open history reads, and to nothing on disk; a run already there is left as it is.
+   * Says whether it was added.
+   */
+  addRecord(record: RunRecord): Promise<boolean>;
   close(): void;
 }
 
@@ -338,6 +344,14 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
     dataDir,
     problems,
     unindexedRuns: unindexed.length,
+    async addRecord(record) {
+      const [known] = await queryRows<{ n: number }>(connection, 'SELECT count(*)::INTEGER AS n FROM metrics WHERE run_id = $id', {
+        id: record.id,
+      });
+      if ((known?.n ?? 0) > 0) return false;
+      await insertRecords(connection, 'unindexed', [record]);
+      return true;
+    },
     close: () => connection.closeSync(),
   };
 }

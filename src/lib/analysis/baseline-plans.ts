@@ -1,0 +1,184 @@
+/**
+ * The query plans behind every baseline: which earlier measurements a run's metric is compared with, as
+ * SQL over the history's `metrics` view. status.ts judges what they return; materialised-baselines.ts runs
+ * the windowed plan once over a whole history for a site build.
+ */
+
+import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
+import { queryRows } from '../store/duckdb.ts';
+import type { History } from '../store/history.ts';
+import { levelBreaks } from './regression-events.ts';
+import { historyChanges } from './series-changes.ts';
+import type { AnalysisSettings } from './status.ts';
+
+export const SELECT_TARGET = `t.run_id, strftime(t.timestamp, '%Y-%m-%dT%H:%M:%S.%gZ') AS timestamp, t.platform, t.suite, t.metric, t.unit,
+           t.direction, t.status, t.value, t.samples, t.spread_low, t.spread_high, t.threshold`;
+
+export const ON_BASELINE_BRANCH = '(git_branch = $branch OR git_branch IS NULL)';
+
+/**
+ * The rows of a query with one more column, `segment`: how many changes of level (table level_breaks,
+ * ensureLevelBreaks) its series had at or before the row. A rolling baseline stays within one segment, so a
+ * step is judged once, at its own run, against the level before it; the runs after it against the new level.
+ * Each row is hash-joined to its series' few break times and counts them: an ASOF join sorted every row of
+ * the history with all its columns (at 100,000 runs 14–16 s, this 3.6–4.2 s; BENCHMARKS.md, issue #16).
+ */
+export function withSegments(select: string): string {
+  return `(SELECT r.*, coalesce(len(list_filter(b.since, since -> since <= r.timestamp)), 0)::INTEGER AS segment
+           FROM (${select}) AS r
+           LEFT JOIN (SELECT platform, suite, metric, list(since) AS since FROM level_breaks GROUP BY platform, suite, metric) AS b
+             ON r.platform = b.platform AND r.suite = b.suite AND r.metric = b.metric)`;
+}
+
+/**
+ * Table level_breaks: where each series' level moved (its change points, one-run outliers left out), for
+ * the baselines to stay within a level. Found once per opened history.
+ */
+export async function ensureLevelBreaks(history: History): Promise<void> {
+  const [exists] = await queryRows<{ n: number }>(
+    history.connection,
+    "SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'level_breaks'",
+  );
+  if ((exists?.n ?? 0) > 0) return;
+  const breaks = levelBreaks(await historyChanges(history));
+  await history.connection.run(
+    `CREATE TEMP TABLE level_breaks AS
+     SELECT unnest($platforms) AS platform, unnest($suites) AS suite, unnest($metrics) AS metric, unnest($since)::TIMESTAMP AS since`,
+    {
+      platforms: listValue(breaks.map((change) => change.platform)),
+      suites: listValue(breaks.map((change) => change.suite)),
+      metrics: listValue(breaks.map((change) => change.metric)),
+      since: listValue(breaks.map((change) => change.timestamp)),
+    },
+    { platforms: LIST(VARCHAR), suites: LIST(VARCHAR), metrics: LIST(VARCHAR), since: LIST(VARCHAR) },
+  );
+}
+
+export function assertWindow(window: number): void {
+  if (!Number.isInteger(window) || window < 1) throw new Error(`baseline window must be a positive integer, got ${window}`);
+}
+
+/**
+ * For many targets (every run of a long history): one pass of a windowed median over the
+ * baseline branch, then an as-of join picks, for each target, the window ending just before it.
+ * For the whole history (a site build), neither the filter to the targets' series nor the order is needed:
+ * the caller sorts the result its own ways, and at 100,000 runs each was a pass over 5 million rows.
+ */
+export function windowedSql(window: number, targets: string | 'whole history'): string {
+  assertWindow(window);
+  const whole = targets === 'whole history';
+  return `
+    WITH target AS (${whole ? 'SELECT * FROM metrics' : targets}),
+    base AS (
+      SELECT platform, suite, metric, unit, timestamp,
+             median(value) OVER w AS rolling, count(value) OVER w AS rolling_runs
+      FROM ${withSegments(`SELECT * FROM metrics WHERE status = 'ok' AND ${ON_BASELINE_BRANCH}
+        ${whole ? '' : 'AND (platform, suite, metric) IN (SELECT DISTINCT (platform, suite, metric) FROM target)'}`)}
+      WINDOW w AS (PARTITION BY platform, suite, metric, unit, segment ORDER BY timestamp, run_id ROWS BETWEEN ${window - 1} PRECEDING AND CURRENT ROW)
+    )
+    SELECT ${SELECT_TARGET}, b.rolling, b.rolling_runs::INTEGER AS rolling_runs, NULL::DOUBLE[] AS baseline_samples
+    FROM target AS t
+    ASOF LEFT JOIN base AS b
+      ON t.platform = b.platform AND t.suite = b.suite AND t.metric = b.metric AND t.unit = b.unit AND t.timestamp > b.timestamp
+    ${whole ? '' : 'ORDER BY t.timestamp, t.run_id, t.suite, t.metric'}`;
+}
+
+/**
+ * For a few targets (one run, or the latest of each metric): for each target, the last \`window\`
+ * baseline-branch values before it, kept by a bounded top-N aggregate. No sort of the whole history.
+ */
+export function topNSql(window: number, targets: string): string {
+  assertWindow(window);
+  return `
+    WITH target AS (${targets}),
+    eligible AS (
+      SELECT * FROM ${withSegments(`SELECT * FROM metrics WHERE status = 'ok' AND ${ON_BASELINE_BRANCH}
+        AND (platform, suite, metric) IN (SELECT DISTINCT (platform, suite, metric) FROM target)`)}
+    ),
+    -- The level of the last run before each target: its baseline comes from that level only.
+    last_level AS (
+      SELECT t.run_id, t.platform, t.suite, t.metric, max_by(m.segment, (m.timestamp, m.run_id)) AS segment
+      FROM eligible AS m
+      JOIN target AS t ON m.platform = t.platform AND m.suite = t.suite AND m.metric = t.metric AND m.unit = t.unit AND m.timestamp < t.timestamp
+      GROUP BY t.run_id, t.platform, t.suite, t.metric
+    ),
+    base AS (
+      SELECT t.run_id, t.platform, t.suite, t.metric,
+             list_aggregate(max_by(m.value, (m.timestamp, m.run_id), ${window}), 'median') AS rolling,
+             least(count(*), ${window})::INTEGER AS rolling_runs,
+             flatten(list_filter(max_by(m.samples, (m.timestamp, m.run_id), ${window}), s -> s IS NOT NULL)) AS baseline_samples
+      FROM eligible AS m
+      JOIN target AS t ON m.platform = t.platform AND m.suite = t.suite AND m.metric = t.metric AND m.unit = t.unit AND m.timestamp < t.timestamp
+      JOIN last_level AS l ON l.run_id = t.run_id AND l.platform = t.platform AND l.suite = t.suite AND l.metric = t.metric AND m.segment = l.segment
+      GROUP BY t.run_id, t.platform, t.suite, t.metric
+    )
+    SELECT ${SELECT_TARGET}, b.rolling, b.rolling_runs, b.baseline_samples
+    FROM target AS t LEFT JOIN base AS b USING (run_id, platform, suite, metric)
+    ORDER BY t.timestamp, t.run_id, t.suite, t.metric`;
+}
+
+/** Below this many runs to judge, the top-N plan is faster; above it, the windowed one. */
+export const TOP_N_MAX_RUNS = 200;
+
+/**
+ * The smallest relative change that any metric's threshold could call a regression or an improvement
+ * (0 when significance alone decides): below it, no test can change a status.
+ */
+export async function smallestThreshold(history: History, settings: AnalysisSettings, table: string): Promise<number> {
+  if (settings.config.significance === 'significance') return 0;
+  const configured = [
+    settings.threshold.value,
+    ...Object.values(settings.config.suites).map((suite) => suite.threshold ?? Number.POSITIVE_INFINITY),
+    ...Object.values(settings.config.metrics).map((metric) => metric.threshold ?? Number.POSITIVE_INFINITY),
+  ];
+  const [declared] = await queryRows<{ smallest: number | null }>(history.connection, `SELECT min(threshold) AS smallest FROM ${table}`);
+  return Math.min(...configured, declared?.smallest ?? Number.POSITIVE_INFINITY);
+}
+
+/**
+ * Into \`pools\`: the baseline runs' samples, pooled, for each measurement of \`judged\` (target columns
+ * and rolling) that has samples and moved beyond the smallest threshold from its rolling baseline. Only
+ * there can the test change a status, and only there do pages show its interval; gathering the pools of
+ * every measurement would copy every sample of the history window-fold.
+ */
+export async function createSamplePools(history: History, settings: AnalysisSettings, judged: string, pools: string): Promise<void> {
+  const { connection } = history;
+  const window = settings.config.baselineWindow;
+  assertWindow(window);
+  const smallest = await smallestThreshold(history, settings, judged);
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE pool_targets AS SELECT run_id, platform, suite, metric, unit, timestamp::TIMESTAMP AS timestamp FROM ${judged}
+     WHERE status = 'ok' AND len(samples) > 0 AND rolling IS NOT NULL AND abs(value - rolling) > $smallest * abs(rolling)`,
+    { smallest },
+  );
+  // The baseline of a target is the `window` baseline-branch runs of its series up to the last one before
+  // it (as windowedSql): numbered in series order, they are found by equality, not by a range join per target.
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${pools} AS
+     WITH eligible AS (
+       SELECT platform, suite, metric, unit, segment, timestamp, run_id,
+              row_number() OVER (PARTITION BY platform, suite, metric, unit, segment ORDER BY timestamp, run_id) AS seq
+       FROM ${withSegments(`SELECT * FROM metrics WHERE status = 'ok' AND ${ON_BASELINE_BRANCH}
+         AND (platform, suite, metric) IN (SELECT DISTINCT (platform, suite, metric) FROM pool_targets)`)}
+     ),
+     positioned AS (
+       SELECT t.run_id, t.platform, t.suite, t.metric, t.unit, e.segment, e.seq AS last_seq
+       FROM pool_targets AS t
+       ASOF JOIN eligible AS e ON t.platform = e.platform AND t.suite = e.suite AND t.metric = e.metric AND t.unit = e.unit AND t.timestamp > e.timestamp
+     ),
+     wanted AS (
+       SELECT run_id, platform, suite, metric, unit, segment, unnest(range(greatest(last_seq - ${window - 1}, 1), last_seq + 1)) AS seq FROM positioned
+     ),
+     baseline_runs AS (
+       SELECT w.run_id AS target_run, w.platform, w.suite, w.metric, e.run_id
+       FROM wanted AS w JOIN eligible AS e USING (platform, suite, metric, unit, segment, seq)
+     )
+     SELECT b.target_run AS run_id, b.platform, b.suite, b.metric, flatten(list(m.samples)) AS baseline_samples
+     FROM baseline_runs AS b JOIN metrics AS m USING (run_id, platform, suite, metric)
+     WHERE m.samples IS NOT NULL
+     GROUP BY ALL
+     HAVING len(flatten(list(m.samples))) > 0`,
+    { branch: settings.config.defaultBranch },
+  );
+  await connection.run('DROP TABLE pool_targets');
+}
