@@ -4,6 +4,7 @@
  *
  * The repository comes from GITHUB_REPOSITORY and the token from GITHUB_TOKEN, as Actions sets them.
  */
+
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
@@ -11,6 +12,7 @@ import { createGitHubApi, repositorySchema } from '../src/lib/github/github-api.
 import { assertPullRequestHead, commentOnCommit, upsertReportComment } from '../src/lib/github/pr-comment.ts';
 import { reportForIssuesSchema, reportRegressionIssues } from '../src/lib/github/regression-issues.ts';
 import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
+import { describeZodError } from '../src/lib/shared/zod-issues.ts';
 
 export const command = defineCommand({
   usage: [
@@ -40,7 +42,7 @@ issues: open an issue per new regression event (and per regressed series no even
   more: 'Environment: GITHUB_REPOSITORY (owner/name), GITHUB_TOKEN, GITHUB_API_URL (optional).',
   async run({ values, positionals }) {
     const repository = repositorySchema.safeParse(process.env.GITHUB_REPOSITORY ?? '');
-    if (!repository.success) throw new UsageError(`GITHUB_REPOSITORY ${repository.error.issues[0]?.message}`);
+    if (!repository.success) throw new UsageError(`GITHUB_REPOSITORY ${describeZodError(repository.error)}`);
     const [command] = positionals;
     if (command === 'comment') {
       // The number GitHub gives for the run wins; an empty --pr (a fork's pull request, which the event
@@ -79,7 +81,7 @@ issues: open an issue per new regression event (and per regressed series no even
       const parsed = reportForIssuesSchema.safeParse(JSON.parse(await readFile(values.report, 'utf8')));
       if (!parsed.success) {
         throw new UsageError(
-          `${values.report} is not a perfsite JSON report (npm run report -- --format json): ${parsed.error.issues[0]?.message}`,
+          `${values.report} is not a perfsite JSON report (npm run report -- --format json): ${describeZodError(parsed.error)}`,
         );
       }
       const [owner, name] = repository.data.split('/');

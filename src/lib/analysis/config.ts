@@ -2,10 +2,12 @@
  * perfsite.config.json: the project's settings for analysis. Optional; every field has a default.
  * Environment variables and flags override it where the seed defined one (REGRESSION_THRESHOLD).
  */
+
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { DataError } from '../shared/errors.ts';
+import { describeZodError } from '../shared/zod-issues.ts';
 import { displayPath } from '../store/paths.ts';
 
 const thresholdSchema = z.number().positive().max(100);
@@ -59,7 +61,7 @@ export async function loadConfig(root: string = process.cwd()): Promise<Config> 
   }
   const result = configSchema.safeParse(data);
   if (!result.success) {
-    const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`).join('; ');
+    const issues = describeZodError(result.error, Number.POSITIVE_INFINITY);
     throw new ConfigError(`${displayPath(file)} is not a valid perfsite config: ${issues}.`);
   }
   return result.data;

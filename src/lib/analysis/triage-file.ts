@@ -4,11 +4,13 @@
  * real change: noise, a runner) or fixed (by a later change); pages, the feed, issues and the CLI show it,
  * and a triaged event is no longer an open one.
  */
+
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { DataError } from '../shared/errors.ts';
 import { formatDay } from '../shared/timestamps.ts';
+import { describeZodError } from '../shared/zod-issues.ts';
 import { writeFileAtomic } from '../store/atomic-file.ts';
 import { dataLayout, displayPath } from '../store/paths.ts';
 import { SAFE_ID_PATTERN } from '../store/record.ts';
@@ -54,10 +56,7 @@ export async function loadTriage(dataDir: string): Promise<Triage> {
   }
   const parsed = triageFileSchema.safeParse(data);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new TriageFileError(
-      `${displayPath(file)}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'is not a triage file'}; fix the entry or remove it.`,
-    );
+    throw new TriageFileError(`${displayPath(file)}: ${describeZodError(parsed.error)}; fix the entry or remove it.`);
   }
   return new Map(Object.entries(parsed.data));
 }

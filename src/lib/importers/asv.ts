@@ -5,9 +5,11 @@
  * parameterised benchmarks). Results of a benchmark whose code changed since (a `version` other than
  * benchmarks.json's) are left out, as asv leaves them out; null is a failed measurement, NaN a skipped one.
  */
+
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { describeZodError } from '../shared/zod-issues.ts';
 import type { MetricInput, PlatformDetails, Problem } from '../store/record.ts';
 import { type ImportedRun, isFiniteNumber, problemAt } from './types.ts';
 
@@ -106,7 +108,7 @@ export async function readAsvResults(resultsDir: string): Promise<AsvImport> {
       let parsed: z.infer<typeof resultFile>;
       try {
         const result = resultFile.safeParse(parseAsvJson(await readFile(file, 'utf8')));
-        if (!result.success) throw new Error(`${result.error.issues[0]?.path.join('.')} ${result.error.issues[0]?.message}`);
+        if (!result.success) throw new Error(`${describeZodError(result.error)}`);
         parsed = result.data;
       } catch (error) {
         problems.push(problemAt({ ...source, file }, '$', `is not an asv result file (${(error as Error).message})`));

@@ -1,5 +1,7 @@
 /** BenchmarkDotNet's JSON exporters (brief or full): one metric per benchmark, the median in nanoseconds. */
+
 import { z } from 'zod';
+import { describeZodError } from '../shared/zod-issues.ts';
 import type { MetricInput } from '../store/record.ts';
 import { withParams } from './params.ts';
 import { type Parser, problemAt } from './types.ts';
@@ -36,7 +38,7 @@ function benchmarkDotNetParams(fullName: string, parameters: string | undefined)
 export const parseBenchmarkDotNet: Parser = (text, source) => {
   const parsed = schema.safeParse(JSON.parse(text));
   if (!parsed.success)
-    return { runs: [], problems: [problemAt(source, 'Benchmarks', `is not BenchmarkDotNet's JSON (${parsed.error.issues[0]?.message})`)] };
+    return { runs: [], problems: [problemAt(source, 'Benchmarks', `is not BenchmarkDotNet's JSON (${describeZodError(parsed.error)})`)] };
   const metrics: MetricInput[] = parsed.data.Benchmarks.map((bench) => {
     const params = benchmarkDotNetParams(bench.FullName, bench.Parameters);
     const stats = bench.Statistics;

@@ -4,6 +4,7 @@
  */
 
 import { z } from 'zod';
+import { describeZodError } from '../shared/zod-issues.ts';
 import type { Direction, MetricInput, Problem } from '../store/record.ts';
 import { type Parser, problemAt } from './types.ts';
 
@@ -24,13 +25,7 @@ export function customJsonParser(direction: Direction): Parser {
     for (const [index, item] of document.entries()) {
       const parsed = entry.safeParse(item);
       if (!parsed.success) {
-        problems.push(
-          problemAt(
-            source,
-            `[${index}]`,
-            `is not {name, unit, value} (${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message})`,
-          ),
-        );
+        problems.push(problemAt(source, `[${index}]`, `is not {name, unit, value} (${describeZodError(parsed.error)})`));
         continue;
       }
       const { name, unit, value, range, extra } = parsed.data;

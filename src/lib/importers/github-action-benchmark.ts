@@ -3,7 +3,9 @@
  * JSON. Every entry of every suite becomes a run with its commit, message and commit time; the
  * platform is --platform, or else the suite's name made into a platform id.
  */
+
 import { z } from 'zod';
+import { describeZodError } from '../shared/zod-issues.ts';
 import type { Direction, MetricInput, Problem } from '../store/record.ts';
 import { directionOfUnit, type ImportedRun, type ImportSource, isFiniteNumber, problemAt } from './types.ts';
 
@@ -64,13 +66,7 @@ export function parseGithubActionBenchmarkData(
       const where = `entries[${JSON.stringify(suiteName)}][${index}]`;
       const parsed = entry.safeParse(raw);
       if (!parsed.success) {
-        problems.push(
-          problemAt(
-            source,
-            where,
-            `is not a benchmark entry (${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message})`,
-          ),
-        );
+        problems.push(problemAt(source, where, `is not a benchmark entry (${describeZodError(parsed.error)})`));
         continue;
       }
       const { commit, date, tool, benches } = parsed.data;
@@ -79,7 +75,7 @@ export function parseGithubActionBenchmarkData(
         const result = bench.safeParse(item);
         if (!result.success) {
           problems.push(
-            problemAt(source, `${where}.benches[${benchIndex}]`, `is not {name, value, unit} (${result.error.issues[0]?.message})`),
+            problemAt(source, `${where}.benches[${benchIndex}]`, `is not {name, value, unit} (${describeZodError(result.error)})`),
           );
           continue;
         }

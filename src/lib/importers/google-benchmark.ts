@@ -5,6 +5,7 @@
  */
 
 import { z } from 'zod';
+import { describeZodError } from '../shared/zod-issues.ts';
 import type { MetricInput, Problem } from '../store/record.ts';
 import { googleBenchmarkParams, withParams } from './params.ts';
 import { median, type Parser, problemAt } from './types.ts';
@@ -28,13 +29,13 @@ const schema = z.object({ context: z.object({ date: z.string().optional() }).loo
 export const parseGoogleBenchmark: Parser = (text, source) => {
   const parsed = schema.safeParse(JSON.parse(text));
   if (!parsed.success)
-    return { runs: [], problems: [problemAt(source, 'benchmarks', `is not Google Benchmark's JSON (${parsed.error.issues[0]?.message})`)] };
+    return { runs: [], problems: [problemAt(source, 'benchmarks', `is not Google Benchmark's JSON (${describeZodError(parsed.error)})`)] };
   const problems: Problem[] = [];
   const byName = new Map<string, Array<z.infer<typeof benchmark>>>();
   for (const [index, entry] of parsed.data.benchmarks.entries()) {
     const row = benchmark.safeParse(entry);
     if (!row.success) {
-      problems.push(problemAt(source, `benchmarks[${index}]`, `is not a benchmark result (${row.error.issues[0]?.message})`));
+      problems.push(problemAt(source, `benchmarks[${index}]`, `is not a benchmark result (${describeZodError(row.error)})`));
       continue;
     }
     if (row.data.run_type === 'aggregate') continue; // recomputed from the repetitions, the same way for every format

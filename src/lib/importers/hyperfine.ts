@@ -1,5 +1,7 @@
 /** hyperfine --export-json: one metric per command, its run times as samples (seconds). */
+
 import { z } from 'zod';
+import { describeZodError } from '../shared/zod-issues.ts';
 import { type Parser, problemAt } from './types.ts';
 
 const schema = z.object({
@@ -16,7 +18,7 @@ const schema = z.object({
 export const parseHyperfine: Parser = (text, source) => {
   const parsed = schema.safeParse(JSON.parse(text));
   if (!parsed.success)
-    return { runs: [], problems: [problemAt(source, 'results', `is not hyperfine's JSON (${parsed.error.issues[0]?.message})`)] };
+    return { runs: [], problems: [problemAt(source, 'results', `is not hyperfine's JSON (${describeZodError(parsed.error)})`)] };
   const failed = (codes: Array<number | null> | undefined) => (codes ?? []).some((code) => code !== 0);
   return {
     runs: [

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { EXIT, PerfsiteError } from '../shared/errors.ts';
 import { shortCommit } from '../shared/short-commit.ts';
+import { fieldPath } from '../shared/zod-issues.ts';
 import type { Platform } from '../store/platform.ts';
 import {
   formatProblem,
@@ -119,7 +120,7 @@ export function toRecords(
       const issue = checked.error.issues[0];
       problems.push({
         file: context.file,
-        field: `${where}${issue ? ` ${issue.path.join('.')}` : ''}`,
+        field: `${where}${issue ? ` ${fieldPath(issue.path)}` : ''}`,
         reason: issue?.message ?? 'is not a valid run',
         fix: 'That run has no usable measurement and was skipped; the rest were imported. Fix it in the file and import again (nothing is imported twice).',
       });

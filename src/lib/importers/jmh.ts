@@ -1,5 +1,7 @@
 /** JMH -rf json: one metric per benchmark (and parameter set); throughput modes are better higher, time modes lower. */
+
 import { z } from 'zod';
+import { describeZodError } from '../shared/zod-issues.ts';
 import type { MetricInput } from '../store/record.ts';
 import { withParams } from './params.ts';
 import { type Parser, problemAt } from './types.ts';
@@ -22,7 +24,7 @@ const schema = z.array(
 
 export const parseJmh: Parser = (text, source) => {
   const parsed = schema.safeParse(JSON.parse(text));
-  if (!parsed.success) return { runs: [], problems: [problemAt(source, '$', `is not JMH's JSON (${parsed.error.issues[0]?.message})`)] };
+  if (!parsed.success) return { runs: [], problems: [problemAt(source, '$', `is not JMH's JSON (${describeZodError(parsed.error)})`)] };
   const metrics: MetricInput[] = parsed.data.map((entry) => {
     const params = Object.entries(entry.params ?? {}).map(([key, value]) => `${key}=${value}`);
     const samples = entry.primaryMetric.rawData?.flat();

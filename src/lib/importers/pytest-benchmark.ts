@@ -1,5 +1,7 @@
 /** pytest --benchmark-json: one metric per test, the median round time in seconds, the interquartile range as spread. */
+
 import { z } from 'zod';
+import { describeZodError } from '../shared/zod-issues.ts';
 import type { GitInfo } from '../store/record.ts';
 import { paramText, withParams } from './params.ts';
 import { type Parser, problemAt, utcTimestamp } from './types.ts';
@@ -29,7 +31,7 @@ const schema = z.object({
 export const parsePytestBenchmark: Parser = (text, source) => {
   const parsed = schema.safeParse(JSON.parse(text));
   if (!parsed.success)
-    return { runs: [], problems: [problemAt(source, 'benchmarks', `is not pytest-benchmark's JSON (${parsed.error.issues[0]?.message})`)] };
+    return { runs: [], problems: [problemAt(source, 'benchmarks', `is not pytest-benchmark's JSON (${describeZodError(parsed.error)})`)] };
   const info = parsed.data.commit_info;
   const git: GitInfo | undefined =
     info?.id && /^[0-9a-f]{7,64}$/.test(info.id)

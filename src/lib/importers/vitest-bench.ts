@@ -1,5 +1,7 @@
 /** `vitest bench --outputJson` (tinybench): one metric per benchmark, operations per second, ± its relative margin of error. */
+
 import { z } from 'zod';
+import { describeZodError } from '../shared/zod-issues.ts';
 import type { MetricInput } from '../store/record.ts';
 import { type Parser, problemAt } from './types.ts';
 
@@ -20,7 +22,7 @@ const schema = z.object({
 export const parseVitestBench: Parser = (text, source) => {
   const parsed = schema.safeParse(JSON.parse(text));
   if (!parsed.success)
-    return { runs: [], problems: [problemAt(source, 'files', `is not vitest bench JSON (${parsed.error.issues[0]?.message})`)] };
+    return { runs: [], problems: [problemAt(source, 'files', `is not vitest bench JSON (${describeZodError(parsed.error)})`)] };
   const metrics: MetricInput[] = parsed.data.files.flatMap((file) =>
     file.groups.flatMap((group) =>
       group.benchmarks.map((bench) => ({

@@ -3,8 +3,10 @@
  * Everything else (the JSON Schema in public/schema/, the Parquet columns, the site)
  * is derived from this file.
  */
+
 import { z } from 'zod';
 import { EXIT, PerfsiteError } from '../shared/errors.ts';
+import { fieldPath } from '../shared/zod-issues.ts';
 import { PARAM_NAME_MAX, PARAM_VALUE_MAX, PARAMS_MAX } from './record-text.ts';
 
 export const SCHEMA_VERSION = 1;
@@ -206,13 +208,6 @@ export class RecordError extends PerfsiteError {
 export function formatProblem(problem: Problem): string {
   const where = problem.field ? `${problem.file}: ${problem.field}` : problem.file;
   return `${where}: ${problem.reason}. ${problem.fix}`;
-}
-
-function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, key) => {
-    if (typeof key === 'number') return `${text}[${key}]`;
-    return text ? `${text}.${String(key)}` : String(key);
-  }, '');
 }
 
 /**
