@@ -3,14 +3,15 @@
  * comment and the feed. They are files under __snapshots__/ so that a review shows how a change altered
  * the output; an intended change is accepted with `npx vitest run -u tests/e2e/snapshots.test.ts`.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricSlug } from '../../src/lib/store/metric-slug.ts';
 import type { RunRecordInput } from '../../src/lib/store/record.ts';
 import { appendRuns } from '../../src/lib/store/store.ts';
-import { HOSTILE_TEXT, makeRecord, runCommand, runScript, siteBuildDir, tempDir } from '../helpers.ts';
+import { HOSTILE_TEXT, makeRecord, runCommand, runScript, siteBuildDir } from '../helpers.ts';
 
 const SNAPSHOTS = path.join(import.meta.dirname, '__snapshots__', 'snapshots');
 const PLATFORMS = ['Linux_CI', 'macOS_M2'];
@@ -37,12 +38,12 @@ function fixedHistory(): RunRecordInput[] {
       record.platform.id = platform;
       record.platform.details.runtime = { node: '24.0.0' };
       record.git = {
-        commit: (run + 1).toString(16).padStart(40, 'a'),
+        commit: `c0ffee${(run + 1).toString(16).padStart(2, '0')}`.padEnd(40, '0'),
         branch: 'main',
         dirty: false,
         message: run === STEP ? `Parse with the new grammar ${HOSTILE_TEXT}\n\nMore detail.` : `commit ${run}`,
         commitTime: new Date(Date.UTC(2026, 5, 1 + run, 2)).toISOString(),
-        parents: run === 0 ? [] : [run.toString(16).padStart(40, 'a')],
+        parents: run === 0 ? [] : [`c0ffee${run.toString(16).padStart(2, '0')}`.padEnd(40, '0')],
         shallow: false,
       };
       const slower = run >= STEP ? 1.25 : 1;
@@ -69,7 +70,8 @@ let data: string;
 let out: string;
 
 beforeAll(async () => {
-  data = await tempDir();
+  // Not tempDir(): its folders are removed after each test, and every test here reads this history.
+  data = await mkdtemp(path.join(tmpdir(), 'perfsite-snapshots-'));
   out = await siteBuildDir();
   await appendRuns(data, fixedHistory());
   const build = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], {
@@ -85,7 +87,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await rm(out, { recursive: true, force: true });
+  await Promise.all([out, data].map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 /** A page's main content: the layout around it carries hashed asset names that change with any client code. */
@@ -126,7 +128,7 @@ describe('what people read, on a fixed history', () => {
 
   it('the feed of regression events', async () => {
     const feed = await readFile(path.join(out, 'regressions.xml'), 'utf8');
-    expect(feed).toContain('<rss');
-    await expect(feed.replaceAll(/></g, '>\n<')).toMatchFileSnapshot(path.join(SNAPSHOTS, 'regressions.xml'));
+    expect(feed).toContain('<feed xmlns="http://www.w3.org/2005/Atom">');
+    await expect(feed.replaceAll(/></g, '>\n<')).toMatchFileSnapshot(path.join(SNAPSHOTS, 'regressions.atom.xml'));
   });
 });

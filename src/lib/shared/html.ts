@@ -1,0 +1,31 @@
+/**
+ * HTML written as a tagged template that escapes every value (escape.ts) unless it is itself `html`:
+ * markup is only ever what the template's own text says. Arrays are joined, and null, undefined and false
+ * write nothing, so conditions and lists read as they do in a component. Runs in the browser too.
+ */
+import { escapeHtml } from './escape.ts';
+
+export class Html {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
+  toString(): string {
+    return this.text;
+  }
+}
+
+type Value = Html | string | number | null | undefined | false | readonly Value[];
+
+function render(value: Value): string {
+  if (value === null || value === undefined || value === false) return '';
+  if (value instanceof Html) return value.text;
+  if (Array.isArray(value)) return value.map(render).join('');
+  return escapeHtml(String(value));
+}
+
+export function html(strings: TemplateStringsArray, ...values: readonly Value[]): Html {
+  let text = strings[0] ?? '';
+  for (let index = 0; index < values.length; index++) text += render(values[index] as Value) + (strings[index + 1] ?? '');
+  return new Html(text);
+}
