@@ -21,7 +21,7 @@ import {
   SCHEMA_VERSION,
 } from '../store/record.ts';
 import { cleanRunText, newTextFixes, type TextFixes } from '../store/record-text.ts';
-import { appendRuns, listRecordFiles } from '../store/store.ts';
+import { appendRuns, recordedIds } from '../store/store.ts';
 import type { ImportedRun } from './types.ts';
 
 export interface ImportContext {
@@ -137,7 +137,7 @@ export async function importRecords(
   records: readonly RunRecordInput[],
   options: { dryRun: boolean },
 ): Promise<ImportOutcome> {
-  const known = new Set((await listRecordFiles(dataDir)).map((entry) => entry.id));
+  const known = await recordedIds(dataDir, records.map((record) => record.id));
   const seen = new Set<string>();
   const fresh: RunRecordInput[] = [];
   const existing: string[] = [];

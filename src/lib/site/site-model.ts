@@ -95,7 +95,7 @@ async function load(): Promise<SiteModel> {
   );
   const changePoints = await historyChanges(history);
   const metrics = (await availableMetrics(history)).sort(compareSeries);
-  return {
+  const model = {
     history,
     settings,
     stats: await historyStats(history),
@@ -107,6 +107,8 @@ async function load(): Promise<SiteModel> {
     ...(await historyEvents(history, changePoints, await loadTriage(dataDir))),
     problems: history.problems,
   };
+  await history.doneAnalysing();
+  return model;
 }
 
 export function loadSiteModel(): Promise<SiteModel> {

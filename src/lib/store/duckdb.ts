@@ -29,6 +29,18 @@ export function duckdbMemoryLimit(historyBytes?: number, env: NodeJS.ProcessEnv 
   return limit;
 }
 
+/**
+ * Once a site build's analysis is done, pages only read the tables it built, by key: DuckDB may keep far
+ * less, and what it holds beyond the new limit goes to the temporary folder. A quarter of the analysis
+ * limit's share per history byte, between the floor and half the ceiling.
+ */
+export function duckdbReadingMemoryLimit(historyBytes: number, env: NodeJS.ProcessEnv = process.env): string {
+  const limit = env.PERFSITE_DUCKDB_MEMORY_LIMIT?.trim();
+  if (limit) return duckdbMemoryLimit(historyBytes, env);
+  const wanted = MEMORY_FLOOR_MB + historyBytes / 1e6;
+  return `${Math.round(Math.min(MEMORY_CEILING_MB / 2, wanted))}MB`;
+}
+
 export type Row = Record<string, unknown>;
 
 async function connect(instance: DuckDBInstance): Promise<DuckDBConnection> {
@@ -40,8 +52,8 @@ async function connect(instance: DuckDBInstance): Promise<DuckDBConnection> {
 
 export interface DuckDBDatabase {
   connection: DuckDBConnection;
-  /** Sets the memory limit for a history of this many bytes (see duckdbMemoryLimit). */
-  sizeFor(historyBytes: number): Promise<void>;
+  /** Sets the memory limit for a history of this many bytes (see duckdbMemoryLimit), or its reading limit. */
+  sizeFor(historyBytes: number, phase?: 'analysing' | 'reading'): Promise<void>;
   /**
    * Another connection to the same database (its tables and views, its memory limit): work on it runs
    * beside the first connection's instead of queueing behind it.
@@ -58,8 +70,9 @@ export async function openDuckDBDatabase(): Promise<DuckDBDatabase> {
   return {
     connection,
     connect: () => connect(instance),
-    sizeFor: async (historyBytes) => {
-      await connection.run(`SET memory_limit = '${duckdbMemoryLimit(historyBytes)}'`);
+    sizeFor: async (historyBytes, phase = 'analysing') => {
+      const limit = phase === 'analysing' ? duckdbMemoryLimit(historyBytes) : duckdbReadingMemoryLimit(historyBytes);
+      await connection.run(`SET memory_limit = '${limit}'`);
     },
   };
 }

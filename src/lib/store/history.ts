@@ -36,6 +36,8 @@ export interface History {
    * Says whether it was added.
    */
   addRecord(record: RunRecord): Promise<boolean>;
+  /** The analysis is done and what follows reads its tables by key: DuckDB keeps less memory (duckdbReadingMemoryLimit). */
+  doneAnalysing(): Promise<void>;
   close(): void;
 }
 
@@ -352,6 +354,7 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
       await insertRecords(connection, 'unindexed', [record]);
       return true;
     },
+    doneAnalysing: () => sizeFor(bytes, 'reading'),
     close: () => connection.closeSync(),
   };
 }

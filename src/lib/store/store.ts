@@ -29,7 +29,8 @@ async function exists(file: string): Promise<boolean> {
 
 /**
  * Where a run id is already taken, if anywhere. Imports and hand-made ids pick their own, so the id is
- * looked for in every month's folder: by a few lookups for a few runs, by one listing for a batch.
+ * looked for in every month's folder: by a few lookups for a few runs, by one listing for a batch. A
+ * history of 100,000 runs is 100,000 names to list; appending one run looks in each month's folder once.
  */
 async function existingRecordFinder(layout: DataLayout, batchSize: number): Promise<(id: string) => Promise<string | undefined>> {
   const months = await readdir(layout.runsDir).catch(() => [] as string[]);
@@ -49,6 +50,15 @@ async function existingRecordFinder(layout: DataLayout, batchSize: number): Prom
     }
   }
   return async (id) => known.get(id);
+}
+
+/** Which of these run ids the history already holds (an import adds only the others). */
+export async function recordedIds(dataDir: string, ids: readonly string[]): Promise<Set<string>> {
+  const unique = [...new Set(ids)];
+  const find = await existingRecordFinder(dataLayout(dataDir), unique.length);
+  const found = new Set<string>();
+  for (const id of unique) if (await find(id)) found.add(id);
+  return found;
 }
 
 export interface AppendOptions {
