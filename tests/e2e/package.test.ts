@@ -221,17 +221,18 @@ describe('the installed package', () => {
         expect(await readFile(path.join(artifacts, 'github-pages', 'index.html'), 'utf8')).toContain('href="/project/');
         expect((await rehearseJob(workflow, 'pull-request', await rehearsal('0.02', push))).ran).toBe(false);
 
-        // A push 25 times slower (beyond 300 %, which leaves room for a 20 ms sleep taking 35 ms on a busy
+        // A push 7 times slower (beyond 300 %, which leaves room for a 20 ms sleep taking 35 ms on a busy
         // machine): the history keeps the run, and the job fails at the gate.
-        const slower = await rehearseJob(workflow, 'record', await rehearsal('0.5', push));
+        const slower = await rehearseJob(workflow, 'record', await rehearsal('0.15', push));
         expect(slower.code).toBe(1);
         expect(slower.summary).toMatch(/regression/i);
         expect(slower.summary).not.toMatch(/took github-action-benchmark's history/);
         expect(await history()).toHaveLength(5);
 
-        // A pull request as slow: judged against main, pushed nowhere, its report left for the comment workflow.
-        expect((await rehearseJob(workflow, 'record', await rehearsal('0.5', pullRequest))).ran).toBe(false);
-        const judged = await rehearseJob(workflow, 'pull-request', await rehearsal('0.5', pullRequest));
+        // A pull request 7 times slower again (that push started a new level, its baseline): judged against
+        // main, pushed nowhere, its report left for the comment workflow.
+        expect((await rehearseJob(workflow, 'record', await rehearsal('1', pullRequest))).ran).toBe(false);
+        const judged = await rehearseJob(workflow, 'pull-request', await rehearsal('1', pullRequest));
         expect(judged.code).toBe(1);
         expect(await history()).toHaveLength(5);
         expect(await readFile(path.join(artifacts, 'perfsite-report', 'report', 'pr-number'), 'utf8')).toBe('7\n');
