@@ -98,7 +98,7 @@ describe('the installed package', () => {
     expect(imported.stdout).toContain('bench.json: read as hyperfine');
     expect((await perfsite('check')).code).toBe(0);
 
-    bench('0.08');
+    bench('0.2');
     expect((await perfsite('import', '--format', 'hyperfine', 'bench.json')).code).toBe(0);
     const gate = await perfsite('check');
     expect(gate.code, gate.stdout).toBe(1);
@@ -160,11 +160,11 @@ describe('the installed package', () => {
       ]);
       expect(lint.code, lint.stderr).toBe(0);
       // Run again, it overwrites nothing, and says so.
-      await writeFile(path.join(repo, 'perfsite.config.json'), '{ "threshold": 0.5 }\n');
+      await writeFile(path.join(repo, 'perfsite.config.json'), '{ "threshold": 3 }\n');
       const again = await perfsite('init', '--action', ACTION);
       expect(again.stdout).toMatch(/^kept perfsite\.config\.json: it is already there/m);
       expect(again.stdout).toMatch(/^added bench\/sample\.suite\.ts/m);
-      expect(await readFile(path.join(repo, 'perfsite.config.json'), 'utf8')).toBe('{ "threshold": 0.5 }\n');
+      expect(await readFile(path.join(repo, 'perfsite.config.json'), 'utf8')).toBe('{ "threshold": 3 }\n');
       await git.add(['perfsite.config.json', 'bench', '.github']).commit('perfsite init');
       await git.push('origin', 'main');
       const sha = (await git.revparse(['HEAD'])).trim();
@@ -221,16 +221,18 @@ describe('the installed package', () => {
         expect(await readFile(path.join(artifacts, 'github-pages', 'index.html'), 'utf8')).toContain('href="/project/');
         expect((await rehearseJob(workflow, 'pull-request', await rehearsal('0.02', push))).ran).toBe(false);
 
-        // A slower push: the history keeps the run, and the job fails at the gate.
-        const slower = await rehearseJob(workflow, 'record', await rehearsal('0.08', push));
+        // A push 7 times slower (beyond 300 %, which leaves room for a 20 ms sleep taking 35 ms on a busy
+        // machine): the history keeps the run, and the job fails at the gate.
+        const slower = await rehearseJob(workflow, 'record', await rehearsal('0.15', push));
         expect(slower.code).toBe(1);
         expect(slower.summary).toMatch(/regression/i);
         expect(slower.summary).not.toMatch(/took github-action-benchmark's history/);
         expect(await history()).toHaveLength(5);
 
-        // A pull request slower still: judged against main, pushed nowhere, its report left for the comment workflow.
-        expect((await rehearseJob(workflow, 'record', await rehearsal('0.2', pullRequest))).ran).toBe(false);
-        const judged = await rehearseJob(workflow, 'pull-request', await rehearsal('0.2', pullRequest));
+        // A pull request 7 times slower again (that push started a new level, its baseline): judged against
+        // main, pushed nowhere, its report left for the comment workflow.
+        expect((await rehearseJob(workflow, 'record', await rehearsal('1', pullRequest))).ran).toBe(false);
+        const judged = await rehearseJob(workflow, 'pull-request', await rehearsal('1', pullRequest));
         expect(judged.code).toBe(1);
         expect(await history()).toHaveLength(5);
         expect(await readFile(path.join(artifacts, 'perfsite-report', 'report', 'pr-number'), 'utf8')).toBe('7\n');
