@@ -18,7 +18,13 @@ export function neutralise(text: string): string {
 
 const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+/** Anything escapeHtml changes: most text (a formatted number, a metric's name) has none, and is returned as it is. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const HTML_UNSAFE = /[&<>"'\r\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
 export function escapeHtml(text: string): string {
+  // 100,000 run pages escape some 10 million values: the two replacements below cost 4 s of a 95 s build.
+  if (!HTML_UNSAFE.test(text)) return text;
   return neutralise(text).replaceAll(/[&<>"']/g, (char) => HTML_ENTITIES[char] ?? char);
 }
 
