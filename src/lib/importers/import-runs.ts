@@ -137,7 +137,10 @@ export async function importRecords(
   records: readonly RunRecordInput[],
   options: { dryRun: boolean },
 ): Promise<ImportOutcome> {
-  const known = await recordedIds(dataDir, records.map((record) => record.id));
+  const known = await recordedIds(
+    dataDir,
+    records.map((record) => record.id),
+  );
   const seen = new Set<string>();
   const fresh: RunRecordInput[] = [];
   const existing: string[] = [];
