@@ -2,7 +2,7 @@ import { copyFile, mkdir, readdir, readFile, rename, rm, stat, truncate, unlink,
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compactHistory } from '../../src/lib/store/compact.ts';
-import { duckdbMemoryLimit, openDuckDB, queryRows, sqlString } from '../../src/lib/store/duckdb.ts';
+import { duckdbMemoryLimit, duckdbReadingMemoryLimit, openDuckDB, queryRows, sqlString } from '../../src/lib/store/duckdb.ts';
 import { listParquetFiles, openHistory } from '../../src/lib/store/history.ts';
 import { dataLayout } from '../../src/lib/store/paths.ts';
 import { RecordError } from '../../src/lib/store/record.ts';
@@ -387,6 +387,15 @@ describe("DuckDB's memory", () => {
     expect(() => duckdbMemoryLimit(0, { PERFSITE_DUCKDB_MEMORY_LIMIT: 'lots' })).toThrow(/PERFSITE_DUCKDB_MEMORY_LIMIT="lots".*1500MB/);
   });
 
+  it('is lowered once the analysis is done, to what reading its tables by key needs', () => {
+    expect(duckdbReadingMemoryLimit(0, {})).toBe('256MB');
+    expect(duckdbReadingMemoryLimit(223 * 2 ** 20, {})).toBe('490MB');
+    expect(duckdbReadingMemoryLimit(2e9, {})).toBe('512MB');
+    // Below what the analysis of the same history may take, except where the floor holds both.
+    expect(Number.parseInt(duckdbReadingMemoryLimit(100e6, {}), 10)).toBeLessThan(Number.parseInt(duckdbMemoryLimit(100e6, {}), 10));
+    expect(duckdbReadingMemoryLimit(0, { PERFSITE_DUCKDB_MEMORY_LIMIT: '4GB' })).toBe('4GB');
+  });
+
   it('of an opened history follows its Parquet files', async () => {
     const dir = await tempDir();
     await appendRuns(dir, [makeRecord({ id: 'memory-1' }), makeRecord({ id: 'memory-2' })]);
@@ -401,6 +410,13 @@ describe("DuckDB's memory", () => {
       const [setting] = await queryRows<{ limit: string }>(history.connection, "SELECT current_setting('memory_limit') AS limit");
       expect(setting?.limit).toBe(expected?.limit);
       expect(duckdbMemoryLimit(bytes, {})).not.toBe(duckdbMemoryLimit(undefined, {}));
+      await history.doneAnalysing();
+      const reading = await openDuckDB();
+      await reading.run(`SET memory_limit = ${sqlString(duckdbReadingMemoryLimit(bytes, {}))}`);
+      const [expectedReading] = await queryRows<{ limit: string }>(reading, "SELECT current_setting('memory_limit') AS limit");
+      reading.closeSync();
+      const [lowered] = await queryRows<{ limit: string }>(history.connection, "SELECT current_setting('memory_limit') AS limit");
+      expect(lowered?.limit).toBe(expectedReading?.limit);
     } finally {
       history.close();
     }
