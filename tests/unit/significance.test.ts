@@ -77,7 +77,7 @@ describe('the rule with significance', () => {
   });
 
   it('lets the threshold decide when the samples are too few to ever be significant', () => {
-    const one = compareSamples([1, 1.01, 0.99, 1.02, 0.98], [1.3], 1);
+    const one = compareSamples([1, 1.01, 0.99, 1.02, 0.98], [1.3], 1, 1.3);
     expect(one?.minimumPValue).toBeCloseTo(1 / 3, 9);
     expect(
       classifyWithSignificance(1.3, 1, 'lower', 0.2, {
@@ -93,7 +93,7 @@ describe('the rule with significance', () => {
     // A tenfold speed-up measured with noisy samples: on the difference scale the low end went below −100 %.
     const before = [10, 12, 9, 30, 11, 10.5, 9.5, 40, 10, 12];
     const after = [1, 1.2, 0.9, 3, 1.1, 1.05, 0.95, 4, 1, 1.2];
-    const comparison = compareSamples(before, after, 10.25);
+    const comparison = compareSamples(before, after, 10.25, 1.025);
     expect(comparison?.low).toBeGreaterThan(-1);
     expect(comparison?.high).toBeLessThan(0);
     // Each side is the other tenfold: the ratio's interval holds 0.1, where the shift's reached −380 %.
@@ -103,13 +103,30 @@ describe('the rule with significance', () => {
   });
 
   it('says the samples are too few for an interval instead of printing one that means nothing', () => {
-    const few = compareSamples([1, 1.1], [1.5, 1.6], 1.05);
+    const few = compareSamples([1, 1.1], [1.5, 1.6], 1.05, 1.55);
     expect(few).toMatchObject({ low: null, high: null });
     expect(formatChangeWithInterval(0.476, few)).toBe('+47.6% (too few samples for a 95% interval, p 0.33)');
   });
 
+  it('prints a change inside its own interval, even when the value is a mean that a long tail pulls up', () => {
+    // What hyperfine gave for a sleep on a busy machine: most samples near 80 ms, two far above; its value is
+    // the mean. The samples' typical shift is below the mean's change, so an interval around that shift left
+    // the printed change outside it.
+    const baseline = [21, 21.2, 21.1, 20.9, 21.3, 21, 21.2, 21.1, 20.8, 21.4];
+    const run = [80.1, 80.4, 79.9, 80.2, 80.6, 80.0, 80.3, 95.0, 110.0, 80.2];
+    const mean = run.reduce((sum, value) => sum + value, 0) / run.length;
+    const change = mean / 21.1 - 1;
+    const comparison = compareSamples(baseline, run, 21.1, mean);
+    expect(Math.expm1(hodgesLehmann(baseline.map(Math.log), run.map(Math.log)))).toBeLessThan(change - 0.05);
+    expect(comparison?.low).toBeLessThanOrEqual(change);
+    expect(comparison?.high).toBeGreaterThanOrEqual(change);
+    // Its width is still the samples' own.
+    const shift = shiftInterval(baseline.map(Math.log), run.map(Math.log));
+    expect(Math.log1p(comparison?.high ?? 0) - Math.log1p(comparison?.low ?? 0)).toBeCloseTo(shift.high - shift.low, 9);
+  });
+
   it('keeps the difference scale for values that can be zero or negative', () => {
-    const comparison = compareSamples([-1, 0, 1, 0.5, -0.5, 0.2, -0.2, 0.1], [4, 5, 6, 5.5, 4.5, 5.2, 4.8, 5.1], 1);
+    const comparison = compareSamples([-1, 0, 1, 0.5, -0.5, 0.2, -0.2, 0.1], [4, 5, 6, 5.5, 4.5, 5.2, 4.8, 5.1], 1, 6.05);
     expect(comparison?.low).toBeGreaterThan(4);
     expect(comparison?.high).toBeLessThan(6);
   });

@@ -89,7 +89,7 @@ export function judgeChange(
 ): Verdict {
   const tested =
     measured.samples && against.samples && measured.samples.length > 0 && against.samples.length > 0
-      ? compareSamples(against.samples, measured.samples, against.value)
+      ? compareSamples(against.samples, measured.samples, against.value, measured.value)
       : null;
   // A test whose samples could never reach the level decides nothing, and is not shown.
   const significance = tested && tested.minimumPValue < config.significanceLevel ? tested : null;

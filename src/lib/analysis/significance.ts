@@ -164,22 +164,33 @@ export interface SampleComparison {
 const INTERVAL_LEVEL = 0.95;
 
 /**
- * Mann–Whitney on the samples of both sides, and the interval of the change. Positive samples (times,
- * sizes, rates) get the interval of the ratio, from the shift of their logarithms: it can never fall
- * below −100 %. Samples with zero or negative values get the shift relative to the reference value.
+ * Mann–Whitney on the samples of both sides, and the interval of the change of `current` (the judged run's
+ * value) from `reference` (its baseline), as pages print it. The interval's width is the samples' own: the
+ * Hodges–Lehmann interval of their shift. It is placed around that change, not around the samples' typical
+ * shift: a tool's value is often a mean, which a skewed timing distribution pulls away from the typical
+ * sample, and a change printed outside its own interval ("+286% (+281% to +284%)") reads as a contradiction.
+ * Positive samples (times, sizes, rates) get the interval of the ratio, from the shift of their logarithms: it
+ * can never fall below −100 %. Samples with zero or negative values get the shift relative to the reference.
  */
-export function compareSamples(before: readonly number[], after: readonly number[], reference: number): SampleComparison | null {
+export function compareSamples(
+  before: readonly number[],
+  after: readonly number[],
+  reference: number,
+  current: number,
+): SampleComparison | null {
   if (before.length === 0 || after.length === 0 || reference === 0) return null;
   const { pValue } = mannWhitneyU(before, after);
   const minimumPValue = Math.min(1, 2 / binomial(before.length + after.length, before.length));
   if (minimumPValue > 1 - INTERVAL_LEVEL) return { pValue, minimumPValue, low: null, high: null };
-  const positive = before.every((value) => value > 0) && after.every((value) => value > 0);
-  if (positive) {
-    const shift = shiftInterval(before.map(Math.log), after.map(Math.log), INTERVAL_LEVEL);
-    return { pValue, minimumPValue, low: Math.expm1(shift.low), high: Math.expm1(shift.high) };
-  }
-  const shift = shiftInterval(before, after, INTERVAL_LEVEL);
-  return { pValue, minimumPValue, low: shift.low / Math.abs(reference), high: shift.high / Math.abs(reference) };
+  const positive = [...before, ...after, reference, current].every((value) => value > 0);
+  const [x, y] = positive ? [before.map(Math.log), after.map(Math.log)] : [before, after];
+  const shift = shiftInterval(x, y, INTERVAL_LEVEL);
+  const typical = hodgesLehmann(x, y);
+  const reported = positive ? Math.log(current / reference) : current - reference;
+  const low = reported - (typical - shift.low);
+  const high = reported + (shift.high - typical);
+  if (positive) return { pValue, minimumPValue, low: Math.expm1(low), high: Math.expm1(high) };
+  return { pValue, minimumPValue, low: low / Math.abs(reference), high: high / Math.abs(reference) };
 }
 
 function binomial(n: number, k: number): number {
