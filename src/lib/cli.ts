@@ -33,7 +33,7 @@ export interface CommandSpec<O extends OptionSpecs> {
 }
 
 export interface Command {
-  /** The --help text. */
+  /** The --help text, as `npm run` calls the command (the README's command reference). */
   readonly help: string;
   /** Runs the command in this process and gives its exit code; errors are written to stderr, never thrown. */
   main(argv: readonly string[]): Promise<ExitCode>;
@@ -82,7 +82,7 @@ export function defineCommand<const O extends OptionSpecs>(spec: CommandSpec<O>)
           strict: true,
         });
         if ((values as { help?: boolean }).help) {
-          process.stdout.write(`${help}\n`);
+          process.stdout.write(`${asCalled(help, process.env.PERFSITE_PROGRAM)}\n`);
           return EXIT.ok;
         }
         return (await spec.run({ values: values as Values<O>, positionals })) ?? EXIT.ok;
@@ -91,6 +91,15 @@ export function defineCommand<const O extends OptionSpecs>(spec: CommandSpec<O>)
       }
     },
   };
+}
+
+/** Help for the installed package's `perfsite` command (bin/perfsite.mjs sets PERFSITE_PROGRAM): `perfsite compare A B`. */
+export function asCalled(help: string, program: string | undefined): string {
+  if (program !== 'perfsite') return help;
+  return help.replaceAll(
+    /npm run ([\w:-]+)( \[-- | --)?/g,
+    (_, name: string, dashes?: string) => `perfsite ${name}${dashes === ' [-- ' ? ' [' : ''}`,
+  );
 }
 
 function reportError(error: unknown): ExitCode {

@@ -10,6 +10,10 @@ describe('every command', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: npm run compare -- A B \[options\]/);
     expect(help.stdout).toMatch(/ {2}--data DIR +the history folder \(env PERFORMANCE_DB_PATH; default \.\/data\)/);
+    // Through the installed package's command, the help names that command.
+    const installed = await runCommand('scripts/compare.ts', ['--help'], { env: { PERFSITE_PROGRAM: 'perfsite' } });
+    expect(installed.stdout).toMatch(/^Usage: perfsite compare A B \[options\]/);
+    expect(installed.stdout).not.toMatch(/npm run/);
     const wrong = await runCommand('scripts/compare.ts', ['--nope']);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/error: .*--nope/);
