@@ -177,7 +177,6 @@ async function readSeries(
   // chart marks what the run page and check say (significance included), from the same judge.
   const judgedOfPlatform = await judgedMoves(history, settings, selection.platform);
   const seriesOf = (row: number) => indexes.series[seriesIndexes[row] as number] as BaselineIndexes['series'][number];
-  const thresholds = new Map<string, number>();
   let start = 0;
   while (start < seriesIndexes.length) {
     const { suite, metric } = seriesOf(start);
@@ -187,14 +186,15 @@ async function readSeries(
     const key = seriesKey({ platform: selection.platform, suite, metric });
     const pinned = pinnedValue(settings.pinned, selection.platform, suite, metric);
     const judged = pinned === undefined ? (judgedOfPlatform.get(key) ?? new Map<string, Status>()) : new Map<string, Status>();
+    // A series declares the same threshold run after run, if any: resolved again only when it changes.
+    let lastDeclared: number | null | undefined;
+    let lastThreshold = 0;
     const thresholdOf = (value: number | null) => {
-      const cacheKey = `${suite}\u0000${metric}\u0000${value}`;
-      let threshold = thresholds.get(cacheKey);
-      if (threshold === undefined) {
-        threshold = resolveThreshold({ suite, metric, declared: value }, settings.config, settings.threshold).value;
-        thresholds.set(cacheKey, threshold);
+      if (value !== lastDeclared) {
+        lastDeclared = value;
+        lastThreshold = resolveThreshold({ suite, metric, declared: value }, settings.config, settings.threshold).value;
       }
-      return threshold;
+      return lastThreshold;
     };
     const points: SeriesMeasurement[] = [];
     for (let index = start; index < end; index++) {

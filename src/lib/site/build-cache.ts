@@ -64,13 +64,18 @@ export class BuildCache {
     return new BuildCache(dir, kind, await perfsiteCodeVersion());
   }
 
-  /** What `make` returns for `input`: from the cache when an earlier build made it, else made and kept. */
-  async reuse(input: string, make: () => string): Promise<string> {
+  /**
+   * What `make` returns for `input` (every part of it, in order): from the cache when an earlier build
+   * made it, else made and kept.
+   */
+  async reuse(input: ReadonlyArray<string | NodeJS.ArrayBufferView>, make: () => string): Promise<string> {
     if (!this.dir) {
       this.counts.made++;
       return make();
     }
-    const key = createHash('sha256').update(this.version).update('\u0000').update(input).digest('hex');
+    const hash = createHash('sha256').update(this.version);
+    for (const part of input) hash.update('\u0000').update(part);
+    const key = hash.digest('hex');
     this.used.add(key);
     const file = path.join(this.dir, this.kind, key);
     const kept = await readFile(file, 'utf8').catch(() => undefined);

@@ -38,9 +38,11 @@ export async function writeRunPages(outDir: string, base: string): Promise<numbe
   const links = siteLinks(base);
   const model = await loadSiteModel();
   const full = await newestRunIds(model, fullRunPagesPerPlatform());
-  // Rendering is synchronous and quick; the writes are overlapped, a batch at a time, to keep the disk busy.
+  // Rendering is synchronous and quick; the writes are overlapped, a batch at a time, to keep the disk busy,
+  // and a batch is waited for only once the next one is queued, so that rendering never waits on the disk.
   let written = 0;
   let pending: Array<Promise<void>> = [];
+  let previous = Promise.resolve();
   for (const id of await allRunIds(model)) {
     const page = await runPage(model, id, full.has(id) ? 'full' : 'compact');
     if (!page) continue;
@@ -49,10 +51,14 @@ export async function writeRunPages(outDir: string, base: string): Promise<numbe
     pending.push(mkdir(dir, { recursive: true }).then(() => writeFile(path.join(dir, 'index.html'), html)));
     written++;
     if (pending.length >= WRITE_BATCH) {
-      await Promise.all(pending);
+      await previous;
+      previous = Promise.all(pending).then(() => {});
+      // Awaited at the next batch: a failed write fails the build there, not as an unhandled rejection.
+      previous.catch(() => {});
       pending = [];
     }
   }
+  await previous;
   await Promise.all(pending);
   await rm(path.dirname(shellFile), { recursive: true, force: true });
   return written;

@@ -203,26 +203,51 @@ export async function seriesDataOf(
 
 const RUN_CHUNK = 500;
 /** Per model, so that `astro dev` never serves statuses from a history it has since re-read. */
-const chunkCaches = new WeakMap<SiteModel, Map<string, Map<string, MetricStatus[]>>>();
+const chunkCaches = new WeakMap<SiteModel, Map<number, Promise<Map<string, MetricStatus[]>>>>();
 
-/** Run pages are rendered in id order: their statuses are read 500 runs at a time, not one query a page. */
-async function statusesOfChunk(model: SiteModel, runIds: readonly string[], index: number): Promise<Map<string, MetricStatus[]>> {
+/**
+ * Run pages are rendered in id order: their statuses are read 500 runs at a time, not one query a page,
+ * and the next chunk is read while this one's pages are rendered (DuckDB busy while JavaScript is).
+ */
+function statusesOfChunk(model: SiteModel, runIds: readonly string[], index: number): Promise<Map<string, MetricStatus[]>> {
+  const chunk = readChunk(model, runIds, index);
+  if ((index + 1) * RUN_CHUNK < runIds.length) readChunk(model, runIds, index + 1).catch(() => {});
+  return chunk;
+}
+
+const metricOrders = new WeakMap<SiteModel, Map<string, number>>();
+
+/** Each metric's place in natural order (model.metrics is sorted so): a run's statuses sort by a number, not by names. */
+function metricOrder(model: SiteModel): Map<string, number> {
+  let order = metricOrders.get(model);
+  if (!order) {
+    order = new Map(model.metrics.map((metric, index) => [metricKey(metric), index]));
+    metricOrders.set(model, order);
+  }
+  return order;
+}
+
+function readChunk(model: SiteModel, runIds: readonly string[], index: number): Promise<Map<string, MetricStatus[]>> {
+  let chunkCache = chunkCaches.get(model);
+  if (!chunkCache) {
+    chunkCache = new Map();
+    chunkCaches.set(model, chunkCache);
+  }
+  const cached = chunkCache.get(index);
+  if (cached) return cached;
   const first = runIds[index * RUN_CHUNK] as string;
   const last = runIds[Math.min(runIds.length, (index + 1) * RUN_CHUNK) - 1] as string;
-  const key = `${first}\u0000${last}`;
-  const chunkCache = chunkCaches.get(model) ?? new Map<string, Map<string, MetricStatus[]>>();
-  chunkCaches.set(model, chunkCache);
-  const cached = chunkCache.get(key);
-  if (cached) return cached;
-  const byRun = new Map<string, MetricStatus[]>();
-  for (const status of await materialisedStatuses(model.history, model.settings, { first, last })) {
-    const ofRun = byRun.get(status.runId);
-    if (ofRun) ofRun.push(status);
-    else byRun.set(status.runId, [status]);
-  }
-  if (chunkCache.size >= 4) chunkCache.delete(chunkCache.keys().next().value as string);
-  chunkCache.set(key, byRun);
-  return byRun;
+  const read = materialisedStatuses(model.history, model.settings, { first, last }).then((statuses) => {
+    const byRun = Map.groupBy(statuses, (status) => status.runId);
+    const order = metricOrder(model);
+    const rank = (status: MetricStatus) => order.get(metricKey(status)) ?? Number.POSITIVE_INFINITY;
+    for (const ofRun of byRun.values()) ofRun.sort((a, b) => rank(a) - rank(b) || compareSeries(a, b));
+    return byRun;
+  });
+  // A page's compared run is often in the chunk before its own: four chunks are kept.
+  if (chunkCache.size >= 4) chunkCache.delete(chunkCache.keys().next().value as number);
+  chunkCache.set(index, read);
+  return read;
 }
 
 interface RunIndex {
@@ -265,7 +290,7 @@ async function statusesOfRun(model: SiteModel, runId: string): Promise<MetricSta
   const index = position.get(runId);
   if (index === undefined) return [];
   const chunk = await statusesOfChunk(model, ids, Math.floor(index / RUN_CHUNK));
-  return [...(chunk.get(runId) ?? [])].sort(compareSeries);
+  return chunk.get(runId) ?? [];
 }
 
 export interface SideBySide {
@@ -383,11 +408,22 @@ export interface RunPage {
   benchmarks: readonly BenchmarkGroup[];
 }
 
+const changesByRunOfModel = new WeakMap<SiteModel, Map<string, SeriesChange[]>>();
+
+function changesByRun(model: SiteModel): Map<string, SeriesChange[]> {
+  let byRun = changesByRunOfModel.get(model);
+  if (!byRun) {
+    byRun = Map.groupBy(model.changePoints, (change) => change.runId);
+    changesByRunOfModel.set(model, byRun);
+  }
+  return byRun;
+}
+
 export async function runPage(model: SiteModel, runId: string, detail: RunPage['detail'] = 'full'): Promise<RunPage | undefined> {
   const entry = (await runsInOrder(model)).runs.get(runId);
   if (!entry) return undefined;
   const statuses = await statusesOfRun(model, runId);
-  const changes = model.changePoints.filter((change) => change.runId === runId);
+  const changes = changesByRun(model).get(runId) ?? [];
   if (detail === 'compact')
     return { run: entry.info, statuses, compared: null, previousRunId: entry.previousRunId, beside: [], changes, detail, benchmarks: [] };
   const compared = entry.parentRunId
