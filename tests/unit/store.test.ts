@@ -381,16 +381,17 @@ describe("DuckDB's memory", () => {
   it('is limited from the size of the history it reads, between a floor and a ceiling', () => {
     expect(duckdbMemoryLimit(0, {})).toBe('256MB');
     expect(duckdbMemoryLimit(10e6, {})).toBe('296MB');
-    expect(duckdbMemoryLimit(223 * 2 ** 20, {})).toBe('1024MB');
-    expect(duckdbMemoryLimit(undefined, {})).toBe('1024MB');
+    expect(duckdbMemoryLimit(50e6, {})).toBe('456MB');
+    expect(duckdbMemoryLimit(223 * 2 ** 20, {})).toBe('512MB');
+    expect(duckdbMemoryLimit(undefined, {})).toBe('512MB');
     expect(duckdbMemoryLimit(0, { PERFSITE_DUCKDB_MEMORY_LIMIT: '4GB' })).toBe('4GB');
     expect(() => duckdbMemoryLimit(0, { PERFSITE_DUCKDB_MEMORY_LIMIT: 'lots' })).toThrow(/PERFSITE_DUCKDB_MEMORY_LIMIT="lots".*1500MB/);
   });
 
   it('is lowered once the analysis is done, to what reading its tables by key needs', () => {
     expect(duckdbReadingMemoryLimit(0, {})).toBe('256MB');
-    expect(duckdbReadingMemoryLimit(223 * 2 ** 20, {})).toBe('490MB');
-    expect(duckdbReadingMemoryLimit(2e9, {})).toBe('512MB');
+    expect(duckdbReadingMemoryLimit(223 * 2 ** 20, {})).toBe('256MB');
+    expect(duckdbReadingMemoryLimit(2e9, {})).toBe('256MB');
     // Below what the analysis of the same history may take, except where the floor holds both.
     expect(Number.parseInt(duckdbReadingMemoryLimit(100e6, {}), 10)).toBeLessThan(Number.parseInt(duckdbMemoryLimit(100e6, {}), 10));
     expect(duckdbReadingMemoryLimit(0, { PERFSITE_DUCKDB_MEMORY_LIMIT: '4GB' })).toBe('4GB');
