@@ -1,8 +1,8 @@
 /**
  * The site's data files that are not pages: the explorer's history (explorer-data.ts) and the downloads
- * (history-downloads.ts). A build writes them from the build hook, beside the run pages and at the same
- * time: the run pages keep JavaScript busy while these keep DuckDB busy, on a connection of their own.
- * At 100,000 runs that hid most of their 26 s and kept 330 MB of downloads out of the JavaScript heap.
+ * (history-downloads.ts). A build writes them from its hooks (astro.config.mjs) as soon as a page has loaded
+ * the site model, while Astro renders its pages: those keep JavaScript busy, these DuckDB, on a connection
+ * of their own, which kept 330 MB of downloads out of the JavaScript heap.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -69,7 +69,18 @@ const shared = globalThis as typeof globalThis & {
   perfsiteDevModel?: { loadedAt: number; version: number; model: Promise<SiteModel> };
   /** Counted up by astro.config.mjs whenever `astro dev` sees the history change. */
   perfsiteHistoryVersion?: number;
+  /** Resolved once a build's model has loaded; see whenSiteModelLoaded. */
+  perfsiteModelLoaded?: PromiseWithResolvers<SiteModel>;
 };
+
+function modelLoaded(): PromiseWithResolvers<SiteModel> {
+  if (!shared.perfsiteModelLoaded) {
+    shared.perfsiteModelLoaded = Promise.withResolvers<SiteModel>();
+    // A failed load is reported by the page that asked for it, not as a rejection nobody awaited.
+    shared.perfsiteModelLoaded.promise.catch(() => {});
+  }
+  return shared.perfsiteModelLoaded;
+}
 
 /** In `astro dev` a page and its components share one fresh model; an older one is closed once no page can still be using it. */
 const DEV_REUSE_MS = 2_000;
@@ -121,14 +132,27 @@ export function loadSiteModel(): Promise<SiteModel> {
     if (current) setTimeout(() => current.model.then((model) => model.history.close()), DEV_CLOSE_AFTER_MS).unref();
     return fresh.model;
   }
-  shared.perfsiteSiteModel ??= load();
+  if (!shared.perfsiteSiteModel) {
+    shared.perfsiteSiteModel = load();
+    const { resolve, reject } = modelLoaded();
+    shared.perfsiteSiteModel.then(resolve, reject);
+  }
   return shared.perfsiteSiteModel;
+}
+
+/**
+ * The build's model once a page has loaded it, without loading it: work started from here runs beside
+ * Astro's pages, which Astro renders only after it has emptied the output folder.
+ */
+export function whenSiteModelLoaded(): Promise<SiteModel> {
+  return modelLoaded().promise;
 }
 
 /** The build is over: let the history and its tables go. */
 export async function releaseSiteModel(): Promise<void> {
   const model = await shared.perfsiteSiteModel;
   delete shared.perfsiteSiteModel;
+  delete shared.perfsiteModelLoaded;
   model?.history.close();
 }
 
