@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ensureLevelBreaks, seriesHashesAreDistinct, windowedSql } from '../../src/lib/analysis/baseline-plans.ts';
 import { type PinnedBaselines, parseBaselines } from '../../src/lib/analysis/baselines-file.ts';
 import { type Config, configSchema } from '../../src/lib/analysis/config.ts';
 import { materialiseBaselines, materialisedStatuses } from '../../src/lib/analysis/materialised-baselines.ts';
@@ -6,6 +7,7 @@ import { availableMetrics, availablePlatforms, historyStats, metricTrend } from 
 import { classify, relativeChange } from '../../src/lib/analysis/regression-rule.ts';
 import { type AnalysisSettings, latestStatuses, type MetricStatus, statusOfRuns } from '../../src/lib/analysis/status.ts';
 import { globalThreshold, resolveThreshold } from '../../src/lib/analysis/thresholds.ts';
+import { queryRows } from '../../src/lib/store/duckdb.ts';
 import { openHistory } from '../../src/lib/store/history.ts';
 import type { MetricInput } from '../../src/lib/store/record.ts';
 import { appendRuns } from '../../src/lib/store/store.ts';
@@ -330,6 +332,34 @@ describe('the site build', () => {
     }
     // Where no threshold could be crossed, the site leaves the test out (and says nothing of it).
     for (const status of site.filter((one) => one.status === 'unchanged')) expect(status.significance).toBeNull();
+  });
+
+  it('finds the same baselines keying series by a hash of their names as by the names', async () => {
+    const steps: Step[] = [];
+    for (let day = 0; day < 30; day++) {
+      steps.push({
+        latency: day % 11 === 0 ? null : 1 + (day % 5) / 10,
+        day,
+        platform: day % 2 === 0 ? 'P1' : 'P2',
+        branch: day % 4 === 0 ? 'feature' : 'main',
+        // The same suite and metric in two units: two series, whatever they hash to.
+        extra: [{ suite: 'demo', name: 'size', value: 10 + day, unit: day < 15 ? 'B' : 'KiB', direction: 'lower' }],
+      });
+    }
+    const { data } = await history(steps);
+    const opened = await openHistory(data);
+    await ensureLevelBreaks(opened);
+    expect(await seriesHashesAreDistinct(opened)).toBe(true);
+    const rows = async (series: 'by name' | 'by hash') =>
+      queryRows(opened.connection, `SELECT * FROM (${windowedSql(3, 'whole history', series)}) ORDER BY run_id, suite, metric, unit`, {
+        branch: 'main',
+      });
+    const byName = await rows('by name');
+    const byHash = await rows('by hash');
+    opened.close();
+    expect(byName.filter((row) => row.rolling !== null).length).toBeGreaterThan(40);
+    expect(byHash).toEqual(byName);
+    expect(() => windowedSql(3, 'SELECT * FROM metrics', 'by hash')).toThrow(/whole history/);
   });
 });
 

@@ -63,24 +63,47 @@ export function assertWindow(window: number): void {
  * baseline branch, then an as-of join picks, for each target, the window ending just before it.
  * For the whole history (a site build), neither the filter to the targets' series nor the order is needed:
  * the caller sorts the result its own ways, and at 100,000 runs each was a pass over 5 million rows.
+ * `series: 'by hash'` (whole history only, and only where seriesHashesAreDistinct) partitions and joins on one
+ * hash of the four names instead of the names: the sort and the as-of join of 5 million rows took half the time.
  */
-export function windowedSql(window: number, targets: string | 'whole history'): string {
+export function windowedSql(window: number, targets: string | 'whole history', series: 'by name' | 'by hash' = 'by name'): string {
   assertWindow(window);
   const whole = targets === 'whole history';
+  if (series === 'by hash' && !whole) throw new Error('series by hash is for the whole history only');
+  const hashed = series === 'by hash';
+  const withKey = (select: string) => (hashed ? `SELECT *, ${SERIES_HASH} AS series_hash FROM (${select})` : select);
+  const keyColumns = hashed ? 'series_hash' : 'platform, suite, metric, unit';
+  const keyMatch = hashed
+    ? 't.series_hash = b.series_hash'
+    : 't.platform = b.platform AND t.suite = b.suite AND t.metric = b.metric AND t.unit = b.unit';
   return `
-    WITH target AS (${whole ? 'SELECT * FROM metrics' : targets}),
+    WITH target AS (${withKey(whole ? 'SELECT * FROM metrics' : targets)}),
     base AS (
-      SELECT platform, suite, metric, unit, timestamp,
+      SELECT ${keyColumns}, timestamp,
              median(value) OVER w AS rolling, count(value) OVER w AS rolling_runs
-      FROM ${withSegments(`SELECT * FROM metrics WHERE status = 'ok' AND ${ON_BASELINE_BRANCH}
-        ${whole ? '' : 'AND (platform, suite, metric) IN (SELECT DISTINCT (platform, suite, metric) FROM target)'}`)}
-      WINDOW w AS (PARTITION BY platform, suite, metric, unit, segment ORDER BY timestamp, run_id ROWS BETWEEN ${window - 1} PRECEDING AND CURRENT ROW)
+      FROM (${withKey(
+        `SELECT * FROM ${withSegments(`SELECT * FROM metrics WHERE status = 'ok' AND ${ON_BASELINE_BRANCH}
+        ${whole ? '' : 'AND (platform, suite, metric) IN (SELECT DISTINCT (platform, suite, metric) FROM target)'}`)}`,
+      )})
+      WINDOW w AS (PARTITION BY ${keyColumns}, segment ORDER BY timestamp, run_id ROWS BETWEEN ${window - 1} PRECEDING AND CURRENT ROW)
     )
     SELECT ${SELECT_TARGET}, b.rolling, b.rolling_runs::INTEGER AS rolling_runs, NULL::DOUBLE[] AS baseline_samples
     FROM target AS t
     ASOF LEFT JOIN base AS b
-      ON t.platform = b.platform AND t.suite = b.suite AND t.metric = b.metric AND t.unit = b.unit AND t.timestamp > b.timestamp
+      ON ${keyMatch} AND t.timestamp > b.timestamp
     ${whole ? '' : 'ORDER BY t.timestamp, t.run_id, t.suite, t.metric'}`;
+}
+
+const SERIES_HASH = 'hash(platform, suite, metric, unit)';
+
+/** Whether no two series of the history share a hash: then windowedSql may key them by it. */
+export async function seriesHashesAreDistinct(history: History): Promise<boolean> {
+  const [counted] = await queryRows<{ hashes: number; series: number }>(
+    history.connection,
+    `SELECT count(DISTINCT ${SERIES_HASH})::INTEGER AS hashes, count(*)::INTEGER AS series
+     FROM (SELECT DISTINCT platform, suite, metric, unit FROM metrics)`,
+  );
+  return counted !== undefined && counted.hashes === counted.series;
 }
 
 /**

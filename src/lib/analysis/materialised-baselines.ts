@@ -8,7 +8,7 @@ import { type DuckDBValue, INTEGER, LIST, listValue } from '@duckdb/node-api';
 import { seriesKey } from '../shared/keys.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
-import { createSamplePools, ensureLevelBreaks, smallestThreshold, windowedSql } from './baseline-plans.ts';
+import { createSamplePools, ensureLevelBreaks, seriesHashesAreDistinct, smallestThreshold, windowedSql } from './baseline-plans.ts';
 import { pinnedValue } from './baselines-file.ts';
 import { classify, type Status } from './regression-rule.ts';
 import { type AnalysisSettings, judge, type MetricStatus, type Row, type SeriesIdentity } from './status.ts';
@@ -31,7 +31,7 @@ export async function materialiseBaselines(history: History, settings: AnalysisS
     'DROP TABLE IF EXISTS measurement_baselines; DROP TABLE IF EXISTS series_baselines; DROP TABLE IF EXISTS baseline_series; DROP TABLE IF EXISTS baseline_runs',
   );
   await connection.run(
-    `CREATE TEMP TABLE all_judged AS SELECT * EXCLUDE (baseline_samples) FROM (${windowedSql(settings.config.baselineWindow, 'whole history')})`,
+    `CREATE TEMP TABLE all_judged AS SELECT * EXCLUDE (baseline_samples) FROM (${windowedSql(settings.config.baselineWindow, 'whole history', (await seriesHashesAreDistinct(history)) ? 'by hash' : 'by name')})`,
     { branch: settings.config.defaultBranch },
   );
   await createSamplePools(history, settings, 'all_judged', 'all_pools');
