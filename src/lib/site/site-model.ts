@@ -225,6 +225,16 @@ export async function seriesDataOf(
   );
 }
 
+/** What `make` gives for this model, made once: kept per model so that `astro dev` never mixes two readings of the history. */
+function ofModel<T>(cache: WeakMap<SiteModel, T>, model: SiteModel, make: () => T): T {
+  let value = cache.get(model);
+  if (value === undefined) {
+    value = make();
+    cache.set(model, value);
+  }
+  return value;
+}
+
 const RUN_CHUNK = 500;
 /** Per model, so that `astro dev` never serves statuses from a history it has since re-read. */
 const chunkCaches = new WeakMap<SiteModel, Map<number, Promise<Map<string, MetricStatus[]>>>>();
@@ -243,20 +253,11 @@ const metricOrders = new WeakMap<SiteModel, Map<string, number>>();
 
 /** Each metric's place in natural order (model.metrics is sorted so): a run's statuses sort by a number, not by names. */
 function metricOrder(model: SiteModel): Map<string, number> {
-  let order = metricOrders.get(model);
-  if (!order) {
-    order = new Map(model.metrics.map((metric, index) => [metricKey(metric), index]));
-    metricOrders.set(model, order);
-  }
-  return order;
+  return ofModel(metricOrders, model, () => new Map(model.metrics.map((metric, index) => [metricKey(metric), index])));
 }
 
 function readChunk(model: SiteModel, runIds: readonly string[], index: number): Promise<Map<string, MetricStatus[]>> {
-  let chunkCache = chunkCaches.get(model);
-  if (!chunkCache) {
-    chunkCache = new Map();
-    chunkCaches.set(model, chunkCache);
-  }
+  const chunkCache = ofModel(chunkCaches, model, () => new Map());
   const cached = chunkCache.get(index);
   if (cached) return cached;
   const first = runIds[index * RUN_CHUNK] as string;
@@ -435,12 +436,7 @@ export interface RunPage {
 const changesByRunOfModel = new WeakMap<SiteModel, Map<string, SeriesChange[]>>();
 
 function changesByRun(model: SiteModel): Map<string, SeriesChange[]> {
-  let byRun = changesByRunOfModel.get(model);
-  if (!byRun) {
-    byRun = Map.groupBy(model.changePoints, (change) => change.runId);
-    changesByRunOfModel.set(model, byRun);
-  }
-  return byRun;
+  return ofModel(changesByRunOfModel, model, () => Map.groupBy(model.changePoints, (change) => change.runId));
 }
 
 export async function runPage(model: SiteModel, runId: string, detail: RunPage['detail'] = 'full'): Promise<RunPage | undefined> {
