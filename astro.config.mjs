@@ -46,9 +46,9 @@ function runPages() {
         const { formatProblem } = await import('./src/lib/store/record.ts');
         // The overview lists these too; the build log says them once each, where CI shows them.
         for (const problem of model.problems) logger.warn(formatProblem(problem));
-        await dataFiles;
-        logger.info(`explorer data and downloads written (${since()} s after the pages)`);
+        // Run pages and series files need JavaScript, the data files DuckDB: neither waits for the other.
         await Promise.all([
+          dataFiles?.then(() => logger.info(`explorer data and downloads written (${since()} s after the pages)`)),
           writeRunPages(outDir, base).then((written) => logger.info(`${written} run pages written in ${since()} s`)),
           writeSeriesFiles(outDir).then(({ written, charts }) =>
             logger.info(

@@ -3,8 +3,9 @@
  * runs/_shell/ (layout, navigation, stylesheet) and renderRunPageBody. Astro's own pipeline costs
  * about 4 ms a page even for a trivial page (measured at 10,000 runs); this costs a fraction of that.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { FileWriter } from './file-writer.ts';
 import { renderRunPageBody } from './run-page-html.ts';
 import { siteLinks } from './site-links.ts';
 import { allRunIds, loadSiteModel, newestRunIds, runPage } from './site-model.ts';
@@ -12,7 +13,6 @@ import { allRunIds, loadSiteModel, newestRunIds, runPage } from './site-model.ts
 export const SHELL_ID = '_shell';
 export const BODY_MARKER = '<!--perfsite:run-body-->';
 export const TITLE_MARKER = 'perfsite:run-title';
-const WRITE_BATCH = 64;
 
 /**
  * How many of each platform's newest runs get a full page; older ones get a compact page (their values
@@ -38,28 +38,24 @@ export async function writeRunPages(outDir: string, base: string): Promise<numbe
   const links = siteLinks(base);
   const model = await loadSiteModel();
   const full = await newestRunIds(model, fullRunPagesPerPlatform());
-  // Rendering is synchronous and quick; the writes are overlapped, a batch at a time, to keep the disk busy,
-  // and a batch is waited for only once the next one is queued, so that rendering never waits on the disk.
+  // Rendering keeps this thread busy; the folders and files are made by a worker thread beside it.
+  const writer = new FileWriter();
   let written = 0;
-  let pending: Array<Promise<void>> = [];
-  let previous = Promise.resolve();
-  for (const id of await allRunIds(model)) {
-    const page = await runPage(model, id, full.has(id) ? 'full' : 'compact');
-    if (!page) continue;
-    const html = `${head.replace(TITLE_MARKER, `Run ${id}`)}${renderRunPageBody(page, links)}${tail}`;
-    const dir = path.join(outDir, 'runs', id);
-    pending.push(mkdir(dir, { recursive: true }).then(() => writeFile(path.join(dir, 'index.html'), html)));
-    written++;
-    if (pending.length >= WRITE_BATCH) {
-      await previous;
-      previous = Promise.all(pending).then(() => {});
-      // Awaited at the next batch: a failed write fails the build there, not as an unhandled rejection.
-      previous.catch(() => {});
-      pending = [];
+  try {
+    for (const id of await allRunIds(model)) {
+      const page = await runPage(model, id, full.has(id) ? 'full' : 'compact');
+      if (!page) continue;
+      await writer.write(
+        path.join(outDir, 'runs', id, 'index.html'),
+        `${head.replace(TITLE_MARKER, `Run ${id}`)}${renderRunPageBody(page, links)}${tail}`,
+      );
+      written++;
     }
+  } catch (error) {
+    await writer.stop();
+    throw error;
   }
-  await previous;
-  await Promise.all(pending);
+  await writer.close();
   await rm(path.dirname(shellFile), { recursive: true, force: true });
   return written;
 }

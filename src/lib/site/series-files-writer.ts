@@ -37,8 +37,18 @@ export async function writeSeriesFiles(outDir: string): Promise<{ written: numbe
   const charts = await BuildCache.open(buildCacheDir(resolveDataDir()), 'charts');
   const latest = new Map(model.latest.map((status) => [seriesKey(status), status]));
   let written = 0;
-  for (const { platform, suite, metric } of await allSeries(model)) {
-    const series = await metricSeries(model, platform, suite, metric);
+  const everySeries = await allSeries(model);
+  const read = (index: number) => {
+    const wanted = everySeries[index];
+    return wanted && metricSeries(model, wanted.platform, wanted.suite, wanted.metric);
+  };
+  // The next series is read by DuckDB while this one is drawn and written.
+  let next = read(0);
+  for (const [index, { platform, suite, metric }] of everySeries.entries()) {
+    const series = (await next) ?? [];
+    next = read(index + 1);
+    // Awaited at the next series: a failed read fails the build there, not as an unhandled rejection.
+    next?.catch(() => {});
     const slug = metricSlug(suite, metric);
     const dataDir = path.join(outDir, 'data', 'series', platform);
     await mkdir(dataDir, { recursive: true });

@@ -265,7 +265,9 @@ function readChunk(model: SiteModel, runIds: readonly string[], index: number): 
   const read = materialisedStatuses(model.history, model.settings, { first, last }).then((statuses) => {
     const byRun = Map.groupBy(statuses, (status) => status.runId);
     const order = metricOrder(model);
-    const rank = (status: MetricStatus) => order.get(metricKey(status)) ?? Number.POSITIVE_INFINITY;
+    // Ranked once per status, not once per comparison: 5,000,000 statuses at 100,000 runs.
+    const ranks = new Map(statuses.map((status) => [status, order.get(metricKey(status)) ?? Number.POSITIVE_INFINITY]));
+    const rank = (status: MetricStatus) => ranks.get(status) as number;
     for (const ofRun of byRun.values()) ofRun.sort((a, b) => rank(a) - rank(b) || compareSeries(a, b));
     return byRun;
   });

@@ -1,0 +1,81 @@
+/**
+ * Writes many small files from a worker thread. At 100,000 run pages the build's main thread, which also
+ * renders every page, spent about 6 s creating 200,000 folders and files through promises and then
+ * collecting their garbage; the worker does that beside it, on the machine's other core.
+ */
+import { Worker } from 'node:worker_threads';
+
+export interface WriterRequest {
+  batch: number;
+  files: Array<[file: string, content: string]>;
+}
+
+export interface WriterReply {
+  batch: number;
+  error?: string;
+}
+
+const BATCH_FILES = 64;
+/** Batches sent and not yet written: enough to keep the disk busy, few enough to bound the pages held in memory. */
+const BATCHES_IN_FLIGHT = 4;
+
+export class FileWriter {
+  readonly #worker = new Worker(new URL('./file-writer-worker.ts', import.meta.url));
+  readonly #waiting = new Map<number, PromiseWithResolvers<void>>();
+  #files: WriterRequest['files'] = [];
+  #batches = 0;
+  #failure: Error | undefined;
+
+  constructor() {
+    this.#worker.on('message', ({ batch, error }: WriterReply) => {
+      const waiting = this.#waiting.get(batch);
+      this.#waiting.delete(batch);
+      if (error !== undefined) this.#fail(new Error(error));
+      else waiting?.resolve();
+    });
+    this.#worker.on('error', (error) => this.#fail(error));
+    this.#worker.on('exit', (code) => this.#fail(new Error(`the file writer's worker thread stopped (exit code ${code})`)));
+  }
+
+  /** Queues a file (its folder is made as needed); resolves once the writer can take more. */
+  async write(file: string, content: string): Promise<void> {
+    if (this.#failure) throw this.#failure;
+    this.#files.push([file, content]);
+    if (this.#files.length < BATCH_FILES) return;
+    this.#send();
+    while (this.#waiting.size > BATCHES_IN_FLIGHT) await Promise.race([...this.#waiting.values()].map((waiting) => waiting.promise));
+  }
+
+  /** Writes what is queued, waits for every file to be on disk, and stops the worker. */
+  async close(): Promise<void> {
+    try {
+      if (this.#files.length > 0) this.#send();
+      await Promise.all([...this.#waiting.values()].map((waiting) => waiting.promise));
+      if (this.#failure) throw this.#failure;
+    } finally {
+      await this.stop();
+    }
+  }
+
+  /** Stops the worker, written or not: for a build that has already failed. */
+  async stop(): Promise<void> {
+    this.#worker.removeAllListeners('exit');
+    await this.#worker.terminate();
+  }
+
+  #send(): void {
+    const batch = this.#batches++;
+    const waiting = Promise.withResolvers<void>();
+    // Awaited in write or close: a failure surfaces there, not as an unhandled rejection.
+    waiting.promise.catch(() => {});
+    this.#waiting.set(batch, waiting);
+    this.#worker.postMessage({ batch, files: this.#files } satisfies WriterRequest);
+    this.#files = [];
+  }
+
+  #fail(error: Error): void {
+    this.#failure ??= error;
+    for (const waiting of this.#waiting.values()) waiting.reject(this.#failure);
+    this.#waiting.clear();
+  }
+}
