@@ -4,7 +4,7 @@
  * module names these tables.
  */
 
-import { type DuckDBValue, INTEGER, LIST, listValue } from '@duckdb/node-api';
+import { type DuckDBListValue, type DuckDBValue, INTEGER, LIST, listValue } from '@duckdb/node-api';
 import { seriesKey } from '../shared/keys.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
@@ -393,7 +393,8 @@ export async function materialisedStatuses(
     'wanted' in params ? { wanted: LIST(INTEGER) } : undefined,
   );
   if (reader.currentRowCount === 0) return [];
-  const [seriesIndexes, runIndexes, oks, values, thresholds, rollings, rollingRuns, samples, baselineSamples] = reader.getColumnsJson() as [
+  // The values as DuckDB gives them, not converted to JSON first: 5,000,000 rows at 100,000 runs.
+  const [seriesIndexes, runIndexes, oks, values, thresholds, rollings, rollingRuns, samples, baselineSamples] = reader.getColumns() as [
     number[],
     number[],
     boolean[],
@@ -401,20 +402,21 @@ export async function materialisedStatuses(
     Array<number | null>,
     Array<number | null>,
     Array<number | null>,
-    Array<number[] | null>,
-    Array<number[] | null>,
+    Array<DuckDBListValue | null>,
+    Array<DuckDBListValue | null>,
   ];
+  const numbers = (list: DuckDBListValue | null | undefined) => (list ? (list.items as number[]) : null);
   const rows = seriesIndexes.map(
     (seriesIndex, at): Row => ({
       ...(indexes.series[seriesIndex] as BaselineIndexes['series'][number]),
       ...runOf(indexes, runIndexes[at] as number),
       status: oks[at] ? 'ok' : 'failed',
       value: values[at] ?? null,
-      samples: samples[at] ?? null,
+      samples: numbers(samples[at]),
       threshold: thresholds[at] ?? null,
       rolling: rollings[at] ?? null,
       rolling_runs: rollingRuns[at] ?? null,
-      baseline_samples: baselineSamples[at] ?? null,
+      baseline_samples: numbers(baselineSamples[at]),
     }),
   );
   return judge(rows, settings, (status) => status.runId);

@@ -16,6 +16,8 @@ export interface WriterReply {
 }
 
 const BATCH_FILES = 64;
+/** A batch is sent sooner when its pages are large (a run of thousands of metrics), in characters. */
+const BATCH_CHARACTERS = 2 ** 22;
 /** Batches sent and not yet written: enough to keep the disk busy, few enough to bound the pages held in memory. */
 const BATCHES_IN_FLIGHT = 4;
 
@@ -23,6 +25,7 @@ export class FileWriter {
   readonly #worker = new Worker(new URL('./file-writer-worker.ts', import.meta.url));
   readonly #waiting = new Map<number, PromiseWithResolvers<void>>();
   #files: WriterRequest['files'] = [];
+  #characters = 0;
   #batches = 0;
   #failure: Error | undefined;
 
@@ -41,7 +44,8 @@ export class FileWriter {
   async write(file: string, content: string): Promise<void> {
     if (this.#failure) throw this.#failure;
     this.#files.push([file, content]);
-    if (this.#files.length < BATCH_FILES) return;
+    this.#characters += content.length;
+    if (this.#files.length < BATCH_FILES && this.#characters < BATCH_CHARACTERS) return;
     this.#send();
     while (this.#waiting.size > BATCHES_IN_FLIGHT) await Promise.race([...this.#waiting.values()].map((waiting) => waiting.promise));
   }
@@ -71,6 +75,7 @@ export class FileWriter {
     this.#waiting.set(batch, waiting);
     this.#worker.postMessage({ batch, files: this.#files } satisfies WriterRequest);
     this.#files = [];
+    this.#characters = 0;
   }
 
   #fail(error: Error): void {
