@@ -19,6 +19,10 @@ function runPages() {
   return {
     name: 'perfsite-run-pages',
     hooks: {
+      // The run folders of the last build are set aside, not deleted (emptyOutDirKeepingRunFolders).
+      'astro:config:setup': ({ updateConfig }) => {
+        updateConfig({ vite: { build: { emptyOutDir: false } } });
+      },
       'astro:config:done': async ({ config }) => {
         base = config.base;
         siteDir = fileURLToPath(config.outDir);
@@ -27,6 +31,8 @@ function runPages() {
         fullRunPagesPerPlatform();
       },
       'astro:build:start': async () => {
+        const { emptyOutDirKeepingRunFolders } = await import('./src/lib/site/run-pages-writer.ts');
+        await emptyOutDirKeepingRunFolders(siteDir);
         const { whenSiteModelLoaded } = await import('./src/lib/site/site-model.ts');
         const { writeSiteDataFiles } = await import('./src/lib/site/site-data-files.ts');
         // The explorer's data and the downloads keep DuckDB busy while Astro's pages keep JavaScript busy:

@@ -4,6 +4,7 @@ import { parseHTML } from 'linkedom';
 import { median } from 'simple-statistics';
 import { afterAll, describe, expect, it } from 'vitest';
 import { metricSlug } from '../../src/lib/store/metric-slug.ts';
+import type { RunRecordInput } from '../../src/lib/store/record.ts';
 import { appendRun, appendRuns } from '../../src/lib/store/store.ts';
 import { HOSTILE_TEXT as HOSTILE, makeRecord, runScript, siteBuildDir, tempDir } from '../helpers.ts';
 
@@ -369,5 +370,29 @@ describe('the build cache', () => {
     expect(differing).toEqual([]);
     const regressed = await readFile(path.join(warm, 'charts', 'first', `${metricSlug('demo', 'latency')}.svg`), 'utf8');
     expect(regressed).toContain('#cf222e');
+  });
+
+  it('rebuilt into the folder of an earlier build, keeps its run folders and drops what is no longer in the history', async () => {
+    const start = Date.parse('2026-11-01T10:00:00Z');
+    const runs = Array.from({ length: 4 }, (_, day) => makeRecord({}, new Date(start + day * 86_400_000)));
+    const [first, second, third, fourth] = runs as [RunRecordInput, RunRecordInput, RunRecordInput, RunRecordInput];
+    const before = await tempDir();
+    await appendRuns(before, [first, second, third]);
+    // The history built next has lost the third run (say, another history is built into the same folder) and gained a fourth.
+    const after = await tempDir();
+    await appendRuns(after, [first, second, fourth]);
+
+    const out = await buildDir();
+    await build(before, out, { PERFSITE_BUILD_CACHE: 'off' });
+    expect((await readdir(path.join(out, 'runs'))).sort()).toEqual([first.id, second.id, third.id].sort());
+    await build(after, out, { PERFSITE_BUILD_CACHE: 'off' });
+    const fresh = await buildDir();
+    await build(after, fresh, { PERFSITE_BUILD_CACHE: 'off' });
+
+    expect((await readdir(path.join(out, 'runs'))).sort()).toEqual([first.id, second.id, fourth.id].sort());
+    const [rebuiltFiles, freshFiles] = await Promise.all([siteFiles(out), siteFiles(fresh)]);
+    expect([...rebuiltFiles.keys()]).toEqual([...freshFiles.keys()]);
+    const differing = [...rebuiltFiles].filter(([name, bytes]) => !bytes.equals(freshFiles.get(name) as Buffer)).map(([name]) => name);
+    expect(differing).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * runs/_shell/ (layout, navigation, stylesheet) and renderRunPageBody. Astro's own pipeline costs
  * about 4 ms a page even for a trivial page (measured at 10,000 runs); this costs a fraction of that.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FileWriter } from './file-writer.ts';
 import { renderRunPageBody } from './run-page-html.ts';
@@ -13,6 +13,52 @@ import { allRunIds, loadSiteModel, newestRunIds, runPage } from './site-model.ts
 export const SHELL_ID = '_shell';
 export const BODY_MARKER = '<!--perfsite:run-body-->';
 export const TITLE_MARKER = 'perfsite:run-title';
+/** Where the last build's run folders wait, inside the output folder, while Astro builds the other pages. */
+export const PREVIOUS_RUNS = '.perfsite-previous-runs';
+/** Never emptied: an output folder may be a git checkout (a gh-pages worktree). */
+const KEPT = new Set(['.git']);
+
+async function isFolder(file: string): Promise<boolean> {
+  return stat(file).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+}
+
+/**
+ * Empties the output folder, as Astro does before a build (astro.config.mjs turns Astro's own emptying off),
+ * but sets the last build's run folders aside instead of deleting them: writeRunPages writes each page over
+ * the old one and removes the folders of runs no longer in the history. A 100,000-run rebuild otherwise
+ * deleted 200,000 folders and files and made them again, which on ext4 costs far more than writing pages
+ * (`npm run bench:file-creation`).
+ */
+export async function emptyOutDirKeepingRunFolders(outDir: string): Promise<void> {
+  const entries = await readdir(outDir).catch((): string[] => []);
+  const runs = path.join(outDir, 'runs');
+  if (entries.includes('runs') && (await isFolder(runs))) {
+    await rm(path.join(outDir, PREVIOUS_RUNS), { recursive: true, force: true });
+    await rename(runs, path.join(outDir, PREVIOUS_RUNS));
+  }
+  const doomed = entries.filter((name) => name !== 'runs' && name !== PREVIOUS_RUNS && !KEPT.has(name));
+  await Promise.all(doomed.map((name) => rm(path.join(outDir, name), { recursive: true, force: true })));
+}
+
+/**
+ * Puts the last build's run folders back under runs/, where Astro has left only the page shell (already
+ * read); without them, or with anything else of Astro's there, the run folders are all made anew.
+ */
+async function restorePreviousRunFolders(outDir: string): Promise<void> {
+  const runs = path.join(outDir, 'runs');
+  const previous = path.join(outDir, PREVIOUS_RUNS);
+  await rm(path.join(runs, SHELL_ID), { recursive: true, force: true });
+  if (!(await isFolder(previous))) return;
+  if ((await readdir(runs)).length > 0) {
+    await rm(previous, { recursive: true, force: true });
+    return;
+  }
+  await rm(runs, { recursive: true });
+  await rename(previous, runs);
+}
 
 /**
  * How many of each platform's newest runs get a full page; older ones get a compact page (their values
@@ -35,12 +81,13 @@ export async function writeRunPages(outDir: string, base: string): Promise<numbe
   const shell = await readFile(shellFile, 'utf8');
   const [head, tail] = shell.split(BODY_MARKER);
   if (head === undefined || tail === undefined) throw new Error(`${shellFile} has no ${BODY_MARKER}`);
+  await restorePreviousRunFolders(outDir);
   const links = siteLinks(base);
   const model = await loadSiteModel();
   const full = await newestRunIds(model, fullRunPagesPerPlatform());
   // Rendering keeps this thread busy; the folders and files are made by a worker thread beside it.
   const writer = new FileWriter();
-  let written = 0;
+  const written = new Set<string>();
   try {
     for (const id of await allRunIds(model)) {
       const page = await runPage(model, id, full.has(id) ? 'full' : 'compact');
@@ -49,13 +96,15 @@ export async function writeRunPages(outDir: string, base: string): Promise<numbe
         path.join(outDir, 'runs', id, 'index.html'),
         `${head.replace(TITLE_MARKER, `Run ${id}`)}${renderRunPageBody(page, links)}${tail}`,
       );
-      written++;
+      written.add(id);
     }
   } catch (error) {
     await writer.stop();
     throw error;
   }
   await writer.close();
-  await rm(path.dirname(shellFile), { recursive: true, force: true });
-  return written;
+  // A run the last build had and this history has not (compacted away, or another history built here).
+  const gone = (await readdir(path.join(outDir, 'runs'))).filter((name) => !written.has(name));
+  await Promise.all(gone.map((name) => rm(path.join(outDir, 'runs', name), { recursive: true, force: true })));
+  return written.size;
 }
