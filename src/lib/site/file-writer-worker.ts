@@ -1,9 +1,9 @@
 /**
  * The worker thread of FileWriter (file-writer.ts): writes the files it is sent, a batch at a time, and
  * says when each batch is on disk or which file failed. One file after another, synchronously: this thread
- * does nothing else, and creating 100,000 folders and files from libuv's four threads at once cost the kernel
- * twice the CPU for no less time (they contend for the same directory; 9 s against 4 s of system time on a
- * quiet ext4, 73–115 s against 30–63 s just after a site was deleted).
+ * does nothing else, and 100,000 folders and files made from libuv's four threads at once cost the kernel
+ * 1.4–2 times the CPU for no less time, as they contend for one directory (`npm run bench:file-creation`,
+ * BENCHMARKS.md), CPU the page rendering needs.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -14,7 +14,7 @@ export const SHELL_ID = '_shell';
 export const BODY_MARKER = '<!--perfsite:run-body-->';
 export const TITLE_MARKER = 'perfsite:run-title';
 /** Where the last build's run folders wait, inside the output folder, while Astro builds the other pages. */
-export const PREVIOUS_RUNS = '.perfsite-previous-runs';
+const PREVIOUS_RUNS = '.perfsite-previous-runs';
 /** Never emptied: an output folder may be a git checkout (a gh-pages worktree). */
 const KEPT = new Set(['.git']);
 
