@@ -108,8 +108,15 @@ function reloadOnNewRuns() {
   };
 }
 
+/** perfsite's own folder: its pages and public files are read from here whatever Astro's root is (bin/perfsite.mjs). */
+const PERFSITE_ROOT = path.dirname(fileURLToPath(import.meta.url));
+
 // A GitHub project site lives under /<repo>/: the workflow sets both from the repository.
 export default defineConfig({
+  srcDir: path.join(PERFSITE_ROOT, 'src'),
+  publicDir: path.join(PERFSITE_ROOT, 'public'),
+  // Run by the installed `perfsite` command, Astro's caches stay in its own temporary root (bin/perfsite.mjs).
+  ...(process.env.PERFSITE_ASTRO_ROOT ? { cacheDir: path.join(process.env.PERFSITE_ASTRO_ROOT, 'cache') } : {}),
   ...(process.env.PERFSITE_SITE ? { site: process.env.PERFSITE_SITE } : {}),
   base: process.env.PERFSITE_BASE || '/',
   trailingSlash: 'ignore',
@@ -118,6 +125,9 @@ export default defineConfig({
   build: { inlineStylesheets: 'never' },
   vite: {
     plugins: [reloadOnNewRuns()],
+    // Installed, Astro's root is a temporary folder: the dev server serves the client scripts from perfsite's
+    // folder and the node_modules Astro was installed in (the project's, where npm hoisted it).
+    server: { fs: { allow: [PERFSITE_ROOT, path.resolve(fileURLToPath(import.meta.resolve('astro/package.json')), '..', '..')] } },
     // DuckDB's native bindings must stay external to the server build.
     ssr: { external: ['@duckdb/node-api', '@duckdb/node-bindings'] },
   },

@@ -1,9 +1,9 @@
 /**
- * npm run bench: run the suites in bench/*.suite.ts on this machine and record one run into data/.
+ * npm run bench: run the suites in bench/*.suite.ts (or .suite.mts) on this machine and record one run into data/.
  * Thin on purpose: measuring is the suites' job, recording is src/lib's.
  */
 
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -34,19 +34,45 @@ function isToolSuite(suite: AnySuite): suite is ToolSuite {
   return 'run' in suite && typeof suite.run === 'function';
 }
 
+/** Suites are ES modules: `.suite.mts` is one in any project, `.suite.ts` only where package.json says "type": "module". */
+const SUITE_FILE = /\.suite\.m?ts$/;
+
+async function packageType(dir: string): Promise<string> {
+  for (let folder = dir; ; folder = path.dirname(folder)) {
+    const manifest = await readFile(path.join(folder, 'package.json'), 'utf8').catch(() => undefined);
+    if (manifest !== undefined) return (JSON.parse(manifest) as { type?: string }).type ?? 'commonjs';
+    if (path.dirname(folder) === folder) return 'commonjs';
+  }
+}
+
+async function importSuite(file: string): Promise<{ default?: AnySuite }> {
+  try {
+    return (await import(pathToFileURL(file).href)) as { default?: AnySuite };
+  } catch (error) {
+    if (error instanceof SyntaxError && file.endsWith('.ts') && (await packageType(path.dirname(file))) !== 'module') {
+      throw new UsageError(
+        `${displayPath(file)} is loaded as CommonJS, because package.json does not say "type": "module", so its import/export lines fail: rename it to ${path.basename(file).replace(/\.ts$/, '.mts')} (an ES module in any project)`,
+      );
+    }
+    throw new UsageError(`${displayPath(file)} could not be loaded: ${(error as Error).message}`);
+  }
+}
+
 async function loadSuites(dir: string): Promise<AnySuite[]> {
   const files = (
     await readdir(dir).catch(() => {
       throw new UsageError(`cannot read the suites folder ${dir}`);
     })
   )
-    .filter((name) => name.endsWith('.suite.ts'))
+    .filter((name) => SUITE_FILE.test(name))
     .sort();
   const suites: AnySuite[] = [];
   for (const file of files) {
-    const module = (await import(pathToFileURL(path.join(dir, file)).href)) as { default?: AnySuite };
+    const module = await importSuite(path.join(dir, file));
     if (!module.default?.name || (typeof (module.default as Suite).sample !== 'function' && !isToolSuite(module.default))) {
-      throw new Error(`${path.join(dir, file)} must default-export defineSuite({...}) or defineToolSuite({...}) (see bench/suite.ts)`);
+      throw new UsageError(
+        `${displayPath(path.join(dir, file))} must default-export defineSuite({...}) or defineToolSuite({...}) (see bench/suite.ts)`,
+      );
     }
     suites.push(module.default);
   }
@@ -151,7 +177,7 @@ async function measureSuite(suite: Suite, mode: Mode, scratchRoot: string): Prom
 
 export const command = defineCommand({
   usage: 'npm run bench [-- options]',
-  about: `Runs the benchmark suites in bench/*.suite.ts and records one run (all suites' metrics) in data/.`,
+  about: `Runs the benchmark suites in bench/*.suite.ts (or *.suite.mts) and records one run (all suites' metrics) in data/.`,
   options: {
     mode: {
       type: 'string',
@@ -166,7 +192,7 @@ export const command = defineCommand({
     },
     platform: { type: 'string', value: 'ID', description: 'record under this platform id (env PERFORMANCE_PLATFORM)' },
     data: DATA_OPTION,
-    dir: { type: 'string', value: 'DIR', description: 'where the *.suite.ts files are (default: this bench/ folder)' },
+    dir: { type: 'string', value: 'DIR', description: 'where the *.suite.ts / *.suite.mts files are (default: this bench/ folder)' },
     'dry-run': { type: 'boolean', default: false, description: 'measure and print, record nothing' },
     list: { type: 'boolean', default: false, description: 'list the suites and their metrics' },
   },

@@ -5,7 +5,9 @@
  * own pages and dependencies stay where it is installed.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -68,20 +70,40 @@ const env = {
 };
 
 let argv;
-let cwd = project;
 if (Object.hasOwn(SCRIPTS, command)) {
   // The project's own suites (bench/*.suite.ts), never perfsite's demo suites.
   const suites = command === 'bench' && !args.includes('--dir') ? ['--dir', path.join(project, 'bench')] : [];
   argv = [path.join(ROOT, SCRIPTS[command]), ...suites, ...args];
 } else if (Object.hasOwn(SITE, command)) {
-  // Astro runs in perfsite's own folder, where its pages are; the site goes to the project's dist/.
-  cwd = ROOT;
-  const outDir = command === 'build' && !args.includes('--outDir') ? ['--outDir', path.join(project, 'dist')] : [];
-  argv = [`--env-file=${path.join(ROOT, 'scripts', 'build.env')}`, astroBin(), SITE[command], ...outDir, ...args];
+  // Astro's pages are perfsite's (its config points srcDir and publicDir at them), but Astro writes into its
+  // root (.astro/, Vite's cache): that root is a folder of this project's own under the system's temporary
+  // folder, never perfsite's, which may be read-only (a pnpm store, Nix, a cached node_modules). The site
+  // goes to the project's dist/.
+  const astroRoot = path.join(tmpdir(), `perfsite-astro-${createHash('sha256').update(project).digest('hex').slice(0, 16)}`);
+  mkdirSync(astroRoot, { recursive: true });
+  // Vite resolves the server build's external packages (DuckDB's native binding) from its root: the root sees
+  // the node_modules perfsite's dependencies were installed in. Astro's cache is moved out of it (the config
+  // reads PERFSITE_ASTRO_ROOT), so nothing is written there.
+  const dependencies = path.basename(path.dirname(ROOT)) === 'node_modules' ? path.dirname(ROOT) : path.join(ROOT, 'node_modules');
+  rmSync(path.join(astroRoot, 'node_modules'), { force: true });
+  symlinkSync(dependencies, path.join(astroRoot, 'node_modules'), 'dir');
+  env.PERFSITE_ASTRO_ROOT = astroRoot;
+  const outDir = command !== 'dev' && !args.includes('--outDir') ? ['--outDir', path.join(project, 'dist')] : [];
+  argv = [
+    `--env-file=${path.join(ROOT, 'scripts', 'build.env')}`,
+    astroBin(),
+    SITE[command],
+    '--root',
+    astroRoot,
+    '--config', // Astro joins it to the root
+    path.relative(astroRoot, path.join(ROOT, 'astro.config.mjs')),
+    ...outDir,
+    ...args,
+  ];
 } else {
   process.stderr.write(`perfsite: no command ${JSON.stringify(command)}.\n${usage}`);
   process.exit(2);
 }
 
-const child = spawn(process.execPath, argv, { cwd, env, stdio: 'inherit' });
+const child = spawn(process.execPath, argv, { cwd: project, env, stdio: 'inherit' });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));

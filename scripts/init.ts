@@ -31,7 +31,7 @@ export const command = defineCommand({
   usage: 'npx perfsite init [options]',
   about: `Adds to this repository, never overwriting a file:
   perfsite.config.json                     the analysis settings
-  bench/sample.suite.ts                    a sample suite (not with --tool)
+  bench/sample.suite.mts                   a sample suite (not with --tool)
   .github/workflows/perfsite.yml           benchmarks on pushes to the default branch and on pull requests
   .github/workflows/perfsite-comment.yml   the pull request comment`,
   options: {

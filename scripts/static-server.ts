@@ -20,7 +20,15 @@ export interface StaticServer {
   close(): void;
 }
 
-export async function serveStatic(root: string, base = '/'): Promise<StaticServer> {
+export interface ServeOptions {
+  /**
+   * Send a stored `.gz` file as its content with Content-Encoding: gzip, as Astro's preview server and some
+   * hosts do (the browser then inflates it); by default it is sent as the bytes it is, as GitHub Pages does.
+   */
+  gzipAsEncoding?: boolean;
+}
+
+export async function serveStatic(root: string, base = '/', { gzipAsEncoding = false }: ServeOptions = {}): Promise<StaticServer> {
   const prefix = base.endsWith('/') ? base : `${base}/`;
   const requests: string[] = [];
   const server = createServer(async (request, response) => {
@@ -38,7 +46,9 @@ export async function serveStatic(root: string, base = '/'): Promise<StaticServe
     if ((await stat(file).catch(() => null))?.isDirectory()) file = path.join(file, 'index.html');
     try {
       const body = await readFile(file);
-      response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body);
+      const encoded = gzipAsEncoding && file.endsWith('.gz');
+      const type = TYPES[path.extname(encoded ? file.slice(0, -3) : file)] ?? 'application/octet-stream';
+      response.writeHead(200, { 'content-type': type, ...(encoded ? { 'content-encoding': 'gzip' } : {}) }).end(body);
     } catch {
       response.writeHead(404).end('not found');
     }

@@ -37,8 +37,50 @@ function showError(message: string | null): void {
 }
 
 /**
- * The body of a gzip-compressed file, inflated as it arrives; `onBytes` hears how much has come over the
- * wire, and of how much when the host says (a host that compresses on the fly does not).
+ * The stream as it came, inflated when its first bytes are gzip's magic number. Hosts differ: one serves
+ * a .gz file as it is, another (Astro's preview server, some CDNs) with Content-Encoding: gzip, which the
+ * browser has already inflated. The bytes say which, the file name cannot.
+ */
+async function inflatedIfGzip(body: ReadableStream<Uint8Array<ArrayBuffer>>): Promise<ReadableStream<Uint8Array<ArrayBuffer>>> {
+  const reader = body.getReader();
+  const head: Uint8Array<ArrayBuffer>[] = [];
+  let headBytes = 0;
+  let ended = false;
+  while (headBytes < 2 && !ended) {
+    const { done, value } = await reader.read();
+    if (done) ended = true;
+    else {
+      head.push(value);
+      headBytes += value.byteLength;
+    }
+  }
+  const joined = new Uint8Array(headBytes);
+  let offset = 0;
+  for (const chunk of head) {
+    joined.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  const replayed = new ReadableStream<Uint8Array<ArrayBuffer>>({
+    start(controller) {
+      if (headBytes > 0) controller.enqueue(joined);
+      if (ended) controller.close();
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  const gzipped = joined[0] === 0x1f && joined[1] === 0x8b;
+  return gzipped
+    ? replayed.pipeThrough(new DecompressionStream('gzip') as ReadableWritablePair<Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>>)
+    : replayed;
+}
+
+/**
+ * The body of a file stored gzip-compressed, inflated as it arrives; `onBytes` hears how much has come over
+ * the wire, and of how much when the host says (a host that compresses on the fly does not).
  */
 async function fetchInflated(src: string, onBytes: (bytes: number, total: number | null) => void): Promise<Uint8Array> {
   const response = await fetch(src);
@@ -55,11 +97,7 @@ async function fetchInflated(src: string, onBytes: (bytes: number, total: number
       },
     }),
   );
-  return new Uint8Array(
-    await new Response(
-      counted.pipeThrough(new DecompressionStream('gzip') as ReadableWritablePair<Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>>),
-    ).arrayBuffer(),
-  );
+  return new Uint8Array(await new Response(await inflatedIfGzip(counted)).arrayBuffer());
 }
 
 async function startEngine(): Promise<AsyncDuckDBConnection> {

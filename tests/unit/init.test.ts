@@ -52,14 +52,14 @@ describe('perfsite init', () => {
     const files = initFiles({ action: ACTION, defaultBranch: 'trunk' });
     expect(files.map((file) => file.path)).toEqual([
       'perfsite.config.json',
-      'bench/sample.suite.ts',
+      'bench/sample.suite.mts',
       '.github/workflows/perfsite.yml',
       '.github/workflows/perfsite-comment.yml',
     ]);
     const first = await writeNewFiles(root, files.slice(1, 2));
-    expect(first.added.map((file) => file.path)).toEqual(['bench/sample.suite.ts']);
+    expect(first.added.map((file) => file.path)).toEqual(['bench/sample.suite.mts']);
     const second = await writeNewFiles(root, files);
-    expect(second.kept.map((file) => file.path)).toEqual(['bench/sample.suite.ts']);
+    expect(second.kept.map((file) => file.path)).toEqual(['bench/sample.suite.mts']);
     expect(second.added).toHaveLength(3);
     expect(JSON.parse(await readFile(path.join(root, 'perfsite.config.json'), 'utf8'))).toMatchObject({ defaultBranch: 'trunk' });
     expect(parse(await readFile(path.join(root, '.github/workflows/perfsite.yml'), 'utf8')).on.push.branches).toEqual(['trunk']);

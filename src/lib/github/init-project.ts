@@ -164,6 +164,9 @@ jobs:
 `;
 }
 
+/** `.mts`: an ES module whatever package.json's "type" says (npm init writes "commonjs"). */
+export const SAMPLE_SUITE_PATH = 'bench/sample.suite.mts';
+
 /** A suite that measures something real with nothing installed, as a starting point to replace. */
 const SAMPLE_SUITE = `/**
  * A sample perfsite suite (written by \`perfsite init\`): replace what it measures with your own code.
@@ -232,7 +235,7 @@ export function initFiles(options: InitOptions): InitFile[] {
       content: `${JSON.stringify(config, null, 2)}\n`,
       what: `the branch baselines come from, their window, and the 20 % regression threshold`,
     },
-    ...(options.tool ? [] : [{ path: 'bench/sample.suite.ts', content: SAMPLE_SUITE, what: 'a sample suite: replace what it measures' }]),
+    ...(options.tool ? [] : [{ path: SAMPLE_SUITE_PATH, content: SAMPLE_SUITE, what: 'a sample suite: replace what it measures' }]),
     {
       path: '.github/workflows/perfsite.yml',
       content: benchmarkWorkflow(options),

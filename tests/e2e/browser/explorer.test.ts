@@ -28,6 +28,8 @@ let browser: Browser;
 let data: string;
 let out: string;
 let server: StaticServer;
+/** The same site from a host that sends its .gz files with Content-Encoding: gzip. */
+let encodingServer: StaticServer;
 
 beforeAll(async () => {
   if (!chromiumHere) return;
@@ -41,10 +43,12 @@ beforeAll(async () => {
   });
   expect(result.code, result.stderr).toBe(0);
   server = await serveStatic(out, BASE);
+  encodingServer = await serveStatic(out, BASE, { gzipAsEncoding: true });
 }, 180_000);
 
 afterAll(async () => {
   server?.close();
+  encodingServer?.close();
   await browser?.close();
   await Promise.all([data, out].filter(Boolean).map((dir) => rm(dir, { recursive: true, force: true })));
 });
@@ -69,18 +73,18 @@ async function expectFailure(page: Page, sql: string, reason: RegExp): Promise<v
   await expect.poll(() => page.locator('#explorer-error').textContent()).toMatch(new RegExp(`^The query failed: .*${reason.source}`));
 }
 
-async function openExplorer(query?: string) {
+async function openExplorer(query?: string, host: StaticServer = server) {
   const page = await browser.newPage();
   const outside: string[] = [];
   const errors: string[] = [];
-  page.on('request', (request) => {
-    if (!request.url().startsWith(`${server.origin}${BASE}`) && !request.url().startsWith('blob:')) outside.push(request.url());
-  });
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());
   });
-  await page.goto(`${server.origin}${BASE}explore/${query ? `?${new URLSearchParams({ q: query })}` : ''}`);
+  page.on('request', (request) => {
+    if (!request.url().startsWith(`${host.origin}${BASE}`) && !request.url().startsWith('blob:')) outside.push(request.url());
+  });
+  await page.goto(`${host.origin}${BASE}explore/${query ? `?${new URLSearchParams({ q: query })}` : ''}`);
   return { page, outside, errors };
 }
 
@@ -134,6 +138,16 @@ FROM metrics WHERE status = 'ok' GROUP BY ALL ORDER BY ALL`;
     expect(errors).toEqual([]);
     expect(outside).toEqual([]);
     expect(server.requests).not.toContain('/elsewhere.csv');
+  });
+
+  it('loads its data whether the host sends the .gz files as they are or with Content-Encoding: gzip', async () => {
+    const sql = 'SELECT count(*) AS measurements FROM metrics';
+    const { page, errors } = await openExplorer(sql, encodingServer);
+    await page.waitForSelector('#explorer-result tbody tr', { timeout: 60_000 });
+    expect(await resultRows(page)).toEqual(await coreRows(sql));
+    await page.close();
+    expect(errors).toEqual([]);
+    expect(encodingServer.requests.some((request) => request.endsWith('.gz'))).toBe(true);
   });
 
   it('offers the history as Parquet and CSV, the same rows as the site', async () => {
