@@ -20,7 +20,16 @@ function runPages() {
     name: 'perfsite-run-pages',
     hooks: {
       // The run folders of the last build are set aside, not deleted (emptyOutDirKeepingRunFolders).
-      'astro:config:setup': ({ updateConfig }) => {
+      'astro:config:setup': async ({ updateConfig, logger }) => {
+        // A history folder that is a file is said in one line before anything starts, not as a stack trace.
+        const { resolveDataDir, DataDirError } = await import('./src/lib/store/paths.ts');
+        try {
+          resolveDataDir();
+        } catch (error) {
+          if (!(error instanceof DataDirError)) throw error;
+          logger.error(error.message);
+          process.exit(2);
+        }
         updateConfig({ vite: { build: { emptyOutDir: false } } });
       },
       'astro:config:done': async ({ config }) => {

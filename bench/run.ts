@@ -3,7 +3,7 @@
  * Thin on purpose: measuring is the suites' job, recording is src/lib's.
  */
 
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,13 +15,13 @@ import { type Config, loadConfig } from '../src/lib/analysis/config.ts';
 import { globalThreshold, resolveThreshold } from '../src/lib/analysis/thresholds.ts';
 import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
 import { DATA_OPTION } from '../src/lib/command-options.ts';
-import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
+import { DataError, EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { formatValue } from '../src/lib/shared/format.ts';
 import { plural } from '../src/lib/shared/plural.ts';
 import { shortCommit } from '../src/lib/shared/short-commit.ts';
-import { displayPath, resolveDataDir } from '../src/lib/store/paths.ts';
-import type { MetricInput, Mode } from '../src/lib/store/record.ts';
-import { describeTextFixes, newTextFixes } from '../src/lib/store/record-text.ts';
+import { displayPath, ensureWritableDataDir, monthOf, resolveDataDir } from '../src/lib/store/paths.ts';
+import { type MetricInput, type Mode, type RunRecordInput, validateRecord } from '../src/lib/store/record.ts';
+import { cleanRunText, describeTextFixes, newTextFixes } from '../src/lib/store/record-text.ts';
 import { buildRunRecord, detectRunContext, resolveMode, resolveRunType } from '../src/lib/store/run-context.ts';
 import { appendRun } from '../src/lib/store/store.ts';
 import { DEFAULT_SAMPLES, type Suite, type SuiteContext, type ToolSuite } from './suite.ts';
@@ -175,6 +175,38 @@ async function measureSuite(suite: Suite, mode: Mode, scratchRoot: string): Prom
   return error ? { metrics, error } : { metrics };
 }
 
+/**
+ * A run measured but not recorded (the disk filled, the folder vanished) is written beside the working
+ * directory, or in the system's temporary folder, and the error says where and how to add it.
+ */
+async function keepUnrecorded(input: RunRecordInput, dataDir: string, cause: unknown): Promise<never> {
+  // Saved as the history would store it (text fields cleaned, validated), so that it can be moved in as it is.
+  const checked = validateRecord(cleanRunText(input, newTextFixes()), '(new run)');
+  const record = 'record' in checked ? checked.record : input;
+  const name = `perfsite-unrecorded-run-${record.id ?? Date.now()}.json`;
+  const text = `${JSON.stringify(record, null, 2)}\n`;
+  let saved: string | undefined;
+  for (const folder of [process.cwd(), tmpdir()]) {
+    const file = path.join(folder, name);
+    if (
+      await writeFile(file, text, { flag: 'wx' }).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      saved = file;
+      break;
+    }
+  }
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  if (!saved) throw new DataError(`the run could not be recorded in ${displayPath(dataDir)} (${reason}), nor saved anywhere else`);
+  const monthDir = path.join(dataDir, 'runs', monthOf(record.timestamp ?? new Date().toISOString()));
+  throw new DataError(`the run could not be recorded in ${displayPath(dataDir)}: ${reason}`, {
+    cause,
+    next: `Its measurements are kept in ${displayPath(saved)}. To add them to the history, once the folder can be written: mkdir -p ${displayPath(monthDir)} && mv ${displayPath(saved)} ${displayPath(path.join(monthDir, `${record.id}.json`))}`,
+  });
+}
+
 export const command = defineCommand({
   usage: 'npm run bench [-- options]',
   about: `Runs the benchmark suites in bench/*.suite.ts (or *.suite.mts) and records one run (all suites' metrics) in data/.`,
@@ -217,6 +249,7 @@ export const command = defineCommand({
     }
     const suites = wanted.length > 0 ? allSuites.filter((suite) => wanted.includes(suite.name)) : allSuites;
 
+    if (!values['dry-run']) await ensureWritableDataDir(dataDir, values.data);
     const context = await detectRunContext({ platformFlag: values.platform, dataDir });
     for (const warning of context.warnings) process.stderr.write(`${styleText('yellow', 'note:')} ${warning}\n`);
     process.stderr.write(`Benchmarking on ${context.platform.id}, mode ${mode}, ${plural(suites.length, 'suite')}\n`);
@@ -251,7 +284,8 @@ export const command = defineCommand({
       console.log('Dry run: nothing was recorded.');
     } else {
       const fixes = newTextFixes();
-      const { record, file } = await appendRun(dataDir, buildRunRecord(context, { runType, mode, metrics }), { fixes });
+      const input = buildRunRecord(context, { runType, mode, metrics });
+      const { record, file } = await appendRun(dataDir, input, { fixes }).catch((error: unknown) => keepUnrecorded(input, dataDir, error));
       for (const line of describeTextFixes(fixes)) process.stderr.write(`${styleText('yellow', 'note:')} ${line} (the run was kept)\n`);
       console.log(
         `Recorded run ${record.id} (${record.platform.id}${record.git ? `, commit ${shortCommit(record.git.commit)}` : ''}) in ${displayPath(file)}`,

@@ -64,7 +64,7 @@ const env = {
   ]
     .join(' ')
     .trim(),
-  PERFORMANCE_DB_PATH: path.resolve(project, process.env.PERFORMANCE_DB_PATH ?? 'data'),
+  ...(process.env.PERFORMANCE_DB_PATH ? { PERFORMANCE_DB_PATH: path.resolve(project, process.env.PERFORMANCE_DB_PATH) } : {}),
   // A command's --help then shows `perfsite bench`, not `npm run bench`, which is not a script of this project.
   PERFSITE_PROGRAM: 'perfsite',
 };

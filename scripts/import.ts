@@ -14,7 +14,7 @@ import { importRecords, toPlatformId, toRecords } from '../src/lib/importers/imp
 import type { ImportedRun } from '../src/lib/importers/types.ts';
 import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { plural } from '../src/lib/shared/plural.ts';
-import { resolveDataDir } from '../src/lib/store/paths.ts';
+import { ensureWritableDataDir, resolveDataDir } from '../src/lib/store/paths.ts';
 import { assertPlatformId } from '../src/lib/store/platform.ts';
 import type { Problem } from '../src/lib/store/record.ts';
 import { describeTextFixes, newTextFixes } from '../src/lib/store/record-text.ts';
@@ -107,6 +107,7 @@ that a CI job notices.`,
     if (positionals.length === 0) throw new UsageError('give the file(s) to import');
     if (values.platform !== undefined) assertPlatformId(values.platform, '--platform');
     const dataDir = resolveDataDir(values.data);
+    if (!values['dry-run']) await ensureWritableDataDir(dataDir, values.data);
     const runTypeOf = (format: string) => resolveRunType(values['run-type'] ?? (Object.hasOwn(HISTORY_FORMATS, format) ? 'ci' : undefined));
     runTypeOf(given);
     const context = await detectRunContext({ dataDir, ...(values.platform ? { platformFlag: values.platform } : {}) });

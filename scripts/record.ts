@@ -9,7 +9,7 @@ import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
 import { DATA_OPTION, RUN_TYPE_OPTION } from '../src/lib/command-options.ts';
 import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { formatValue } from '../src/lib/shared/format.ts';
-import { displayPath, resolveDataDir } from '../src/lib/store/paths.ts';
+import { displayPath, ensureWritableDataDir, resolveDataDir } from '../src/lib/store/paths.ts';
 import type { MetricInput } from '../src/lib/store/record.ts';
 import { describeTextFixes, newTextFixes } from '../src/lib/store/record-text.ts';
 import { buildRunRecord, detectRunContext, resolveMode, resolveRunType } from '../src/lib/store/run-context.ts';
@@ -61,6 +61,7 @@ export const command = defineCommand({
       throw new UsageError(`a command was given without --build-time: ${positionals.join(' ')}`);
     const dataDir = resolveDataDir(values.data);
     const runType = resolveRunType(values['run-type']);
+    await ensureWritableDataDir(dataDir, values.data);
     const context = await detectRunContext({ dataDir, ...(values.platform ? { platformFlag: values.platform } : {}) });
 
     const metrics: MetricInput[] = [];
