@@ -2,19 +2,62 @@
  * perfsite init [options]: adds perfsite to the repository in the working directory (src/lib/github/init-project.ts
  * says what), never overwriting a file, and lists what it added and what it left alone.
  */
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { appendFile, readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { simpleGit } from 'simple-git';
 import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
-import { actionFromLockfile, initFiles, writeNewFiles } from '../src/lib/github/init-project.ts';
+import { actionFromLockfile, gitignoreAdditions, initFiles, writeNewFiles } from '../src/lib/github/init-project.ts';
 import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 
-async function defaultBranch(): Promise<string> {
+const run = promisify(execFile);
+
+interface DefaultBranch {
+  name: string;
+  /** Said when the branch was a guess, with how to change it. */
+  assumed?: string;
+}
+
+/**
+ * The branch GitHub builds from: origin's HEAD as the last fetch saw it, else as origin says now (a clone
+ * made before the remote had a branch knows none). Without a remote, the branch checked out now, said.
+ */
+async function defaultBranch(): Promise<DefaultBranch> {
   const git = simpleGit();
   const originHead = await git.raw(['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']).catch(() => '');
-  if (originHead.trim()) return originHead.trim().replace(/^origin\//, '');
-  // No remote yet: the branch checked out now, as a new repository's first branch is its default.
-  const current = await git.raw(['branch', '--show-current']).catch(() => '');
-  return current.trim() || 'main';
+  if (originHead.trim()) return { name: originHead.trim().replace(/^origin\//, '') };
+  const hasOrigin = (await git.getRemotes().catch(() => [])).some((remote) => remote.name === 'origin');
+  if (hasOrigin) {
+    // No prompt for credentials and a bounded wait: init must not hang on a remote it cannot read.
+    const answer = await run('git', ['ls-remote', '--symref', 'origin', 'HEAD'], {
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+      timeout: 20_000,
+    }).then(
+      ({ stdout }) => stdout,
+      () => '',
+    );
+    const named = /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(answer)?.[1];
+    if (named) return { name: named };
+  }
+  const current = (await git.raw(['branch', '--show-current']).catch(() => '')).trim() || 'main';
+  const why = hasOrigin ? 'origin did not say which branch is its default' : 'this repository has no remote to ask';
+  return {
+    name: current,
+    assumed: `the default branch is taken to be ${current} (${why}; a new GitHub repository's is main): if it is another, run init again with --default-branch NAME after deleting perfsite.config.json and .github/workflows/perfsite.yml, or change the branch in both`,
+  };
+}
+
+/** Appends what .gitignore lacks of perfsite's lines, keeping every line it has. */
+async function ignoreLocalFiles(): Promise<string[]> {
+  const existing = await readFile('.gitignore', 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return '';
+    throw error;
+  });
+  const additions = gitignoreAdditions(existing);
+  if (additions.length === 0) return [];
+  const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
+  await appendFile('.gitignore', `${separator}${additions.map(({ line }) => line).join('\n')}\n`);
+  return additions.map(({ line, what }) => `${line} (${what})`);
 }
 
 async function installedAction(): Promise<string | undefined> {
@@ -33,7 +76,8 @@ export const command = defineCommand({
   perfsite.config.json                     the analysis settings
   bench/sample.suite.mts                   a sample suite (not with --tool)
   .github/workflows/perfsite.yml           benchmarks on pushes to the default branch and on pull requests
-  .github/workflows/perfsite-comment.yml   the pull request comment`,
+  .github/workflows/perfsite-comment.yml   the pull request comment
+and appends /data/ (local runs) and /dist/ (the site) to .gitignore where it lacks them.`,
   options: {
     action: {
       type: 'string',
@@ -44,7 +88,8 @@ export const command = defineCommand({
     'default-branch': {
       type: 'string',
       value: 'NAME',
-      description: "the branch that is recorded and pushed (default: origin's HEAD, else the current branch)",
+      description:
+        "the branch that is recorded and pushed (default: origin's default branch, asked\nof origin when needed; without a remote, the current branch, said)",
     },
     tool: {
       type: 'string',
@@ -67,9 +112,10 @@ export const command = defineCommand({
       throw new UsageError(
         'cannot tell which commit of perfsite the workflows should use (it was not installed from GitHub): give --action OWNER/REPO@COMMIT',
       );
+    const branch = values['default-branch'] !== undefined ? { name: values['default-branch'] } : await defaultBranch();
     const files = initFiles({
       action,
-      defaultBranch: values['default-branch'] ?? (await defaultBranch()),
+      defaultBranch: branch.name,
       ...(values.tool && values['output-file-path'] && values.command
         ? { tool: { name: values.tool, outputFile: values['output-file-path'], command: values.command } }
         : {}),
@@ -77,6 +123,9 @@ export const command = defineCommand({
     const { added, kept } = await writeNewFiles(process.cwd(), files);
     for (const file of added) console.log(`added ${file.path}: ${file.what}`);
     for (const file of kept) console.log(`kept ${file.path}: it is already there (perfsite init never overwrites)`);
+    const ignored = await ignoreLocalFiles();
+    if (ignored.length > 0) console.log(`added to .gitignore: ${ignored.join(', ')}`);
+    if (branch.assumed && added.length > 0) console.log(`note: ${branch.assumed}`);
     if (added.length === 0) {
       console.log('nothing added');
       return EXIT.ok;

@@ -2,13 +2,14 @@
  * `perfsite init`'s files on their own: whatever the command, the workflows parse back to it and keep the
  * audit's rules; what cannot be written safely is refused with what to do. tests/e2e/package.test.ts runs them.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { initFiles, writeNewFiles } from '../../src/lib/github/init-project.ts';
 import { auditWorkflow } from '../../src/lib/github/workflow-audit.ts';
-import { tempDir } from '../helpers.ts';
+import { runCommand, tempDir } from '../helpers.ts';
 
 const ACTION = `acme/perfsite@${'1'.repeat(40)}`;
 
@@ -63,5 +64,56 @@ describe('perfsite init', () => {
     expect(second.added).toHaveLength(3);
     expect(JSON.parse(await readFile(path.join(root, 'perfsite.config.json'), 'utf8'))).toMatchObject({ defaultBranch: 'trunk' });
     expect(parse(await readFile(path.join(root, '.github/workflows/perfsite.yml'), 'utf8')).on.push.branches).toEqual(['trunk']);
+  });
+
+  it('takes the default branch from origin, asking it when the clone does not know, and says when it guessed', async () => {
+    const workflowBranches = async (dir: string) =>
+      parse(await readFile(path.join(dir, '.github/workflows/perfsite.yml'), 'utf8')).on.push.branches as string[];
+
+    // git init names the branch master here; with no remote, that is what init takes, and it says so.
+    const alone = await tempDir();
+    await simpleGit({ baseDir: alone }).init(['--initial-branch=master']);
+    const guessed = await runCommand('scripts/init.ts', ['--action', ACTION], { cwd: alone });
+    expect(guessed.code, guessed.stderr).toBe(0);
+    expect(await workflowBranches(alone)).toEqual(['master']);
+    expect(guessed.stdout).toMatch(
+      /note: the default branch is taken to be master \(this repository has no remote to ask; a new GitHub repository's is main\): .*--default-branch NAME/,
+    );
+
+    // A clone made while the remote was empty knows no origin/HEAD: origin is asked, and says main.
+    const scratch = await tempDir();
+    const remote = path.join(scratch, 'remote.git');
+    await simpleGit().init(true, [remote, '--initial-branch=main']);
+    const clone = path.join(scratch, 'clone');
+    await simpleGit().clone(remote, clone);
+    const pusher = path.join(scratch, 'pusher');
+    await simpleGit().clone(remote, pusher);
+    const git = simpleGit({ baseDir: pusher });
+    await git.addConfig('user.name', 'Test').addConfig('user.email', 'test@example.invalid').addConfig('commit.gpgsign', 'false');
+    await writeFile(path.join(pusher, 'README.md'), 'x\n');
+    await git.add('README.md').commit('first');
+    await git.push('origin', 'HEAD:main');
+    await simpleGit({ baseDir: clone }).raw(['checkout', '-b', 'master']);
+    const asked = await runCommand('scripts/init.ts', ['--action', ACTION], { cwd: clone });
+    expect(asked.code, asked.stderr).toBe(0);
+    expect(await workflowBranches(clone)).toEqual(['main']);
+    expect(asked.stdout).not.toMatch(/taken to be/);
+  });
+
+  it('adds /data/ and /dist/ to .gitignore where it lacks them, keeping every line, once', async () => {
+    const dir = await tempDir();
+    await simpleGit({ baseDir: dir }).init(['--initial-branch=main']);
+    await writeFile(path.join(dir, '.gitignore'), 'node_modules/\ndata');
+    const first = await runCommand('scripts/init.ts', ['--action', ACTION], { cwd: dir });
+    expect(first.code, first.stderr).toBe(0);
+    expect(await readFile(path.join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\ndata\n/dist/\n');
+    expect(first.stdout).toContain('added to .gitignore: /dist/ (the built site)');
+    const second = await runCommand('scripts/init.ts', ['--action', ACTION], { cwd: dir });
+    expect(second.stdout).not.toContain('.gitignore');
+    expect(await readFile(path.join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\ndata\n/dist/\n');
+
+    const none = await tempDir();
+    await runCommand('scripts/init.ts', ['--action', ACTION], { cwd: none });
+    expect(await readFile(path.join(none, '.gitignore'), 'utf8')).toBe('/data/\n/dist/\n');
   });
 });

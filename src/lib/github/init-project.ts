@@ -251,6 +251,21 @@ export function initFiles(options: InitOptions): InitFile[] {
   ];
 }
 
+/** What a project's .gitignore must hold for perfsite: local runs and the built site are not the project's code. */
+const IGNORED = [
+  { line: '/data/', what: 'the runs recorded here (CI keeps the history on the perf-history branch)' },
+  { line: '/dist/', what: 'the built site' },
+];
+
+/**
+ * The lines to append to a .gitignore holding `existing` (empty when there is none): each of IGNORED that no
+ * line of it already names, in any of git's spellings (data, data/, /data, /data/).
+ */
+export function gitignoreAdditions(existing: string): Array<{ line: string; what: string }> {
+  const present = new Set(existing.split(/\r?\n/).map((line) => line.trim().replace(/^\//, '').replace(/\/$/, '')));
+  return IGNORED.filter(({ line }) => !present.has(line.replaceAll('/', '')));
+}
+
 /** Creates each file that is not there yet; one that is, is left as it is and reported as kept. */
 export async function writeNewFiles(root: string, files: readonly InitFile[]): Promise<{ added: InitFile[]; kept: InitFile[] }> {
   const added: InitFile[] = [];
