@@ -10,6 +10,7 @@ import { writePinnedBaselines } from '../src/lib/analysis/baselines-file.ts';
 import { defineCommand, printProblems, runAsProcess } from '../src/lib/cli.ts';
 import { DATA_OPTION } from '../src/lib/command-options.ts';
 import { loadSettings } from '../src/lib/reports/report-target.ts';
+import { commandHint } from '../src/lib/shared/command-hint.ts';
 import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { formatChange, formatValue } from '../src/lib/shared/format.ts';
 import { plural } from '../src/lib/shared/plural.ts';
@@ -70,7 +71,7 @@ never when worse or while the latest run is a regression. Asks before writing an
 
     if (proposals.length === 0) {
       console.log(
-        `No runs of ${platform ?? 'any platform'} on ${settings.config.defaultBranch} to take baselines from. Record some with \`npm run bench\`.`,
+        `No runs of ${platform ?? 'any platform'} on ${settings.config.defaultBranch} to take baselines from. Record some with \`${commandHint('bench')}\`.`,
       );
       return EXIT.ok;
     }

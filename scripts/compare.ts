@@ -5,6 +5,7 @@ import { defineCommand, printProblems, runAsProcess } from '../src/lib/cli.ts';
 import { DATA_OPTION, THRESHOLD_OPTION } from '../src/lib/command-options.ts';
 import { compareRuns, type Mark } from '../src/lib/reports/compare-runs.ts';
 import { loadSettings } from '../src/lib/reports/report-target.ts';
+import { commandHint } from '../src/lib/shared/command-hint.ts';
 import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { formatChangeWithInterval, formatValue } from '../src/lib/shared/format.ts';
 import { plural } from '../src/lib/shared/plural.ts';
@@ -36,7 +37,7 @@ added or removed, by the same direction-aware threshold rule as npm run check, w
   positionals: { 'A B': 'the two runs or commits to compare' },
   async run({ values, positionals }) {
     const [a, b, ...extra] = positionals;
-    if (!a || !b || extra.length > 0) throw new UsageError('give exactly two runs or commits to compare: npm run compare -- A B');
+    if (!a || !b || extra.length > 0) throw new UsageError(`give exactly two runs or commits to compare: ${commandHint('compare', 'A B')}`);
     const dataDir = resolveDataDir(values.data);
     const settings = await loadSettings(dataDir, { threshold: values.threshold });
     const history = await openHistory(dataDir);

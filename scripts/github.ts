@@ -11,6 +11,7 @@ import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
 import { createGitHubApi, repositorySchema } from '../src/lib/github/github-api.ts';
 import { assertPullRequestHead, commentOnCommit, upsertReportComment } from '../src/lib/github/pr-comment.ts';
 import { reportForIssuesSchema, reportRegressionIssues } from '../src/lib/github/regression-issues.ts';
+import { commandHint } from '../src/lib/shared/command-hint.ts';
 import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { describeZodError } from '../src/lib/shared/zod-issues.ts';
 
@@ -77,11 +78,11 @@ issues: open an issue per new regression event (and per regressed series no even
       return EXIT.ok;
     }
     if (command === 'issues') {
-      if (!values.report) throw new UsageError('--report FILE is required: a JSON report (npm run report -- --format json)');
+      if (!values.report) throw new UsageError(`--report FILE is required: a JSON report (${commandHint('report', '--format json')})`);
       const parsed = reportForIssuesSchema.safeParse(JSON.parse(await readFile(values.report, 'utf8')));
       if (!parsed.success) {
         throw new UsageError(
-          `${values.report} is not a perfsite JSON report (npm run report -- --format json): ${describeZodError(parsed.error)}`,
+          `${values.report} is not a perfsite JSON report (${commandHint('report', '--format json')}): ${describeZodError(parsed.error)}`,
         );
       }
       const [owner, name] = repository.data.split('/');

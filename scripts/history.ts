@@ -8,6 +8,7 @@
  * Keeps the history on a branch of the project's repository between CI runs (see src/lib/store/history-branch.ts).
  */
 import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
+import { commandHint } from '../src/lib/shared/command-hint.ts';
 import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { plural } from '../src/lib/shared/plural.ts';
 import { DEFAULT_HISTORY_BRANCH, handOverChanges, pushHistory, restoreHistory, takeOverChanges } from '../src/lib/store/history-branch.ts';
@@ -55,7 +56,7 @@ to another folder, take-over copies a hand-over into a restored history.`,
     const [command] = positionals;
     if (command === 'restore') {
       await restoreHistory({ ...options, requireExisting: values['require-existing'] });
-      console.log(`history in ${values.dir}: point PERFORMANCE_DB_PATH at it, then \`npm run compact\` rebuilds its index`);
+      console.log(`history in ${values.dir}: point PERFORMANCE_DB_PATH at it, then \`${commandHint('compact')}\` rebuilds its index`);
       return EXIT.ok;
     }
     if (command === 'push') {

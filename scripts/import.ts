@@ -12,6 +12,7 @@ import { FILE_FORMATS, type FileFormatName, GITHUB_ACTION_BENCHMARK_TOOLS, HISTO
 import { parseGithubActionBenchmarkData } from '../src/lib/importers/github-action-benchmark.ts';
 import { importRecords, toPlatformId, toRecords } from '../src/lib/importers/import-runs.ts';
 import type { ImportedRun } from '../src/lib/importers/types.ts';
+import { commandHint } from '../src/lib/shared/command-hint.ts';
 import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { plural } from '../src/lib/shared/plural.ts';
 import { ensureWritableDataDir, resolveDataDir } from '../src/lib/store/paths.ts';
@@ -49,6 +50,28 @@ async function detectFileFormat(file: string): Promise<string> {
   if ('error' in detected) throw new UsageError(`${file}: --format auto cannot tell what wrote it: ${detected.error}`);
   console.log(`${file}: read as ${detected.format} (${detected.because})`);
   return detected.format;
+}
+
+/**
+ * A file given with a --format that reads nothing in it, when its content says which tool wrote it: refused
+ * before anything is written, naming the format that fits, rather than reported as a problem of the history.
+ */
+async function assertFormatFits(file: string, format: string): Promise<void> {
+  if (format === 'asv' || format === 'github-action-benchmark' || !Object.hasOwn(FILE_FORMATS, format)) return;
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return;
+  const detected = detectFormat(text);
+  if ('error' in detected || detected.format === format) return;
+  let readable: number;
+  try {
+    readable = FILE_FORMATS[format as FileFormatName].parse(text, { file, suite: format }).runs.length;
+  } catch {
+    readable = 0;
+  }
+  if (readable > 0) return;
+  throw new UsageError(
+    `${file} is not ${format} output: it looks like ${detected.format}'s (${detected.because}); import it with --format ${detected.format}, or --format auto`,
+  );
 }
 
 export const command = defineCommand({
@@ -119,7 +142,10 @@ that a CI job notices.`,
     const problems: Problem[] = [];
     // Every file's format is known before anything is written: a file auto cannot tell stops the import whole.
     const formats: string[] = [];
-    for (const file of positionals) formats.push(auto ? await detectFileFormat(file) : given);
+    for (const file of positionals) {
+      if (!auto) await assertFormatFits(file, given);
+      formats.push(auto ? await detectFileFormat(file) : given);
+    }
     for (const [index, file] of positionals.entries()) {
       let runs: ImportedRun[];
       const format = formats[index] as string;
@@ -191,8 +217,8 @@ that a CI job notices.`,
           (outcome.existing.length > 0 ? `; ${outcome.existing.length} already imported` : ''),
       );
     }
-    for (const line of describeTextFixes(fixes)) console.log(`note: ${line} (the run was kept; see npm run import -- --help)`);
-    printProblems(problems);
+    for (const line of describeTextFixes(fixes)) console.log(`note: ${line} (the run was kept; see ${commandHint('import', '--help')})`);
+    printProblems(problems, 'in the imported files');
     console.log(
       `${values['dry-run'] ? 'Dry run: nothing written. ' : ''}${added} new, ${existing} already there, ${plural(problems.length, 'problem')}.`,
     );

@@ -4,6 +4,7 @@ import Table from 'cli-table3';
 import { historyStats, recentRuns } from '../src/lib/analysis/queries.ts';
 import { defineCommand, printProblems, runAsProcess } from '../src/lib/cli.ts';
 import { DATA_OPTION } from '../src/lib/command-options.ts';
+import { commandHint } from '../src/lib/shared/command-hint.ts';
 import { EXIT } from '../src/lib/shared/errors.ts';
 import { shortCommit } from '../src/lib/shared/short-commit.ts';
 import { openHistory } from '../src/lib/store/history.ts';
@@ -29,7 +30,7 @@ export const command = defineCommand({
     console.log(`Metrics: ${stats.metrics}`);
     console.log(`Date range: ${stats.firstRun ?? '—'} to ${stats.lastRun ?? '—'}`);
     if (stats.totalRuns === 0) {
-      console.log('No runs yet: record one with `npm run bench`.');
+      console.log(`No runs yet: record one with \`${commandHint('bench')}\`.`);
       return EXIT.ok;
     }
     const perPlatform = new Table({ head: ['platform', 'runs', 'first', 'last'], style: { head: [], border: [] } });

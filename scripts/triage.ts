@@ -4,6 +4,7 @@ import { historyChanges } from '../src/lib/analysis/series-changes.ts';
 import { loadTriage, TRIAGE_STATES, type TriageState, triageFile, writeTriage } from '../src/lib/analysis/triage-file.ts';
 import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
 import { DATA_OPTION } from '../src/lib/command-options.ts';
+import { commandHint } from '../src/lib/shared/command-hint.ts';
 import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { openHistory } from '../src/lib/store/history.ts';
 import { resolveDataDir } from '../src/lib/store/paths.ts';
@@ -26,7 +27,7 @@ A triaged event is no longer open: pages, the feed, issues and check show the de
   async run({ values, positionals }) {
     const [eventId, state, ...extra] = positionals;
     if (!eventId || !state || extra.length > 0)
-      throw new UsageError('give an event and a decision: npm run triage -- e-<run id> accepted|invalid|fixed');
+      throw new UsageError(`give an event and a decision: ${commandHint('triage', 'e-<run id> accepted|invalid|fixed')}`);
     if (!(TRIAGE_STATES as readonly string[]).includes(state))
       throw new UsageError(`the decision must be one of ${TRIAGE_STATES.join(', ')}`);
     const dataDir = resolveDataDir(values.data);
@@ -38,7 +39,8 @@ A triaged event is no longer open: pages, the feed, issues and check show the de
     } finally {
       history.close();
     }
-    if (!known) throw new UsageError(`no event ${JSON.stringify(eventId)} in the history: \`npm run regressions -- --all\` lists them`);
+    if (!known)
+      throw new UsageError(`no event ${JSON.stringify(eventId)} in the history: \`${commandHint('regressions', '--all')}\` lists them`);
     await writeTriage(dataDir, triage, eventId, {
       state: state as TriageState,
       note: values.note,

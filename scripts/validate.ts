@@ -1,6 +1,7 @@
 /** npm run validate: read every record and Parquet file under data/ and report each problem with its fix. */
 import { defineCommand, printProblems, runAsProcess } from '../src/lib/cli.ts';
 import { DATA_OPTION } from '../src/lib/command-options.ts';
+import { commandHint } from '../src/lib/shared/command-hint.ts';
 import { EXIT } from '../src/lib/shared/errors.ts';
 import { staleTemporaryFiles } from '../src/lib/store/compact.ts';
 import { queryRows } from '../src/lib/store/duckdb.ts';
@@ -28,7 +29,7 @@ and every Parquet file for readability. Exits 1 when anything needs fixing.`,
       problems.push({
         file: displayPath(file),
         reason: 'was left by a write that was interrupted more than an hour ago (no write takes that long)',
-        fix: 'It holds nothing the history needs; `npm run compact` removes it.',
+        fix: `It holds nothing the history needs; \`${commandHint('compact')}\` removes it.`,
       });
     }
     const [counts] = await queryRows<{ runs: number; rows: number }>(
@@ -39,7 +40,7 @@ and every Parquet file for readability. Exits 1 when anything needs fixing.`,
     console.log(
       `${displayPath(dataDir)}: ${files.length} record files, ${counts?.runs ?? 0} runs readable (${counts?.rows ?? 0} metric rows).`,
     );
-    printProblems(problems, process.stdout);
+    printProblems(problems, 'in the history', process.stdout);
     return problems.length > 0 ? EXIT.failed : EXIT.ok;
   },
 });

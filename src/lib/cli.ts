@@ -4,6 +4,7 @@
  * stranger's text cannot turn into terminal escape sequences.
  */
 import { type ParseArgsOptionDescriptor, parseArgs, styleText } from 'node:util';
+import { closest, distance } from 'fastest-levenshtein';
 import { EXIT, type ExitCode, PerfsiteError, UsageError } from './shared/errors.ts';
 import { neutralise } from './shared/escape.ts';
 import { plural } from './shared/plural.ts';
@@ -87,7 +88,7 @@ export function defineCommand<const O extends OptionSpecs>(spec: CommandSpec<O>)
         }
         return (await spec.run({ values: values as Values<O>, positionals })) ?? EXIT.ok;
       } catch (error) {
-        return reportError(error);
+        return reportError(unknownOptionError(error, Object.keys(parseOptions)) ?? error);
       }
     },
   };
@@ -102,6 +103,23 @@ export function asCalled(help: string, program: string | undefined): string {
   );
 }
 
+/**
+ * Node's words for a mistyped option (with a quote it leaves open) replaced by what to type: the closest
+ * option by edit distance when it is near enough to be a typo, else the list of options.
+ */
+function unknownOptionError(error: unknown, names: readonly string[]): UsageError | undefined {
+  if ((error as { code?: string }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return undefined;
+  const given = /Unknown option '(-[^']*)'/.exec((error as Error).message)?.[1];
+  if (given === undefined) return undefined;
+  const typed = given.replace(/^-+/, '').split('=')[0] ?? '';
+  const near = closest(typed, [...names]);
+  const shown = given.split('=')[0];
+  // Two edits let a swapped pair through (--mdoe, --fromat); a short name allows one.
+  if (near !== undefined && distance(typed, near) <= (near.length <= 3 ? 1 : Math.max(2, Math.floor(near.length / 3))))
+    return new UsageError(`unknown option ${shown}; did you mean --${near}?`);
+  return new UsageError(`unknown option ${shown}; the options are ${names.map((name) => `--${name}`).join(', ')}`);
+}
+
 function reportError(error: unknown): ExitCode {
   const parseError = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
   const known = error instanceof PerfsiteError ? error : parseError ? new UsageError((error as Error).message) : null;
@@ -114,9 +132,9 @@ function reportError(error: unknown): ExitCode {
   return EXIT.failed;
 }
 
-export function printProblems(problems: readonly Problem[], stream: NodeJS.WriteStream = process.stderr): void {
+export function printProblems(problems: readonly Problem[], where = 'in the history', stream: NodeJS.WriteStream = process.stderr): void {
   if (problems.length === 0) return;
-  stream.write(`${styleText('yellow', `${plural(problems.length, 'problem')} in the history:`)}\n`);
+  stream.write(`${styleText('yellow', `${plural(problems.length, 'problem')} ${where}:`)}\n`);
   for (const problem of problems) stream.write(`  - ${formatProblem(problem)}\n`);
 }
 

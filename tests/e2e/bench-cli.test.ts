@@ -73,7 +73,8 @@ describe('npm run bench', () => {
     [[], { PERFORMANCE_PLATFORM: '../../etc' }, /PERFORMANCE_PLATFORM="..\/..\/etc" is not a usable platform id/],
     [['--platform', 'a/b'], {}, /--platform="a\/b" is not a usable platform id/],
     [['--suite', 'nope'], {}, /no suite named nope; the suites are: perfsite, retrieval/],
-    [['--frobnicate'], {}, /Unknown option '--frobnicate'/],
+    [['--frobnicate'], {}, /unknown option --frobnicate; the options are --mode, --suite/],
+    [['--mdoe', 'quick'], {}, /unknown option --mdoe; did you mean --mode\?/],
   ])('refuses %j %j with exit 2, a clear message and nothing recorded', async (args, env, message) => {
     const data = await tempDir();
     const result = await runScript(BENCH, [...args, '--data', data], { env });

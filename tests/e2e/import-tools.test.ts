@@ -84,6 +84,25 @@ describe('importing what real tools wrote', () => {
     expect(long?.value).toBeGreaterThan(short?.value ?? Number.POSITIVE_INFINITY);
   });
 
+  it.skipIf(!tools.hyperfine)(
+    'a file given the wrong --format is refused, naming the format that fits, and nothing is written',
+    async () => {
+      const dir = await tempDir();
+      const file = path.join(dir, 'hyperfine.json');
+      execFileSync('hyperfine', ['--runs', '3', '--export-json', file, 'sleep 0.01'], { stdio: 'ignore' });
+      const data = path.join(dir, 'data');
+      for (const format of ['pytest-benchmark', 'pytest', 'google-benchmark']) {
+        const result = await runScript('scripts/import.ts', ['--format', format, '--data', data, file]);
+        expect(result.code).toBe(2);
+        expect(result.stderr.split('\n')[0]).toMatch(
+          /^error: .*hyperfine\.json is not (pytest|google)-benchmark output: it looks like hyperfine's \(.*\); import it with --format hyperfine, or --format auto$/,
+        );
+        expect(result.stderr).not.toMatch(/in the history|the rest imported/);
+      }
+      expect(existsSync(path.join(data, 'runs'))).toBe(false);
+    },
+  );
+
   it.skipIf(!tools['google-benchmark'])('Google Benchmark: repetitions become samples, items per second its own metric', async () => {
     const dir = await tempDir();
     await writeFile(

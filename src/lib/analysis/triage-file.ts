@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { commandHint } from '../shared/command-hint.ts';
 import { DataError } from '../shared/errors.ts';
 import { formatDay } from '../shared/timestamps.ts';
 import { describeZodError } from '../shared/zod-issues.ts';
@@ -64,7 +65,7 @@ export async function loadTriage(dataDir: string): Promise<Triage> {
 /** Records a decision about an event, keeping every other one. */
 export async function writeTriage(dataDir: string, triage: Triage, eventId: string, entry: TriageEntry): Promise<void> {
   if (!EVENT_ID.test(eventId))
-    throw new TriageFileError(`${JSON.stringify(eventId)} is not an event id (e-<run id>, as npm run regressions lists them)`);
+    throw new TriageFileError(`${JSON.stringify(eventId)} is not an event id (e-<run id>, as ${commandHint('regressions')} lists them)`);
   const entries: Array<[string, TriageEntry]> = [...triage.entries(), [eventId, triageEntrySchema.parse(entry)]];
   const next = Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
   const layout = dataLayout(dataDir);

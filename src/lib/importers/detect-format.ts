@@ -3,6 +3,8 @@
  * recognised by what only it writes; a file that matches none, or could be either of two (a
  * github-action-benchmark custom file does not say which way is better), is an error that names the choices.
  */
+
+import { commandHint } from '../shared/command-hint.ts';
 import type { FileFormatName } from './formats.ts';
 
 export type Detection = { format: FileFormatName | 'github-action-benchmark'; because: string } | { error: string };
@@ -91,9 +93,9 @@ export function detectFormat(text: string): Detection {
     if (document !== undefined) {
       const found = detectJson(document);
       if (found) return found;
-      return { error: 'it is JSON, but of no format perfsite reads: give --format (see `npm run import -- --help`)' };
+      return { error: `it is JSON, but of no format perfsite reads: give --format (see \`${commandHint('import', '--help')}\`)` };
     }
   }
   for (const { format, pattern, because } of TEXT_FORMATS) if (pattern.test(text)) return { format, because };
-  return { error: 'it matches no format perfsite reads: give --format (see `npm run import -- --help`)' };
+  return { error: `it matches no format perfsite reads: give --format (see \`${commandHint('import', '--help')}\`)` };
 }

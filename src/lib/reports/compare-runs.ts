@@ -10,6 +10,7 @@ import { findRun, type RunInfo, runsOfCommit } from '../analysis/queries.ts';
 import { improvementOf, judgeChange } from '../analysis/regression-rule.ts';
 import type { SampleComparison } from '../analysis/significance.ts';
 import { resolveThreshold, type Threshold } from '../analysis/thresholds.ts';
+import { commandHint } from '../shared/command-hint.ts';
 import { seriesKey } from '../shared/keys.ts';
 import { compareSeries } from '../shared/natural-order.ts';
 import { queryRows } from '../store/duckdb.ts';
@@ -66,7 +67,7 @@ export async function resolveSide(history: History, ref: string): Promise<Side> 
   const runs = await runsOfCommit(history, ref);
   if (runs.length > 0) return { ref, kind: 'commit', runs };
   throw new RunNotFoundError(
-    `${JSON.stringify(ref)} is neither a run id nor a commit (7+ hex characters) with runs in the history; \`npm run stats\` lists recent runs.`,
+    `${JSON.stringify(ref)} is neither a run id nor a commit (7+ hex characters) with runs in the history; \`${commandHint('stats')}\` lists recent runs.`,
   );
 }
 

@@ -7,6 +7,7 @@ import { loadConfig } from '../analysis/config.ts';
 import { recentRuns } from '../analysis/queries.ts';
 import type { AnalysisSettings } from '../analysis/status.ts';
 import { globalThreshold } from '../analysis/thresholds.ts';
+import { commandHint } from '../shared/command-hint.ts';
 import { DataError } from '../shared/errors.ts';
 import { type History, openHistory } from '../store/history.ts';
 import { displayPath } from '../store/paths.ts';
@@ -56,7 +57,7 @@ export async function openRunReport(options: TargetOptions): Promise<{ history: 
       if (!latest) {
         const where = options.platform ? ` for platform ${options.platform}` : '';
         throw new UnreadableDataError(
-          `no runs are recorded${where} in ${displayPath(options.dataDir)}; record one with \`npm run bench\` (or point --data / PERFORMANCE_DB_PATH at the history).`,
+          `no runs are recorded${where} in ${displayPath(options.dataDir)}; record one with \`${commandHint('bench')}\` (or point --data / PERFORMANCE_DB_PATH at the history).`,
         );
       }
       runId = latest.runId;
@@ -89,7 +90,7 @@ export async function openLatestReport(options: TargetOptions): Promise<{ histor
       throw new UnreadableDataError(
         any
           ? `no runs on ${settings.config.defaultBranch}${where} in ${displayPath(options.dataDir)}: the state of the project is judged on the default branch; judge one run with --run ID or --record FILE, or set --branch.`
-          : `no runs are recorded${where} in ${displayPath(options.dataDir)}; record one with \`npm run bench\` (or point --data / PERFORMANCE_DB_PATH at the history).`,
+          : `no runs are recorded${where} in ${displayPath(options.dataDir)}; record one with \`${commandHint('bench')}\` (or point --data / PERFORMANCE_DB_PATH at the history).`,
       );
     }
     return { history, report };

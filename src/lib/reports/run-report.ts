@@ -11,6 +11,7 @@ import { historyChanges } from '../analysis/series-changes.ts';
 import { describeSharedShift, sharedShift } from '../analysis/shared-shift.ts';
 import { type AnalysisSettings, latestStatuses, type MetricStatus, statusOfRuns } from '../analysis/status.ts';
 import { loadTriage } from '../analysis/triage-file.ts';
+import { commandHint } from '../shared/command-hint.ts';
 import { DataError } from '../shared/errors.ts';
 import { compareSeries, naturalCompare } from '../shared/natural-order.ts';
 import { plural } from '../shared/plural.ts';
@@ -163,7 +164,10 @@ async function unitChanges(
 
 export async function buildRunReport(history: History, runId: string, settings: AnalysisSettings): Promise<RunReport> {
   const run = await findRun(history, runId);
-  if (!run) throw new RunNotFoundError(`no run with id ${JSON.stringify(runId)} in the history; \`npm run stats\` lists the recent runs.`);
+  if (!run)
+    throw new RunNotFoundError(
+      `no run with id ${JSON.stringify(runId)} in the history; \`${commandHint('stats')}\` lists the recent runs.`,
+    );
   const metrics = (await statusOfRuns(history, [runId], settings)).sort(compareSeries);
   return { run, ...(await judgedReport(history, metrics, settings)) };
 }

@@ -8,6 +8,7 @@ import { constants, existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type SimpleGit, simpleGit } from 'simple-git';
+import { commandHint } from '../shared/command-hint.ts';
 import { PerfsiteError } from '../shared/errors.ts';
 
 export const DEFAULT_HISTORY_BRANCH = 'perf-history';
@@ -130,7 +131,7 @@ export async function restoreHistory(options: HistoryBranchOptions & { requireEx
   const existed = heads.trim().length > 0;
   if (!existed && options.requireExisting) {
     throw new HistoryBranchError(
-      `${options.remote} has no ${options.branch} branch yet: the nightly workflow (or \`npm run history -- push\`) starts it`,
+      `${options.remote} has no ${options.branch} branch yet: the nightly workflow (or \`${commandHint('history', 'push')}\`) starts it`,
     );
   }
   if (existed) await fetchBranch(repo, options, tracking);

@@ -15,6 +15,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type DuckDBConnection, LIST, listValue, VARCHAR } from '@duckdb/node-api';
+import { commandHint } from '../shared/command-hint.ts';
 import { openDuckDBDatabase, queryRows, sqlStringList } from './duckdb.ts';
 import { identifyFiles, loadCachedSummaries, saveSummaries, summaryCachePath } from './index-summary-cache.ts';
 import { createMetricTableSql, insertRecords, METRIC_COLUMN_NAMES, METRIC_COLUMNS } from './metric-table.ts';
@@ -92,7 +93,7 @@ async function changedIndexedRecords(
       problems.push({
         file: first?.file ?? displayPath(file),
         reason: `changed after its run was indexed and can no longer be read (${first?.reason ?? 'invalid'}); its run is still shown from the index`,
-        fix: 'Run `npm run validate` for details, then restore the file (e.g. `git checkout -- <file>`).',
+        fix: `Run \`${commandHint('validate')}\` for details, then restore the file (e.g. \`git checkout -- <file>\`).`,
       });
     }
   }
@@ -172,7 +173,7 @@ async function summariseFiles(connection: DuckDBConnection, files: readonly stri
       problems.push({
         file: displayPath(file),
         reason: `is not a readable Parquet file (${firstLine((error as Error).message)})`,
-        fix: 'It was left out; the runs it indexed are read from their JSON records, and `npm run compact` rebuilds the index. Delete the file once compacted.',
+        fix: `It was left out; the runs it indexed are read from their JSON records, and \`${commandHint('compact')}\` rebuilds the index. Delete the file once compacted.`,
       });
     }
   }
@@ -281,7 +282,7 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
       problems.push({
         file: displayPath(row.filename),
         reason: `holds rows of run ${row.run_id} with ${row.reason}`,
-        fix: 'Those rows are left out and the run is read from its JSON record; `npm run compact` rewrites the index from the records.',
+        fix: `Those rows are left out and the run is read from its JSON record; \`${commandHint('compact')}\` rewrites the index from the records.`,
       });
     } else if (row.why === 'orphan') {
       problems.push({

@@ -1,0 +1,29 @@
+/**
+ * What a command tells a person to type next is worded for how perfsite was called: `npm run …` in its own
+ * repository, `npx perfsite …` where it is installed (bin/perfsite.mjs sets PERFSITE_PROGRAM). A mistyped
+ * option gets the one it was probably meant to be.
+ */
+import { describe, expect, it } from 'vitest';
+import { runCommand, tempDir } from '../helpers.ts';
+
+describe('hints', () => {
+  it('name the commands the person has', async () => {
+    const empty = await tempDir();
+    const here = await runCommand('scripts/stats.ts', ['--data', empty]);
+    expect(here.stdout).toContain('No runs yet: record one with `npm run bench`.');
+    const installed = await runCommand('scripts/stats.ts', ['--data', empty], { env: { PERFSITE_PROGRAM: 'perfsite' } });
+    expect(installed.stdout).toContain('No runs yet: record one with `npx perfsite bench`.');
+    const compare = await runCommand('scripts/compare.ts', ['--data', empty, 'only-one'], { env: { PERFSITE_PROGRAM: 'perfsite' } });
+    expect(compare.stderr).toContain('give exactly two runs or commits to compare: npx perfsite compare A B');
+  });
+
+  it.each([
+    ['scripts/import.ts', '--fromat', 'unknown option --fromat; did you mean --format?'],
+    ['scripts/check.ts', '--treshold=5', 'unknown option --treshold; did you mean --threshold?'],
+    ['scripts/stats.ts', '--zzz', 'unknown option --zzz; the options are --recent, --data, --help'],
+  ])('%s %s: one line that says what to type', async (script, option, message) => {
+    const result = await runCommand(script, [option, 'x']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe(`error: ${message}`);
+  });
+});
