@@ -9,7 +9,12 @@ import { DATA_OPTION } from '../src/lib/command-options.ts';
 import { readAsvResults } from '../src/lib/importers/asv.ts';
 import { detectFormat } from '../src/lib/importers/detect-format.ts';
 import { FILE_FORMATS, type FileFormatName, GITHUB_ACTION_BENCHMARK_TOOLS, HISTORY_FORMATS } from '../src/lib/importers/formats.ts';
-import { parseGithubActionBenchmarkData } from '../src/lib/importers/github-action-benchmark.ts';
+import {
+  MACHINE_SERIES_SUITE,
+  parseGithubActionBenchmarkData,
+  type SeriesKind,
+  seriesKind,
+} from '../src/lib/importers/github-action-benchmark.ts';
 import { importRecords, toPlatformId, toRecords } from '../src/lib/importers/import-runs.ts';
 import type { ImportedRun } from '../src/lib/importers/types.ts';
 import { commandHint } from '../src/lib/shared/command-hint.ts';
@@ -74,6 +79,20 @@ async function assertFormatFits(file: string, format: string): Promise<void> {
   );
 }
 
+/** --series, else what the benchmarks say; --platform puts every series on one machine, so they are suites. */
+function seriesKindToUse(given: string | undefined, platform: string | undefined, runs: Parameters<typeof seriesKind>[0]): SeriesKind {
+  if (given !== undefined && given !== 'auto' && given !== 'machines' && given !== 'suites')
+    throw new UsageError(`--series must be auto, machines or suites; got ${JSON.stringify(given)}`);
+  if (platform !== undefined) {
+    if (given === 'machines')
+      throw new UsageError('--series machines and --platform disagree: a series is a machine, or all are on --platform');
+    return { kind: 'suites', because: `--platform ${platform} puts them all on one platform` };
+  }
+  if (given === 'machines' || given === 'suites') return { kind: given, because: `--series ${given}` };
+  const found = seriesKind(runs);
+  return { ...found, because: `${found.because} (--series ${found.kind === 'machines' ? 'suites' : 'machines'} reads them the other way)` };
+}
+
 export const command = defineCommand({
   usage: 'npm run import -- --format FORMAT [options] FILE...',
   options: {
@@ -86,7 +105,13 @@ export const command = defineCommand({
     platform: {
       type: 'string',
       value: 'ID',
-      description: "the platform of the runs (default: this machine; for github-action-benchmark, each suite's name)",
+      description: "the platform of the runs (default: this machine; for github-action-benchmark, each series' name)",
+    },
+    series: {
+      type: 'string',
+      value: 'KIND',
+      description:
+        "github-action-benchmark only: what each series (the action's name:) is, machines or suites\n(default auto: machines when all hold the same benchmarks; machines' metrics go into\nthe suite Benchmark)",
     },
     'this-machine': {
       type: 'boolean',
@@ -98,7 +123,7 @@ export const command = defineCommand({
       type: 'string',
       value: 'NAME',
       description:
-        "the suite the metrics go into (default: the format's name); for github-action-benchmark,\nonly the entries of that suite (the action's name:)",
+        "the suite the metrics go into (default: the format's name); for github-action-benchmark,\nonly the entries of that series (the action's name:)",
     },
     'run-type': { type: 'string', value: 'T', description: 'ci, nightly, manual or pr (default manual; ci for histories)' },
     'dry-run': { type: 'boolean', default: false, description: 'show what would be added, add nothing' },
@@ -174,8 +199,18 @@ that a CI job notices.`,
               console.log(
                 `${file}: left out the entries of ${[...others].map((name) => JSON.stringify(name)).join(', ')} (--suite ${values.suite})`,
               );
+            const kind = seriesKindToUse(values.series, values.platform, wanted);
+            console.log(`${file}: each series read as ${kind.kind === 'machines' ? 'a platform' : 'a suite'}: ${kind.because}`);
             result = {
-              runs: wanted.map(({ suiteName, ...run }) => ({ ...run, platform: values.platform ?? toPlatformId(suiteName) })),
+              runs: wanted.map(({ suiteName, tool: _tool, ...run }) =>
+                kind.kind === 'machines'
+                  ? {
+                      ...run,
+                      platform: toPlatformId(suiteName),
+                      metrics: run.metrics.map((metric) => ({ ...metric, suite: MACHINE_SERIES_SUITE })),
+                    }
+                  : { ...run, platform: values.platform ?? toPlatformId(suiteName) },
+              ),
               problems: history.problems,
             };
           } else {

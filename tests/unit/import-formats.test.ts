@@ -254,3 +254,71 @@ describe('asv results', () => {
     expect(unknown.stderr).toMatch(/--format must be auto or one of hyperfine, google-benchmark/);
   });
 });
+
+describe('github-action-benchmark series', () => {
+  /** One series per machine, as a project benchmarking on several runners names them; values generated. */
+  function machinesHistory(machines: readonly string[], names: (machine: string) => string[]): string {
+    const entries = Object.fromEntries(
+      machines.map((machine, m) => [
+        machine,
+        [1, 2].map((n) => ({
+          commit: { id: `${n}`.repeat(40), message: `commit ${n}`, timestamp: `2026-03-0${n}T00:00:00Z` },
+          date: Date.parse(`2026-03-0${n}T01:00:00Z`) + m,
+          tool: 'go',
+          benches: names(machine).map((name, b) => ({ name, value: 100 * (b + 1) + m, unit: 'ns/op' })),
+        })),
+      ]),
+    );
+    return `window.BENCHMARK_DATA = ${JSON.stringify({ lastUpdate: 1, repoUrl: 'https://example.invalid', entries: entries })};`;
+  }
+
+  async function imported(text: string, extra: string[] = []) {
+    const dir = await tempDir();
+    const file = path.join(dir, 'data.js');
+    await writeFile(file, text);
+    const result = await runCommand('scripts/import.ts', [
+      '--format',
+      'github-action-benchmark',
+      '--data',
+      path.join(dir, 'data'),
+      ...extra,
+      file,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const history = await openHistory(path.join(dir, 'data'));
+    const rows = await queryRows<{ platform: string; suite: string; metric: string }>(
+      history.connection,
+      'SELECT DISTINCT platform, suite, metric FROM metrics ORDER BY ALL',
+    );
+    history.close();
+    return { rows, stdout: result.stdout };
+  }
+
+  it('reads series of the same benchmarks as machines: one suite, every machine on each metric', async () => {
+    const machines = ['linux-x64', 'macOS-apple_m2_pro', 'windows-x64'];
+    const { rows, stdout } = await imported(machinesHistory(machines, () => ['BenchmarkFib10', 'BenchmarkFib20']));
+    expect(stdout).toContain('each series read as a platform: its 3 series hold the same benchmarks, written by go');
+    expect(new Set(rows.map((row) => row.suite))).toEqual(new Set(['Benchmark']));
+    expect(rows.filter((row) => row.metric === 'BenchmarkFib10').map((row) => row.platform)).toEqual([
+      'linux-x64',
+      'macOS-apple_m2_pro',
+      'windows-x64',
+    ]);
+  });
+
+  it('reads series of different benchmarks as suites, and --series overrides what it finds', async () => {
+    const text = machinesHistory(['Fib', 'Sort'], (series) => (series === 'Fib' ? ['BenchmarkFib10'] : ['BenchmarkSort']));
+    const suites = await imported(text);
+    expect(suites.stdout).toContain('each series read as a suite: its series hold different benchmarks (--series machines');
+    expect(suites.rows).toEqual([
+      { platform: 'Fib', suite: 'Fib', metric: 'BenchmarkFib10' },
+      { platform: 'Sort', suite: 'Sort', metric: 'BenchmarkSort' },
+    ]);
+    const same = machinesHistory(['a', 'b'], () => ['BenchmarkFib10']);
+    const forced = await imported(same, ['--series', 'suites', '--platform', 'ci-runner']);
+    expect(forced.rows).toEqual([
+      { platform: 'ci-runner', suite: 'a', metric: 'BenchmarkFib10' },
+      { platform: 'ci-runner', suite: 'b', metric: 'BenchmarkFib10' },
+    ]);
+  });
+});

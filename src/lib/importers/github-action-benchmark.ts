@@ -1,7 +1,9 @@
 /**
  * A github-action-benchmark history: its `data.js` (window.BENCHMARK_DATA = {…}) or the same object as
- * JSON. Every entry of every suite becomes a run with its commit, message and commit time; the
- * platform is --platform, or else the suite's name made into a platform id.
+ * JSON. Every entry of every series (the action's `name:` input) becomes a run with its commit, message
+ * and commit time. A series is either a suite (one machine, several benchmark sets: "Go Benchmark", "Rust
+ * Benchmark") or a machine (the same benchmarks run on several: "macOS-apple_m2_pro", "linux-x64");
+ * seriesKind tells which from the benchmarks they hold.
  */
 
 import { z } from 'zod';
@@ -48,10 +50,44 @@ function spreadOf(value: number, range: string | undefined): MetricInput['spread
   };
 }
 
+/** The suite of every metric when the series are machines: the action's default for its `name:` input. */
+export const MACHINE_SERIES_SUITE = 'Benchmark';
+
+export interface SeriesKind {
+  kind: 'machines' | 'suites';
+  because: string;
+}
+
+/**
+ * Series are machines when there are several, all written by one tool, and each shares at least half of its
+ * benchmark names with another (Jaccard index ≥ 0.5): the same benchmarks measured on several machines.
+ * Otherwise each series is a suite of its own.
+ */
+export function seriesKind(runs: ReadonlyArray<{ suiteName: string; tool: string; metrics: ReadonlyArray<{ name: string }> }>): SeriesKind {
+  const series = new Map<string, { tools: Set<string>; names: Set<string> }>();
+  for (const run of runs) {
+    const entry = series.get(run.suiteName) ?? { tools: new Set(), names: new Set() };
+    entry.tools.add(run.tool);
+    for (const metric of run.metrics) entry.names.add(metric.name);
+    series.set(run.suiteName, entry);
+  }
+  const all = [...series.values()];
+  if (all.length < 2) return { kind: 'suites', because: 'it holds one series' };
+  const tools = new Set(all.flatMap((entry) => [...entry.tools]));
+  if (tools.size > 1) return { kind: 'suites', because: `its series were written by ${tools.size} tools` };
+  const jaccard = (a: Set<string>, b: Set<string>) => {
+    const shared = [...a].filter((name) => b.has(name)).length;
+    return shared / (a.size + b.size - shared);
+  };
+  const alone = all.filter((entry) => !all.some((other) => other !== entry && jaccard(entry.names, other.names) >= 0.5));
+  if (alone.length > 0) return { kind: 'suites', because: 'its series hold different benchmarks' };
+  return { kind: 'machines', because: `its ${all.length} series hold the same benchmarks, written by ${[...tools][0]}` };
+}
+
 export function parseGithubActionBenchmarkData(
   text: string,
   source: ImportSource,
-): { runs: Array<ImportedRun & { suiteName: string }>; problems: Problem[] } {
+): { runs: Array<ImportedRun & { suiteName: string; tool: string }>; problems: Problem[] } {
   const json = text.trimStart().startsWith('{') ? text : text.slice(text.indexOf('{'));
   const document = z.object({ entries: z.record(z.string(), z.array(z.unknown())) }).safeParse(JSON.parse(json.replace(/;\s*$/, '')));
   if (!document.success)
@@ -59,7 +95,7 @@ export function parseGithubActionBenchmarkData(
       runs: [],
       problems: [problemAt(source, 'entries', 'is not a github-action-benchmark history (window.BENCHMARK_DATA = {entries: {…}})')],
     };
-  const runs: Array<ImportedRun & { suiteName: string }> = [];
+  const runs: Array<ImportedRun & { suiteName: string; tool: string }> = [];
   const problems: Problem[] = [];
   for (const [suiteName, entries] of Object.entries(document.data.entries)) {
     for (const [index, raw] of entries.entries()) {
@@ -99,6 +135,7 @@ export function parseGithubActionBenchmarkData(
       runs.push({
         key: `github-action-benchmark\u0000${suiteName}\u0000${commit.id}\u0000${date}`,
         suiteName,
+        tool,
         timestamp: new Date(date).toISOString(),
         git: {
           commit: commit.id,
