@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { styleText } from 'node:util';
 import Table from 'cli-table3';
 import ora from 'ora';
-import { median, sampleStandardDeviation } from 'simple-statistics';
+import { interquartileRange, median } from 'simple-statistics';
 import { type Config, loadConfig } from '../src/lib/analysis/config.ts';
 import { globalThreshold, resolveThreshold } from '../src/lib/analysis/thresholds.ts';
 import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
@@ -58,7 +58,8 @@ async function importSuite(file: string): Promise<{ default?: AnySuite }> {
   }
 }
 
-async function loadSuites(dir: string): Promise<AnySuite[]> {
+/** Each suite with the file that defines it, for messages that say what to edit. */
+async function loadSuites(dir: string): Promise<Array<AnySuite & { file: string }>> {
   const files = (
     await readdir(dir).catch(() => {
       throw new UsageError(`cannot read the suites folder ${dir}`);
@@ -66,7 +67,7 @@ async function loadSuites(dir: string): Promise<AnySuite[]> {
   )
     .filter((name) => SUITE_FILE.test(name))
     .sort();
-  const suites: AnySuite[] = [];
+  const suites: Array<AnySuite & { file: string }> = [];
   for (const file of files) {
     const module = await importSuite(path.join(dir, file));
     if (!module.default?.name || (typeof (module.default as Suite).sample !== 'function' && !isToolSuite(module.default))) {
@@ -74,7 +75,7 @@ async function loadSuites(dir: string): Promise<AnySuite[]> {
         `${displayPath(path.join(dir, file))} must default-export defineSuite({...}) or defineToolSuite({...}) (see bench/suite.ts)`,
       );
     }
-    suites.push(module.default);
+    suites.push({ ...module.default, file: path.join(dir, file) });
   }
   return suites;
 }
@@ -108,11 +109,13 @@ async function runToolSuite(suite: ToolSuite, mode: Mode, scratchRoot: string): 
 /**
  * A metric whose samples vary by more than half its threshold cannot tell a regression from its own
  * noise: every few runs the threshold rule would cry wolf, or significance would hide a real change.
+ * The spread is the interquartile range over 1.349 (a standard deviation for normal samples) relative to the
+ * median: like the median that is recorded, one sample that a pause slowed does not move it.
  */
-function noiseWarnings(metrics: readonly MetricInput[], config: Config): string[] {
+function noiseWarnings(metrics: readonly MetricInput[], config: Config, where: (suite: string) => string): string[] {
   return metrics.flatMap((metric) => {
     if (!metric.samples || metric.samples.length < 3 || !metric.value) return [];
-    const variation = sampleStandardDeviation(metric.samples) / Math.abs(median(metric.samples));
+    const variation = interquartileRange(metric.samples) / 1.349 / Math.abs(median(metric.samples));
     const threshold = resolveThreshold(
       { suite: metric.suite, metric: metric.name, declared: metric.threshold ?? null },
       config,
@@ -120,7 +123,7 @@ function noiseWarnings(metrics: readonly MetricInput[], config: Config): string[
     ).value;
     if (!(variation > threshold / 2)) return [];
     return [
-      `${metric.suite}/${metric.name} varies by ${(variation * 100).toFixed(1)} % from sample to sample, more than half its ${(threshold * 100).toFixed(0)} % threshold: take more samples (or a longer one), or raise its threshold.`,
+      `${metric.suite}/${metric.name} varies by ${(variation * 100).toFixed(1)} % from sample to sample, more than half its ${(threshold * 100).toFixed(0)} % threshold: ${where(metric.suite)}.`,
     ];
   });
 }
@@ -278,7 +281,11 @@ export const command = defineCommand({
       ]);
     }
     console.log(table.toString());
-    for (const warning of noiseWarnings(metrics, await loadConfig())) process.stderr.write(`${styleText('yellow', 'note:')} ${warning}\n`);
+    const fileOf = (name: string) => displayPath(suites.find((suite) => suite.name === name)?.file ?? 'its suite file');
+    const advice = (name: string) =>
+      `take more samples (samples in ${fileOf(name)}) or make each longer, run on a quieter machine, or raise its threshold`;
+    for (const warning of noiseWarnings(metrics, await loadConfig(), advice))
+      process.stderr.write(`${styleText('yellow', 'note:')} ${warning}\n`);
 
     if (values['dry-run']) {
       console.log('Dry run: nothing was recorded.');
