@@ -173,7 +173,7 @@ async function run(sql: string): Promise<void> {
     renderTable(view.columns, view.rows);
     summary.textContent = `${view.rowCount.toLocaleString('en')} row${view.rowCount === 1 ? '' : 's'} in ${((performance.now() - started) / 1000).toFixed(2)} s${view.rowCount > view.rows.length ? `; the first ${view.rows.length.toLocaleString('en')} are shown` : ''}.`;
     const { drawResultChart } = await import('../lib/shared/result-chart.ts');
-    chartBox.replaceChildren(...(view.chart ? [drawResultChart(view.chart)] : []));
+    chartBox.replaceChildren(...(view.chart ? [drawResultChart(view.chart, chartBox.clientWidth)] : []));
     if (firstResult) {
       performance.mark('perfsite-explorer-first-result');
       firstResult = false;

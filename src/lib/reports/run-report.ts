@@ -18,6 +18,7 @@ import { plural } from '../shared/plural.ts';
 import { formatDay } from '../shared/timestamps.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
+import { noBaselineNote } from './history-readiness.ts';
 
 export interface RunReport {
   run: RunInfo;
@@ -38,6 +39,11 @@ export interface RunReport {
 
 export class RunNotFoundError extends DataError {}
 
+/** The one-line verdict of a run's judged metrics, as `check`, the report and the run page say it. */
+export function runVerdict(metrics: ReadonlyArray<Pick<MetricStatus, 'status'>>): string {
+  return verdictOf(countStatuses(metrics));
+}
+
 function verdictOf(counts: Record<Status, number>): string {
   const parts: string[] = [];
   if (counts.regression > 0) parts.push(plural(counts.regression, 'regression'));
@@ -48,7 +54,7 @@ function verdictOf(counts: Record<Status, number>): string {
   return counts.improvement > 0 ? `No regressions detected; ${plural(counts.improvement, 'improvement')}` : 'No regressions detected';
 }
 
-function countStatuses(metrics: readonly MetricStatus[]): Record<Status, number> {
+function countStatuses(metrics: ReadonlyArray<Pick<MetricStatus, 'status'>>): Record<Status, number> {
   const counts = Object.fromEntries(Object.keys(STATUS_LABELS).map((status) => [status, 0])) as Record<Status, number>;
   for (const metric of metrics) counts[metric.status]++;
   return counts;
@@ -74,10 +80,7 @@ async function notesOn(
 ): Promise<{ notes: string[]; events: RegressionEvent[]; eventMembers: string[]; eventNotes: string[] }> {
   const notes: string[] = [];
   for (const platform of new Set(metrics.filter((metric) => metric.status === 'no-baseline').map((metric) => metric.platform))) {
-    notes.push(
-      `No baseline for platform ${platform} yet: it is the median of the last ${settings.config.baselineWindow} runs on ${settings.config.defaultBranch} on this platform, and there are none. ` +
-        `Runs recorded on ${settings.config.defaultBranch} (perfsite's action on each push, or \`bench\` and \`import\` here) become it; the \`baselines\` command pins them.`,
-    );
+    notes.push(noBaselineNote(platform, settings.config));
   }
   for (const metric of metrics) {
     if (metric.baseline === 0 && metric.current !== 0 && metric.current !== null) {

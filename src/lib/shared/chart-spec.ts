@@ -82,11 +82,26 @@ function valueAxis(unit: string, values: readonly number[]) {
   return { label, tickFormat: tick, marginLeft: marginFor(extremes.map(tick)) };
 }
 
+const DAY_MS = 86_400_000;
+
+/** The dates shown: the view's zoom, else all of them; a single moment gets a day either side, so that its axis has dated ticks. */
+function timeDomain(view: ViewOptions, dates: readonly Date[]): { domain?: [Date, Date] } {
+  if (view.xDomain) return { domain: view.xDomain };
+  const moments = new Set(dates.map((date) => date.getTime()));
+  const [only] = moments;
+  if (moments.size !== 1 || only === undefined) return {};
+  return { domain: [new Date(only - DAY_MS), new Date(only + DAY_MS)] };
+}
+
+/** A line needs two points: a series with one shows it as a dot until the next run draws its line. */
+const LONE_POINT_RADIUS = 4;
+
 /** What every chart shares: size, margin, label, and a time axis the browser may zoom. */
 function frame(
   view: ViewOptions,
   options: { title: string; width?: number; height?: number },
   size: { width: number; height: number },
+  dates: readonly Date[],
   marginLeft = 56,
 ) {
   return {
@@ -96,7 +111,7 @@ function frame(
     marginLeft,
     style: { fontSize: `${FONT_SIZE}px` },
     ariaLabel: options.title,
-    x: { type: 'utc' as const, label: null, ...(view.xDomain ? { domain: view.xDomain } : {}) },
+    x: { type: 'utc' as const, label: null, ...timeDomain(view, dates) },
     clip: view.xDomain !== undefined,
   };
 }
@@ -148,7 +163,13 @@ export function seriesChart(points: readonly Drawn[], shown: number, options: Se
     ...withBaseline.map((point) => limit(point.baseline ?? 0)),
   ]);
   return Plot.plot({
-    ...frame(view, options, SERIES_CHART_SIZE, marginLeft),
+    ...frame(
+      view,
+      options,
+      SERIES_CHART_SIZE,
+      points.map((point) => point.date),
+      marginLeft,
+    ),
     ariaDescription: `${points.length} of ${shown} measurements shown; dashed line: baseline; dotted red line: regression threshold; ringed: outliers.`,
     y: { grid: true, nice: true, zero: false, ...axis, ...(view.log ? { type: 'log' } : {}) },
     marks: [
@@ -170,6 +191,7 @@ export function seriesChart(points: readonly Drawn[], shown: number, options: Se
         curve: 'step-after',
       }),
       Plot.lineY(points, { x: 'date', y: 'value', stroke: '#0969da', strokeWidth: 1.5 }),
+      Plot.dot(points.length === 1 ? points : [], { x: 'date', y: 'value', r: LONE_POINT_RADIUS, fill: '#0969da' }),
       Plot.ruleY(levelSegments(changes, points), {
         y: 'mean',
         x1: 'from',
@@ -220,7 +242,13 @@ export function platformsChart(
         rows.map((row) => row.shown),
       );
   return Plot.plot({
-    ...frame(view, options, { width: 560, height: 280 }, marginLeft),
+    ...frame(
+      view,
+      options,
+      { width: 560, height: 280 },
+      rows.map((row) => row.date),
+      marginLeft,
+    ),
     y: { grid: true, zero: false, ...axis, ...(view.log ? { type: 'log' } : {}) },
     // An HTML legend is written by the page: Plot's legends need a canvas, which a build-time DOM lacks.
     color: {
@@ -231,6 +259,10 @@ export function platformsChart(
     marks: [
       ...(options.relative ? [Plot.ruleY([1], { stroke: 'currentColor', strokeDasharray: '6,4', strokeOpacity: 0.6 })] : []),
       Plot.lineY(rows, { x: 'date', y: 'shown', stroke: 'platform', strokeWidth: 1.5 }),
+      Plot.dot(
+        rows.filter((row) => platforms.find((series) => series.platform === row.platform)?.points.length === 1),
+        { x: 'date', y: 'shown', fill: 'platform', r: LONE_POINT_RADIUS },
+      ),
       ...(view.tip
         ? [
             Plot.tip(

@@ -31,3 +31,16 @@ export function html(strings: TemplateStringsArray, ...values: readonly Value[])
   for (let index = 0; index < values.length; index++) text += render(values[index] as Value) + (strings[index + 1] ?? '');
   return new Html(text);
 }
+
+/**
+ * A name that may be wider than a phone (Linux_x86_64_2C_24GB, a dotted benchmark path), escaped, with a
+ * line-break opportunity after each separator: a heading then wraps between its parts, never inside one.
+ */
+export function breakable(name: string): Html {
+  return new Html(
+    name
+      .split(/(?<=[_./-])/)
+      .map(escapeHtml)
+      .join('<wbr>'),
+  );
+}

@@ -2,7 +2,16 @@
 import * as Plot from '@observablehq/plot';
 import { CHART_POINTS, type ChartInput } from './result-view.ts';
 
-export function drawResultChart(chart: ChartInput): Element {
+/** Text at this size stays readable because the chart is drawn at the width it is shown at, not scaled down to it. */
+const FONT_SIZE = 12;
+/** Pixels per character of a 12 px label, for the margin a bar chart's category names need. */
+const LABEL_CHARACTER_WIDTH = 7;
+
+/** `width`: the box it is shown in (a phone's column, a desktop's 960 px at most). */
+export function drawResultChart(chart: ChartInput, width: number): Element {
+  const drawnWidth = Math.round(Math.min(960, Math.max(280, width)));
+  const longestLabel = Math.max(0, ...chart.points.map((point) => String(point.x).length));
+  const barMargin = Math.min(Math.round(drawnWidth * 0.4), Math.max(60, longestLabel * LABEL_CHARACTER_WIDTH + 12));
   const figure = document.createElement('figure');
   const shown =
     chart.total > chart.points.length
@@ -11,8 +20,9 @@ export function drawResultChart(chart: ChartInput): Element {
   const plot =
     chart.kind === 'time'
       ? Plot.plot({
-          width: 960,
+          width: drawnWidth,
           height: 320,
+          style: { fontSize: `${FONT_SIZE}px` },
           marginLeft: 64,
           x: { type: 'utc', label: chart.x },
           y: { label: chart.y, grid: true },
@@ -25,9 +35,10 @@ export function drawResultChart(chart: ChartInput): Element {
           ],
         })
       : Plot.plot({
-          width: 960,
+          width: drawnWidth,
           height: Math.max(120, 24 * chart.points.length + 40),
-          marginLeft: 200,
+          style: { fontSize: `${FONT_SIZE}px` },
+          marginLeft: barMargin,
           x: { label: chart.y, grid: true },
           y: { label: chart.x },
           marks: [Plot.barX(chart.points, { x: 'y', y: 'x', fill: 'currentColor', fillOpacity: 0.7, tip: true }), Plot.ruleX([0])],

@@ -7,8 +7,10 @@
 import { type BenchmarkGroup, worstStatus } from '../analysis/benchmark-groups.ts';
 import { STATUS_LABELS } from '../analysis/regression-rule.ts';
 import { describeSharedShift, sharedShift } from '../analysis/shared-shift.ts';
+import { noBaselineNote } from '../reports/history-readiness.ts';
+import { runVerdict } from '../reports/run-report.ts';
 import { formatChange, formatChangeWithInterval, formatPercent, formatPValue, formatValue } from '../shared/format.ts';
-import { Html, html } from '../shared/html.ts';
+import { breakable, Html, html } from '../shared/html.ts';
 import { metricKey } from '../shared/keys.ts';
 import { describeParams } from '../shared/param-text.ts';
 import { plural } from '../shared/plural.ts';
@@ -37,8 +39,11 @@ function factList(facts: Facts): Html {
   return html`<dl class="facts">${facts.map(([term, value]) => html`<dt>${term}</dt><dd>${value}</dd>`)}</dl>`;
 }
 
-function verdictLine(regressions: number): Html {
-  return html`<p class="verdict${regressions > 0 ? ' bad' : ''}">${regressions > 0 ? plural(regressions, 'regression') : 'No regressions'} against the baselines</p>`;
+/** The verdict `check` gives the same run; a run with no baseline at all says why and what makes one. */
+function verdictLine(page: RunPage): Html {
+  const bad = page.statuses.some((status) => status.status === 'regression' || status.status === 'failed');
+  const unjudged = page.statuses.length > 0 && page.statuses.every((status) => status.status === 'no-baseline');
+  return html`<p class="verdict${bad ? ' bad' : ''}">${runVerdict(page.statuses)}</p>${unjudged && html`<p class="muted">${noBaselineNote(page.run.platform, page.readiness)}</p>`}`;
 }
 
 function joinLines(parts: readonly Html[]): Html {
@@ -47,7 +52,6 @@ function joinLines(parts: readonly Html[]): Html {
 
 export function renderRunPageBody(page: RunPage, links: RunLinks): string {
   const { run, statuses, compared, previousRunId, beside, changes } = page;
-  const regressions = statuses.filter((status) => status.status === 'regression').length;
   const facts: Facts = [
     ['run', html`<code>${run.runId}</code>`],
     ['time', html`<time datetime="${run.timestamp}">${formatSecond(run.timestamp)} UTC</time>`],
@@ -64,7 +68,7 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
       ? ([['parent commit', html`<a href="${links.run(compared.runId)}">its run on this platform</a>`]] as Facts)
       : []),
   ];
-  if (page.detail === 'compact') return compactBody(page, links, facts, regressions).text;
+  if (page.detail === 'compact') return compactBody(page, links, facts).text;
   const comparedLabel = compared?.relation === 'parent commit' ? 'parent commit' : 'previous run';
   const besideByMetric = new Map(beside.map((row) => [metricKey(row), row]));
   const usualThreshold = mostCommon(statuses.map((status) => status.threshold.value));
@@ -127,9 +131,9 @@ ${combos}
       html`<li class="${change.worse ? 'mark worse' : 'mark better'}"><a href="${links.platformMetric(run.platform, change.suite, change.metric)}">${`${change.suite} / ${change.metric}`}</a>: the mean moved from ${formatValue(change.meanBefore, change.unit)} to ${formatValue(change.meanAfter, change.unit)} (${formatChange(change.change)}, p = ${formatPValue(change.pValue)}${change.speedCorrected && ', corrected for runner effects'}) since <a href="${links.run(change.previousRunId)}">the run before</a></li>`,
   );
   return html`<div class="run-page">
-<h1>Run on ${run.platform}</h1>
+<h1>Run on ${breakable(run.platform)}</h1>
 ${factList(facts)}
-${verdictLine(regressions)}${sharedNote(statuses)}
+${verdictLine(page)}${sharedNote(statuses)}
 <p class="muted">Each metric against its baseline (the regression threshold is ${formatPercent(usualThreshold ?? 0)} unless marked)${compared && `, and beside ${compared.relation === 'parent commit' ? 'the run of its parent commit' : 'the previous run'} on this platform`}.</p>
 ${changes.length > 0 && html`<section aria-labelledby="change-points"><h2 id="change-points">A new level starts here</h2><ul>${changeItems}</ul></section>`}
 <div class="scroll"><table class="stack">${heads}<tbody>
@@ -143,7 +147,7 @@ ${rows}${removed.text && html`\n${removed}`}
  * metric's value and status against its baseline then, in rows a fifth the size of a full page's (no end
  * tags, no links per metric).
  */
-function compactBody(page: RunPage, links: RunLinks, facts: Facts, regressions: number): Html {
+function compactBody(page: RunPage, links: RunLinks, facts: Facts): Html {
   const rows = joinLines(
     page.statuses.map((status) => {
       const change = formatChange(status.change);
@@ -156,9 +160,9 @@ function compactBody(page: RunPage, links: RunLinks, facts: Facts, regressions: 
     }),
   );
   return html`<div class="run-page">
-<h1>Run on ${page.run.platform}</h1>
+<h1>Run on ${breakable(page.run.platform)}</h1>
 ${factList(facts.filter(([term]) => term !== 'query'))}
-${verdictLine(regressions)}${sharedNote(page.statuses)}
+${verdictLine(page)}${sharedNote(page.statuses)}
 <p class="muted">An older run, shown compactly: values and changes against the baselines of the time; <a href="${links.platform(page.run.platform)}">its platform's charts</a> show every run.</p>
 <div class="scroll"><table class="compact"><thead><tr><th scope="col">metric</th><th scope="col" class="number">this run</th><th scope="col">change</th></tr></thead><tbody>
 ${rows}

@@ -29,6 +29,7 @@ import type { SampleComparison } from '../analysis/significance.ts';
 import { type AnalysisSettings, latestStatuses, type MetricStatus } from '../analysis/status.ts';
 import { resolveThreshold } from '../analysis/thresholds.ts';
 import { loadTriage } from '../analysis/triage-file.ts';
+import type { ReadinessSettings } from '../reports/history-readiness.ts';
 import { loadSettings } from '../reports/report-target.ts';
 import type { ChartChange, SeriesChartOptions } from '../shared/chart-spec.ts';
 import { metricKey, seriesKey } from '../shared/keys.ts';
@@ -433,6 +434,8 @@ export interface RunPage {
   detail: 'full' | 'compact';
   /** The history's parameterised benchmarks: a full page lists each as one group of its combinations. */
   benchmarks: readonly BenchmarkGroup[];
+  /** Where baselines come from, for a run that has none yet. */
+  readiness: ReadinessSettings;
 }
 
 const changesByRunOfModel = new WeakMap<SiteModel, Map<string, SeriesChange[]>>();
@@ -447,14 +450,34 @@ export async function runPage(model: SiteModel, runId: string, detail: RunPage['
   const statuses = await statusesOfRun(model, runId);
   const changes = changesByRun(model).get(runId) ?? [];
   if (detail === 'compact')
-    return { run: entry.info, statuses, compared: null, previousRunId: entry.previousRunId, beside: [], changes, detail, benchmarks: [] };
+    return {
+      run: entry.info,
+      statuses,
+      compared: null,
+      previousRunId: entry.previousRunId,
+      beside: [],
+      changes,
+      detail,
+      benchmarks: [],
+      readiness: model.settings.config,
+    };
   const compared = entry.parentRunId
     ? ({ runId: entry.parentRunId, relation: 'parent commit' } as const)
     : entry.previousRunId
       ? ({ runId: entry.previousRunId, relation: 'previous run' } as const)
       : null;
   const beside = compared ? await sideBySide(model, await statusesOfRun(model, compared.runId), statuses) : [];
-  return { run: entry.info, statuses, compared, previousRunId: entry.previousRunId, beside, changes, detail, benchmarks: model.benchmarks };
+  return {
+    run: entry.info,
+    statuses,
+    compared,
+    previousRunId: entry.previousRunId,
+    beside,
+    changes,
+    detail,
+    benchmarks: model.benchmarks,
+    readiness: model.settings.config,
+  };
 }
 
 export async function allRunIds(model: SiteModel): Promise<string[]> {
