@@ -30,8 +30,8 @@ import {
   platformCorrected,
   type SeriesChange,
 } from '../src/lib/analysis/series-changes.ts';
-import { mannWhitneyU } from '../src/lib/analysis/significance.ts';
 import { readAsvResults } from '../src/lib/importers/asv.ts';
+import { mannWhitneyU } from '../src/lib/shared/significance.ts';
 
 interface Series extends RunSeries {
   platform: string;

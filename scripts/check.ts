@@ -2,7 +2,6 @@
 import { styleText } from 'node:util';
 import Table from 'cli-table3';
 import type { RunInfo } from '../src/lib/analysis/queries.ts';
-import { STATUS_LABELS } from '../src/lib/analysis/regression-rule.ts';
 import type { MetricStatus } from '../src/lib/analysis/status.ts';
 import { defineCommand, printProblems, runAsProcess } from '../src/lib/cli.ts';
 import { RUN_SELECTION_OPTIONS } from '../src/lib/command-options.ts';
@@ -10,6 +9,7 @@ import { openLatestReport, openRunReport } from '../src/lib/reports/report-targe
 import { EXIT } from '../src/lib/shared/errors.ts';
 import { formatChangeWithInterval, formatPercent, formatValue } from '../src/lib/shared/format.ts';
 import { plural } from '../src/lib/shared/plural.ts';
+import { STATUS_LABELS } from '../src/lib/shared/regression-rule.ts';
 import { shortCommit } from '../src/lib/shared/short-commit.ts';
 import { resolveDataDir } from '../src/lib/store/paths.ts';
 

@@ -3,9 +3,10 @@ import { styleText } from 'node:util';
 import Table from 'cli-table3';
 import { defineCommand, printProblems, runAsProcess } from '../src/lib/cli.ts';
 import { DATA_OPTION, THRESHOLD_OPTION } from '../src/lib/command-options.ts';
-import { compareRuns, type Mark } from '../src/lib/reports/compare-runs.ts';
+import { compareRuns } from '../src/lib/reports/compare-runs.ts';
 import { loadSettings } from '../src/lib/reports/report-target.ts';
 import { commandHint } from '../src/lib/shared/command-hint.ts';
+import { comparisonCounts, type Mark } from '../src/lib/shared/compare-judge.ts';
 import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { formatChangeWithInterval, formatValue } from '../src/lib/shared/format.ts';
 import { plural } from '../src/lib/shared/plural.ts';
@@ -74,12 +75,7 @@ added or removed, by the same direction-aware threshold rule as npm run check, w
         ]);
       }
       console.log(table.toString());
-      const count = (mark: Mark) => comparison.metrics.filter((metric) => metric.mark === mark).length;
-      console.log(
-        `${count('worse')} worse, ${count('better')} better, ${count('unchanged')} unchanged, ${count('added')} added, ${count('removed')} removed` +
-          (count('incomparable') > 0 ? `, ${count('incomparable')} not compared (units differ)` : '') +
-          '.',
-      );
+      console.log(`${comparisonCounts(comparison.metrics)}.`);
     } finally {
       history.close();
     }

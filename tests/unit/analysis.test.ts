@@ -4,9 +4,9 @@ import { type PinnedBaselines, parseBaselines } from '../../src/lib/analysis/bas
 import { type Config, configSchema } from '../../src/lib/analysis/config.ts';
 import { materialiseBaselines, materialisedStatuses } from '../../src/lib/analysis/materialised-baselines.ts';
 import { availableMetrics, availablePlatforms, historyStats, metricTrend } from '../../src/lib/analysis/queries.ts';
-import { classify, relativeChange } from '../../src/lib/analysis/regression-rule.ts';
 import { type AnalysisSettings, latestStatuses, type MetricStatus, statusOfRuns } from '../../src/lib/analysis/status.ts';
 import { globalThreshold, resolveThreshold } from '../../src/lib/analysis/thresholds.ts';
+import { classify, relativeChange } from '../../src/lib/shared/regression-rule.ts';
 import { queryRows } from '../../src/lib/store/duckdb.ts';
 import { openHistory } from '../../src/lib/store/history.ts';
 import type { MetricInput } from '../../src/lib/store/record.ts';

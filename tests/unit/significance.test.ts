@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classifyWithSignificance } from '../../src/lib/analysis/regression-rule.ts';
-import { compareSamples, hodgesLehmann, mannWhitneyU, shiftInterval } from '../../src/lib/analysis/significance.ts';
 import { formatChangeWithInterval } from '../../src/lib/shared/format.ts';
+import { classifyWithSignificance } from '../../src/lib/shared/regression-rule.ts';
+import { compareSamples, hodgesLehmann, mannWhitneyU, shiftInterval } from '../../src/lib/shared/significance.ts';
 import { PROJECT_ROOT } from '../helpers.ts';
 import { describeRealData, realDataConfigured, realDataPath } from '../real-data.ts';
 

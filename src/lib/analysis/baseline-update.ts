@@ -7,11 +7,11 @@
  */
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { seriesKey } from '../shared/keys.ts';
+import { improvementOf, relativeChange } from '../shared/regression-rule.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
 import type { Direction } from '../store/record.ts';
 import { pinnedValue } from './baselines-file.ts';
-import { improvementOf, relativeChange } from './regression-rule.ts';
 import { type AnalysisSettings, latestStatuses, type SeriesIdentity } from './status.ts';
 
 export const IMPROVEMENT_MARGIN = 0.05;

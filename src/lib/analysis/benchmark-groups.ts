@@ -5,10 +5,10 @@
  */
 
 import { naturalCompare } from '../shared/natural-order.ts';
+import { improvementOf, type Status } from '../shared/regression-rule.ts';
 import { metricSlug } from '../store/metric-slug.ts';
 import type { Direction } from '../store/record.ts';
 import type { MetricInfo } from './queries.ts';
-import { improvementOf, type Status } from './regression-rule.ts';
 
 export interface BenchmarkGroup {
   suite: string;

@@ -6,11 +6,11 @@
 
 import { type DuckDBListValue, type DuckDBValue, INTEGER, LIST, listValue } from '@duckdb/node-api';
 import { seriesKey } from '../shared/keys.ts';
+import { classify, type Status } from '../shared/regression-rule.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
 import { createSamplePools, ensureLevelBreaks, seriesHashesAreDistinct, smallestThreshold, windowedSql } from './baseline-plans.ts';
 import { pinnedValue } from './baselines-file.ts';
-import { classify, type Status } from './regression-rule.ts';
 import { type AnalysisSettings, judge, type MetricStatus, type Row, type SeriesIdentity } from './status.ts';
 import { resolveThreshold } from './thresholds.ts';
 

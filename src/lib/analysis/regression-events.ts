@@ -11,10 +11,10 @@ import { formatChange } from '../shared/format.ts';
 import { metricKey, seriesKey } from '../shared/keys.ts';
 import { describeParams } from '../shared/param-text.ts';
 import { plural } from '../shared/plural.ts';
+import { improvementOf } from '../shared/regression-rule.ts';
 import { shortCommit } from '../shared/short-commit.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
-import { improvementOf } from './regression-rule.ts';
 import type { SeriesChange } from './series-changes.ts';
 import type { Triage, TriageEntry } from './triage-file.ts';
 

@@ -6,7 +6,7 @@
  */
 import { median } from 'simple-statistics';
 import { formatPercent } from '../shared/format.ts';
-import { improvementOf } from './regression-rule.ts';
+import { improvementOf } from '../shared/regression-rule.ts';
 import type { MetricStatus } from './status.ts';
 
 /** Fewer metrics than this, and "most of them moved together" says little. */

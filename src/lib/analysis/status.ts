@@ -8,6 +8,8 @@
  * git count too) strictly before the run being judged. The SQL that finds them is in baseline-plans.ts.
  */
 
+import { judgeChange, type Status } from '../shared/regression-rule.ts';
+import type { SampleComparison } from '../shared/significance.ts';
 import { queryRows, sqlStringList } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
 import type { Direction } from '../store/record.ts';
@@ -24,8 +26,6 @@ import {
 } from './baseline-plans.ts';
 import { type PinnedBaselines, pinnedValue } from './baselines-file.ts';
 import { type Config, configSchema } from './config.ts';
-import { judgeChange, type Status } from './regression-rule.ts';
-import type { SampleComparison } from './significance.ts';
 import { DEFAULT_THRESHOLD, resolveThreshold, type Threshold } from './thresholds.ts';
 
 export type BaselineSource = 'pinned' | 'rolling';

@@ -7,50 +7,18 @@
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import type { Config } from '../analysis/config.ts';
 import { findRun, type RunInfo, runsOfCommit } from '../analysis/queries.ts';
-import { improvementOf, judgeChange } from '../analysis/regression-rule.ts';
-import type { SampleComparison } from '../analysis/significance.ts';
 import { resolveThreshold, type Threshold } from '../analysis/thresholds.ts';
 import { commandHint } from '../shared/command-hint.ts';
+import { type ComparedMetric, judgePair, pairPlatformLabel, type SideSummary, sortCompared } from '../shared/compare-judge.ts';
 import { seriesKey } from '../shared/keys.ts';
-import { compareSeries } from '../shared/natural-order.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
-import type { Direction } from '../store/record.ts';
 import { RunNotFoundError } from './run-report.ts';
-
-export type Mark = 'worse' | 'better' | 'unchanged' | 'noise' | 'added' | 'removed' | 'failed' | 'incomparable';
-
-export const MARK_LABELS: Record<Mark, string> = {
-  worse: 'worse',
-  better: 'better',
-  unchanged: 'unchanged',
-  noise: 'likely noise',
-  added: 'added',
-  removed: 'removed',
-  failed: 'failed',
-  incomparable: 'units differ',
-};
 
 export interface Side {
   ref: string;
   kind: 'run' | 'commit';
   runs: RunInfo[];
-}
-
-export interface ComparedMetric {
-  platform: string;
-  suite: string;
-  metric: string;
-  unit: string;
-  direction: Direction;
-  before: number | null;
-  after: number | null;
-  ratio: number | null;
-  change: number | null;
-  /** Mann–Whitney on the pooled samples of each side, when both kept samples. */
-  significance: SampleComparison | null;
-  threshold: Threshold;
-  mark: Mark;
 }
 
 export interface Comparison {
@@ -71,18 +39,9 @@ export async function resolveSide(history: History, ref: string): Promise<Side> 
   );
 }
 
-interface Aggregate {
+interface Aggregate extends SideSummary {
   side: 'a' | 'b';
-  platform: string;
-  suite: string;
-  metric: string;
-  unit: string;
-  direction: Direction;
   threshold: number | null;
-  /** How many units the side's runs recorded it in: more than one cannot be summarised. */
-  units: number;
-  value: number | null;
-  samples: number[] | null;
 }
 
 export async function compareRuns(
@@ -126,65 +85,22 @@ export async function compareRuns(
     },
     { a: LIST(VARCHAR), b: LIST(VARCHAR), shared: LIST(VARCHAR) },
   );
-  const platformLabel = acrossPlatforms
-    ? a.runs[0]?.platform === b.runs[0]?.platform
-      ? (a.runs[0]?.platform ?? '')
-      : `${a.runs[0]?.platform} → ${b.runs[0]?.platform}`
-    : '';
+  const platformLabel = acrossPlatforms ? pairPlatformLabel(a.runs[0]?.platform, b.runs[0]?.platform) : '';
   const byKey = new Map<string, { a?: Aggregate; b?: Aggregate }>();
   for (const row of rows) {
     const key = seriesKey(row);
     byKey.set(key, { ...byKey.get(key), [row.side]: row });
   }
-  const metrics = [...byKey.values()].map(({ a: before, b: after }): ComparedMetric => {
-    const any = (after ?? before) as Aggregate;
-    const threshold = resolveThreshold(
-      { suite: any.suite, metric: any.metric, declared: any.threshold },
-      settings.config,
-      settings.threshold,
-    );
-    const common = {
-      platform: acrossPlatforms ? platformLabel : any.platform,
-      suite: any.suite,
-      metric: any.metric,
-      unit: any.unit,
-      direction: any.direction,
-      before: before?.value ?? null,
-      after: after?.value ?? null,
-      threshold,
-    };
-    if (!before) return { ...common, ratio: null, change: null, significance: null, mark: 'added' };
-    if (!after) return { ...common, ratio: null, change: null, significance: null, mark: 'removed' };
-    if (before.value === null || after.value === null) return { ...common, ratio: null, change: null, significance: null, mark: 'failed' };
-    // Units with no conversion between them (after the index brought known ones to their base): no ratio means anything.
-    if (before.units > 1 || after.units > 1 || before.unit !== after.unit) {
-      return {
-        ...common,
-        unit: `${before.unit} → ${after.unit}`,
-        before: null,
-        after: null,
-        ratio: null,
-        change: null,
-        significance: null,
-        mark: 'incomparable',
-      };
-    }
-    const { change, status, significance } = judgeChange(
-      { value: after.value, samples: after.samples },
-      { value: before.value, samples: before.samples },
-      any.direction,
-      threshold.value,
-      settings.config,
-    );
-    const mark: Mark = status === 'regression' ? 'worse' : status === 'improvement' ? 'better' : status === 'noise' ? 'noise' : 'unchanged';
-    return { ...common, ratio: before.value === 0 ? null : after.value / before.value, change, significance, mark };
-  });
-  const order: Record<Mark, number> = { worse: 0, failed: 1, incomparable: 2, better: 3, noise: 4, unchanged: 5, added: 6, removed: 7 };
-  metrics.sort(
-    (x, y) =>
-      order[x.mark] - order[y.mark] ||
-      improvementOf(x.change ?? 0, x.direction) - improvementOf(y.change ?? 0, y.direction) ||
-      compareSeries(x, y),
+  const metrics = sortCompared(
+    [...byKey.values()].map(({ a: before, b: after }) => {
+      const any = (after ?? before) as Aggregate;
+      const threshold = resolveThreshold(
+        { suite: any.suite, metric: any.metric, declared: any.threshold },
+        settings.config,
+        settings.threshold,
+      );
+      return judgePair(before, after, acrossPlatforms ? platformLabel : any.platform, threshold, settings.config);
+    }),
   );
   return { a, b, metrics, leftOut };
 }

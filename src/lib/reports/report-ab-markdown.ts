@@ -1,11 +1,12 @@
 /** The PR comment's A/B section: head against its merge base on the same runner, every name escaped. */
 
+import type { Mark } from '../shared/compare-judge.ts';
 import { escapeMarkdown } from '../shared/escape.ts';
 import { formatChangeWithInterval, formatPercent, formatValue } from '../shared/format.ts';
 import { plural } from '../shared/plural.ts';
 import { shortCommit } from '../shared/short-commit.ts';
 import { metricSlug } from '../store/metric-slug.ts';
-import type { Comparison, Mark } from './compare-runs.ts';
+import type { Comparison } from './compare-runs.ts';
 
 const MARK_ICONS: Record<Mark, string> = {
   worse: '❌ worse',

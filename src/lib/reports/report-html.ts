@@ -1,8 +1,8 @@
 /** A standalone HTML report of one run: one file, inline styles, no script, every name escaped. */
 
-import { STATUS_LABELS } from '../analysis/regression-rule.ts';
 import { escapeHtml } from '../shared/escape.ts';
 import { formatChangeWithInterval, formatPercent, formatValue } from '../shared/format.ts';
+import { STATUS_LABELS } from '../shared/regression-rule.ts';
 import { shortCommit } from '../shared/short-commit.ts';
 import type { RunReport } from './run-report.ts';
 

@@ -1,10 +1,10 @@
 /** The PR comment: the seed's Markdown report, with every name from a run escaped. */
 
 import { eventHeadline } from '../analysis/regression-events.ts';
-import type { Status } from '../analysis/regression-rule.ts';
 import type { MetricStatus } from '../analysis/status.ts';
 import { escapeMarkdown } from '../shared/escape.ts';
 import { formatChangeWithInterval, formatPercent, formatValue } from '../shared/format.ts';
+import type { Status } from '../shared/regression-rule.ts';
 import { shortCommit } from '../shared/short-commit.ts';
 import { formatDay } from '../shared/timestamps.ts';
 import type { RunReport } from './run-report.ts';

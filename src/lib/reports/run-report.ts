@@ -6,7 +6,6 @@
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { findRun, type RunInfo } from '../analysis/queries.ts';
 import { eventHeadline, historyEvents, type RegressionEvent } from '../analysis/regression-events.ts';
-import { STATUS_LABELS, type Status } from '../analysis/regression-rule.ts';
 import { historyChanges } from '../analysis/series-changes.ts';
 import { describeSharedShift, sharedShift } from '../analysis/shared-shift.ts';
 import { type AnalysisSettings, latestStatuses, type MetricStatus, statusOfRuns } from '../analysis/status.ts';
@@ -15,6 +14,7 @@ import { commandHint } from '../shared/command-hint.ts';
 import { DataError } from '../shared/errors.ts';
 import { compareSeries, naturalCompare } from '../shared/natural-order.ts';
 import { plural } from '../shared/plural.ts';
+import { STATUS_LABELS, type Status } from '../shared/regression-rule.ts';
 import { formatDay } from '../shared/timestamps.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';

@@ -5,10 +5,10 @@
  */
 
 import type { SeriesMeasurement } from '../analysis/materialised-baselines.ts';
-import type { Status } from '../analysis/regression-rule.ts';
 import type { Direction } from '../store/record.ts';
 import type { Drawn } from './chart-spec.ts';
 import { downsampleMinMax } from './downsample.ts';
+import type { Status } from './regression-rule.ts';
 import { shortCommit } from './short-commit.ts';
 
 export interface SeriesData {

@@ -5,7 +5,6 @@
  */
 
 import { type BenchmarkGroup, worstStatus } from '../analysis/benchmark-groups.ts';
-import { STATUS_LABELS } from '../analysis/regression-rule.ts';
 import { describeSharedShift, sharedShift } from '../analysis/shared-shift.ts';
 import { noBaselineNote } from '../reports/history-readiness.ts';
 import { runVerdict } from '../reports/run-report.ts';
@@ -14,6 +13,7 @@ import { breakable, Html, html } from '../shared/html.ts';
 import { metricKey } from '../shared/keys.ts';
 import { describeParams } from '../shared/param-text.ts';
 import { plural } from '../shared/plural.ts';
+import { STATUS_LABELS } from '../shared/regression-rule.ts';
 import { formatSecond } from '../shared/timestamps.ts';
 import { runQuery } from './explorer-queries.ts';
 import type { SiteLinks } from './site-links.ts';

@@ -23,9 +23,7 @@ import {
   toRunInfo,
 } from '../analysis/queries.ts';
 import { historyEvents, type Outlier, type RegressionEvent } from '../analysis/regression-events.ts';
-import { classify, judgeChange } from '../analysis/regression-rule.ts';
 import { historyChanges, type SeriesChange } from '../analysis/series-changes.ts';
-import type { SampleComparison } from '../analysis/significance.ts';
 import { type AnalysisSettings, latestStatuses, type MetricStatus } from '../analysis/status.ts';
 import { resolveThreshold } from '../analysis/thresholds.ts';
 import { loadTriage } from '../analysis/triage-file.ts';
@@ -35,7 +33,9 @@ import type { ChartChange, SeriesChartOptions } from '../shared/chart-spec.ts';
 import { metricKey, seriesKey } from '../shared/keys.ts';
 import { compareSeries, naturalCompare } from '../shared/natural-order.ts';
 import { paramValue } from '../shared/param-text.ts';
+import { classify, judgeChange } from '../shared/regression-rule.ts';
 import { encodeSeries, type SeriesData } from '../shared/series-data.ts';
+import type { SampleComparison } from '../shared/significance.ts';
 import { queryRows } from '../store/duckdb.ts';
 import { type History, openHistory } from '../store/history.ts';
 import { metricSlug } from '../store/metric-slug.ts';
