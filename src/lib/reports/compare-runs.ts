@@ -11,6 +11,7 @@ import { resolveThreshold, type Threshold } from '../analysis/thresholds.ts';
 import { commandHint } from '../shared/command-hint.ts';
 import { type ComparedMetric, judgePair, pairPlatformLabel, type SideSummary, sortCompared } from '../shared/compare-judge.ts';
 import { seriesKey } from '../shared/keys.ts';
+import { ambiguity } from '../shared/published-run.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
 import { RunNotFoundError } from './run-report.ts';
@@ -33,6 +34,8 @@ export async function resolveSide(history: History, ref: string): Promise<Side> 
   const run = await findRun(history, ref);
   if (run) return { ref, kind: 'run', runs: [run] };
   const runs = await runsOfCommit(history, ref);
+  const ambiguous = ambiguity(ref, runs);
+  if (ambiguous) throw new RunNotFoundError(ambiguous);
   if (runs.length > 0) return { ref, kind: 'commit', runs };
   throw new RunNotFoundError(
     `${JSON.stringify(ref)} is neither a run id nor a commit (7+ hex characters) with runs in the history; \`${commandHint('stats')}\` lists recent runs.`,

@@ -19,7 +19,7 @@ import { runQuery } from './explorer-queries.ts';
 import type { SiteLinks } from './site-links.ts';
 import type { RunPage } from './site-model.ts';
 
-export type RunLinks = Pick<SiteLinks, 'platform' | 'platformMetric' | 'run' | 'explore'>;
+export type RunLinks = Pick<SiteLinks, 'platform' | 'platformMetric' | 'run' | 'explore' | 'compare'>;
 
 function mostCommon(values: readonly number[]): number | undefined {
   const counts = new Map<number, number>();
@@ -66,6 +66,15 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
     ...(previousRunId ? ([['before it', html`<a href="${links.run(previousRunId)}">the previous run on this platform</a>`]] as Facts) : []),
     ...(compared?.relation === 'parent commit'
       ? ([['parent commit', html`<a href="${links.run(compared.runId)}">its run on this platform</a>`]] as Facts)
+      : []),
+    // Only runs with a full page are published for the comparison page.
+    ...(page.detail === 'full'
+      ? ([
+          [
+            'compare',
+            html`${compared && html`<a href="${links.compare(compared.runId, run.runId)}">with the ${compared.relation === 'parent commit' ? "parent commit's run" : 'previous run'}</a> · `}<a href="${links.compare(undefined, run.runId)}">with another run or commit…</a>`,
+          ],
+        ] as Facts)
       : []),
   ];
   if (page.detail === 'compact') return compactBody(page, links, facts).text;

@@ -5,7 +5,9 @@
  */
 import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { PUBLISHED_RUNS_FILE, type PublishedRunInfo, publishedRunFile } from '../shared/published-run.ts';
 import { FileWriter } from './file-writer.ts';
+import { publishedRun, publishedRunInfo, samplesAhead } from './published-runs.ts';
 import { renderRunPageBody } from './run-page-html.ts';
 import { siteLinks } from './site-links.ts';
 import { allRunIds, loadSiteModel, newestRunIds, runPage } from './site-model.ts';
@@ -88,16 +90,28 @@ export async function writeRunPages(outDir: string, base: string): Promise<numbe
   // Rendering keeps this thread busy; the folders and files are made by a worker thread beside it.
   const writer = new FileWriter();
   const written = new Set<string>();
+  const comparable: PublishedRunInfo[] = [];
+  const order = await allRunIds(model);
+  const samples = samplesAhead(
+    model,
+    order.filter((id) => full.has(id)),
+  );
   try {
-    for (const id of await allRunIds(model)) {
+    for (const id of order) {
       const page = await runPage(model, id, full.has(id) ? 'full' : 'compact');
       if (!page) continue;
       await writer.write(
         path.join(outDir, 'runs', id, 'index.html'),
         `${head.replace(TITLE_MARKER, `Run ${id}`)}${renderRunPageBody(page, links)}${tail}`,
       );
+      if (page.detail === 'full') {
+        const published = publishedRun(page, await samples.of(id));
+        await writer.write(path.join(outDir, publishedRunFile(id)), JSON.stringify(published));
+        comparable.push(publishedRunInfo(published));
+      }
       written.add(id);
     }
+    await writer.write(path.join(outDir, PUBLISHED_RUNS_FILE), JSON.stringify({ runs: comparable }));
   } catch (error) {
     await writer.stop();
     throw error;

@@ -3,6 +3,8 @@
  * site): the pages use it through src/links.ts, the build hook that writes run pages calls it with the base
  * Astro gives the hook.
  */
+
+import { PUBLISHED_RUNS_FILE, publishedRunFile } from '../shared/published-run.ts';
 import { metricSlug } from '../store/metric-slug.ts';
 
 /**
@@ -52,6 +54,13 @@ export function siteLinks(base: string, env: Record<string, string | undefined> 
     explore: (sql?: string) => `${href('/explore/')}${sql ? `?${new URLSearchParams({ q: sql })}` : ''}`,
     download: (file: string) => href(`/data/${file}`),
     explorerData: (file: string) => href(`/data/explorer/${file}`),
+    /** Two runs or commits side by side; with one side, the page asks for the other. */
+    compare: (a?: string, b?: string) => {
+      const query = new URLSearchParams([...(a ? [['a', a]] : []), ...(b ? [['b', b]] : [])]).toString();
+      return `${href('/compare/')}${query ? `?${query}` : ''}`;
+    },
+    publishedRuns: () => href(`/${PUBLISHED_RUNS_FILE}`),
+    publishedRun: (runId: string) => href(`/${publishedRunFile(runId)}`),
   };
 }
 
