@@ -68,10 +68,8 @@ export function resolvePublished(
 export function ambiguity(ref: string, runs: ReadonlyArray<{ gitCommit: string | null }>): string | undefined {
   const commits = [...new Set(runs.map((run) => run.gitCommit))];
   if (commits.length <= 1) return undefined;
-  return `${JSON.stringify(ref)} is the start of ${commits.length} commits (${commits
-    .slice(0, 3)
-    .map((commit) => commit?.slice(0, 12))
-    .join(', ')}${commits.length > 3 ? ', …' : ''}): give more of its characters`;
+  // In full: the characters that tell them apart may be anywhere after the prefix.
+  return `${JSON.stringify(ref)} is the start of ${commits.length} commits (${commits.slice(0, 3).join(', ')}${commits.length > 3 ? ', …' : ''}): give more of its characters`;
 }
 
 function median(values: readonly number[]): number {
