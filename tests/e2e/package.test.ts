@@ -5,18 +5,21 @@
  * (tests/workflow-rehearsal.ts), perfsite's composite actions included, against a bare repository standing
  * in for GitHub and a stand-in for its API.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { simpleGit } from 'simple-git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../scripts/chromium.ts';
 import { actionFromLockfile } from '../../src/lib/github/init-project.ts';
 import { REPORT_MARKER } from '../../src/lib/github/pr-comment.ts';
 import { startFakeGitHub } from '../github-api-fake.ts';
 import { childEnv, githubActionBenchmarkNights, hyperfineHere, PROJECT_ROOT, projectWithRemote, runScript, tempDir } from '../helpers.ts';
 import { type Rehearsal, rehearseJob } from '../workflow-rehearsal.ts';
+import { chromiumHere } from './browser/built-site.ts';
 
 const run = promisify(execFile);
 const hyperfine = hyperfineHere('the installed-package tests');
@@ -34,6 +37,19 @@ interface Installed {
 }
 
 let installed: Installed;
+/** Every file of the installed package with its size and time, to show that nothing perfsite does writes there. */
+let packageFiles: Map<string, string>;
+
+async function filesWithTimes(dir: string): Promise<Map<string, string>> {
+  const names = await readdir(dir, { recursive: true });
+  const entries = await Promise.all(
+    names.map(async (name) => {
+      const info = await lstat(path.join(dir, name));
+      return [name, `${info.size} ${info.mtimeMs}`] as const;
+    }),
+  );
+  return new Map(entries);
+}
 /** The installation outlives each test (tempDir's folders do not): removed after the file. */
 let scratch: string | undefined;
 afterAll(async () => {
@@ -53,7 +69,8 @@ beforeAll(async () => {
   const git = simpleGit({ baseDir: repo });
   await git.addConfig('user.name', 'Test').addConfig('user.email', 'test@example.invalid').addConfig('commit.gpgsign', 'false');
   await writeFile(path.join(repo, 'README.md'), 'a project with no perfsite files\n');
-  await writeFile(path.join(repo, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', private: true }));
+  // As a new user starts: npm 11 writes "type": "commonjs", under which a suite's .ts file would not load.
+  await run('npm', ['init', '-y'], { cwd: repo });
   await writeFile(path.join(repo, '.gitignore'), 'node_modules/\n');
   // From npm's cache, as `npm ci` filled it; no install script of any package runs.
   await run('npm', ['install', path.join(packed, tarball.trim()), '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'], {
@@ -67,6 +84,7 @@ beforeAll(async () => {
   await mkdir(actionDir, { recursive: true });
   execFileSync('tar', ['-xzf', path.join(packed, tarball.trim()), '-C', actionDir, '--strip-components=1']);
   await symlink(path.join(repo, 'node_modules'), path.join(actionDir, 'node_modules'), 'dir');
+  packageFiles = await filesWithTimes(path.join(repo, 'node_modules', 'perfsite'));
   installed = {
     actionDir,
     repo,
@@ -81,6 +99,44 @@ beforeAll(async () => {
       ),
   };
 }, 600_000);
+
+/** `perfsite preview` or `perfsite dev` in a project, resolved once it says where it listens. */
+async function startServer(project: string, command: 'preview' | 'dev'): Promise<{ origin: string; stop(): void }> {
+  const port = await freePort();
+  const server = spawn('npx', ['--no-install', 'perfsite', command, '--port', String(port), '--host', '127.0.0.1'], {
+    cwd: project,
+    env: childEnv({ ASTRO_TELEMETRY_DISABLED: '1' }),
+    detached: true,
+  });
+  const stop = () => {
+    if (server.pid) process.kill(-server.pid, 'SIGTERM');
+  };
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const listen = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(`:${port}/`)) resolve();
+    };
+    server.stdout?.on('data', listen);
+    server.stderr?.on('data', listen);
+    server.once('exit', (code) => reject(new Error(`perfsite ${command} exited with ${code}:\n${output}`)));
+  }).catch((error: unknown) => {
+    stop();
+    throw error;
+  });
+  return { origin: `http://127.0.0.1:${port}`, stop };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
 
 describe('the installed package', () => {
   it.skipIf(!hyperfine)('imports, gates and builds in another repository, with nothing of perfsite in it but node_modules', async () => {
@@ -163,7 +219,7 @@ describe('the installed package', () => {
       await writeFile(path.join(repo, 'perfsite.config.json'), '{ "threshold": 3 }\n');
       const again = await perfsite('init', '--action', ACTION);
       expect(again.stdout).toMatch(/^kept perfsite\.config\.json: it is already there/m);
-      expect(again.stdout).toMatch(/^added bench\/sample\.suite\.ts/m);
+      expect(again.stdout).toMatch(/^added bench\/sample\.suite\.mts/m);
       expect(await readFile(path.join(repo, 'perfsite.config.json'), 'utf8')).toBe('{ "threshold": 3 }\n');
       await git.add(['perfsite.config.json', 'bench', '.github']).commit('perfsite init');
       await git.push('origin', 'main');
@@ -273,7 +329,7 @@ describe('the installed package', () => {
       const { remote, repo, git } = await projectWithRemote('a project with no benchmarks yet\n');
       const bin = path.join(installed.repo, 'node_modules', 'perfsite', 'bin', 'perfsite.mjs');
       const init = await run(process.execPath, [bin, 'init', '--action', ACTION], { cwd: repo, env: childEnv() });
-      expect(init.stdout).toMatch(/^added bench\/sample\.suite\.ts/m);
+      expect(init.stdout).toMatch(/^added bench\/sample\.suite\.mts/m);
       await git.add('.').commit('perfsite init');
       await git.push('origin', 'main');
       const artifacts = await tempDir('perfsite-artifacts-');
@@ -296,6 +352,65 @@ describe('the installed package', () => {
       expect(runs).toHaveLength(1);
       // A user site (<owner>.github.io) is served from the root.
       expect(await readFile(path.join(artifacts, 'github-pages', 'index.html'), 'utf8')).toMatch(/href="\/platforms\/ubuntu-runner\//);
+    },
+    600_000,
+  );
+
+  it.skipIf(!hyperfine)(
+    'takes a new user from npm init to a site: init, bench, check, build, preview with the explorer, dev; nothing written inside perfsite',
+    async () => {
+      const project = path.join(await tempDir('perfsite-newcomer-'), 'project');
+      await mkdir(project);
+      await run('npm', ['init', '-y'], { cwd: project });
+      expect(JSON.parse(await readFile(path.join(project, 'package.json'), 'utf8')).type).toBe('commonjs');
+      // The installed package, as npm put it in the other project (installing it again takes half a minute).
+      await symlink(path.join(installed.repo, 'node_modules'), path.join(project, 'node_modules'), 'dir');
+      await simpleGit({ baseDir: project }).init();
+      const npx = (...args: string[]) =>
+        run('npx', ['--no-install', 'perfsite', ...args], { cwd: project, env: childEnv() }).then(
+          (done) => ({ code: 0, ...done }),
+          (failed: { code: number; stdout: string; stderr: string }) => failed,
+        );
+
+      const init = await npx('init', '--action', ACTION);
+      expect(init.code, init.stderr).toBe(0);
+      expect(init.stdout).toMatch(/^added bench\/sample\.suite\.mts/m);
+      expect(init.stdout).toMatch(/^note: the default branch is taken to be \S+ \(this repository has no remote to ask/m);
+      expect(await readFile(path.join(project, '.gitignore'), 'utf8')).toBe('/data/\n/dist/\n');
+
+      const bench = await npx('bench', '--mode', 'quick');
+      expect(bench.code, bench.stderr).toBe(0);
+      expect(bench.stdout).toMatch(/^Recorded run \S+ /m);
+      const check = await npx('check');
+      expect(check.code, check.stderr).toBe(0);
+      expect(check.stdout).toContain('No baseline to compare with');
+      const build = await npx('build');
+      expect(build.code, build.stderr).toBe(0);
+      expect(await readFile(path.join(project, 'dist', 'index.html'), 'utf8')).toContain('What 1 run can tell yet');
+
+      // preview serves dist/ as the README says to open it, .gz files with Content-Encoding: gzip.
+      const preview = await startServer(project, 'preview');
+      try {
+        if (chromiumHere) {
+          const browser = await launchChromium();
+          const page = await browser.newPage();
+          await page.goto(`${preview.origin}/explore/?${new URLSearchParams({ q: 'SELECT count(*) AS measurements FROM metrics' })}`);
+          await page.waitForSelector('#explorer-result tbody tr', { timeout: 60_000 });
+          expect(await page.locator('#explorer-result tbody td').first().textContent()).toBe('2');
+          await browser.close();
+        }
+      } finally {
+        preview.stop();
+      }
+      const dev = await startServer(project, 'dev');
+      try {
+        const response = await fetch(`${dev.origin}/`);
+        expect(response.status).toBe(200);
+        expect(await response.text()).toContain('Performance overview');
+      } finally {
+        dev.stop();
+      }
+      expect(await filesWithTimes(path.join(installed.repo, 'node_modules', 'perfsite'))).toEqual(packageFiles);
     },
     600_000,
   );
