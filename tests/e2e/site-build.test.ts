@@ -1,4 +1,4 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseHTML } from 'linkedom';
 import { median } from 'simple-statistics';
@@ -269,7 +269,24 @@ describe('the site', () => {
     const data = await tempDir();
     const out = await buildDir();
     await build(data, out);
-    expect(await readFile(path.join(out, 'index.html'), 'utf8')).toContain('No runs are recorded yet. Run `npm run bench`');
+    expect(await readFile(path.join(out, 'index.html'), 'utf8')).toMatch(/No runs are recorded yet. Run <code[^>]*>npm run bench<\/code>/);
+  });
+
+  it('refuses a history folder that is a file in one line, and leaves the last site as it was', async () => {
+    const data = await tempDir();
+    await appendRun(data, makeRecord());
+    const out = await buildDir();
+    await build(data, out);
+    const before = await builtFiles(out);
+    const file = path.join(await tempDir(), 'history');
+    await writeFile(file, 'not a folder\n');
+    const refused = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], { env: { PERFORMANCE_DB_PATH: file } });
+    expect(refused.code).toBe(2);
+    expect(refused.stdout + refused.stderr).toContain(
+      `PERFORMANCE_DB_PATH=${file} is a file, not a folder: point --data (or PERFORMANCE_DB_PATH) at the history folder`,
+    );
+    expect(refused.stdout + refused.stderr).not.toMatch(/\n\s+at /);
+    expect(await builtFiles(out)).toEqual(before);
   });
 
   it('sets a run beside the run of its parent commit when there is one, otherwise beside the previous run', async () => {
