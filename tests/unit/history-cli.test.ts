@@ -37,6 +37,6 @@ describe('npm run validate and npm run compact', () => {
   it('exits 2 on an unknown option', async () => {
     const result = await runCommand('scripts/compact.ts', ['--force']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/Unknown option '--force'/);
+    expect(result.stderr).toMatch(/^error: unknown option --force; the options are /);
   });
 });

@@ -185,10 +185,18 @@ describe('--format auto', () => {
     const together = await runCommand('scripts/import.ts', ['--format', 'auto', '--data', fresh, timings, unknown]);
     expect(together.code).toBe(2);
     expect(existsSync(path.join(fresh, 'runs'))).toBe(false);
-    // A file of another tool under the wrong --format is a problem that says so, not a silent "0 runs".
+    // A file of another tool under the wrong --format is refused, naming the format its content shows.
     const wrong = await runCommand('scripts/import.ts', ['--format', 'cargo', '--data', fresh, timings]);
-    expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toContain(`${timings}: holds nothing rust writes`);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain(`${timings} is not rust output: it looks like console-time's`);
+    expect(wrong.stderr).toContain('import it with --format console-time, or --format auto');
+    // One whose content no format claims still says what the format found in it.
+    const empty = path.join(dir, 'empty.txt');
+    await writeFile(empty, 'no benchmark ran\n');
+    const nothing = await runCommand('scripts/import.ts', ['--format', 'cargo', '--data', fresh, empty]);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain(`${empty}: holds nothing rust writes`);
+    expect(nothing.stderr).toContain('1 problem in the imported files:');
     const luau = await runCommand('scripts/import.ts', ['--format', 'benchmarkluau', '--data', path.join(dir, 'data'), unknown]);
     expect(luau.code).toBe(2);
     expect(luau.stderr).toMatch(/does not read benchmarkluau's output yet.*--format bmf/);

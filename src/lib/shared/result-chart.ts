@@ -40,7 +40,8 @@ export function drawResultChart(chart: ChartInput, width: number): Element {
           style: { fontSize: `${FONT_SIZE}px` },
           marginLeft: barMargin,
           x: { label: chart.y, grid: true },
-          y: { label: chart.x },
+          // The caption names both axes; a rotated label would sit on the category names.
+          y: { label: null },
           marks: [Plot.barX(chart.points, { x: 'y', y: 'x', fill: 'currentColor', fillOpacity: 0.7, tip: true }), Plot.ruleX([0])],
         });
   const caption = document.createElement('figcaption');
