@@ -51,6 +51,7 @@ describe('the site', () => {
     expect(await builtFiles(out)).toEqual(
       [
         'about/index.html',
+        'compare/index.html',
         'explore/index.html',
         'index.html',
         `metrics/${metricSlug('demo', 'latency')}/index.html`,
@@ -252,7 +253,8 @@ describe('the site', () => {
     // The step (run 4) is older than the newest 3: a compact page, with the verdict the full page would give.
     const step = await page(4);
     expect(step.querySelector('table.compact')).not.toBeNull();
-    expect(step.querySelector('p.verdict')?.textContent).toBe('1 regression against the baselines');
+    // The verdict `check` gives the same run.
+    expect(step.querySelector('p.verdict')?.textContent).toBe('1 regression detected');
     expect([...(step.querySelector('table.compact tbody tr')?.querySelectorAll('td') ?? [])].map((td) => td.textContent?.trim())).toEqual([
       `demo ${HOSTILE} / latency`,
       '1.5 s',

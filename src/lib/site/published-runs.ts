@@ -4,6 +4,7 @@
  * serves the same from src/pages/data/.
  */
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
+import { neutralise } from '../shared/escape.ts';
 import { metricKey } from '../shared/keys.ts';
 import type { PublishedRun, PublishedRunInfo } from '../shared/published-run.ts';
 import { queryRows } from '../store/duckdb.ts';
@@ -49,6 +50,11 @@ export function publishedRun(page: RunPage, samples: ReadonlyMap<string, number[
       threshold: status.threshold,
     })),
   };
+}
+
+/** A published file's text: JSON with no control or bidi character of a stranger's left in it, as every file the site serves. */
+export function publishedJson(value: unknown): string {
+  return neutralise(JSON.stringify(value));
 }
 
 export function publishedRunInfo(run: PublishedRun): PublishedRunInfo {

@@ -7,7 +7,7 @@ import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PUBLISHED_RUNS_FILE, type PublishedRunInfo, publishedRunFile } from '../shared/published-run.ts';
 import { FileWriter } from './file-writer.ts';
-import { publishedRun, publishedRunInfo, samplesAhead } from './published-runs.ts';
+import { publishedJson, publishedRun, publishedRunInfo, samplesAhead } from './published-runs.ts';
 import { renderRunPageBody } from './run-page-html.ts';
 import { siteLinks } from './site-links.ts';
 import { allRunIds, loadSiteModel, newestRunIds, runPage } from './site-model.ts';
@@ -106,12 +106,12 @@ export async function writeRunPages(outDir: string, base: string): Promise<numbe
       );
       if (page.detail === 'full') {
         const published = publishedRun(page, await samples.of(id));
-        await writer.write(path.join(outDir, publishedRunFile(id)), JSON.stringify(published));
+        await writer.write(path.join(outDir, publishedRunFile(id)), publishedJson(published));
         comparable.push(publishedRunInfo(published));
       }
       written.add(id);
     }
-    await writer.write(path.join(outDir, PUBLISHED_RUNS_FILE), JSON.stringify({ runs: comparable }));
+    await writer.write(path.join(outDir, PUBLISHED_RUNS_FILE), publishedJson({ runs: comparable }));
   } catch (error) {
     await writer.stop();
     throw error;

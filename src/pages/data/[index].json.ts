@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { publishedRunInfo, publishedRuns } from '../../lib/site/published-runs.ts';
+import { publishedJson, publishedRunInfo, publishedRuns } from '../../lib/site/published-runs.ts';
 import { fullRunPagesPerPlatform } from '../../lib/site/run-pages-writer.ts';
 import { loadSiteModel } from '../../lib/site/site-model.ts';
 
@@ -10,5 +10,5 @@ export async function getStaticPaths() {
 
 export const GET: APIRoute = async () => {
   const runs = (await publishedRuns(await loadSiteModel(), fullRunPagesPerPlatform())).map(publishedRunInfo);
-  return new Response(JSON.stringify({ runs }), { headers: { 'Content-Type': 'application/json' } });
+  return new Response(publishedJson({ runs }), { headers: { 'Content-Type': 'application/json' } });
 };

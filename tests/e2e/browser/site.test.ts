@@ -157,7 +157,7 @@ describe.skipIf(!chromiumHere).each([
     // The run page judges the same measurement the same way, and sets it beside the previous run of its platform.
     const stepped = regressions[0];
     await page.goto(`${server.origin}${base}runs/${stepped?.runId}/`);
-    await expect(page.locator('p.verdict').textContent()).resolves.toMatch(/^1 regression against the baselines/);
+    await expect(page.locator('p.verdict').textContent()).resolves.toMatch(/^1 regression detected/);
     const worse = page.locator('.run-page tbody tr', { has: page.locator('td.mark.worse') });
     expect(await worse.count()).toBe(1);
     await expect(worse.locator('td').first().textContent()).resolves.toContain(stepped?.metric);

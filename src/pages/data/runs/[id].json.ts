@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { publishedRuns } from '../../../lib/site/published-runs.ts';
+import { publishedJson, publishedRuns } from '../../../lib/site/published-runs.ts';
 import { fullRunPagesPerPlatform } from '../../../lib/site/run-pages-writer.ts';
 import { loadSiteModel } from '../../../lib/site/site-model.ts';
 
@@ -12,4 +12,4 @@ export async function getStaticPaths() {
   }));
 }
 
-export const GET: APIRoute = ({ props }) => new Response(JSON.stringify(props.run), { headers: { 'Content-Type': 'application/json' } });
+export const GET: APIRoute = ({ props }) => new Response(publishedJson(props.run), { headers: { 'Content-Type': 'application/json' } });
