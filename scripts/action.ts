@@ -12,6 +12,7 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
+import { benchmarkEnvironment } from '../src/lib/github/benchmark-env.ts';
 import { thresholdOf } from '../src/lib/github/github-action-inputs.ts';
 import { ccLine } from '../src/lib/github/pr-comment.ts';
 import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
@@ -30,14 +31,24 @@ const flag = (name: string, fallback: boolean): boolean => {
   throw new UsageError(`input ${name} is ${JSON.stringify(given)}: write true or false`);
 };
 
-function perfsite(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): Promise<number> {
+/**
+ * Runs one of perfsite's own commands. `base` is the environment it starts from: the step's own for
+ * perfsite's code, benchmarkEnvironment's for the step that runs the project's suites.
+ */
+function perfsite(
+  script: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd = process.cwd(),
+  base: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   // The site build runs as `npm run build` does, with its allocator settings (scripts/build.env).
   const nodeArgs = script.endsWith('astro.mjs') ? [`--env-file=${path.join(ROOT, 'scripts', 'build.env')}`] : [];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, script), ...args], {
       cwd,
       stdio: 'inherit',
-      env: { ...process.env, ...env },
+      env: { ...base, ...env },
     });
     child.on('error', reject);
     child.on('exit', (code) => resolve(code ?? 1));
@@ -142,8 +153,15 @@ Actions sets, as action.yml documents them.`,
 
     const runType = ['--run-type', event === 'pull_request' ? 'pr' : 'ci'];
     if (suites) {
-      // The suites record their own run; a failed measurement is kept and judged like any other.
-      const measured = await perfsite('bench/run.ts', ['--dir', path.resolve(suites), ...data, ...runType]);
+      // The suites record their own run; a failed measurement is kept and judged like any other. They are
+      // the project's code and its dependencies' (a write token would let them push): they run with no secret.
+      const measured = await perfsite(
+        'bench/run.ts',
+        ['--dir', path.resolve(suites), ...data, ...runType],
+        {},
+        process.cwd(),
+        benchmarkEnvironment(process.env),
+      );
       if (measured === EXIT.usage) throw new UsageError(`the suites in ${suites} could not run (see above)`);
     } else {
       const imported = await perfsite('scripts/import.ts', ['--format', tool, ...data, '--suite', suite, ...runType, outputFile]);

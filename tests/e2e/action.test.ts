@@ -154,4 +154,63 @@ describe('the action', () => {
     },
     300_000,
   );
+
+  it("runs the project's suites with no secret in their environment: not the token, not Actions' own", async () => {
+    const { repo } = await projectWithRemote('a project whose suite reads its environment\n');
+    const dump = path.join(await tempDir('perfsite-env-'), 'environment.json');
+    await mkdir(path.join(repo, 'bench'));
+    // What a compromised dependency of a suite would do: read the environment and keep it.
+    await writeFile(
+      path.join(repo, 'bench', 'nosy.suite.mts'),
+      `import { writeFileSync } from 'node:fs';
+export default {
+  name: 'nosy',
+  description: 'keeps what it can read',
+  metrics: { work: { unit: 's', direction: 'lower', description: 'a constant' } },
+  samples: { quick: 3, standard: 3, comprehensive: 3 },
+  async setup() { writeFileSync(${JSON.stringify(dump)}, JSON.stringify(process.env)); return {}; },
+  async sample() { return { work: 0.5 }; },
+};
+`,
+    );
+    const secrets = {
+      INPUT_GITHUB_TOKEN: 'ghs_input-token-value',
+      GITHUB_TOKEN: 'ghs_job-token-value',
+      ACTIONS_RUNTIME_TOKEN: 'runtime-token-value',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-token-value',
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'https://oidc.invalid/request?token-in-url',
+      AWS_SECRET_ACCESS_KEY: 'aws-secret-value',
+      NPM_AUTH: 'npm-auth-value',
+      PERFSITE_DEPLOY_KEY: 'deploy-key-value',
+    };
+    const result = await runScript('scripts/action.ts', [], {
+      cwd: repo,
+      env: {
+        ...secrets,
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_REF: 'refs/heads/feature',
+        GITHUB_SHA: 'c'.repeat(40),
+        RUNNER_TEMP: await tempDir('perfsite-runner-'),
+        INPUT_SUITES: 'bench',
+        INPUT_DEFAULT_BRANCH: 'main',
+        BENCHMARK_MODE: 'quick',
+        PERFORMANCE_PLATFORM: 'ci-runner',
+      },
+    });
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    const seen = JSON.parse(await readFile(dump, 'utf8')) as Record<string, string>;
+    const text = JSON.stringify(seen);
+    for (const [name, value] of Object.entries(secrets)) {
+      expect(seen[name], name).toBeUndefined();
+      expect(text, name).not.toContain(value);
+    }
+    expect(Object.keys(seen).filter((name) => name.startsWith('INPUT_'))).toEqual([]);
+    // What a benchmark needs to know where it runs is there.
+    expect(seen).toMatchObject({
+      PATH: process.env.PATH,
+      GITHUB_SHA: 'c'.repeat(40),
+      BENCHMARK_MODE: 'quick',
+      PERFORMANCE_PLATFORM: 'ci-runner',
+    });
+  });
 });
