@@ -10,9 +10,10 @@ import { z } from 'zod';
 import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
 import { createGitHubApi, repositorySchema } from '../src/lib/github/github-api.ts';
 import { assertPullRequestHead, commentOnCommit, upsertReportComment } from '../src/lib/github/pr-comment.ts';
-import { reportForIssuesSchema, reportRegressionIssues } from '../src/lib/github/regression-issues.ts';
+import { MAX_NEW_ISSUES_A_NIGHT, reportForIssuesSchema, reportRegressionIssues } from '../src/lib/github/regression-issues.ts';
 import { commandHint } from '../src/lib/shared/command-hint.ts';
 import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
+import { plural } from '../src/lib/shared/plural.ts';
 import { describeZodError } from '../src/lib/shared/zod-issues.ts';
 
 export const command = defineCommand({
@@ -93,6 +94,11 @@ issues: open an issue per new regression event (and per regressed series no even
         event: (id) => `${site}events/${encodeURIComponent(id)}/`,
       });
       for (const outcome of outcomes) console.log(`${outcome.action} ${outcome.url}  ${outcome.series}`);
+      const leftOut = outcomes.filter((outcome) => outcome.action === 'left out').length;
+      if (leftOut > 0)
+        console.log(
+          `${plural(leftOut, 'regression')} left out: one night opens at most ${MAX_NEW_ISSUES_A_NIGHT} issues; the site lists them all, and the next night opens those that last`,
+        );
       if (outcomes.length === 0) console.log('no regression: no issue opened');
       return EXIT.ok;
     }

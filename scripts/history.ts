@@ -7,11 +7,33 @@
  * PERFSITE_GIT_TOKEN, when set, authenticates the commands that talk to the remote, and only them.
  * Keeps the history on a branch of the project's repository between CI runs (see src/lib/store/history-branch.ts).
  */
+import { readFile } from 'node:fs/promises';
+import { parseBaselines } from '../src/lib/analysis/baselines-file.ts';
+import { parseTriage } from '../src/lib/analysis/triage-file.ts';
 import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
 import { commandHint } from '../src/lib/shared/command-hint.ts';
 import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { plural } from '../src/lib/shared/plural.ts';
 import { DEFAULT_HISTORY_BRANCH, handOverChanges, pushHistory, restoreHistory, takeOverChanges } from '../src/lib/store/history-branch.ts';
+import { readRecordFile } from '../src/lib/store/store.ts';
+
+/** A handed-over file as a local write would have to be: a valid record named after its id, valid baselines or triage. */
+async function checkHandedOver(file: string, fullPath: string): Promise<string | undefined> {
+  if (file === 'baselines.json' || file === 'triage.json') {
+    const text = await readFile(fullPath, 'utf8');
+    try {
+      if (file === 'baselines.json') parseBaselines(text, file);
+      else parseTriage(text, file);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+  const read = await readRecordFile(fullPath);
+  return 'problems' in read
+    ? read.problems.map((problem) => `${problem.field ? `${problem.field}: ` : ''}${problem.reason}`).join('; ')
+    : undefined;
+}
 
 export const command = defineCommand({
   usage: [
@@ -75,7 +97,7 @@ to another folder, take-over copies a hand-over into a restored history.`,
     }
     if (command === 'take-over') {
       if (!values.from) throw new UsageError('--from DIR is required: a folder written by hand-over');
-      const files = await takeOverChanges(values.from, values.dir);
+      const files = await takeOverChanges(values.from, values.dir, checkHandedOver);
       console.log(`took over ${plural(files.length, 'file')} into ${values.dir}`);
       return EXIT.ok;
     }

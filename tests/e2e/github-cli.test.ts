@@ -3,7 +3,7 @@ import path from 'node:path';
 import { micromark } from 'micromark';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPORT_MARKER } from '../../src/lib/github/pr-comment.ts';
-import { REGRESSION_LABEL, seriesKey } from '../../src/lib/github/regression-issues.ts';
+import { MAX_NEW_ISSUES_A_NIGHT, REGRESSION_LABEL, seriesKey } from '../../src/lib/github/regression-issues.ts';
 import { appendRuns } from '../../src/lib/store/store.ts';
 import { type FakeGitHub, startFakeGitHub } from '../github-api-fake.ts';
 import { HOSTILE_TEXT, makeRecord, runScript, tempDir } from '../helpers.ts';
@@ -284,5 +284,54 @@ describe('npm run github -- issues', () => {
     const second = await github(['issues', '--report', file, '--site-url', 'https://perf.example.org/']);
     expect(second.stdout.match(/^commented/gm)).toHaveLength(2);
     expect(fake.issues).toHaveLength(2);
+  });
+
+  it("refuses a forged report, and opens at most a night's cap of issues from one that is not", async () => {
+    fake = await startFakeGitHub(REPOSITORY, TOKEN);
+    const dir = await tempDir();
+    const run = { runId: 'run-9', platform: 'P1', gitCommit: 'a'.repeat(40), timestamp: '2026-11-30T02:00:00.000Z' };
+    const regression = (index: number) => ({
+      platform: 'P1',
+      suite: 'demo',
+      metric: `m${index}`,
+      unit: 's',
+      current: 2,
+      baseline: 1,
+      change: 1,
+      status: 'regression',
+    });
+    const file = path.join(dir, 'report.json');
+    // The commit field, placed between backticks in the issue, made to close the code span and mention someone.
+    const forgedEvent = {
+      id: 'e-run-7',
+      toTime: run.timestamp,
+      series: [],
+      commits: [{ commit: 'x` @bob `y', message: null }],
+      environment: null,
+    };
+    await writeFile(file, JSON.stringify({ reportVersion: 1, run, metrics: [], events: [forgedEvent] }));
+    const forged = await github(['issues', '--report', file]);
+    expect(forged.code).toBe(2);
+    expect(forged.stderr).toMatch(/is not a perfsite JSON report.*is not a commit hash/);
+    await writeFile(file, JSON.stringify({ reportVersion: 1, run: { ...run, gitCommit: '`@bob`' }, metrics: [], events: [] }));
+    expect((await github(['issues', '--report', file])).code).toBe(2);
+    expect(fake.issues).toEqual([]);
+
+    // More regressions than a night opens (forty in the forged report of issue #29; fewer here, as each issue
+    // waits for the API client's pace for writes): the cap's worth tonight, the rest said.
+    await writeFile(
+      file,
+      JSON.stringify({
+        reportVersion: 1,
+        run,
+        metrics: Array.from({ length: MAX_NEW_ISSUES_A_NIGHT + 2 }, (_, index) => regression(index)),
+        events: [],
+      }),
+    );
+    const flood = await github(['issues', '--report', file]);
+    expect(flood.code, flood.stderr).toBe(0);
+    expect(fake.issues).toHaveLength(MAX_NEW_ISSUES_A_NIGHT);
+    expect(flood.stdout.match(/^left out /gm)).toHaveLength(2);
+    expect(flood.stdout).toContain(`2 regressions left out: one night opens at most ${MAX_NEW_ISSUES_A_NIGHT} issues`);
   });
 });

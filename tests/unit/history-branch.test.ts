@@ -1,10 +1,10 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
-import { handOverChanges, pushHistory, restoreHistory, takeOverChanges } from '../../src/lib/store/history-branch.ts';
+import { handOverChanges, pushHistory, restoreHistory } from '../../src/lib/store/history-branch.ts';
 import { appendRun } from '../../src/lib/store/store.ts';
-import { makeRecord, projectWithRemote, tempDir } from '../helpers.ts';
+import { makeRecord, projectWithRemote, runCommand, tempDir } from '../helpers.ts';
 
 /** A bare repository standing in for GitHub, and two clones of the project (two CI jobs). */
 async function setup() {
@@ -101,7 +101,10 @@ describe('the history branch', () => {
     expect(handed.sort()).toEqual(['baselines.json', `runs/2026-11/${run.record.id}.json`]);
 
     await restoreHistory(options(publisher));
-    expect((await takeOverChanges(handover, options(publisher).dir)).sort()).toEqual(handed.sort());
+    const takeOver = (from: string) => runCommand('scripts/history.ts', ['take-over', '--from', from, '--dir', options(publisher).dir]);
+    const taken = await takeOver(handover);
+    expect(taken.code, taken.stderr).toBe(0);
+    expect(taken.stdout).toContain(`took over 2 files into ${options(publisher).dir}`);
     expect((await pushHistory({ ...options(publisher), message: 'nightly run' })).pushed).toBe(true);
     expect(await branchFiles(remote, 'perf-history')).toEqual([
       '.gitignore',
@@ -114,10 +117,42 @@ describe('the history branch', () => {
       expect(config).not.toContain('extraheader');
     }
     // A hand-over holds only run records and baselines.json, and never rewrites a record.
-    await writeFile(path.join(handover, 'runs', '2026-11', `${run.record.id}.json`), '{"changed": true}');
-    await expect(takeOverChanges(handover, options(publisher).dir)).rejects.toThrow(/already in the history with other contents/);
+    const rewritten = await tempDir('perfsite-handover-');
+    await mkdir(path.join(rewritten, 'runs', '2026-11'), { recursive: true });
+    await writeFile(
+      path.join(rewritten, 'runs', '2026-11', `${run.record.id}.json`),
+      JSON.stringify({ ...run.record, mode: 'comprehensive' }),
+    );
+    expect((await takeOver(rewritten)).stderr).toMatch(/already in the history with other contents/);
     const sneaky = await tempDir('perfsite-handover-');
     await writeFile(path.join(sneaky, 'package.json'), '{}');
-    await expect(takeOverChanges(sneaky, options(publisher).dir)).rejects.toThrow(/is not a run record or baselines.json/);
+    expect((await takeOver(sneaky)).stderr).toMatch(/is not a run record or baselines.json/);
+  });
+
+  it('refuses a forged hand-over whole, with every file checked as a local write is', async () => {
+    const { clones } = await setup();
+    const [publisher] = clones as [string];
+    const dir = path.join(publisher, '.perf-history');
+    await restoreHistory({ repo: publisher, dir, remote: 'origin', branch: 'perf-history' });
+    const forged = await tempDir('perfsite-handover-');
+    const good = makeRecord({}, new Date('2026-11-20T02:00:00Z'));
+    await mkdir(path.join(forged, 'runs', '2026-11'), { recursive: true });
+    await writeFile(path.join(forged, 'runs', '2026-11', `${good.id}.json`), JSON.stringify(good));
+    // What a compromised install script in the benchmarking job could leave behind.
+    await writeFile(path.join(forged, 'runs', '2026-11', 'not-a-record.json'), '{"hello": "world"}');
+    await writeFile(
+      path.join(forged, 'runs', '2026-11', 'other-name.json'),
+      JSON.stringify(makeRecord({}, new Date('2026-11-21T02:00:00Z'))),
+    );
+    await writeFile(path.join(forged, 'baselines.json'), '"garbage"');
+    await writeFile(path.join(forged, 'triage.json'), '{"e-x": {"state": "ignored"}}');
+    const refused = await runCommand('scripts/history.ts', ['take-over', '--from', forged, '--dir', dir]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('was refused whole, nothing was taken over');
+    for (const file of ['runs/2026-11/not-a-record.json', 'runs/2026-11/other-name.json', 'baselines.json', 'triage.json'])
+      expect(refused.stderr).toContain(`  ${file}: `);
+    expect(refused.stderr).not.toContain(`${good.id}.json: `);
+    // Nothing landed, the good record included.
+    expect((await readdir(dir)).sort()).toEqual(['.git', '.gitignore']);
   });
 });

@@ -47,17 +47,22 @@ export async function loadTriage(dataDir: string): Promise<Triage> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
     throw new TriageFileError(`${displayPath(file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  return parseTriage(text, displayPath(file));
+}
+
+/** The decisions a triage file's text holds, or a TriageFileError naming `where` and the fix. */
+export function parseTriage(text: string, where: string): Triage {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
     throw new TriageFileError(
-      `${displayPath(file)} is not valid JSON: restore it with \`git checkout -- ${displayPath(file)}\`, or delete it to forget every decision.`,
+      `${where} is not valid JSON: restore it with \`git checkout -- ${where}\`, or delete it to forget every decision.`,
     );
   }
   const parsed = triageFileSchema.safeParse(data);
   if (!parsed.success) {
-    throw new TriageFileError(`${displayPath(file)}: ${describeZodError(parsed.error)}; fix the entry or remove it.`);
+    throw new TriageFileError(`${where}: ${describeZodError(parsed.error)}; fix the entry or remove it.`);
   }
   return new Map(Object.entries(parsed.data));
 }

@@ -12,14 +12,21 @@ import { metricKey } from '../shared/keys.ts';
 import { plural } from '../shared/plural.ts';
 import { shortCommit } from '../shared/short-commit.ts';
 import { formatDay } from '../shared/timestamps.ts';
+import { safeIdSchema } from '../store/record.ts';
 import type { GitHubApi } from './github-api.ts';
 
 export const REGRESSION_LABEL = 'performance-regression';
 
+/**
+ * A commit as a hash, never a stranger's text: it is written between backticks, where a forged one
+ * (x` @bob `y) would end the code span and mention someone.
+ */
+const commitHash = z.string().regex(/^[0-9a-f]{7,64}$/i, 'is not a commit hash');
+
 /** What the issue logic reads from a JSON report (`npm run report -- --format json`). */
 export const reportForIssuesSchema = z.object({
   reportVersion: z.literal(1),
-  run: z.object({ runId: z.string(), platform: z.string(), gitCommit: z.string().nullable(), timestamp: z.string() }),
+  run: z.object({ runId: safeIdSchema, platform: z.string(), gitCommit: commitHash.nullable(), timestamp: z.string() }),
   metrics: z.array(
     z.object({
       platform: z.string(),
@@ -36,7 +43,7 @@ export const reportForIssuesSchema = z.object({
   events: z
     .array(
       z.object({
-        id: z.string(),
+        id: z.string().regex(/^e-[A-Za-z0-9._-]{1,200}$/, 'is not an event id'),
         toTime: z.string(),
         series: z.array(
           z.object({
@@ -50,7 +57,7 @@ export const reportForIssuesSchema = z.object({
             worse: z.boolean(),
           }),
         ),
-        commits: z.array(z.object({ commit: z.string(), message: z.string().nullable() })),
+        commits: z.array(z.object({ commit: commitHash, message: z.string().nullable() })),
         environment: z.object({ moved: z.number(), series: z.number() }).nullable(),
       }),
     )
@@ -77,9 +84,16 @@ export function seriesKey(series: { platform: string; suite: string; metric: str
 
 export interface IssueOutcome {
   series: string;
-  action: 'opened' | 'commented';
+  action: 'opened' | 'commented' | 'left out';
+  /** Empty for one left out. */
   url: string;
 }
+
+/**
+ * The most issues one night opens: a report forged in the job that benchmarked (or a history gone wrong)
+ * must not flood the tracker. The rest are left out and said; the next night opens them if they last.
+ */
+export const MAX_NEW_ISSUES_A_NIGHT = 10;
 
 type ReportEvent = ReportForIssues['events'][number];
 
@@ -140,6 +154,7 @@ export async function reportRegressionIssues(
     (issue) => !issue.pull_request,
   );
   const outcomes: IssueOutcome[] = [];
+  const opened = () => outcomes.filter((outcome) => outcome.action === 'opened').length;
   const eventLink = links.event ?? (() => links.run);
   for (const event of report.events) {
     const key = eventKey(event.id);
@@ -149,6 +164,10 @@ export async function reportRegressionIssues(
         body: `Still open in [run ${escapeMarkdown(report.run.runId)}](${links.run}) of ${formatDay(report.run.timestamp)}.`,
       });
       outcomes.push({ series: event.id, action: 'commented', url: existing.html_url });
+      continue;
+    }
+    if (opened() >= MAX_NEW_ISSUES_A_NIGHT) {
+      outcomes.push({ series: event.id, action: 'left out', url: '' });
       continue;
     }
     const { title, body } = eventBody(event, { event: eventLink });
@@ -164,6 +183,10 @@ export async function reportRegressionIssues(
     if (existing) {
       await api.request('POST', `/repos/${repository}/issues/${existing.number}/comments`, { body: `Still regressed: ${line}` });
       outcomes.push({ series: name, action: 'commented', url: existing.html_url });
+      continue;
+    }
+    if (opened() >= MAX_NEW_ISSUES_A_NIGHT) {
+      outcomes.push({ series: name, action: 'left out', url: '' });
       continue;
     }
     const created = await api.request<Issue>('POST', `/repos/${repository}/issues`, {

@@ -265,8 +265,18 @@ function isHistoryFile(file: string): boolean {
   return file === 'baselines.json' || file === 'triage.json' || /^runs\/\d{4}-\d{2}\/[A-Za-z0-9][A-Za-z0-9._-]{0,127}\.json$/.test(file);
 }
 
-/** Takes what handOverChanges wrote into a restored history. A run record is written once: one that exists with other contents is refused. */
-export async function takeOverChanges(from: string, dir: string): Promise<string[]> {
+/**
+ * What a hand-over file is refused for, if anything: checked with the schemas of a local write (the caller
+ * gives them: record, baselines and triage files are read in different layers). `file` is its path in the history.
+ */
+export type HandOverCheck = (file: string, path: string) => Promise<string | undefined>;
+
+/**
+ * Takes what handOverChanges wrote into a restored history. The job that wrote it ran strangers' code, so
+ * every file is checked first and one bad file refuses the whole hand-over: nothing is copied. A run record is
+ * written once: one that exists with other contents is refused.
+ */
+export async function takeOverChanges(from: string, dir: string, check: HandOverCheck): Promise<string[]> {
   const entries = (await readdir(from, { recursive: true, withFileTypes: true })).filter((entry) => !entry.isDirectory());
   const linked = entries.find((entry) => !entry.isFile());
   if (linked) throw new HistoryBranchError(`${path.join(linked.parentPath, linked.name)} is not a plain file; nothing was taken over`);
@@ -275,6 +285,13 @@ export async function takeOverChanges(from: string, dir: string): Promise<string
     if (!isHistoryFile(file))
       throw new HistoryBranchError(`${file} in ${from} is not a run record or baselines.json; nothing was taken over`);
   }
+  const refused: string[] = [];
+  for (const file of files) {
+    const problem = await check(file, path.join(from, file));
+    if (problem) refused.push(`${file}: ${problem}`);
+  }
+  if (refused.length > 0)
+    throw new HistoryBranchError(`the hand-over in ${from} was refused whole, nothing was taken over:\n  ${refused.join('\n  ')}`);
   for (const file of files) {
     const target = path.join(dir, file);
     await mkdir(path.dirname(target), { recursive: true });
