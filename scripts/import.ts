@@ -20,6 +20,14 @@ import type { ImportedRun } from '../src/lib/importers/types.ts';
 import { commandHint } from '../src/lib/shared/command-hint.ts';
 import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { plural } from '../src/lib/shared/plural.ts';
+import {
+  assertImportableFile,
+  assertRunWithinLimits,
+  LimitError,
+  metricsLimitOf,
+  type RecordLimits,
+  recordLimits,
+} from '../src/lib/store/limits.ts';
 import { ensureWritableDataDir, resolveDataDir } from '../src/lib/store/paths.ts';
 import { assertPlatformId } from '../src/lib/store/platform.ts';
 import type { Problem } from '../src/lib/store/record.ts';
@@ -39,8 +47,16 @@ function formatOf(given: string): string {
   return format;
 }
 
+/** An imported file's text, once it is known to be a regular file within the size limit. */
+async function readImportFile(file: string, limits: RecordLimits): Promise<string> {
+  await assertImportableFile(file, limits);
+  return readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+  });
+}
+
 /** --format auto for one file: an asv results folder, or a file as detectFormat reads it. */
-async function detectFileFormat(file: string): Promise<string> {
+async function detectFileFormat(file: string, limits: RecordLimits): Promise<string> {
   if ((await stat(file).catch(() => undefined))?.isDirectory()) {
     if (await stat(path.join(file, 'benchmarks.json')).catch(() => undefined)) {
       console.log(`${file}: read as asv (a folder with benchmarks.json)`);
@@ -48,9 +64,7 @@ async function detectFileFormat(file: string): Promise<string> {
     }
     throw new UsageError(`${file} is a folder without benchmarks.json, so not asv results: give the file(s) inside it, or --format`);
   }
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
-  });
+  const text = await readImportFile(file, limits);
   const detected = detectFormat(text);
   if ('error' in detected) throw new UsageError(`${file}: --format auto cannot tell what wrote it: ${detected.error}`);
   console.log(`${file}: read as ${detected.format} (${detected.because})`);
@@ -61,7 +75,8 @@ async function detectFileFormat(file: string): Promise<string> {
  * A file given with a --format that reads nothing in it, when its content says which tool wrote it: refused
  * before anything is written, naming the format that fits, rather than reported as a problem of the history.
  */
-async function assertFormatFits(file: string, format: string): Promise<void> {
+async function assertFormatFits(file: string, format: string, limits: RecordLimits): Promise<void> {
+  await assertImportableFile(file, limits);
   if (format === 'asv' || format === 'github-action-benchmark' || !Object.hasOwn(FILE_FORMATS, format)) return;
   const text = await readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) return;
@@ -167,9 +182,10 @@ that a CI job notices.`,
     const problems: Problem[] = [];
     // Every file's format is known before anything is written: a file auto cannot tell stops the import whole.
     const formats: string[] = [];
+    const limits = recordLimits();
     for (const file of positionals) {
-      if (!auto) await assertFormatFits(file, given);
-      formats.push(auto ? await detectFileFormat(file) : given);
+      if (!auto) await assertFormatFits(file, given, limits);
+      formats.push(auto ? await detectFileFormat(file, limits) : given);
     }
     for (const [index, file] of positionals.entries()) {
       let runs: ImportedRun[];
@@ -184,10 +200,8 @@ that a CI job notices.`,
           );
         }
       } else {
-        const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-          throw new UsageError(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
-        });
-        const source = { file, suite: values.suite ?? format };
+        const text = await readImportFile(file, limits);
+        const source = { file, suite: values.suite ?? format, metricsLimit: metricsLimitOf(file, limits) };
         let result: { runs: ImportedRun[]; problems: Problem[] };
         try {
           if (format === 'github-action-benchmark') {
@@ -217,9 +231,12 @@ that a CI job notices.`,
             result = FILE_FORMATS[format as FileFormatName].parse(text, source);
           }
         } catch (error) {
+          if (error instanceof LimitError) throw error;
           throw new UsageError(`${file} cannot be read as ${format}: ${(error as Error).message}`);
         }
         runs = result.runs;
+        for (const [index, run] of runs.entries())
+          assertRunWithinLimits(runs.length === 1 ? file : `${file}, run ${index + 1},`, run, limits);
         problems.push(...result.problems);
         if (runs.length === 0 && result.problems.length === 0) {
           problems.push({

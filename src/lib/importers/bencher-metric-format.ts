@@ -30,7 +30,14 @@ const metricSchema = z.object({
 const schema = z.record(z.string(), z.record(z.string(), z.unknown()));
 
 export const parseBencherMetricFormat: Parser = (text, source) => {
-  const parsed = schema.safeParse(JSON.parse(text));
+  const document: unknown = JSON.parse(text);
+  if (source.metricsLimit && typeof document === 'object' && document !== null && !Array.isArray(document)) {
+    let measures = 0;
+    for (const benchmark of Object.values(document))
+      if (typeof benchmark === 'object' && benchmark !== null) measures += Object.keys(benchmark).length;
+    source.metricsLimit(measures);
+  }
+  const parsed = schema.safeParse(document);
   if (!parsed.success) {
     return {
       runs: [],

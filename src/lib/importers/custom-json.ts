@@ -20,6 +20,7 @@ export function customJsonParser(direction: Direction): Parser {
   return (text, source) => {
     const document = JSON.parse(text) as unknown;
     if (!Array.isArray(document)) return { runs: [], problems: [problemAt(source, '$', 'is not a JSON array of {name, unit, value}')] };
+    source.metricsLimit?.(document.length);
     const metrics: MetricInput[] = [];
     const problems: Problem[] = [];
     for (const [index, item] of document.entries()) {

@@ -20,6 +20,11 @@ export interface ImportSource {
   file: string;
   /** The suite the metrics go into (--suite, or the format's default). */
   suite: string;
+  /**
+   * Formats whose one run may list any number of metrics (BMF, custom JSON) count them before reading each,
+   * and refuse a run of more than this (limits.ts) without building a million metrics first.
+   */
+  metricsLimit?: (count: number) => void;
 }
 
 export interface ParseResult {

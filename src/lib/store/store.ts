@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { publishFile, temporaryPath, writeFileAtomic } from './atomic-file.ts';
 import { openDuckDB } from './duckdb.ts';
+import { assertRunWithinLimits, recordLimits } from './limits.ts';
 import { writeRecordsParquet } from './metric-table.ts';
 import { type DataLayout, dataLayout, displayPath, pendingParquetPath, runRecordPath } from './paths.ts';
 import { type Problem, parseRecordText, RecordError, type RunRecord, type RunRecordInput, validateRecord } from './record.ts';
@@ -93,6 +94,10 @@ export async function appendRuns(
   const problems: Problem[] = [];
   const records: RunRecord[] = [];
   const fixes = options.fixes ?? newTextFixes();
+  const limits = recordLimits();
+  inputs.forEach((input, index) => {
+    assertRunWithinLimits(inputs.length === 1 ? 'the new run' : `new run #${index + 1}`, input, limits);
+  });
   inputs.forEach((input, index) => {
     const checked = validateRecord(cleanRunText(input, fixes), inputs.length === 1 ? '(new run)' : `(new run #${index + 1})`);
     if ('problems' in checked) problems.push(...checked.problems);
