@@ -1,7 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { openDuckDB, queryRows } from '../../src/lib/store/duckdb.ts';
+import { openHistory } from '../../src/lib/store/history.ts';
+import { writeHistoryDownload } from '../../src/lib/store/history-downloads.ts';
 import { appendRuns } from '../../src/lib/store/store.ts';
 import { makeRecord, runCommand, tempDir } from '../helpers.ts';
 
@@ -150,6 +153,53 @@ describe('npm run export', () => {
     const [count] = await queryRows<{ n: number }>(connection, `SELECT count(*)::INTEGER AS n FROM read_parquet('${parquetFile}')`);
     connection.closeSync();
     expect(count?.n).toBe(15);
+  });
+
+  it("writes no control or bidi character of a hand-made record into a text export or the site's CSV download", async () => {
+    const data = await tempDir();
+    // Records are read as they are on disk: one written by hand, or forged on the history branch, skips every check of a write.
+    const record = makeRecord({}, new Date('2026-05-01T00:00:00Z'));
+    const hostile = 'x\u001b[2J\u001b]52;c;cm0gLXJmIH4=\u0007\u202eevil\u009b';
+    const forged = {
+      ...record,
+      id: 'forged-run',
+      schemaVersion: 1,
+      git: { ...(record.git as object), message: hostile, branch: hostile },
+      source: { tool: hostile, file: 'x' },
+      // Names refuse control characters even when read; a bidi override they hold.
+      metrics: [
+        {
+          suite: 'demo',
+          name: 'name\u202eevil',
+          value: 1,
+          unit: 's',
+          direction: 'lower',
+          description: hostile,
+          spread: { low: 0.5, high: 1.5, kind: hostile },
+        },
+      ],
+    };
+    await mkdir(path.join(data, 'runs', '2026-05'), { recursive: true });
+    await writeFile(path.join(data, 'runs', '2026-05', 'forged-run.json'), JSON.stringify(forged));
+    const unsafe = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+    const out = await tempDir();
+    for (const format of ['csv', 'json']) {
+      const file = path.join(out, `export.${format}`);
+      const result = await runCommand('scripts/export.ts', ['--format', format, '--output', file, '--data', data]);
+      expect(result.code, result.stderr).toBe(0);
+      const text = await readFile(file, 'utf8');
+      expect(text, (await runCommand('scripts/validate.ts', ['--data', data])).stdout).toContain('\uFFFDevil');
+      expect(text, format).not.toMatch(unsafe);
+      // JSON's own escapes count too: \u001b in the file is an ESC once parsed.
+      if (format === 'json') expect(JSON.stringify(JSON.parse(text))).not.toMatch(/\\u00(0[0-8]|1[0-9a-f]|7f|8|9)/);
+    }
+    const history = await openHistory(data);
+    const download = path.join(out, 'history.csv.gz');
+    await writeHistoryDownload(history.connection, 'history.csv.gz', download);
+    history.close();
+    const csv = gunzipSync(await readFile(download)).toString('utf8');
+    expect(csv).toContain('evil');
+    expect(csv).not.toMatch(unsafe);
   });
 
   it('refuses an unknown format or an unsafe platform', async () => {

@@ -1,7 +1,7 @@
 /** The history exported in long form (one row per run × metric), as JSON, CSV or Parquet. */
 import { queryRows, sqlString } from './duckdb.ts';
 import type { History } from './history.ts';
-import { METRIC_COLUMN_NAMES } from './metric-table.ts';
+import { METRIC_COLUMN_NAMES, neutralisedColumn, TEXT_COLUMN_NAMES } from './metric-table.ts';
 
 export const EXPORT_FORMATS = ['json', 'csv', 'parquet'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -26,7 +26,11 @@ export async function exportHistory(
   // COPY takes no parameters: the platform is checked against the safe-id pattern by the caller and quoted here.
   const where = options.platform ? `WHERE platform = ${sqlString(options.platform)}` : '';
   const columns = METRIC_COLUMN_NAMES.map((name) =>
-    name === 'timestamp' || name === 'git_commit_time' ? `strftime(${name}, '%Y-%m-%dT%H:%M:%S.%gZ') AS ${name}` : name,
+    name === 'timestamp' || name === 'git_commit_time'
+      ? `strftime(${name}, '%Y-%m-%dT%H:%M:%S.%gZ') AS ${name}`
+      : TEXT_COLUMN_NAMES.includes(name)
+        ? `${neutralisedColumn(name)} AS ${name}`
+        : name,
   );
   const select = options.format === 'parquet' ? '*' : columns.join(', ');
   await history.connection.run(

@@ -55,6 +55,24 @@ export const METRIC_COLUMNS = [
 
 export const METRIC_COLUMN_NAMES = METRIC_COLUMNS.map(([name]) => name);
 
+/**
+ * What escape.ts's neutralise replaces, as a DuckDB (RE2) pattern: control characters but tab and line breaks,
+ * and the bidirectional embeddings, overrides and isolates.
+ */
+const UNSAFE_TEXT_PATTERN = '[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\x{202a}-\\x{202e}\\x{2066}-\\x{2069}]';
+
+/**
+ * A text column of the metrics table with every unsafe character shown as U+FFFD: for text exports (CSV,
+ * JSON) that reach a terminal or a spreadsheet. A history's records are read as they are on disk, so a
+ * hand-made or forged one may hold an escape sequence that no write ever let through.
+ */
+export function neutralisedColumn(name: string): string {
+  return `regexp_replace(${name}, '${UNSAFE_TEXT_PATTERN}', '\uFFFD', 'g')`;
+}
+
+/** The metrics table's text columns. */
+export const TEXT_COLUMN_NAMES: readonly string[] = METRIC_COLUMNS.filter(([, type]) => type === 'VARCHAR').map(([name]) => name);
+
 export function createMetricTableSql(table: string): string {
   return `CREATE TABLE ${table} (${METRIC_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`;
 }
