@@ -4,10 +4,10 @@
  * wrote them) pins that metric in whatever suite it is. Everything perfsite does not understand is
  * kept as it is when the file is rewritten.
  */
-import { readFile } from 'node:fs/promises';
 import { DataError } from '../shared/errors.ts';
 import { writeFileAtomic } from '../store/atomic-file.ts';
 import { dataLayout, displayPath } from '../store/paths.ts';
+import { LinkedFileError, readPlainFile } from '../store/plain-file.ts';
 
 export type BaselinesDocument = Record<string, unknown>;
 
@@ -59,13 +59,14 @@ export function parseBaselines(text: string, file: string): PinnedBaselines {
 
 export async function loadBaselines(dataDir: string): Promise<PinnedBaselines> {
   const file = dataLayout(dataDir).baselinesFile;
-  let text: string;
+  let text: string | undefined;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readPlainFile(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { file, document: {}, values: new Map() };
-    throw new BaselinesFileError(`${displayPath(file)} cannot be read: ${(error as Error).message}`);
+    if (error instanceof LinkedFileError) throw error;
+    throw new BaselinesFileError(`${displayPath(file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  if (text === undefined) return { file, document: {}, values: new Map() };
   return parseBaselines(text, file);
 }
 

@@ -5,7 +5,6 @@
  * and a triaged event is no longer an open one.
  */
 
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { commandHint } from '../shared/command-hint.ts';
@@ -14,6 +13,7 @@ import { formatDay } from '../shared/timestamps.ts';
 import { describeZodError } from '../shared/zod-issues.ts';
 import { writeFileAtomic } from '../store/atomic-file.ts';
 import { dataLayout, displayPath } from '../store/paths.ts';
+import { LinkedFileError, readPlainFile } from '../store/plain-file.ts';
 import { SAFE_ID_PATTERN } from '../store/record.ts';
 
 export const TRIAGE_STATES = ['accepted', 'invalid', 'fixed'] as const;
@@ -40,13 +40,14 @@ export function triageFile(dataDir: string): string {
 
 export async function loadTriage(dataDir: string): Promise<Triage> {
   const file = triageFile(dataDir);
-  let text: string;
+  let text: string | undefined;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readPlainFile(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    if (error instanceof LinkedFileError) throw error;
     throw new TriageFileError(`${displayPath(file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  if (text === undefined) return new Map();
   return parseTriage(text, displayPath(file));
 }
 

@@ -12,6 +12,7 @@ import { openDuckDB } from './duckdb.ts';
 import { assertRunWithinLimits, recordLimits } from './limits.ts';
 import { writeRecordsParquet } from './metric-table.ts';
 import { type DataLayout, dataLayout, displayPath, pendingParquetPath, runRecordPath } from './paths.ts';
+import { isLinkedFolder } from './plain-file.ts';
 import { type Problem, parseRecordText, RecordError, type RunRecord, type RunRecordInput, validateRecord } from './record.ts';
 import { cleanRunText, newTextFixes, type TextFixes } from './record-text.ts';
 
@@ -164,6 +165,11 @@ export interface RecordFile {
  */
 export async function listRecordFiles(dataDir: string, problems?: Problem[]): Promise<RecordFile[]> {
   const { runsDir } = dataLayout(dataDir);
+  // A linked runs/ would be listed through the link, and every record behind it read.
+  if (await isLinkedFolder(runsDir)) {
+    problems?.push(symlinkProblem(runsDir));
+    return [];
+  }
   const top = await readdir(runsDir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [];
     throw error;
