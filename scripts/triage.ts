@@ -1,13 +1,22 @@
 /** npm run triage -- EVENT accepted|invalid|fixed [--note "…"]: record what was decided about a regression event, in data/triage.json. */
 import { historyEvents } from '../src/lib/analysis/regression-events.ts';
 import { historyChanges } from '../src/lib/analysis/series-changes.ts';
-import { loadTriage, TRIAGE_STATES, type TriageState, triageFile, writeTriage } from '../src/lib/analysis/triage-file.ts';
+import {
+  loadTriage,
+  TRIAGE_BY_MAX,
+  TRIAGE_NOTE_MAX,
+  TRIAGE_STATES,
+  type TriageState,
+  triageFile,
+  writeTriage,
+} from '../src/lib/analysis/triage-file.ts';
 import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
 import { DATA_OPTION } from '../src/lib/command-options.ts';
 import { commandHint } from '../src/lib/shared/command-hint.ts';
 import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { openHistory } from '../src/lib/store/history.ts';
 import { resolveDataDir } from '../src/lib/store/paths.ts';
+import { cleanMessage, describeTextFixes, newTextFixes } from '../src/lib/store/record-text.ts';
 
 export const command = defineCommand({
   usage: 'npm run triage -- EVENT accepted|invalid|fixed [--note "why"] [--data DIR]',
@@ -41,13 +50,18 @@ A triaged event is no longer open: pages, the feed, issues and check show the de
     }
     if (!known)
       throw new UsageError(`no event ${JSON.stringify(eventId)} in the history: \`${commandHint('regressions', '--all')}\` lists them`);
+    // A note is kept as a commit message is: control characters shown as U+FFFD, its length bounded, and said so.
+    const fixes = newTextFixes();
+    const note = cleanMessage(values.note, 'note', fixes, TRIAGE_NOTE_MAX);
+    const by = process.env.GITHUB_ACTOR ?? process.env.USER ?? null;
     await writeTriage(dataDir, triage, eventId, {
       state: state as TriageState,
-      note: values.note,
+      note,
       at: new Date().toISOString(),
-      by: process.env.GITHUB_ACTOR ?? process.env.USER ?? null,
+      by: by === null ? null : cleanMessage(by, 'name', fixes, TRIAGE_BY_MAX),
     });
-    console.log(`${eventId}: ${state}${values.note ? ` (${values.note})` : ''}, in ${triageFile(dataDir)}: commit it to keep it.`);
+    for (const line of describeTextFixes(fixes)) console.log(`note: ${line} (the decision was kept)`);
+    console.log(`${eventId}: ${state}${note ? ` (${note})` : ''}, in ${triageFile(dataDir)}: commit it to keep it.`);
     return EXIT.ok;
   },
 });

@@ -138,8 +138,12 @@ export function printProblems(problems: readonly Problem[], where = 'in the hist
   for (const problem of problems) stream.write(`  - ${formatProblem(problem)}\n`);
 }
 
+/**
+ * The sequences styleText writes, and only those: bold and dim (1, 2, 22) and the foreground colours (30–37,
+ * 39, 90–97). A stranger's own SGR code (8, conceal, hides what follows; 7 swaps colours) is not among them.
+ */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: our own colour sequences are what is kept
-const COLOUR_SEQUENCE = /(\u001b\[[0-9;]*m)/;
+const COLOUR_SEQUENCE = /(\u001b\[(?:1|2|22|3[0-7]|39|9[0-7])m)/;
 
 /**
  * Text for a terminal or a CI log: commit messages and names come from strangers, and an escape sequence

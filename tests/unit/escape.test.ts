@@ -1,6 +1,8 @@
+import { styleText } from 'node:util';
 import { micromark } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
+import { terminalSafe } from '../../src/lib/cli.ts';
 import { escapeHtml, escapeMarkdown } from '../../src/lib/shared/escape.ts';
 import { HOSTILE_TEXT } from '../helpers.ts';
 
@@ -46,5 +48,18 @@ describe('escapeMarkdown', () => {
 describe('escapeHtml', () => {
   it('escapes the five characters that matter in text and attributes', () => {
     expect(escapeHtml(`<a href="x" onclick='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+  });
+});
+
+describe('terminalSafe', () => {
+  it("keeps perfsite's own colours on a colour terminal, and nothing of a stranger's text that could hide, move or retitle", () => {
+    const note = `${styleText('red', 'regression', { validateStream: false })} note: \u001b[8mhidden\u001b[28m \u001b[7mswapped \u001b]52;c;cm0gLXJm\u0007 \u001b[2J\u202eevil \u001b[1;31mred`;
+    const shown = terminalSafe(note, true);
+    expect(shown).toContain(styleText('red', 'regression', { validateStream: false }));
+    for (const sequence of ['\u001b[8m', '\u001b[28m', '\u001b[7m', '\u001b]52', '\u0007', '\u001b[2J', '\u202e', '\u001b[1;31m'])
+      expect(shown, JSON.stringify(sequence)).not.toContain(sequence);
+    expect(shown).toContain('hidden');
+    // Without colours, nothing of an escape sequence is kept at all.
+    expect(terminalSafe(note, false)).not.toContain('\u001b');
   });
 });

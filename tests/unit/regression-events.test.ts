@@ -83,12 +83,14 @@ describe('regression events', () => {
       step?.id ?? '',
       'accepted',
       '--note',
-      'the new parser is worth it',
+      // A note's own escape sequence (conceal) would hide what follows it on a terminal: kept as U+FFFD.
+      'the new parser is worth it\u001b[8m',
     ]);
     expect(triage.code, triage.stderr).toBe(0);
+    expect(triage.stdout).toContain('note: 1 × note control characters replaced (the decision was kept)');
     expect(JSON.parse(await readFile(path.join(data, 'triage.json'), 'utf8'))[step?.id ?? '']).toMatchObject({
       state: 'accepted',
-      note: 'the new parser is worth it',
+      note: 'the new parser is worth it\uFFFD[8m',
     });
     const open = await runCommand('scripts/regressions.ts', ['--data', data]);
     expect(open.stdout).not.toContain(step?.id ?? '');

@@ -21,11 +21,14 @@ export type TriageState = (typeof TRIAGE_STATES)[number];
 
 const EVENT_ID = new RegExp(`^e-${SAFE_ID_PATTERN}$`);
 
+export const TRIAGE_NOTE_MAX = 2000;
+export const TRIAGE_BY_MAX = 200;
+
 export const triageEntrySchema = z.object({
   state: z.enum(TRIAGE_STATES),
-  note: z.string().max(2000).default(''),
+  note: z.string().max(TRIAGE_NOTE_MAX).default(''),
   at: z.iso.datetime({ offset: true }),
-  by: z.string().max(200).nullable().default(null),
+  by: z.string().max(TRIAGE_BY_MAX).nullable().default(null),
 });
 export type TriageEntry = z.output<typeof triageEntrySchema>;
 
