@@ -391,6 +391,32 @@ describe('the build cache', () => {
     expect(regressed).toContain('#cf222e');
   });
 
+  it('draws a chart again when its cache entry is not a plain chart: a poisoned cache never reaches the site', async () => {
+    const data = await tempDir();
+    const cache = await tempDir('perfsite-build-cache-');
+    await appendRuns(data, [makeRecord({}, new Date('2026-11-01T10:00:00Z')), makeRecord({}, new Date('2026-11-02T10:00:00Z'))]);
+    const env = { PERFORMANCE_DB_PATH: data, PERFSITE_BUILD_CACHE: cache };
+    const clean = await buildDir();
+    expect((await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', clean], { env })).code).toBe(0);
+    // What a job that could write the cache (a pull request's, restored through restore-keys) would leave there.
+    const entries = await readdir(path.join(cache, 'charts'));
+    expect(entries.length).toBeGreaterThan(0);
+    for (const entry of entries) {
+      const file = path.join(cache, 'charts', entry);
+      const chart = await readFile(file, 'utf8');
+      await writeFile(file, chart.replace('</svg>', '<script>alert(document.domain)</script></svg>'));
+    }
+    const rebuilt = await buildDir();
+    const build = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', rebuilt], { env });
+    expect(build.code, build.stderr).toBe(0);
+    expect(build.stdout).toContain(`(0 charts from the build cache, ${entries.length} drawn)`);
+    for (const chart of (await readdir(path.join(rebuilt, 'charts'), { recursive: true })).filter((name) => name.endsWith('.svg'))) {
+      const drawn = await readFile(path.join(rebuilt, 'charts', chart), 'utf8');
+      expect(drawn).not.toContain('<script');
+      expect(drawn).toBe(await readFile(path.join(clean, 'charts', chart), 'utf8'));
+    }
+  });
+
   it('rebuilt into the folder of an earlier build, keeps its run folders and drops what is no longer in the history', async () => {
     const start = Date.parse('2026-11-01T10:00:00Z');
     const runs = Array.from({ length: 4 }, (_, day) => makeRecord({}, new Date(start + day * 86_400_000)));

@@ -3,7 +3,7 @@
  * pure function of the history (a chart drawn from its series and options), filed under the SHA-256 of
  * that input and of perfsite's own code and locked dependencies. So a warm cache gives the site a cold
  * build gives, byte for byte (tests/e2e/site-build.test.ts), and a changed perfsite never reuses what an older
- * one made. Entries a build did not use are removed at its end: the folder holds one site's worth, and
+ * one made; an entry is used only when its content passes the caller's check. Entries a build did not use are removed at its end: the folder holds one site's worth, and
  * deleting it loses nothing. It lives in data/.cache/build (PERFSITE_BUILD_CACHE moves it, `off` turns it
  * off), where the nightly workflow's actions/cache step keeps it between runs.
  */
@@ -66,9 +66,14 @@ export class BuildCache {
 
   /**
    * What `make` returns for `input` (every part of it, in order): from the cache when an earlier build
-   * made it, else made and kept.
+   * made it and `accept` takes what is kept there, else made and kept. An entry is checked, not trusted:
+   * anyone who can write the cache folder can file anything under a key they can compute.
    */
-  async reuse(input: ReadonlyArray<string | NodeJS.ArrayBufferView>, make: () => string): Promise<string> {
+  async reuse(
+    input: ReadonlyArray<string | NodeJS.ArrayBufferView>,
+    make: () => string,
+    accept: (kept: string) => boolean,
+  ): Promise<string> {
     if (!this.dir) {
       this.counts.made++;
       return make();
@@ -79,7 +84,7 @@ export class BuildCache {
     this.used.add(key);
     const file = path.join(this.dir, this.kind, key);
     const kept = await readFile(file, 'utf8').catch(() => undefined);
-    if (kept !== undefined) {
+    if (kept !== undefined && accept(kept)) {
       this.counts.reused++;
       return kept;
     }

@@ -13,6 +13,7 @@ import { seriesKey } from '../shared/keys.ts';
 import { metricSlug } from '../store/metric-slug.ts';
 import { resolveDataDir } from '../store/paths.ts';
 import { BuildCache, type BuildCacheUse, buildCacheDir } from './build-cache.ts';
+import { isPlainChartSvg } from './chart-svg-check.ts';
 import { renderSeriesChartSvg, standaloneSvg } from './charts.ts';
 import { allSeries, loadSiteModel, metricSeries, seriesChartOptions, seriesDataOf } from './site-model.ts';
 
@@ -62,7 +63,11 @@ export async function writeSeriesFiles(outDir: string): Promise<{ written: numbe
       const chartDir = path.join(outDir, 'charts', platform);
       await mkdir(chartDir, { recursive: true });
       const options = seriesChartOptions(model, status);
-      const svg = await charts.reuse(chartInput(series, options), () => neutralise(standaloneSvg(renderSeriesChartSvg(series, options))));
+      const svg = await charts.reuse(
+        chartInput(series, options),
+        () => neutralise(standaloneSvg(renderSeriesChartSvg(series, options))),
+        isPlainChartSvg,
+      );
       await writeFile(path.join(chartDir, `${slug}.svg`), svg);
     }
     written++;
