@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compactHistory } from '../../src/lib/store/compact.ts';
 import { queryRows } from '../../src/lib/store/duckdb.ts';
 import { openHistory } from '../../src/lib/store/history.ts';
+import { dataLayout } from '../../src/lib/store/paths.ts';
 import { appendRuns, listRecordFiles, readRecordFile } from '../../src/lib/store/store.ts';
 import { makeRecord, PROJECT_ROOT, runScript, tempDir } from '../helpers.ts';
 
@@ -101,17 +103,32 @@ describe('a recording process killed midway', () => {
     expect(await expectWholeHistory(data)).toBe(visible);
   });
 
-  it('SIGKILL during compaction loses no row', async () => {
+  /** What is on disk once compaction is at a stage: its lock taken by this child, or a month file being written. */
+  const stages: Array<[string, (data: string, pid: number, before: ReadonlySet<string>) => Promise<boolean>]> = [
+    ['its lock is taken', async (data, pid) => (await readFile(dataLayout(data).compactLock, 'utf8').catch(() => '')) === String(pid)],
+    [
+      'it is writing a month file',
+      async (data, _pid, before) => (await readdir(dataLayout(data).tmpDir).catch(() => [] as string[])).some((name) => !before.has(name)),
+    ],
+  ];
+
+  it.each(stages)('SIGKILL during compaction once %s loses no row', async (_stage, reached) => {
     const data = await tempDir();
     const records = Array.from({ length: 300 }, (_, i) => makeRecord({}, new Date(Date.UTC(2026, i % 6, 1 + (i % 27), 0, 0, i))));
     await appendRuns(data, records);
-    for (const delay of [50, 150, 300]) {
-      const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'scripts/compact.ts'), '--data', data], { stdio: 'ignore' });
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.on('exit', resolve));
-      expect(await expectWholeHistory(data)).toBe(300);
-    }
+    const before = new Set(await readdir(dataLayout(data).tmpDir).catch(() => [] as string[]));
+    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'scripts/compact.ts'), '--data', data], { stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    let running = true;
+    void exited.then(() => {
+      running = false;
+    });
+    // The stage is waited for, not a time: on a busy machine the child may take seconds to start.
+    while (running && !(await reached(data, child.pid ?? 0, before))) await new Promise((resolve) => setTimeout(resolve, 1));
+    child.kill('SIGKILL');
+    // Killed at that stage, not after it had finished: otherwise this tested nothing.
+    expect(await exited).toBe('SIGKILL');
+    expect(await expectWholeHistory(data)).toBe(300);
     const finish = await runScript('scripts/compact.ts', ['--data', data]);
     expect(finish.code, finish.stderr).toBe(0);
     expect(await expectWholeHistory(data)).toBe(300);
