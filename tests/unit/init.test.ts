@@ -63,7 +63,10 @@ describe('perfsite init', () => {
     expect(second.kept.map((file) => file.path)).toEqual(['bench/sample.suite.mts']);
     expect(second.added).toHaveLength(3);
     expect(JSON.parse(await readFile(path.join(root, 'perfsite.config.json'), 'utf8'))).toMatchObject({ defaultBranch: 'trunk' });
-    expect(parse(await readFile(path.join(root, '.github/workflows/perfsite.yml'), 'utf8')).on.push.branches).toEqual(['trunk']);
+    const workflow = parse(await readFile(path.join(root, '.github/workflows/perfsite.yml'), 'utf8'));
+    expect(workflow.on.push.branches).toEqual(['trunk']);
+    // Pushes of the history branch queue behind each other; none is cancelled.
+    expect(workflow.jobs.record.concurrency).toEqual({ group: 'perfsite-history', 'cancel-in-progress': false });
   });
 
   it('takes the default branch from origin, asking it when the clone does not know, and says when it guessed', async () => {

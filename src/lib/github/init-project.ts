@@ -107,6 +107,10 @@ jobs:
     if: github.event_name == 'push'
     runs-on: ubuntu-latest
     timeout-minutes: 60
+    # One push of the history branch at a time; a run that waits is queued, never cancelled, so no run is lost.
+    concurrency:
+      group: perfsite-history
+      cancel-in-progress: false
     permissions:
       contents: write # the perf-history branch
     steps:

@@ -165,12 +165,29 @@ export interface PushOutcome {
   dropped: string[];
 }
 
+/** How long a push keeps retrying against other writers, unless told otherwise (PERFSITE_PUSH_BUDGET_S). */
+export const PUSH_BUDGET_MS = 300_000;
+
+/** The wait before retry `attempt`: exponential, capped, with full jitter, so writers that collided spread apart. */
+export function pushBackoffMs(attempt: number, random: () => number = Math.random): number {
+  return random() * Math.min(5_000, 100 * 2 ** attempt);
+}
+
+export function pushBudgetMs(env: NodeJS.ProcessEnv = process.env): number {
+  const given = env.PERFSITE_PUSH_BUDGET_S?.trim();
+  if (!given) return PUSH_BUDGET_MS;
+  if (!/^\d+$/.test(given) || Number(given) === 0)
+    throw new HistoryBranchError(`PERFSITE_PUSH_BUDGET_S=${JSON.stringify(given)} is not a whole number of seconds above 0`);
+  return Number(given) * 1000;
+}
+
 /**
  * Commits what changed in the history worktree and pushes it to the branch. When another writer got
- * there first, our commit is rebased onto theirs and pushed again: new run records never conflict;
- * on baselines.json the other writer's version wins (the next baseline update proposes ours again).
+ * there first, our commit is rebased onto theirs and pushed again, after a jittered backoff, until the time
+ * budget runs out: new run records never conflict; on baselines.json the other writer's version wins (the
+ * next baseline update proposes ours again).
  */
-export async function pushHistory(options: HistoryBranchOptions & { message: string; attempts?: number }): Promise<PushOutcome> {
+export async function pushHistory(options: HistoryBranchOptions & { message: string; budgetMs?: number }): Promise<PushOutcome> {
   assertBranchName(options.branch);
   const log = options.log ?? (() => undefined);
   const git = simpleGit({ baseDir: options.dir });
@@ -183,24 +200,25 @@ export async function pushHistory(options: HistoryBranchOptions & { message: str
     return { pushed: false, attempts: 0, dropped: [] };
   }
   const dropped: string[] = [];
-  const attempts = options.attempts ?? 5;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
+  const deadline = Date.now() + (options.budgetMs ?? pushBudgetMs());
+  for (let attempt = 1; ; attempt++) {
     try {
       await git.raw([...remoteAuth(options.token), 'push', '--quiet', options.remote, `HEAD:refs/heads/${options.branch}`]);
       log(`pushed to ${options.remote}/${options.branch}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
       return { pushed: true, attempts: attempt, dropped };
     } catch (error) {
-      if (attempt === attempts) {
-        throw new HistoryBranchError(`could not push the history after ${attempts} attempts: ${(error as Error).message.split('\n')[0]}`);
+      if (Date.now() >= deadline) {
+        throw new HistoryBranchError(
+          `could not push the history in ${attempt} attempts over its time budget (PERFSITE_PUSH_BUDGET_S): ${(error as Error).message.split('\n')[0]}`,
+        );
       }
       log(`push rejected (another run got there first?): rebasing onto ${options.remote}/${options.branch} and retrying`);
     }
     const tracking = `refs/remotes/${options.remote}/${options.branch}`;
     await fetchBranch(git, options, tracking);
     dropped.push(...(await rebaseOnto(options.dir, tracking)));
-    await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 800 * attempt));
+    await new Promise((resolve) => setTimeout(resolve, pushBackoffMs(attempt)));
   }
-  throw new HistoryBranchError('unreachable');
 }
 
 async function rebaseInProgress(git: SimpleGit): Promise<boolean> {
