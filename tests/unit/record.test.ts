@@ -5,7 +5,9 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { RUN_RECORD_SCHEMA_FILE, runRecordJsonSchema } from '../../src/lib/store/json-schema.ts';
 import { parseRecordText, validateRecord } from '../../src/lib/store/record.ts';
-import { HOSTILE_TEXT, makeRecord, PROJECT_ROOT } from '../helpers.ts';
+import { describeTextFixes, newTextFixes } from '../../src/lib/store/record-text.ts';
+import { appendRun } from '../../src/lib/store/store.ts';
+import { HOSTILE_TEXT, makeRecord, PROJECT_ROOT, tempDir } from '../helpers.ts';
 
 function problemsOf(data: unknown) {
   const result = validateRecord(data, 'data/runs/x.json');
@@ -93,6 +95,29 @@ describe('run record v1', () => {
     expect(problemsOf(record)).toEqual([]);
     record.metrics = [{ suite: 's', name: 'line\nbreak', value: 1, unit: 's', direction: 'lower' }];
     expect(problemsOf(record)[0]?.field).toBe('metrics[0].name');
+  });
+
+  it('keeps a run whose tool name, spread kind or machine details hold control characters, with them shown as U+FFFD, and says so', async () => {
+    const data = await tempDir();
+    const escape = '\u001b]52;c;cm0gLXJm\u0007\u001b[8m';
+    const input = makeRecord();
+    input.source = { tool: `tool${escape}`, file: 'out.json' };
+    input.platform = {
+      ...input.platform,
+      details: { ...input.platform.details, cpu: `EPYC${escape}`, distro: `Debian${escape}` },
+    } as typeof input.platform;
+    input.metrics = input.metrics.map((metric) => ({ ...metric, spread: { low: 0, high: 1, kind: `range${escape}` } }));
+    const fixes = newTextFixes();
+    const { file } = await appendRun(data, input, { fixes });
+    const stored = readFileSync(file, 'utf8');
+    expect(stored).not.toMatch(/\\u001b|\\u0007/);
+    const record = JSON.parse(stored);
+    expect(record.source.tool).toBe('tool\uFFFD]52;c;cm0gLXJm\uFFFD[8m');
+    expect(record.platform.details.cpu).toMatch(/^EPYC\uFFFD/);
+    expect(record.metrics[0].spread.kind).toMatch(/^range\uFFFD/);
+    expect(describeTextFixes(fixes)).toEqual(
+      expect.arrayContaining(['1 × source tool control characters replaced', '2 × platform detail control characters replaced']),
+    );
   });
 
   it('reports JSON syntax errors by file', () => {

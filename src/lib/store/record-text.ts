@@ -12,6 +12,9 @@ export const BRANCH_MAX = 255;
 export const PARAMS_MAX = 32;
 export const PARAM_NAME_MAX = 100;
 export const PARAM_VALUE_MAX = 200;
+/** The schema's bound on a spread's kind. */
+export const SPREAD_KIND_MAX = 80;
+export const DETAIL_MAX = 400;
 
 /** C0 and C1 controls and DEL; names allow none, messages keep tab and newline. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
@@ -79,7 +82,27 @@ function cleanMetric(metric: MetricInput, fixes: TextFixes): MetricInput {
     ...(typeof metric.description === 'string' ? { description: cleanMessage(metric.description, 'description', fixes, 2000) } : {}),
     ...(typeof metric.benchmark === 'string' ? { benchmark: cleanName(metric.benchmark, 'benchmark name', fixes) } : {}),
     ...(Array.isArray(metric.params) ? { params: cleanParams(metric.params, fixes) } : {}),
+    ...(typeof metric.spread?.kind === 'string'
+      ? { spread: { ...metric.spread, kind: clean(metric.spread.kind, 'spread kind', SPREAD_KIND_MAX, NAME_CONTROLS, fixes) } }
+      : {}),
   };
+}
+
+/** Every text of a platform's details (CPU and OS names come from the machine, or from an asv machine.json). */
+function cleanDetails(details: unknown, fixes: TextFixes): unknown {
+  if (typeof details !== 'object' || details === null || Array.isArray(details)) return details;
+  return Object.fromEntries(
+    Object.entries(details).map(([key, value]) => [
+      key,
+      typeof value === 'string'
+        ? clean(value, 'platform detail', DETAIL_MAX, NAME_CONTROLS, fixes)
+        : typeof value === 'object' && value !== null
+          ? Array.isArray(value)
+            ? value.map((item) => cleanDetails(item, fixes))
+            : cleanDetails(value, fixes)
+          : value,
+    ]),
+  );
 }
 
 /** Parameter names stay distinct after cleaning (a number tells two apart), as metric names do. */
@@ -117,7 +140,15 @@ export function cleanRunText(run: RunRecordInput, fixes: TextFixes): RunRecordIn
         branch: typeof run.git.branch === 'string' ? cleanName(run.git.branch, 'branch name', fixes, BRANCH_MAX) : run.git.branch,
       }
     : run.git;
-  return { ...run, git, metrics };
+  const source =
+    run.source && typeof run.source.tool === 'string'
+      ? { ...run.source, tool: clean(run.source.tool, 'source tool', NAME_MAX, NAME_CONTROLS, fixes) }
+      : run.source;
+  const platform =
+    run.platform && typeof run.platform === 'object'
+      ? { ...run.platform, details: cleanDetails(run.platform.details, fixes) as typeof run.platform.details }
+      : run.platform;
+  return { ...run, git, metrics, ...(source ? { source } : {}), platform };
 }
 
 /** One line per kind of change, for the writer to print once: "3 commit messages shortened". */
