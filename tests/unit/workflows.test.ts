@@ -75,6 +75,96 @@ describe('the workflows', () => {
     expect(rules(workflow('schedule', careful))).toEqual([]);
   });
 
+  const workflow = (on: string, job: string) => `on: ${on}\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-latest\n${job}`;
+  const rules = (text: string) => auditWorkflow('x.yml', text).map((finding) => finding.rule);
+  const DOWNLOAD = 'actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16';
+
+  it.each([
+    [
+      'an if: that is always true, text around its expression',
+      workflow(
+        '[push, pull_request]',
+        `    if: \${{ github.event_name == 'pull_request' }} && github.event_name == 'push'\n    permissions:\n      contents: write\n    steps: []\n`,
+      ),
+      /an if: with text around its \$\{\{ \}\}, a string that is true for every event|runs pull request code with write permission/,
+    ],
+    [
+      'two expressions joined by text in one if:',
+      workflow(
+        '[push, pull_request]',
+        `    if: \${{ false }} || \${{ github.event_name == 'push' }}\n    permissions:\n      contents: write\n    steps: []\n`,
+      ),
+      /runs pull request code with write permission/,
+    ],
+    [
+      "a pull request's title in github-script's script, under pull_request_target",
+      workflow(
+        'pull_request_target',
+        `    steps:\n      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea\n        with:\n          script: console.log("\${{ github.event.pull_request.title }}")\n`,
+      ),
+      /puts an expression into the script input/,
+    ],
+    [
+      "a branch name in another step's input",
+      workflow('pull_request', `    steps:\n      - uses: ${PIN}\n        with:\n          ref: \${{ github.head_ref }}\n`),
+      /passes a stranger's text into its ref input/,
+    ],
+    [
+      'an artifact downloaded into the workspace of a workflow_run job that then builds',
+      workflow('workflow_run', `    steps:\n      - uses: ${DOWNLOAD}\n        with:\n          name: site\n      - run: npm run build\n`),
+      /downloads an artifact into the workspace of a privileged workflow/,
+    ],
+    [
+      'npm run ab with an install and a command, in a privileged job',
+      workflow('workflow_run', `    steps:\n      - run: npm run ab -- --install main HEAD -- node evil.js\n`),
+      /runs only npm ci and npm run of its own code that runs no given command/,
+    ],
+    [
+      'an unpinned reusable workflow given every secret',
+      `on: push\npermissions: {}\njobs:\n  j:\n    uses: acme/workflows/.github/workflows/bench.yml@main\n    secrets: inherit\n`,
+      /calls the reusable workflow acme\/workflows\/.github\/workflows\/bench.yml@main, not pinned to a commit hash/,
+    ],
+    [
+      'an unpinned container and service image',
+      workflow('push', `    container: node:24\n    services:\n      db:\n        image: postgres:16\n    steps: []\n`),
+      /runs the image (node:24|postgres:16), not pinned to a digest/,
+    ],
+    [
+      'a checkout with a personal token, left in .git/config, then install scripts',
+      workflow(
+        'push',
+        `    permissions:\n      contents: read\n    steps:\n      - uses: ${PIN}\n        with:\n          token: \${{ secrets.PAT }}\n      - run: npm ci\n`,
+      ),
+      /checks out with its its checkout token token left in .git\/config|runs dependencies' install scripts in a job that may write \(its checkout token\)/,
+    ],
+  ])('finds %s', (_what, text, rule) => {
+    const found = rules(text);
+    expect(
+      found.some((one) => rule.test(one)),
+      found.join('\n'),
+    ).toBe(true);
+  });
+
+  it('passes the same workflows written safely', () => {
+    expect(
+      rules(
+        workflow(
+          '[push, pull_request]',
+          `    if: \${{ github.event_name == 'push' }}\n    permissions:\n      contents: write\n    steps: []\n`,
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      rules(
+        workflow(
+          'workflow_run',
+          `    steps:\n      - uses: ${DOWNLOAD}\n        with:\n          name: site\n          path: \${{ runner.temp }}/site\n      - run: npm run github -- comment --pr 1\n`,
+        ),
+      ),
+    ).toEqual([]);
+    expect(rules(workflow('push', `    container: node:24@sha256:${'a'.repeat(64)}\n    steps: []\n`))).toEqual([]);
+  });
+
   it('hold the nightly run to the split: benchmarks without a write token, pushes without install scripts, Pages apart', async () => {
     const nightly = parse((await workflows()).find((workflow) => workflow.name === 'nightly-benchmark.yml')?.text ?? '');
     expect(nightly.jobs.benchmark.permissions).toEqual({ contents: 'read' });
