@@ -1,8 +1,12 @@
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
-import { runScript, tempDir } from '../helpers.ts';
+import { pushHistory, restoreHistory } from '../../src/lib/store/history-branch.ts';
+import { appendRun } from '../../src/lib/store/store.ts';
+import { startFakeGitHub } from '../github-api-fake.ts';
+import { childEnv, makeRecord, PROJECT_ROOT, runScript, tempDir } from '../helpers.ts';
+import { rehearseJob } from '../workflow-rehearsal.ts';
 
 describe('npm run rehearse:nightly', () => {
   // It rehearses the committed state of this project (a fresh clone of HEAD), as CI would run it.
@@ -23,4 +27,77 @@ describe('npm run rehearse:nightly', () => {
     expect((await readdir(site)).sort()).toEqual(expect.arrayContaining(['index.html', 'platforms', 'regressions.xml', 'runs']));
     // A whole night (benchmarks, push, build) waits for its processes to exit; this only caps a hang.
   }, 900_000);
+});
+
+describe("the nightly publish job's take-over", () => {
+  it('refuses a forged hand-over whole: nothing pushed, no issue opened', async () => {
+    // This project at HEAD as the publish job checks it out, its dependencies those installed here.
+    const scratch = await tempDir('perfsite-publish-');
+    const remote = path.join(scratch, 'remote.git');
+    await simpleGit().init(true, [remote, '--initial-branch=main']);
+    const workspace = path.join(scratch, 'checkout');
+    await simpleGit().clone(PROJECT_ROOT, workspace);
+    await simpleGit({ baseDir: workspace }).remote(['set-url', 'origin', remote]);
+    await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(workspace, 'node_modules'), 'dir');
+    // The history as it stands: one run, pushed by an earlier night.
+    const seed = await tempDir('perfsite-seed-');
+    await simpleGit({ baseDir: seed }).clone(remote, 'repo');
+    const seeded = path.join(seed, 'repo');
+    const history = { repo: seeded, dir: path.join(seeded, '.perf-history'), remote: 'origin', branch: 'perf-history' };
+    await restoreHistory(history);
+    await appendRun(history.dir, makeRecord({}, new Date('2026-11-20T02:00:00Z')));
+    await pushHistory({ ...history, message: 'an earlier night' });
+    const before = await simpleGit({ baseDir: remote }).revparse(['perf-history']);
+
+    // What a compromised install script in the benchmark job could have handed over.
+    const artifacts = await tempDir('perfsite-artifacts-');
+    const handover = path.join(artifacts, 'nightly-handover');
+    const good = makeRecord({}, new Date('2026-11-21T02:00:00Z'));
+    await mkdir(path.join(handover, 'history', 'runs', '2026-11'), { recursive: true });
+    await writeFile(path.join(handover, 'history', 'runs', '2026-11', `${good.id}.json`), JSON.stringify(good));
+    await writeFile(path.join(handover, 'history', 'runs', '2026-11', 'not-a-record.json'), '{"hello": "world"}');
+    await writeFile(path.join(handover, 'history', 'baselines.json'), '"garbage"');
+    await mkdir(path.join(handover, 'reports'));
+    const regressions = Array.from({ length: 40 }, (_, index) => ({
+      platform: 'P1',
+      suite: 'demo',
+      metric: `m${index}`,
+      unit: 's',
+      current: 2,
+      baseline: 1,
+      change: 1,
+      status: 'regression',
+    }));
+    await writeFile(
+      path.join(handover, 'reports', 'report.json'),
+      JSON.stringify({
+        reportVersion: 1,
+        run: { runId: 'run-1', platform: 'P1', gitCommit: 'x` @bob `y', timestamp: '2026-11-21T02:00:00.000Z' },
+        metrics: regressions,
+        events: [],
+      }),
+    );
+    const github = await startFakeGitHub('octo/project', 'rehearsal-token');
+    try {
+      const result = await rehearseJob(path.join(workspace, '.github', 'workflows', 'nightly-benchmark.yml'), 'publish', {
+        workspace,
+        runnerTemp: await tempDir('perfsite-runner-'),
+        artifacts,
+        actions: {},
+        event: {
+          name: 'schedule',
+          payload: {},
+          ref: 'refs/heads/main',
+          sha: (await simpleGit({ baseDir: workspace }).revparse(['HEAD'])).trim(),
+        },
+        env: childEnv({ GITHUB_REPOSITORY: 'octo/project', GITHUB_API_URL: github.url }),
+        skip: [{ run: /^npm ci /, why: "this project's dependencies are installed" }],
+      });
+      expect(result.code).toBe(1);
+      expect(await simpleGit({ baseDir: remote }).revparse(['perf-history'])).toBe(before);
+      expect(github.issues).toEqual([]);
+    } finally {
+      github.close();
+    }
+  }, 300_000);
 });
