@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { pushHistory, restoreHistory } from '../../src/lib/store/history-branch.ts';
 import { appendRun } from '../../src/lib/store/store.ts';
 import { startFakeGitHub } from '../github-api-fake.ts';
-import { childEnv, makeRecord, PROJECT_ROOT, runScript, tempDir } from '../helpers.ts';
+import { childEnv, makeRecord, PROJECT_ROOT, projectWithRemote, runScript, tempDir } from '../helpers.ts';
 import { rehearseJob } from '../workflow-rehearsal.ts';
 
 describe('npm run rehearse:nightly', () => {
@@ -32,17 +32,12 @@ describe('npm run rehearse:nightly', () => {
 describe("the nightly publish job's take-over", () => {
   it('refuses a forged hand-over whole: nothing pushed, no issue opened', async () => {
     // This project at HEAD as the publish job checks it out, its dependencies those installed here.
-    const scratch = await tempDir('perfsite-publish-');
-    const remote = path.join(scratch, 'remote.git');
-    await simpleGit().init(true, [remote, '--initial-branch=main']);
-    const workspace = path.join(scratch, 'checkout');
+    // The history as it stands: one run, pushed by an earlier night to the project's remote.
+    const { remote, repo: seeded } = await projectWithRemote();
+    const workspace = path.join(await tempDir('perfsite-publish-'), 'checkout');
     await simpleGit().clone(PROJECT_ROOT, workspace);
     await simpleGit({ baseDir: workspace }).remote(['set-url', 'origin', remote]);
     await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(workspace, 'node_modules'), 'dir');
-    // The history as it stands: one run, pushed by an earlier night.
-    const seed = await tempDir('perfsite-seed-');
-    await simpleGit({ baseDir: seed }).clone(remote, 'repo');
-    const seeded = path.join(seed, 'repo');
     const history = { repo: seeded, dir: path.join(seeded, '.perf-history'), remote: 'origin', branch: 'perf-history' };
     await restoreHistory(history);
     await appendRun(history.dir, makeRecord({}, new Date('2026-11-20T02:00:00Z')));
