@@ -1,5 +1,5 @@
 /** What the history cannot read is said wherever a person looks, and what killed writers leave behind is swept up. */
-import { mkdir, readdir, symlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataLayout } from '../../src/lib/store/paths.ts';
@@ -57,7 +57,8 @@ describe('temporary files of interrupted writes', () => {
     const live = path.join(tmpDir, 'run.json.4343.cafebabe.tmp');
     await writeFile(stale, '{"half');
     await writeFile(live, '{"being written');
-    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    // Two hours before the live file was written, by the file system's clock (the one ages are measured by).
+    const twoHoursAgo = new Date((await stat(live)).mtimeMs - 2 * 3600_000);
     await utimes(stale, twoHoursAgo, twoHoursAgo);
 
     const validate = await runScript('scripts/validate.ts', ['--data', data]);

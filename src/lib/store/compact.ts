@@ -6,7 +6,7 @@
  * name, checked, renamed into place, and only then are the per-run files it now holds removed.
  * A compaction killed at any point leaves duplicates at worst, which the reader drops.
  */
-import { lstat, mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PerfsiteError } from '../shared/errors.ts';
 import { publishFile, temporaryPath } from './atomic-file.ts';
@@ -57,12 +57,30 @@ async function acquireLock(lockFile: string): Promise<() => Promise<void>> {
 }
 
 /**
+ * The time on the file system's own clock: a file's age is measured against it, not against this process's
+ * clock, which may differ (a network file system, a clock set by hand) and would make a live write look old.
+ */
+async function fileSystemNow(dir: string): Promise<number> {
+  const probe = path.join(dir, `.clock-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  try {
+    await writeFile(probe, '');
+    return (await lstat(probe)).mtimeMs;
+  } catch {
+    return Date.now();
+  } finally {
+    await rm(probe, { force: true });
+  }
+}
+
+/**
  * Files in data/.tmp/ that no write can still be busy with: a writer publishes its file within seconds,
  * so one untouched for an hour was left by a process that was killed.
  */
-export async function staleTemporaryFiles(dataDir: string, now = Date.now()): Promise<string[]> {
+export async function staleTemporaryFiles(dataDir: string, at?: number): Promise<string[]> {
   const { tmpDir } = dataLayout(dataDir);
   const names = await readdir(tmpDir).catch(() => [] as string[]);
+  if (names.length === 0) return [];
+  const now = at ?? (await fileSystemNow(tmpDir));
   const stale: string[] = [];
   for (const name of names) {
     const file = path.join(tmpDir, name);
