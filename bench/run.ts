@@ -34,26 +34,38 @@ function isToolSuite(suite: AnySuite): suite is ToolSuite {
   return 'run' in suite && typeof suite.run === 'function';
 }
 
-/** Suites are ES modules: `.suite.mts` is one in any project, `.suite.ts` only where package.json says "type": "module". */
+/** Suites are ES modules: `.suite.mts` is one in any project, `.suite.ts` where package.json does not say "type": "commonjs". */
 const SUITE_FILE = /\.suite\.m?ts$/;
 
-async function packageType(dir: string): Promise<string> {
+/**
+ * The "type" the nearest package.json gives, if any. Without one Node tells a module by its syntax; with
+ * "commonjs" (what npm init -y writes) it does not, and a .ts file's import/export lines fail.
+ */
+async function declaredPackageType(dir: string): Promise<string | undefined> {
   for (let folder = dir; ; folder = path.dirname(folder)) {
     const manifest = await readFile(path.join(folder, 'package.json'), 'utf8').catch(() => undefined);
-    if (manifest !== undefined) return (JSON.parse(manifest) as { type?: string }).type ?? 'commonjs';
-    if (path.dirname(folder) === folder) return 'commonjs';
+    if (manifest !== undefined) return (JSON.parse(manifest) as { type?: string }).type;
+    if (path.dirname(folder) === folder) return undefined;
   }
 }
 
+/** An import or export statement: ES module syntax, which Node refuses in a file it loads as CommonJS. */
+const MODULE_SYNTAX = /^\s*(?:import|export)\s/m;
+
 async function importSuite(file: string): Promise<{ default?: AnySuite }> {
+  // Decided before Node tries, and fails with a warning of its own.
+  if (
+    file.endsWith('.ts') &&
+    (await declaredPackageType(path.dirname(file))) === 'commonjs' &&
+    MODULE_SYNTAX.test(await readFile(file, 'utf8'))
+  ) {
+    throw new UsageError(
+      `${displayPath(file)} is loaded as CommonJS, because package.json does not say "type": "module", so its import/export lines fail: rename it to ${path.basename(file).replace(/\.ts$/, '.mts')} (an ES module in any project)`,
+    );
+  }
   try {
     return (await import(pathToFileURL(file).href)) as { default?: AnySuite };
   } catch (error) {
-    if (error instanceof SyntaxError && file.endsWith('.ts') && (await packageType(path.dirname(file))) !== 'module') {
-      throw new UsageError(
-        `${displayPath(file)} is loaded as CommonJS, because package.json does not say "type": "module", so its import/export lines fail: rename it to ${path.basename(file).replace(/\.ts$/, '.mts')} (an ES module in any project)`,
-      );
-    }
     throw new UsageError(`${displayPath(file)} could not be loaded: ${(error as Error).message}`);
   }
 }

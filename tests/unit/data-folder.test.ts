@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openHistory } from '../../src/lib/store/history.ts';
 import { formatProblem } from '../../src/lib/store/record.ts';
-import { PROJECT_ROOT, runCommand, tempDir } from '../helpers.ts';
+import { PROJECT_ROOT, runCommand, runScript, tempDir } from '../helpers.ts';
 
 /** A suite that leaves a mark when it measures, and can break the history folder while it does. */
 async function markingSuite(dir: string, sample = ''): Promise<string> {
@@ -110,5 +110,34 @@ describe('a history folder that is a file', () => {
     } finally {
       history.close();
     }
+  });
+});
+
+describe('a suite file', () => {
+  it('written as .suite.ts in a CommonJS project is refused in one line that says to rename it to .mts, which then runs', async () => {
+    const dir = await tempDir();
+    // What npm init -y writes.
+    await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'project', version: '1.0.0', type: 'commonjs' }));
+    const suites = path.join(dir, 'bench');
+    await mkdir(suites);
+    const suite = `export default {
+  name: 'plain',
+  description: 'a constant',
+  metrics: { work: { unit: 's', direction: 'lower', description: 'a constant' } },
+  async setup() { return {}; },
+  async sample() { return { work: 0.5 }; },
+};
+`;
+    await writeFile(path.join(suites, 'plain.suite.ts'), suite);
+    // A process of its own: Node decides how to load the file, as it does for a user (the test runner would not).
+    const refused = await runScript('bench/run.ts', ['--dir', suites, '--dry-run', '--mode', 'quick'], { cwd: dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.split('\n')[0]).toBe(
+      'error: bench/plain.suite.ts is loaded as CommonJS, because package.json does not say "type": "module", so its import/export lines fail: rename it to plain.suite.mts (an ES module in any project)',
+    );
+    await rename(path.join(suites, 'plain.suite.ts'), path.join(suites, 'plain.suite.mts'));
+    const renamed = await runScript('bench/run.ts', ['--dir', suites, '--dry-run', '--mode', 'quick'], { cwd: dir });
+    expect(renamed.code, renamed.stderr).toBe(0);
+    expect(renamed.stdout).toContain('Dry run: nothing was recorded.');
   });
 });
