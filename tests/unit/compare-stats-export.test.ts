@@ -181,6 +181,7 @@ describe('npm run export', () => {
     };
     await mkdir(path.join(data, 'runs', '2026-05'), { recursive: true });
     await writeFile(path.join(data, 'runs', '2026-05', 'forged-run.json'), JSON.stringify(forged));
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
     const unsafe = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
     const out = await tempDir();
     for (const format of ['csv', 'json']) {

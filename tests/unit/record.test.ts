@@ -99,14 +99,14 @@ describe('run record v1', () => {
 
   it('keeps a run whose tool name, spread kind or machine details hold control characters, with them shown as U+FFFD, and says so', async () => {
     const data = await tempDir();
-    const escape = '\u001b]52;c;cm0gLXJm\u0007\u001b[8m';
+    const sequences = '\u001b]52;c;cm0gLXJm\u0007\u001b[8m';
     const input = makeRecord();
-    input.source = { tool: `tool${escape}`, file: 'out.json' };
+    input.source = { tool: `tool${sequences}`, file: 'out.json' };
     input.platform = {
       ...input.platform,
-      details: { ...input.platform.details, cpu: `EPYC${escape}`, distro: `Debian${escape}` },
+      details: { ...input.platform.details, cpu: `EPYC${sequences}`, distro: `Debian${sequences}` },
     } as typeof input.platform;
-    input.metrics = input.metrics.map((metric) => ({ ...metric, spread: { low: 0, high: 1, kind: `range${escape}` } }));
+    input.metrics = input.metrics.map((metric) => ({ ...metric, spread: { low: 0, high: 1, kind: `range${sequences}` } }));
     const fixes = newTextFixes();
     const { file } = await appendRun(data, input, { fixes });
     const stored = readFileSync(file, 'utf8');
