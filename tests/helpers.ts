@@ -1,7 +1,9 @@
 /** Shared test plumbing: scratch folders, a valid record to vary, and running the project's own scripts. */
+
 import { execFile, execFileSync } from 'node:child_process';
 import { Console } from 'node:console';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -192,5 +194,31 @@ export function githubActionBenchmarkNights(): Array<Record<string, unknown>> {
     date: day(n),
     tool: 'customSmallerIsBetter',
     benches: [{ name: 'sleep "$DELAY"', value, unit: 's' }],
+  }));
+}
+
+/** A port nothing listens on now, on 127.0.0.1, for a server a test starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** `count` metrics of a JSON report, each 100 % slower than its baseline: what a report of many regressions holds. */
+export function regressedMetrics(count: number): Array<Record<string, unknown>> {
+  return Array.from({ length: count }, (_, index) => ({
+    platform: 'P1',
+    suite: 'demo',
+    metric: `m${index}`,
+    unit: 's',
+    current: 2,
+    baseline: 1,
+    change: 1,
+    status: 'regression',
   }));
 }

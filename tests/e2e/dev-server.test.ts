@@ -1,27 +1,15 @@
 /** `npm run dev` over a history that grows while it runs: a new run's page is there without a restart. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { metricSlug } from '../../src/lib/store/metric-slug.ts';
 import { appendRun } from '../../src/lib/store/store.ts';
-import { childEnv, makeRecord, PROJECT_ROOT, tempDir } from '../helpers.ts';
+import { childEnv, freePort, makeRecord, PROJECT_ROOT, tempDir } from '../helpers.ts';
 
 const servers: ChildProcess[] = [];
 afterEach(() => {
   for (const server of servers.splice(0)) server.kill('SIGTERM');
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** Starts `astro dev` and resolves once it says where it listens. */
 async function startDev(data: string): Promise<string> {

@@ -6,7 +6,7 @@ import { REPORT_MARKER } from '../../src/lib/github/pr-comment.ts';
 import { MAX_NEW_ISSUES_A_NIGHT, REGRESSION_LABEL, seriesKey } from '../../src/lib/github/regression-issues.ts';
 import { appendRuns } from '../../src/lib/store/store.ts';
 import { type FakeGitHub, startFakeGitHub } from '../github-api-fake.ts';
-import { HOSTILE_TEXT, makeRecord, runScript, tempDir } from '../helpers.ts';
+import { HOSTILE_TEXT, makeRecord, regressedMetrics, runScript, tempDir } from '../helpers.ts';
 
 const REPOSITORY = 'octo/project';
 const TOKEN = 'test-token';
@@ -290,16 +290,6 @@ describe('npm run github -- issues', () => {
     fake = await startFakeGitHub(REPOSITORY, TOKEN);
     const dir = await tempDir();
     const run = { runId: 'run-9', platform: 'P1', gitCommit: 'a'.repeat(40), timestamp: '2026-11-30T02:00:00.000Z' };
-    const regression = (index: number) => ({
-      platform: 'P1',
-      suite: 'demo',
-      metric: `m${index}`,
-      unit: 's',
-      current: 2,
-      baseline: 1,
-      change: 1,
-      status: 'regression',
-    });
     const file = path.join(dir, 'report.json');
     // The commit field, placed between backticks in the issue, made to close the code span and mention someone.
     const forgedEvent = {
@@ -324,7 +314,7 @@ describe('npm run github -- issues', () => {
       JSON.stringify({
         reportVersion: 1,
         run,
-        metrics: Array.from({ length: MAX_NEW_ISSUES_A_NIGHT + 2 }, (_, index) => regression(index)),
+        metrics: regressedMetrics(MAX_NEW_ISSUES_A_NIGHT + 2),
         events: [],
       }),
     );

@@ -7,7 +7,6 @@
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -17,7 +16,16 @@ import { launchChromium } from '../../scripts/chromium.ts';
 import { actionFromLockfile } from '../../src/lib/github/init-project.ts';
 import { REPORT_MARKER } from '../../src/lib/github/pr-comment.ts';
 import { startFakeGitHub } from '../github-api-fake.ts';
-import { childEnv, githubActionBenchmarkNights, hyperfineHere, PROJECT_ROOT, projectWithRemote, runScript, tempDir } from '../helpers.ts';
+import {
+  childEnv,
+  freePort,
+  githubActionBenchmarkNights,
+  hyperfineHere,
+  PROJECT_ROOT,
+  projectWithRemote,
+  runScript,
+  tempDir,
+} from '../helpers.ts';
 import { type Rehearsal, rehearseJob } from '../workflow-rehearsal.ts';
 import { chromiumHere } from './browser/built-site.ts';
 
@@ -125,17 +133,6 @@ async function startServer(project: string, command: 'preview' | 'dev'): Promise
     throw error;
   });
   return { origin: `http://127.0.0.1:${port}`, stop };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 describe('the installed package', () => {

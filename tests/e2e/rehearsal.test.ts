@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { pushHistory, restoreHistory } from '../../src/lib/store/history-branch.ts';
 import { appendRun } from '../../src/lib/store/store.ts';
 import { startFakeGitHub } from '../github-api-fake.ts';
-import { childEnv, makeRecord, PROJECT_ROOT, projectWithRemote, runScript, tempDir } from '../helpers.ts';
+import { childEnv, makeRecord, PROJECT_ROOT, projectWithRemote, regressedMetrics, runScript, tempDir } from '../helpers.ts';
 import { rehearseJob } from '../workflow-rehearsal.ts';
 
 describe('npm run rehearse:nightly', () => {
@@ -53,22 +53,12 @@ describe("the nightly publish job's take-over", () => {
     await writeFile(path.join(handover, 'history', 'runs', '2026-11', 'not-a-record.json'), '{"hello": "world"}');
     await writeFile(path.join(handover, 'history', 'baselines.json'), '"garbage"');
     await mkdir(path.join(handover, 'reports'));
-    const regressions = Array.from({ length: 40 }, (_, index) => ({
-      platform: 'P1',
-      suite: 'demo',
-      metric: `m${index}`,
-      unit: 's',
-      current: 2,
-      baseline: 1,
-      change: 1,
-      status: 'regression',
-    }));
     await writeFile(
       path.join(handover, 'reports', 'report.json'),
       JSON.stringify({
         reportVersion: 1,
         run: { runId: 'run-1', platform: 'P1', gitCommit: 'x` @bob `y', timestamp: '2026-11-21T02:00:00.000Z' },
-        metrics: regressions,
+        metrics: regressedMetrics(40),
         events: [],
       }),
     );
