@@ -170,6 +170,8 @@ Actions sets, as action.yml documents them.`,
 
     const judged = ['--run', 'latest', ...data, ...('threshold' in converted ? ['--threshold', String(converted.threshold)] : [])];
     const verdict = await perfsite('scripts/check.ts', judged);
+    // A check that broke (out of memory, say) has no verdict: the step fails as an error, never as a regression.
+    if (verdict !== EXIT.ok && verdict !== EXIT.failed) throw new Error(`the check could not judge the run (exit ${verdict}, see above)`);
     const regressed = verdict === EXIT.failed;
     const summary = process.env.GITHUB_STEP_SUMMARY;
     const report = path.join(work, 'perfsite-report.md');

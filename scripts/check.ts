@@ -39,7 +39,8 @@ export const command = defineCommand({
   usage: 'npm run check [-- options]',
   about: `Judges the latest measurement of every metric on every platform (the state the site's overview and
 its open regressions show) and exits 1 when one regressed beyond its threshold or failed, 0 when clean,
-2 on bad usage or unreadable data. With --run or --record it judges that one run instead.`,
+2 on bad usage or unreadable data, 3 when it broke and has no verdict (out of memory, say). With --run or
+--record it judges that one run instead.`,
   options: RUN_SELECTION_OPTIONS,
   async run({ values }) {
     const options = { ...values, dataDir: resolveDataDir(values.data) };

@@ -129,7 +129,7 @@ function reportError(error: unknown): ExitCode {
   }
   process.stderr.write(`${styleText('red', 'error:')} ${(error as Error).message}\n`);
   if (process.env.PERFSITE_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
-  return EXIT.failed;
+  return EXIT.broken;
 }
 
 export function printProblems(problems: readonly Problem[], where = 'in the history', stream: NodeJS.WriteStream = process.stderr): void {

@@ -4,8 +4,12 @@
  * Runs in the browser too.
  */
 
-/** 0: fine; 1: the answer is no (a regression, a failed measurement, a step that failed); 2: bad usage or data that cannot be read. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/**
+ * 0: fine; 1: the answer is no (a regression, a failed measurement, a step that failed); 2: bad usage or data
+ * that cannot be read; 3: the command itself broke (a bug, or the machine: out of memory), so it has no answer,
+ * and a gate must not take that for a regression.
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, broken: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 interface ErrorOptions {
