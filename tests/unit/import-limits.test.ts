@@ -90,4 +90,26 @@ describe('import limits', () => {
     expect(existsSync(path.join(data, 'runs'))).toBe(true);
     expect(await runsIn(data)).toBe(1);
   });
+
+  it('leaves a run over the limit that a history already holds out of the analysis, said, and keeps it on disk', async () => {
+    const { dir, data } = await historyWithOneRun();
+    // A run recorded with the limit raised (or before there was one): 30 metrics, then the limit back at 20.
+    const wide = path.join(dir, 'wide.json');
+    await writeFile(
+      wide,
+      JSON.stringify(Object.fromEntries(Array.from({ length: 30 }, (_, index) => [`bench_${index}`, { latency: { value: 1 } }]))),
+    );
+    expect((await importing(data, 'bmf', wide, { PERFSITE_MAX_METRICS_PER_RUN: '30' })).code).toBe(0);
+    const limited = { PERFSITE_MAX_METRICS_PER_RUN: '20' };
+    const stats = await runCommand('scripts/stats.ts', ['--data', data], { env: limited });
+    expect(stats.stdout).toMatch(/^Total runs: 1$/m);
+    expect(stats.stderr).toMatch(
+      /has 30 metrics, over the limit of 20 metrics in one run\. It is kept on disk and left out of the analysis; raise PERFSITE_MAX_METRICS_PER_RUN=N to include it\./,
+    );
+    const check = await runCommand('scripts/check.ts', ['--data', data], { env: limited });
+    expect(check.code, check.stderr).toBe(0);
+    // Compacted, and read again with the limit it was recorded under: nothing of it was lost.
+    expect((await runCommand('scripts/compact.ts', ['--data', data], { env: limited })).code).toBe(0);
+    expect(await runsIn(data)).toBe(2);
+  });
 });

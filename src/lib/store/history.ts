@@ -18,6 +18,7 @@ import { type DuckDBConnection, LIST, listValue, VARCHAR } from '@duckdb/node-ap
 import { commandHint } from '../shared/command-hint.ts';
 import { openDuckDBDatabase, queryRows, sqlStringList } from './duckdb.ts';
 import { identifyFiles, loadCachedSummaries, saveSummaries, summaryCachePath } from './index-summary-cache.ts';
+import { recordLimits } from './limits.ts';
 import { createMetricTableSql, insertRecords, METRIC_COLUMN_NAMES, METRIC_COLUMNS } from './metric-table.ts';
 import { dataLayout, displayPath } from './paths.ts';
 import { type Problem, type RunRecord, SAFE_ID_PATTERN } from './record.ts';
@@ -254,7 +255,10 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
   // Rows that are not trusted: broken rules (they fall back to the JSON record), a run indexed twice
   // (a compaction interrupted before it removed the per-run file: the month file, which sorts first,
   // counts), and rows of runs that have no record.
-  const excluded = await queryRows<{ filename: string; run_id: string; why: string; reason: string | null }>(
+  // A run of more metrics than a run may have (limits.ts), recorded before the limit or with it raised, is left
+  // out of the analysis, which it would otherwise take all the machine's memory for; compaction keeps it.
+  const metricsPerRun = options.forCompaction ? null : recordLimits().metricsPerRun;
+  const excluded = await queryRows<{ filename: string; run_id: string; why: string; reason: string | null; rows: number }>(
     connection,
     `WITH kept AS (SELECT run_id, min(filename) AS filename FROM file_runs GROUP BY run_id HAVING count(*) > 1),
      judged AS (
@@ -265,18 +269,25 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
                 ELSE f.bad_row
               END AS invalid,
               coalesce(f.filename <> k.filename, false) AS duplicate,
-              r.run_id IS NULL AS orphan
+              r.run_id IS NULL AS orphan,
+              coalesce(f.rows > $maxMetrics, false) AS oversized,
+              f.rows
        FROM file_runs AS f
        LEFT JOIN kept AS k ON f.run_id = k.run_id
        LEFT JOIN recorded AS r ON f.run_id = r.run_id)
      SELECT filename, run_id,
-            CASE WHEN invalid IS NOT NULL THEN 'invalid' WHEN duplicate THEN 'duplicate' ELSE 'orphan' END AS why,
-            invalid AS reason
+            CASE WHEN invalid IS NOT NULL THEN 'invalid' WHEN duplicate THEN 'duplicate' WHEN oversized THEN 'oversized' ELSE 'orphan' END AS why,
+            invalid AS reason, rows
      FROM judged
-     WHERE invalid IS NOT NULL OR duplicate OR (orphan AND NOT $keepOrphans)
+     WHERE invalid IS NOT NULL OR duplicate OR oversized OR (orphan AND NOT $keepOrphans)
      ORDER BY filename, run_id`,
-    { keepOrphans: options.forCompaction ?? false },
+    { keepOrphans: options.forCompaction ?? false, maxMetrics: metricsPerRun?.value ?? null },
   );
+  const oversizedProblem = (runId: string, metrics: number): Problem => ({
+    file: displayPath(recordFiles.get(runId) ?? runId),
+    reason: `has ${metrics.toLocaleString('en')} metrics, over the limit of ${metricsPerRun?.value.toLocaleString('en')} ${metricsPerRun?.what}`,
+    fix: `It is kept on disk and left out of the analysis; raise ${metricsPerRun?.variable}=N to include it.`,
+  });
   for (const row of excluded) {
     if (row.why === 'invalid') {
       problems.push({
@@ -284,6 +295,8 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
         reason: `holds rows of run ${row.run_id} with ${row.reason}`,
         fix: `Those rows are left out and the run is read from its JSON record; \`${commandHint('compact')}\` rewrites the index from the records.`,
       });
+    } else if (row.why === 'oversized') {
+      problems.push(oversizedProblem(row.run_id, row.rows));
     } else if (row.why === 'orphan') {
       problems.push({
         file: displayPath(row.filename),
@@ -308,7 +321,8 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
 
   const missing = await queryRows<{ run_id: string }>(
     connection,
-    'SELECT run_id FROM recorded ANTI JOIN (SELECT run_id FROM file_runs ANTI JOIN excluded USING (filename, run_id)) USING (run_id) ORDER BY run_id',
+    `SELECT run_id FROM recorded ANTI JOIN (SELECT run_id FROM file_runs ANTI JOIN excluded USING (filename, run_id)) USING (run_id)
+     ANTI JOIN (SELECT run_id FROM excluded WHERE why = 'oversized') USING (run_id) ORDER BY run_id`,
   );
   const unindexed: RunRecord[] = [];
   for (const { run_id: id } of missing) {
@@ -316,6 +330,8 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
     if (!file) continue;
     const result = await readRecordFile(file);
     if ('problems' in result) problems.push(...result.problems);
+    else if (metricsPerRun && result.record.metrics.length > metricsPerRun.value)
+      problems.push(oversizedProblem(id, result.record.metrics.length));
     else unindexed.push(result.record);
   }
   await connection.run(createMetricTableSql('unindexed'));
