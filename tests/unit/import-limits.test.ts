@@ -25,8 +25,8 @@ async function importing(data: string, format: string, file: string, env: NodeJS
   return runCommand('scripts/import.ts', ['--format', format, '--data', data, file], { env });
 }
 
-async function runsIn(data: string): Promise<number> {
-  const stats = await runCommand('scripts/stats.ts', ['--data', data]);
+async function runsIn(data: string, env: NodeJS.ProcessEnv = {}): Promise<number> {
+  const stats = await runCommand('scripts/stats.ts', ['--data', data], { env });
   return Number(/^Total runs: (\d+)/m.exec(stats.stdout)?.[1] ?? Number.NaN);
 }
 
@@ -72,7 +72,9 @@ describe('import limits', () => {
     // Raised, the same file is taken.
     const raised = await importing(data, 'hyperfine', long, { PERFSITE_MAX_SAMPLES_PER_METRIC: String(times.length) });
     expect(raised.code, raised.stderr).toBe(0);
-    expect(await runsIn(data)).toBe(2);
+    expect(await runsIn(data, { PERFSITE_MAX_SAMPLES_PER_METRIC: String(times.length) })).toBe(2);
+    // Read with the limit back where it was, the history leaves that run out and stays usable.
+    expect(await runsIn(data)).toBe(1);
     const check = await runCommand('scripts/check.ts', ['--data', data]);
     expect(check.stderr).not.toMatch(/Out of Memory|error:/);
   });
@@ -108,6 +110,9 @@ describe('import limits', () => {
     );
     const check = await runCommand('scripts/check.ts', ['--data', data], { env: limited });
     expect(check.code, check.stderr).toBe(0);
+    // Samples too: with the samples limit lowered, a run of 3-sample metrics is left out as well.
+    const fewerSamples = await runCommand('scripts/stats.ts', ['--data', data], { env: { PERFSITE_MAX_SAMPLES_PER_METRIC: '2' } });
+    expect(fewerSamples.stderr).toMatch(/has a metric of 3 samples, over the limit of 2 samples of one metric\./);
     // Compacted, and read again with the limit it was recorded under: nothing of it was lost.
     expect((await runCommand('scripts/compact.ts', ['--data', data], { env: limited })).code).toBe(0);
     expect(await runsIn(data)).toBe(2);

@@ -127,7 +127,7 @@ const ROW_RULE = `
     WHEN NOT isfinite(coalesce(list_sum(samples), 0)) THEN 'a sample that is not a finite number'
   END`;
 
-const SUMMARY_COLUMNS = `filename, run_id, any_value(platform) AS platform, min(timestamp) AS timestamp, count(*)::INTEGER AS rows, min(${ROW_RULE}) AS bad_row`;
+const SUMMARY_COLUMNS = `filename, run_id, any_value(platform) AS platform, min(timestamp) AS timestamp, count(*)::INTEGER AS rows, min(${ROW_RULE}) AS bad_row, coalesce(max(len(samples)), 0)::INTEGER AS most_samples`;
 
 /** A view over the given Parquet files with every metric column, whichever perfsite version wrote them. */
 async function createSourceView(connection: DuckDBConnection, files: readonly string[], view: string): Promise<void> {
@@ -193,7 +193,7 @@ async function summariseParquet(
   problems: Problem[],
 ): Promise<{ readable: string[]; bytes: number }> {
   await connection.run(
-    'CREATE TABLE file_runs (filename VARCHAR, run_id VARCHAR, platform VARCHAR, timestamp TIMESTAMP, rows INTEGER, bad_row VARCHAR)',
+    'CREATE TABLE file_runs (filename VARCHAR, run_id VARCHAR, platform VARCHAR, timestamp TIMESTAMP, rows INTEGER, bad_row VARCHAR, most_samples INTEGER)',
   );
   if (files.length === 0) return { readable: [], bytes: 0 };
   const identities = await identifyFiles(files);
@@ -257,8 +257,15 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
   // counts), and rows of runs that have no record.
   // A run of more metrics than a run may have (limits.ts), recorded before the limit or with it raised, is left
   // out of the analysis, which it would otherwise take all the machine's memory for; compaction keeps it.
-  const metricsPerRun = options.forCompaction ? null : recordLimits().metricsPerRun;
-  const excluded = await queryRows<{ filename: string; run_id: string; why: string; reason: string | null; rows: number }>(
+  const limits = options.forCompaction ? null : recordLimits();
+  const excluded = await queryRows<{
+    filename: string;
+    run_id: string;
+    why: string;
+    reason: string | null;
+    rows: number;
+    most_samples: number;
+  }>(
     connection,
     `WITH kept AS (SELECT run_id, min(filename) AS filename FROM file_runs GROUP BY run_id HAVING count(*) > 1),
      judged AS (
@@ -270,24 +277,35 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
               END AS invalid,
               coalesce(f.filename <> k.filename, false) AS duplicate,
               r.run_id IS NULL AS orphan,
-              coalesce(f.rows > $maxMetrics, false) AS oversized,
-              f.rows
+              coalesce(f.rows > $maxMetrics OR f.most_samples > $maxSamples, false) AS oversized,
+              f.rows, f.most_samples
        FROM file_runs AS f
        LEFT JOIN kept AS k ON f.run_id = k.run_id
        LEFT JOIN recorded AS r ON f.run_id = r.run_id)
      SELECT filename, run_id,
             CASE WHEN invalid IS NOT NULL THEN 'invalid' WHEN duplicate THEN 'duplicate' WHEN oversized THEN 'oversized' ELSE 'orphan' END AS why,
-            invalid AS reason, rows
+            invalid AS reason, rows, most_samples
      FROM judged
      WHERE invalid IS NOT NULL OR duplicate OR oversized OR (orphan AND NOT $keepOrphans)
      ORDER BY filename, run_id`,
-    { keepOrphans: options.forCompaction ?? false, maxMetrics: metricsPerRun?.value ?? null },
+    {
+      keepOrphans: options.forCompaction ?? false,
+      maxMetrics: limits?.metricsPerRun.value ?? null,
+      maxSamples: limits?.samplesPerMetric.value ?? null,
+    },
   );
-  const oversizedProblem = (runId: string, metrics: number): Problem => ({
-    file: displayPath(recordFiles.get(runId) ?? runId),
-    reason: `has ${metrics.toLocaleString('en')} metrics, over the limit of ${metricsPerRun?.value.toLocaleString('en')} ${metricsPerRun?.what}`,
-    fix: `It is kept on disk and left out of the analysis; raise ${metricsPerRun?.variable}=N to include it.`,
-  });
+  const oversizedProblem = (runId: string, metrics: number, mostSamples: number): Problem => {
+    const crossed = limits && metrics > limits.metricsPerRun.value ? limits.metricsPerRun : limits?.samplesPerMetric;
+    const found =
+      crossed === limits?.metricsPerRun
+        ? `${metrics.toLocaleString('en')} metrics`
+        : `a metric of ${mostSamples.toLocaleString('en')} samples`;
+    return {
+      file: displayPath(recordFiles.get(runId) ?? runId),
+      reason: `has ${found}, over the limit of ${crossed?.value.toLocaleString('en')} ${crossed?.what}`,
+      fix: `It is kept on disk and left out of the analysis; raise ${crossed?.variable}=N to include it.`,
+    };
+  };
   for (const row of excluded) {
     if (row.why === 'invalid') {
       problems.push({
@@ -296,7 +314,7 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
         fix: `Those rows are left out and the run is read from its JSON record; \`${commandHint('compact')}\` rewrites the index from the records.`,
       });
     } else if (row.why === 'oversized') {
-      problems.push(oversizedProblem(row.run_id, row.rows));
+      problems.push(oversizedProblem(row.run_id, row.rows, row.most_samples));
     } else if (row.why === 'orphan') {
       problems.push({
         file: displayPath(row.filename),
@@ -330,8 +348,18 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
     if (!file) continue;
     const result = await readRecordFile(file);
     if ('problems' in result) problems.push(...result.problems);
-    else if (metricsPerRun && result.record.metrics.length > metricsPerRun.value)
-      problems.push(oversizedProblem(id, result.record.metrics.length));
+    else if (
+      limits &&
+      (result.record.metrics.length > limits.metricsPerRun.value ||
+        result.record.metrics.some((metric) => (metric.samples?.length ?? 0) > limits.samplesPerMetric.value))
+    )
+      problems.push(
+        oversizedProblem(
+          id,
+          result.record.metrics.length,
+          result.record.metrics.reduce((most, metric) => Math.max(most, metric.samples?.length ?? 0), 0),
+        ),
+      );
     else unindexed.push(result.record);
   }
   await connection.run(createMetricTableSql('unindexed'));
