@@ -15,7 +15,7 @@ import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
 import { benchmarkEnvironment } from '../src/lib/github/benchmark-env.ts';
 import { thresholdOf } from '../src/lib/github/github-action-inputs.ts';
 import { ccLine } from '../src/lib/github/pr-comment.ts';
-import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
+import { EXIT, PerfsiteError, UsageError } from '../src/lib/shared/errors.ts';
 import { plural } from '../src/lib/shared/plural.ts';
 import { readRemoteBranchFile } from '../src/lib/store/history-branch.ts';
 import { detectRunContext } from '../src/lib/store/run-context.ts';
@@ -80,7 +80,7 @@ function publishedAt(given: string, repository: string | undefined): URL | undef
 
 async function must(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<void> {
   const code = await perfsite(script, args, env, cwd);
-  if (code !== EXIT.ok) throw new Error(`${script} ${args[0] ?? ''} exited with ${code}`);
+  if (code !== EXIT.ok) throw new PerfsiteError(`${script} ${args[0] ?? ''} exited with ${code}`);
 }
 
 export const command = defineCommand({
@@ -171,7 +171,8 @@ Actions sets, as action.yml documents them.`,
     const judged = ['--run', 'latest', ...data, ...('threshold' in converted ? ['--threshold', String(converted.threshold)] : [])];
     const verdict = await perfsite('scripts/check.ts', judged);
     // A check that broke (out of memory, say) has no verdict: the step fails as an error, never as a regression.
-    if (verdict !== EXIT.ok && verdict !== EXIT.failed) throw new Error(`the check could not judge the run (exit ${verdict}, see above)`);
+    if (verdict !== EXIT.ok && verdict !== EXIT.failed)
+      throw new PerfsiteError(`the check could not judge the run (exit ${verdict}, see above)`, { exitCode: EXIT.broken });
     const regressed = verdict === EXIT.failed;
     const summary = process.env.GITHUB_STEP_SUMMARY;
     const report = path.join(work, 'perfsite-report.md');

@@ -6,6 +6,7 @@
  * A metric with no pinned value yet gets an initial proposal, applied only when asked for.
  */
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
+import { UsageError } from '../shared/errors.ts';
 import { seriesKey } from '../shared/keys.ts';
 import { improvementOf, relativeChange } from '../shared/regression-rule.ts';
 import { queryRows } from '../store/duckdb.ts';
@@ -36,7 +37,7 @@ export async function proposeBaselines(
   options: { platforms?: readonly string[] | undefined; minRuns: number },
 ): Promise<Proposal[]> {
   if (!Number.isInteger(options.minRuns) || options.minRuns < 1)
-    throw new Error(`--min-runs must be a positive integer, got ${options.minRuns}`);
+    throw new UsageError(`--min-runs must be a positive integer, got ${options.minRuns}`);
   const rows = await queryRows<{
     platform: string;
     suite: string;

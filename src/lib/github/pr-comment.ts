@@ -46,7 +46,7 @@ export async function assertPullRequestHead(api: GitHubApi, repository: string, 
     `/repos/${repository}/pulls/${pullRequest}`,
   );
   const refuse = (what: string) => {
-    throw new Error(
+    throw new GitHubError(
       `pull request #${pullRequest} ${what}: the report is for another pull request (a newer push, or a forged number) and is not posted`,
     );
   };

@@ -2,6 +2,7 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { UsageError } from '../shared/errors.ts';
 
 /**
  * DuckDB's own default is 80 % of the machine's memory, which it then holds on to: a 100,000-run site
@@ -24,7 +25,7 @@ export function duckdbMemoryLimit(historyBytes?: number, env: NodeJS.ProcessEnv 
     return `${Math.round(Math.min(MEMORY_CEILING_MB, wanted))}MB`;
   }
   if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(limit)) {
-    throw new Error(`PERFSITE_DUCKDB_MEMORY_LIMIT=${JSON.stringify(limit)} is not a size: write it like 1500MB or 4GB, or unset it.`);
+    throw new UsageError(`PERFSITE_DUCKDB_MEMORY_LIMIT=${JSON.stringify(limit)} is not a size: write it like 1500MB or 4GB, or unset it.`);
   }
   return limit;
 }
