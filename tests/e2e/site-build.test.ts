@@ -170,6 +170,8 @@ describe('the site', () => {
     expect(events[0]?.textContent?.replace(/\s+/g, ' ')).toContain('+29.9% demo / latency on Test_Linux_x86_64_2C_8GB · 1 metric');
     const event = parseHTML(await readFile(path.join(out, 'events', `e-${first}`, 'index.html'), 'utf8')).document;
     expect(event.querySelector('tbody tr')?.textContent).toContain('1 s1.299 s+29.9%');
+    // Measured values, not corrected ones: no † in the table, and no footnote explaining one.
+    expect(event.body.textContent).not.toContain('†');
     expect(event.querySelectorAll('figure svg')).toHaveLength(1);
     // The commit links to the repository the build ran for (GITHUB_REPOSITORY, as Actions sets it).
     expect(event.querySelector('.facts li a')?.getAttribute('href')).toBe(
