@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,15 @@ function astroBin() {
     const bin = path.join(dir, 'node_modules', 'astro', 'bin', 'astro.mjs');
     if (existsSync(bin)) return bin;
     if (path.dirname(dir) === dir) throw new Error(`astro is not installed beside perfsite (${ROOT}): reinstall perfsite`);
+  }
+}
+
+/** Where a link points, or undefined when there is none. */
+function linkTarget(file) {
+  try {
+    return readlinkSync(file);
+  } catch {
+    return undefined;
   }
 }
 
@@ -85,8 +94,13 @@ if (Object.hasOwn(SCRIPTS, command)) {
   // the node_modules perfsite's dependencies were installed in. Astro's cache is moved out of it (the config
   // reads PERFSITE_ASTRO_ROOT), so nothing is written there.
   const dependencies = path.basename(path.dirname(ROOT)) === 'node_modules' ? path.dirname(ROOT) : path.join(ROOT, 'node_modules');
-  rmSync(path.join(astroRoot, 'node_modules'), { force: true });
-  symlinkSync(dependencies, path.join(astroRoot, 'node_modules'), 'dir');
+  const link = path.join(astroRoot, 'node_modules');
+  // Kept when it already points there: a dev server and a build of the same project may start together.
+  if (linkTarget(link) !== dependencies) {
+    rmSync(link, { force: true });
+    // A junction on Windows, which needs no administrator; elsewhere the type is ignored.
+    symlinkSync(dependencies, link, 'junction');
+  }
   env.PERFSITE_ASTRO_ROOT = astroRoot;
   const outDir = command !== 'dev' && !args.includes('--outDir') ? ['--outDir', path.join(project, 'dist')] : [];
   argv = [
