@@ -62,7 +62,7 @@ the same threshold rule as npm run check. Exits 1 when a metric got worse.`,
     const history = await openHistory(dataDir);
     try {
       printProblems(history.problems);
-      const comparison = await compareRuns(history, { a: sides.base, b: sides.head }, settings);
+      const comparison = await compareRuns(history, { a: sides.base, b: sides.head }, { ...settings, paired: true });
       // The head's last run, as a record file: `npm run report -- --record` judges it against a published history.
       const lastHead = [...comparison.b.runs].sort((x, y) => x.timestamp.localeCompare(y.timestamp)).at(-1);
       const headRecord = (await listRecordFiles(dataDir)).find((entry) => entry.id === lastHead?.runId);

@@ -56,7 +56,12 @@ async function history(steps: readonly Step[]) {
   return { data, ids: records.map((record) => record.id) };
 }
 
-const FIVE_AT_ONE = [1, 1.1, 0.9, 1.0, 1.05].map((latency, day) => ({ latency, day }));
+const FIVE_AT_ONE = [1, 1.02, 0.98, 1.0, 1.01].map((latency, day) => ({ latency, day }));
+
+/** Statuses with their floating-point figures to 9 digits: two query plans sum a spread in different orders. */
+function comparable(statuses: readonly MetricStatus[]): unknown {
+  return JSON.parse(JSON.stringify(statuses), (_key, value) => (typeof value === 'number' ? Number(value.toPrecision(9)) : value));
+}
 
 async function statusOf(data: string, runId: string, s: AnalysisSettings = settings()) {
   const opened = await openHistory(data);
@@ -119,7 +124,8 @@ describe('statuses against rolling baselines', () => {
     ]);
     const status = await statusOf(data, ids[8] ?? '');
     expect(status.latency).toMatchObject({ baseline: 1.0, status: 'regression' });
-    const other = await statusOf(data, ids[8] ?? '', settings({ config: { defaultBranch: 'feature/slow' } }));
+    // Judged by the threshold alone: the runs behind that baseline (5, 5 and 1) are too spread out for a test to call it.
+    const other = await statusOf(data, ids[8] ?? '', settings({ config: { defaultBranch: 'feature/slow', significance: 'threshold' } }));
     expect(other.latency).toMatchObject({ baseline: 5, status: 'improvement' });
   });
 
@@ -296,12 +302,12 @@ describe('the two query plans', () => {
     expect(windowed).toHaveLength(160);
     const seen = new Set(windowed.map((status) => status.status));
     for (const status of ['no-baseline', 'unchanged', 'regression', 'improvement', 'failed'] as const) expect(seen).toContain(status);
-    expect(topN).toEqual(windowed);
+    expect(comparable(topN)).toEqual(comparable(windowed));
   });
 });
 
 describe('the site build', () => {
-  it('tests every change beyond the threshold on the same samples as a single-run check, branches and failures included', async () => {
+  it('judges every measurement as a check of its whole run does: status, test, adjusted p-value; branches and failures included', async () => {
     const steps: Step[] = [];
     for (let day = 0; day < 40; day++) {
       const level = 1 + ((day * 7) % 5) / 10;
@@ -322,16 +328,13 @@ describe('the site build', () => {
     const site = await materialisedStatuses(opened, s, { every: true });
     const check = await statusOfRuns(opened, ids, s, 'top-n');
     opened.close();
-    const key = (status: MetricStatus) => `${status.runId}/${status.metric}`;
-    const expected = new Map(check.map((status) => [key(status), status]));
     const beyond = site.filter((status) => status.metric === 'sampled' && ['regression', 'improvement', 'noise'].includes(status.status));
     expect(new Set(beyond.map((status) => status.status))).toEqual(new Set(['regression', 'improvement', 'noise']));
-    for (const status of beyond) {
-      expect(status.significance, key(status)).not.toBeNull();
-      expect(status, key(status)).toEqual(expected.get(key(status)));
-    }
-    // Where no threshold could be crossed, the site leaves the test out (and says nothing of it).
-    for (const status of site.filter((one) => one.status === 'unchanged')) expect(status.significance).toBeNull();
+    expect(site.some((status) => (status.significance?.family ?? 0) > 1 && status.significance?.adjustedPValue !== null)).toBe(true);
+    // The site's tables keep no samples (the run's own spread is kept instead).
+    expect(comparable(site.map((status) => ({ ...status, samples: null })))).toEqual(
+      comparable(check.map((status) => ({ ...status, samples: null }))),
+    );
   });
 
   it('finds the same baselines keying series by a hash of their names as by the names', async () => {
@@ -422,10 +425,15 @@ describe('the latest statuses', () => {
     const key = (status: { runId: string; metric: string }) => `${status.runId}/${status.metric}`;
     const expected = new Map(oneByOne.map((status) => [key(status), status]));
     expect(latest).toHaveLength(4);
-    for (const status of latest)
-      expect({ ...status, status: status.status === 'no-baseline' ? 'new' : status.status }).toEqual({
-        ...expected.get(key(status)),
-        status: expected.get(key(status))?.status === 'no-baseline' ? 'new' : expected.get(key(status))?.status,
+    for (const status of latest) {
+      const alone = expected.get(key(status)) as MetricStatus;
+      // A run judged alone has all its metrics in its family of tests; the latest statuses, its latest ones.
+      const unadjusted = (one: MetricStatus) => ({
+        ...one,
+        status: one.status === 'no-baseline' ? 'new' : one.status,
+        significance: one.significance && { ...one.significance, adjustedPValue: null, family: null },
       });
+      expect(comparable([unadjusted(status)])).toEqual(comparable([unadjusted(alone)]));
+    }
   });
 });

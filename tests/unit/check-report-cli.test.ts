@@ -10,7 +10,7 @@ import { HOSTILE_TEXT, makeRecord, runCommand, tempDir } from '../helpers.ts';
 /** Five runs around 1 s on main, then the run to judge. */
 async function historyEndingWith(latency: number, options: { branch?: string; metricName?: string } = {}) {
   const data = await tempDir();
-  const values = [1, 1.1, 0.9, 1.0, 1.05, latency];
+  const values = [1, 1.02, 0.98, 1.0, 1.01, latency];
   const records = values.map((value, i) => {
     const record = makeRecord({}, new Date(Date.UTC(2026, 0, 1 + i)));
     record.metrics = [
@@ -52,18 +52,18 @@ describe('npm run check', () => {
     const spread = (run: number) => Array.from({ length: 10 }, (_, i) => 0.5 + (((run * 10 + i) * 37) % 50) / 49);
     const tight = (run: number) => Array.from({ length: 10 }, (_, i) => 1 + ((((run * 10 + i) * 37) % 50) - 25) / 2500);
 
-    it('calls a clear 25 % slowdown a regression and shows its interval and p-value', async () => {
+    it('calls a clear 25 % slowdown a regression and shows its interval, its p-value as a bound and the test', async () => {
       const { data } = await sampledHistory(
         tight,
         Array.from({ length: 10 }, (_, i) => 1.25 + (i - 5) / 500),
       );
       const result = await check(['--data', data]);
       expect(result.code, result.stderr).toBe(1);
-      expect(result.stdout).toMatch(/\+25\.0% \(\+2\d\.\d% to \+2\d\.\d%, p \d\.\d × 10⁻\S+\)/);
+      expect(result.stdout).toMatch(/\+25\.0% \(95% CI \+2\d\.\d% to \+2\d\.\d%, p < 0\.001, t-test over 5 runs\)/);
       expect(result.stdout).toMatch(/regression/);
     });
 
-    it('calls a 25 % change the samples cannot tell from noise likely noise, and passes; threshold-only mode fails it', async () => {
+    it("calls a 25 % change likely noise when the run's own samples are too spread to tell, and passes; threshold-only mode fails it", async () => {
       const noisy = [0.5, 0.7, 0.9, 1.1, 1.2, 1.3, 1.5, 1.7, 1.9, 2.1];
       const { data } = await sampledHistory(spread, noisy);
       const result = await check(['--data', data]);
@@ -82,7 +82,9 @@ describe('npm run check', () => {
     const { data } = await historyEndingWith(1.25);
     const result = await check(['--data', data]);
     expect(result.code, result.stderr).toBe(1);
-    expect(result.stdout).toMatch(/demo\/latency\s*│\s*1\.25 s\s*│\s*1 s \(median of 5\)\s*│\s*\+25\.0%\s*│\s*20%\s*│\s*regression/);
+    expect(result.stdout).toMatch(
+      /demo\/latency\s*│\s*1\.25 s\s*│\s*1 s \(median of 5\)\s*│\s*\+25\.0% \(95% CI [^)]*t-test over 5 runs\)\s*│\s*20%\s*│\s*regression/,
+    );
     expect(result.stdout).toMatch(/✘ 1 regression detected/);
   });
 
@@ -207,7 +209,9 @@ describe('npm run check', () => {
     await appendRuns(data, records);
     const result = await check(['--data', data]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/demo\/lookup\s*│\s*1\.3 µs\s*│\s*1 µs \(median of 5\)\s*│\s*\+30\.0%\s*│\s*20%\s*│\s*regression/);
+    expect(result.stdout).toMatch(
+      /demo\/lookup\s*│\s*1\.3 µs\s*│\s*1 µs \(median of 5\)\s*│\s*\+30\.0% \(95% CI [^)]*\)\s*│\s*20%\s*│\s*regression/,
+    );
     expect(result.stdout).toMatch(/demo\/distance\s*│\s*3 ms\s*│\s*—\s*│\s*—\s*│\s*20%\s*│\s*new metric/);
     expect(result.stdout).toMatch(
       /demo\/distance on Test_Linux_x86_64_2C_8GB: earlier runs recorded it in parsecs and this one in s, which do not convert/,

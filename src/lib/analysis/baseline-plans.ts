@@ -11,8 +11,32 @@ import { levelBreaks } from './regression-events.ts';
 import { historyChanges } from './series-changes.ts';
 import type { AnalysisSettings } from './status.ts';
 
+/** What a run's own samples say of its value: the standard error of their mean, of ln(samples) and plain (ownSpread). */
+const OWN_SPREAD = `CASE WHEN len(t.samples) >= 2 AND list_min(t.samples) > 0
+             THEN list_aggregate(list_transform(t.samples, x -> ln(greatest(x, 1e-300))), 'stddev_samp') / sqrt(len(t.samples)) END AS own_log_se,
+           CASE WHEN len(t.samples) >= 2 THEN list_aggregate(t.samples, 'stddev_samp') / sqrt(len(t.samples)) END AS own_se`;
+
 export const SELECT_TARGET = `t.run_id, strftime(t.timestamp, '%Y-%m-%dT%H:%M:%S.%gZ') AS timestamp, t.platform, t.suite, t.metric, t.unit,
-           t.direction, t.status, t.value, t.samples, t.spread_low, t.spread_high, t.threshold`;
+           t.direction, t.status, t.value, t.samples, t.spread_low, t.spread_high, t.threshold, ${OWN_SPREAD}`;
+
+/**
+ * How many runs of a level the run-to-run spread is taken over: the baseline window, but at least 20. The
+ * spread of 5 runs is too unsure for a test, and a runner's slow spell lasts several runs: on django's asv
+ * history a spread over the 5 baseline runs called 7.2 % of flat stretches significant at 0.05, over 20 runs
+ * 5.1 % (npm run bench:aa, BENCHMARKS.md).
+ */
+export const SPREAD_MIN_RUNS = 20;
+
+export function spreadWindow(window: number): number {
+  return Math.max(window, SPREAD_MIN_RUNS);
+}
+
+/** The spread columns (RunSpread) of a list of values, newest first, of one level. */
+export function listSpread(values: string): string {
+  return `len(${values})::INTEGER AS spread_runs,
+             CASE WHEN list_min(${values}) > 0 THEN list_aggregate(list_transform(${values}, x -> ln(greatest(x, 1e-300))), 'stddev_samp') END AS log_sd,
+             list_aggregate(${values}, 'stddev_samp') AS value_sd`;
+}
 
 export const ON_BASELINE_BRANCH = '(git_branch = $branch OR git_branch IS NULL)';
 
@@ -80,14 +104,18 @@ export function windowedSql(window: number, targets: string | 'whole history', s
     WITH target AS (${withKey(whole ? 'SELECT * FROM metrics' : targets)}),
     base AS (
       SELECT ${keyColumns}, timestamp,
-             median(value) OVER w AS rolling, count(value) OVER w AS rolling_runs
+             median(value) OVER w AS rolling, count(value) OVER w AS rolling_runs,
+             count(value) OVER spread AS spread_runs,
+             CASE WHEN min(value) OVER spread > 0 THEN stddev_samp(CASE WHEN value > 0 THEN ln(value) END) OVER spread END AS log_sd,
+             stddev_samp(value) OVER spread AS value_sd
       FROM (${withKey(
         `SELECT * FROM ${withSegments(`SELECT * FROM metrics WHERE status = 'ok' AND ${ON_BASELINE_BRANCH}
         ${whole ? '' : 'AND (platform, suite, metric) IN (SELECT DISTINCT (platform, suite, metric) FROM target)'}`)}`,
       )})
-      WINDOW w AS (PARTITION BY ${keyColumns}, segment ORDER BY timestamp, run_id ROWS BETWEEN ${window - 1} PRECEDING AND CURRENT ROW)
+      WINDOW w AS (PARTITION BY ${keyColumns}, segment ORDER BY timestamp, run_id ROWS BETWEEN ${window - 1} PRECEDING AND CURRENT ROW),
+             spread AS (PARTITION BY ${keyColumns}, segment ORDER BY timestamp, run_id ROWS BETWEEN ${spreadWindow(window) - 1} PRECEDING AND CURRENT ROW)
     )
-    SELECT ${SELECT_TARGET}, b.rolling, b.rolling_runs::INTEGER AS rolling_runs, NULL::DOUBLE[] AS baseline_samples
+    SELECT ${SELECT_TARGET}, b.rolling, b.rolling_runs::INTEGER AS rolling_runs, b.spread_runs::INTEGER AS spread_runs, b.log_sd, b.value_sd
     FROM target AS t
     ASOF LEFT JOIN base AS b
       ON ${keyMatch} AND t.timestamp > b.timestamp
@@ -125,17 +153,20 @@ export function topNSql(window: number, targets: string): string {
       JOIN target AS t ON m.platform = t.platform AND m.suite = t.suite AND m.metric = t.metric AND m.unit = t.unit AND m.timestamp < t.timestamp
       GROUP BY t.run_id, t.platform, t.suite, t.metric
     ),
-    base AS (
-      SELECT t.run_id, t.platform, t.suite, t.metric,
-             list_aggregate(max_by(m.value, (m.timestamp, m.run_id), ${window}), 'median') AS rolling,
-             least(count(*), ${window})::INTEGER AS rolling_runs,
-             flatten(list_filter(max_by(m.samples, (m.timestamp, m.run_id), ${window}), s -> s IS NOT NULL)) AS baseline_samples
+    recent AS (
+      -- Newest first: the last runs of the level, as many as the spread needs (the median takes the first ones).
+      SELECT t.run_id, t.platform, t.suite, t.metric, max_by(m.value, (m.timestamp, m.run_id), ${spreadWindow(window)}) AS values
       FROM eligible AS m
       JOIN target AS t ON m.platform = t.platform AND m.suite = t.suite AND m.metric = t.metric AND m.unit = t.unit AND m.timestamp < t.timestamp
       JOIN last_level AS l ON l.run_id = t.run_id AND l.platform = t.platform AND l.suite = t.suite AND l.metric = t.metric AND m.segment = l.segment
       GROUP BY t.run_id, t.platform, t.suite, t.metric
+    ),
+    base AS (
+      SELECT run_id, platform, suite, metric, list_aggregate(values[1:${window}], 'median') AS rolling,
+             len(values[1:${window}])::INTEGER AS rolling_runs, ${listSpread('values')}
+      FROM recent
     )
-    SELECT ${SELECT_TARGET}, b.rolling, b.rolling_runs, b.baseline_samples
+    SELECT ${SELECT_TARGET}, b.rolling, b.rolling_runs, b.spread_runs, b.log_sd, b.value_sd
     FROM target AS t LEFT JOIN base AS b USING (run_id, platform, suite, metric)
     ORDER BY t.timestamp, t.run_id, t.suite, t.metric`;
 }
@@ -156,52 +187,4 @@ export async function smallestThreshold(history: History, settings: AnalysisSett
   ];
   const [declared] = await queryRows<{ smallest: number | null }>(history.connection, `SELECT min(threshold) AS smallest FROM ${table}`);
   return Math.min(...configured, declared?.smallest ?? Number.POSITIVE_INFINITY);
-}
-
-/**
- * Into \`pools\`: the baseline runs' samples, pooled, for each measurement of \`judged\` (target columns
- * and rolling) that has samples and moved beyond the smallest threshold from its rolling baseline. Only
- * there can the test change a status, and only there do pages show its interval; gathering the pools of
- * every measurement would copy every sample of the history window-fold.
- */
-export async function createSamplePools(history: History, settings: AnalysisSettings, judged: string, pools: string): Promise<void> {
-  const { connection } = history;
-  const window = settings.config.baselineWindow;
-  assertWindow(window);
-  const smallest = await smallestThreshold(history, settings, judged);
-  await connection.run(
-    `CREATE OR REPLACE TEMP TABLE pool_targets AS SELECT run_id, platform, suite, metric, unit, timestamp::TIMESTAMP AS timestamp FROM ${judged}
-     WHERE status = 'ok' AND len(samples) > 0 AND rolling IS NOT NULL AND abs(value - rolling) > $smallest * abs(rolling)`,
-    { smallest },
-  );
-  // The baseline of a target is the `window` baseline-branch runs of its series up to the last one before
-  // it (as windowedSql): numbered in series order, they are found by equality, not by a range join per target.
-  await connection.run(
-    `CREATE OR REPLACE TEMP TABLE ${pools} AS
-     WITH eligible AS (
-       SELECT platform, suite, metric, unit, segment, timestamp, run_id,
-              row_number() OVER (PARTITION BY platform, suite, metric, unit, segment ORDER BY timestamp, run_id) AS seq
-       FROM ${withSegments(`SELECT * FROM metrics WHERE status = 'ok' AND ${ON_BASELINE_BRANCH}
-         AND (platform, suite, metric) IN (SELECT DISTINCT (platform, suite, metric) FROM pool_targets)`)}
-     ),
-     positioned AS (
-       SELECT t.run_id, t.platform, t.suite, t.metric, t.unit, e.segment, e.seq AS last_seq
-       FROM pool_targets AS t
-       ASOF JOIN eligible AS e ON t.platform = e.platform AND t.suite = e.suite AND t.metric = e.metric AND t.unit = e.unit AND t.timestamp > e.timestamp
-     ),
-     wanted AS (
-       SELECT run_id, platform, suite, metric, unit, segment, unnest(range(greatest(last_seq - ${window - 1}, 1), last_seq + 1)) AS seq FROM positioned
-     ),
-     baseline_runs AS (
-       SELECT w.run_id AS target_run, w.platform, w.suite, w.metric, e.run_id
-       FROM wanted AS w JOIN eligible AS e USING (platform, suite, metric, unit, segment, seq)
-     )
-     SELECT b.target_run AS run_id, b.platform, b.suite, b.metric, flatten(list(m.samples)) AS baseline_samples
-     FROM baseline_runs AS b JOIN metrics AS m USING (run_id, platform, suite, metric)
-     WHERE m.samples IS NOT NULL
-     GROUP BY ALL
-     HAVING len(flatten(list(m.samples))) > 0`,
-    { branch: settings.config.defaultBranch },
-  );
-  await connection.run('DROP TABLE pool_targets');
 }

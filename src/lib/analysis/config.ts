@@ -25,9 +25,14 @@ export const configSchema = z
       .enum(['both', 'threshold', 'significance'])
       .default('both')
       .describe(
-        'When samples allow a Mann–Whitney test: "both" (a regression is beyond the threshold and significant; beyond it but not significant is likely noise), "threshold" (the threshold alone), or "significance" (any significant change for the worse).',
+        'How a run is judged when its series has 3 or more runs at the baseline\'s level to test against (a t-test of the run against their spread, Benjamini–Hochberg across the run\'s metrics): "both" (a regression is beyond the threshold and significant; beyond it but not significant is likely noise), "threshold" (the threshold alone), or "significance" (any significant change for the worse).',
       ),
-    significanceLevel: z.number().gt(0).lt(1).default(0.05).describe('The p-value below which a difference counts as real.'),
+    significanceLevel: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(0.05)
+      .describe('The adjusted p-value below which a change counts as real; intervals are printed at 1 − this level.'),
     suites: z.record(z.string(), z.object({ threshold: thresholdSchema.optional() })).default({}),
     metrics: z
       .record(z.string(), z.object({ threshold: thresholdSchema.optional() }))

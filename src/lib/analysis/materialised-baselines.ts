@@ -4,12 +4,12 @@
  * module names these tables.
  */
 
-import { type DuckDBListValue, type DuckDBValue, INTEGER, LIST, listValue } from '@duckdb/node-api';
+import { DOUBLE, type DuckDBValue, INTEGER, LIST, listValue } from '@duckdb/node-api';
 import { seriesKey } from '../shared/keys.ts';
 import { classify, type Status } from '../shared/regression-rule.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
-import { createSamplePools, ensureLevelBreaks, seriesHashesAreDistinct, smallestThreshold, windowedSql } from './baseline-plans.ts';
+import { ensureLevelBreaks, seriesHashesAreDistinct, smallestThreshold, windowedSql } from './baseline-plans.ts';
 import { pinnedValue } from './baselines-file.ts';
 import { type AnalysisSettings, judge, type MetricStatus, type Row, type SeriesIdentity } from './status.ts';
 import { resolveThreshold } from './thresholds.ts';
@@ -31,10 +31,9 @@ export async function materialiseBaselines(history: History, settings: AnalysisS
     'DROP TABLE IF EXISTS measurement_baselines; DROP TABLE IF EXISTS series_baselines; DROP TABLE IF EXISTS baseline_series; DROP TABLE IF EXISTS baseline_runs',
   );
   await connection.run(
-    `CREATE TEMP TABLE all_judged AS SELECT * EXCLUDE (baseline_samples) FROM (${windowedSql(settings.config.baselineWindow, 'whole history', (await seriesHashesAreDistinct(history)) ? 'by hash' : 'by name')})`,
+    `CREATE TEMP TABLE all_judged AS SELECT * FROM (${windowedSql(settings.config.baselineWindow, 'whole history', (await seriesHashesAreDistinct(history)) ? 'by hash' : 'by name')})`,
     { branch: settings.config.defaultBranch },
   );
-  await createSamplePools(history, settings, 'all_judged', 'all_pools');
   // The two tables pages read hold numbers, not names: a row's series and run are indexes into two small
   // tables, read once (baselineIndexes). Names in every row were most of a run page's cost (at 10,000 runs,
   // 3.2 s to read 500,000 rows as objects against 0.7 s as numbers) and most of a 100,000-run build's memory.
@@ -54,18 +53,20 @@ export async function materialiseBaselines(history: History, settings: AnalysisS
   await connection.run(
     `CREATE TEMP TABLE indexed_judged AS
      SELECT s.series_index, s.chart_index, r.run_index, r.time_rank, j.status = 'ok' AS ok,
-            j.value, j.threshold, j.rolling, j.rolling_runs, j.samples, j.spread_low, j.spread_high, j.run_id, j.platform, j.suite, j.metric
+            j.value, j.threshold, j.rolling, j.rolling_runs, j.spread_runs, j.log_sd, j.value_sd, j.own_log_se, j.own_se,
+            j.samples, j.spread_low, j.spread_high, j.run_id, j.platform, j.suite, j.metric
      FROM all_judged AS j
      JOIN baseline_series AS s ON j.platform = s.platform AND j.suite = s.suite AND j.metric = s.metric
        AND j.unit IS NOT DISTINCT FROM s.unit AND j.direction IS NOT DISTINCT FROM s.direction
      JOIN baseline_runs AS r ON j.run_id = r.run_id AND j.timestamp = r.timestamp`,
   );
-  // Run pages keep a measurement's samples only where they are tested (see createSamplePools).
+  // A run's family of tests (judge's Benjamini–Hochberg): its measurements with a spread to test against (hasSpread).
   await connection.run(
     `CREATE TABLE measurement_baselines AS
-     SELECT j.run_index, j.time_rank, j.series_index, j.ok, j.value, j.threshold, j.rolling, j.rolling_runs,
-            CASE WHEN p.baseline_samples IS NOT NULL THEN j.samples END AS samples, p.baseline_samples
-     FROM indexed_judged AS j LEFT JOIN all_pools AS p USING (run_id, platform, suite, metric) ORDER BY j.run_index`,
+     SELECT run_index, time_rank, series_index, ok, value, threshold, rolling, rolling_runs, spread_runs, log_sd, value_sd, own_log_se, own_se,
+            (count(*) FILTER (WHERE ok AND value IS NOT NULL AND spread_runs >= 3) OVER (PARTITION BY run_index))::INTEGER AS family,
+            NULL::DOUBLE AS adjusted_p
+     FROM indexed_judged ORDER BY run_index`,
   );
   // Charts draw the spread of the samples, never the samples: keeping two numbers instead of the list
   // keeps this copy small.
@@ -75,7 +76,36 @@ export async function materialiseBaselines(history: History, settings: AnalysisS
             coalesce(list_min(samples), spread_low) AS low, coalesce(list_max(samples), spread_high) AS high
      FROM indexed_judged WHERE ok ORDER BY chart_index, time_rank`,
   );
-  await connection.run('DROP TABLE indexed_judged; DROP TABLE all_judged; DROP TABLE all_pools');
+  await connection.run('DROP TABLE indexed_judged; DROP TABLE all_judged');
+  await storeAdjustedPValues(history, settings);
+}
+
+/**
+ * The adjusted p-values of every run's candidates, judged once with all of the run's candidates together, so
+ * that a page reading one series or a few runs gets the verdict the whole run got. Candidates move beyond their
+ * threshold (or, judged by the test alone, any tested move), so only rows beyond the smallest threshold are read.
+ */
+async function storeAdjustedPValues(history: History, settings: AnalysisSettings): Promise<void> {
+  if (settings.config.significance === 'threshold') return;
+  const beyond = settings.config.significance === 'significance' ? -1 : await smallestThreshold(history, settings, 'measurement_baselines');
+  const statuses = await readStatuses(history, settings, `ok AND rolling IS NOT NULL AND abs(value - rolling) > $beyond * abs(rolling)`, {
+    beyond,
+  });
+  const indexes = await baselineIndexes(history);
+  const adjusted = statuses.filter((status) => status.significance?.adjustedPValue != null);
+  if (adjusted.length === 0) return;
+  const seriesIndex = new Map(indexes.series.map((series, index) => [seriesKey(series), index]));
+  await history.connection.run(
+    `UPDATE measurement_baselines AS m SET adjusted_p = a.adjusted_p
+     FROM (SELECT unnest($runs) AS run_index, unnest($series) AS series_index, unnest($adjusted) AS adjusted_p) AS a
+     WHERE m.run_index = a.run_index AND m.series_index = a.series_index`,
+    {
+      runs: listValue(adjusted.map((status) => indexes.runIndex.get(status.runId) as number)),
+      series: listValue(adjusted.map((status) => seriesIndex.get(seriesKey(status)) as number)),
+      adjusted: listValue(adjusted.map((status) => status.significance?.adjustedPValue as number)),
+    },
+    { runs: LIST(INTEGER), series: LIST(INTEGER), adjusted: LIST(DOUBLE) },
+  );
 }
 
 /** One successful measurement of a series, as a chart draws it, judged like every other. */
@@ -384,39 +414,46 @@ export async function materialisedStatuses(
   settings: AnalysisSettings,
   selection: StatusSelection,
 ): Promise<MetricStatus[]> {
+  const { where, params } = selectionSql(selection, await baselineIndexes(history));
+  return readStatuses(history, settings, where, params);
+}
+
+async function readStatuses(
+  history: History,
+  settings: AnalysisSettings,
+  where: string,
+  params: Record<string, DuckDBValue>,
+): Promise<MetricStatus[]> {
   const indexes = await baselineIndexes(history);
-  const { where, params } = selectionSql(selection, indexes);
   const reader = await history.connection.runAndReadAll(
-    `SELECT series_index, run_index, ok, value, threshold, rolling, rolling_runs, samples, baseline_samples
+    `SELECT series_index, run_index, ok, value, threshold, rolling, rolling_runs, spread_runs, log_sd, value_sd, own_log_se, own_se, family, adjusted_p
      FROM measurement_baselines WHERE ${where} ORDER BY time_rank, series_index`,
     params,
     'wanted' in params ? { wanted: LIST(INTEGER) } : undefined,
   );
   if (reader.currentRowCount === 0) return [];
   // The values as DuckDB gives them, not converted to JSON first: 5,000,000 rows at 100,000 runs.
-  const [seriesIndexes, runIndexes, oks, values, thresholds, rollings, rollingRuns, samples, baselineSamples] = reader.getColumns() as [
-    number[],
-    number[],
-    boolean[],
-    Array<number | null>,
-    Array<number | null>,
-    Array<number | null>,
-    Array<number | null>,
-    Array<DuckDBListValue | null>,
-    Array<DuckDBListValue | null>,
-  ];
-  const numbers = (list: DuckDBListValue | null | undefined) => (list ? (list.items as number[]) : null);
+  const columns = reader.getColumns();
+  const [seriesIndexes, runIndexes, oks] = columns as [number[], number[], boolean[]];
+  const numbers = columns.slice(3) as Array<Array<number | null>>;
+  const at = (column: number, row: number) => (numbers[column] as Array<number | null>)[row] ?? null;
   const rows = seriesIndexes.map(
-    (seriesIndex, at): Row => ({
+    (seriesIndex, row): Row => ({
       ...(indexes.series[seriesIndex] as BaselineIndexes['series'][number]),
-      ...runOf(indexes, runIndexes[at] as number),
-      status: oks[at] ? 'ok' : 'failed',
-      value: values[at] ?? null,
-      samples: numbers(samples[at]),
-      threshold: thresholds[at] ?? null,
-      rolling: rollings[at] ?? null,
-      rolling_runs: rollingRuns[at] ?? null,
-      baseline_samples: numbers(baselineSamples[at]),
+      ...runOf(indexes, runIndexes[row] as number),
+      status: oks[row] ? 'ok' : 'failed',
+      value: at(0, row),
+      samples: null,
+      threshold: at(1, row),
+      rolling: at(2, row),
+      rolling_runs: at(3, row),
+      spread_runs: at(4, row),
+      log_sd: at(5, row),
+      value_sd: at(6, row),
+      own_log_se: at(7, row),
+      own_se: at(8, row),
+      family: at(9, row),
+      adjusted_p: at(10, row),
     }),
   );
   return judge(rows, settings, (status) => status.runId);

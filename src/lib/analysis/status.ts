@@ -8,17 +8,18 @@
  * git count too) strictly before the run being judged. The SQL that finds them is in baseline-plans.ts.
  */
 
-import { judgeChange, type Status } from '../shared/regression-rule.ts';
-import type { SampleComparison } from '../shared/significance.ts';
+import { isCandidate, judgeChange, type Status } from '../shared/regression-rule.ts';
+import { adjustPValues, type ChangeTest, type OwnSpread, type RunSpread, testLevels } from '../shared/significance.ts';
 import { queryRows, sqlStringList } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
 import type { Direction } from '../store/record.ts';
 import {
   assertWindow,
-  createSamplePools,
   ensureLevelBreaks,
+  listSpread,
   ON_BASELINE_BRANCH,
   SELECT_TARGET,
+  spreadWindow,
   TOP_N_MAX_RUNS,
   topNSql,
   windowedSql,
@@ -48,9 +49,12 @@ export interface MetricStatus extends SeriesIdentity {
   baselineSource: BaselineSource | null;
   /** How many runs the rolling median was taken over (0 for pinned or missing baselines). */
   baselineRuns: number;
+  /** How much the series' runs differ from one another at the baseline's level, and what the run's samples say of it. */
+  spread: RunSpread | null;
+  own: OwnSpread | null;
   change: number | null;
-  /** Mann–Whitney p-value and 95 % interval of the change, when the run and its baseline runs kept enough samples to test. */
-  significance: SampleComparison | null;
+  /** The test of the change against the baseline runs' spread (testLevels), adjusted across the run's metrics. */
+  significance: ChangeTest | null;
   threshold: Threshold;
   status: Status;
 }
@@ -80,13 +84,45 @@ export interface Row extends SeriesIdentity {
   threshold: number | null;
   rolling: number | null;
   rolling_runs: number | null;
-  /** The samples of the runs the rolling baseline is the median of (one-run plans only). */
-  baseline_samples?: number[] | null;
+  spread_runs: number | null;
+  log_sd: number | null;
+  value_sd: number | null;
+  own_log_se: number | null;
+  own_se: number | null;
+  /**
+   * Given by the site's tables, which read a run's measurements a few at a time: how many of the run's
+   * measurements have a spread to test against (the Benjamini–Hochberg family), and the adjusted p-value
+   * found when the whole run was judged. Left out when the rows hold whole runs: then they are counted here.
+   */
+  family?: number | null;
+  adjusted_p?: number | null;
 }
 
-/** Statuses are judged per group: a run (statusOfRuns) or a platform (latestStatuses). */
+/** Whether a measurement is in its run's family of tests: successful, with enough runs at its level for a spread. */
+export function hasSpread(row: Pick<Row, 'status' | 'value' | 'spread_runs'>): boolean {
+  return row.status === 'ok' && row.value !== null && (row.spread_runs ?? 0) >= 3;
+}
+
+/**
+ * Statuses are judged per group: a run (statusOfRuns) or a platform (latestStatuses). Within a run, the
+ * tests that can change a status (isCandidate) are adjusted by Benjamini–Hochberg across the run's family.
+ */
 export function judge(rows: readonly Row[], settings: AnalysisSettings, groupOf: (status: MetricStatus) => string): MetricStatus[] {
-  const statuses = rows.map((row): MetricStatus => {
+  const { config } = settings;
+  const level = 1 - config.significanceLevel;
+  const tested = rows.map((row) => {
+    const pinned = pinnedValue(settings.pinned, row.platform, row.suite, row.metric);
+    if (pinned !== undefined || row.rolling === null || row.value === null || row.status !== 'ok' || row.spread_runs === null) return null;
+    const own = row.own_log_se !== null || row.own_se !== null ? { logSe: row.own_log_se, se: row.own_se } : null;
+    return testLevels(
+      { median: row.value, runs: 1, own },
+      { median: row.rolling, runs: row.rolling_runs ?? 1 },
+      { runs: row.spread_runs, logSd: row.log_sd, sd: row.value_sd },
+      level,
+    );
+  });
+  adjustWithinRuns(rows, tested, settings);
+  const statuses = rows.map((row, index): MetricStatus => {
     const pinned = pinnedValue(settings.pinned, row.platform, row.suite, row.metric);
     const baseline = pinned ?? row.rolling;
     const baselineSource: BaselineSource | null = pinned !== undefined ? 'pinned' : row.rolling !== null ? 'rolling' : null;
@@ -108,22 +144,53 @@ export function judge(rows: readonly Row[], settings: AnalysisSettings, groupOf:
       baseline,
       baselineSource,
       baselineRuns: baselineSource === 'rolling' ? (row.rolling_runs ?? 0) : 0,
+      spread: row.spread_runs !== null ? { runs: row.spread_runs, logSd: row.log_sd, sd: row.value_sd } : null,
+      own: row.own_log_se !== null || row.own_se !== null ? { logSe: row.own_log_se, se: row.own_se } : null,
       threshold,
     };
     if (row.status !== 'ok' || row.value === null) return { ...common, change: null, significance: null, status: 'failed' };
     if (baseline === null) return { ...common, change: null, significance: null, status: 'new' };
-    // Only a rolling baseline has samples behind it; a pinned value is a number without a spread.
-    const against = { value: baseline, samples: baselineSource === 'rolling' ? row.baseline_samples : null };
-    return {
-      ...common,
-      ...judgeChange({ value: row.value, samples: row.samples }, against, row.direction, threshold.value, settings.config),
-    };
+    // A pinned value is a number without a spread: the threshold alone judges against it.
+    return { ...common, ...judgeChange(row.value, baseline, row.direction, threshold.value, tested[index] ?? null, config) };
   });
   // A group with no baseline for any metric gets the clearer status: nothing to compare with at all.
   const groupsWithBaseline = new Set(statuses.filter((status) => status.baseline !== null).map(groupOf));
   return statuses.map((status) =>
     status.status === 'new' && !groupsWithBaseline.has(groupOf(status)) ? { ...status, status: 'no-baseline' } : status,
   );
+}
+
+/**
+ * Benjamini–Hochberg within each run, in place: over the run's family (its measurements with a spread), the
+ * candidates' p-values (the tests that can change a status) are adjusted; the others count as larger, which
+ * keeps the adjustment valid and the same whichever of a run's rows are judged together.
+ */
+function adjustWithinRuns(rows: readonly Row[], tested: Array<ChangeTest | null>, settings: AnalysisSettings): void {
+  const byRun = Map.groupBy(
+    rows.map((row, index) => ({ row, index })),
+    ({ row }) => row.run_id,
+  );
+  for (const members of byRun.values()) {
+    const family = members[0]?.row.family ?? members.filter(({ row }) => hasSpread(row)).length;
+    const candidates = members.filter(({ row, index }) => {
+      const test = tested[index];
+      if (!test || test.pValue === null || row.value === null || row.rolling === null) return false;
+      const threshold = resolveThreshold(
+        { suite: row.suite, metric: row.metric, declared: row.threshold },
+        settings.config,
+        settings.threshold,
+      );
+      return isCandidate(row.value / row.rolling - 1, row.direction, threshold.value, settings.config.significance);
+    });
+    const adjusted = adjustPValues(
+      candidates.map(({ index }) => tested[index]?.pValue ?? 1),
+      family,
+    );
+    candidates.forEach(({ row, index }, at) => {
+      const test = tested[index] as ChangeTest;
+      tested[index] = { ...test, adjustedPValue: row.adjusted_p ?? (adjusted[at] as number), family };
+    });
+  }
 }
 
 /** Statuses of every metric of the given runs. `plan` is for tests that hold the two query plans to the same answers. */
@@ -158,7 +225,7 @@ export async function latestStatuses(history: History, settings: AnalysisSetting
               max_by(run_id, {ts: timestamp, id: run_id}) AS run_id,
               max_by(unit, {ts: timestamp, id: run_id}) AS latest_unit,
               max({ts: timestamp, id: run_id}) AS latest_key,
-              max_by({value: value, unit: unit, segment: segment, key: {ts: timestamp, id: run_id}}, {ts: timestamp, id: run_id}, ${window + 1}) FILTER (WHERE status = 'ok') AS recent
+              max_by({value: value, unit: unit, segment: segment, key: {ts: timestamp, id: run_id}}, {ts: timestamp, id: run_id}, ${spreadWindow(window) + 1}) FILTER (WHERE status = 'ok') AS recent
        FROM ${withSegments(`SELECT * FROM metrics WHERE ${ON_BASELINE_BRANCH}`)} GROUP BY platform, suite, metric
      ),
      before_latest AS (
@@ -169,11 +236,12 @@ export async function latestStatuses(history: History, settings: AnalysisSetting
      prior AS (
        -- Newest first: the level of the last run before the latest is the one its baseline comes from.
        SELECT platform, suite, metric, run_id, latest_key.ts AS timestamp,
-              list_transform(list_filter(entries, entry -> entry.segment = entries[1].segment), entry -> entry.value)[1:${window}] AS values
+              list_transform(list_filter(entries, entry -> entry.segment = entries[1].segment), entry -> entry.value) AS values
        FROM before_latest
      )
      SELECT platform, suite, metric, run_id, timestamp,
-            CASE WHEN len(values) > 0 THEN list_aggregate(values, 'median') END AS rolling, len(values)::INTEGER AS rolling_runs
+            CASE WHEN len(values) > 0 THEN list_aggregate(values[1:${window}], 'median') END AS rolling,
+            len(values[1:${window}])::INTEGER AS rolling_runs, values
      FROM prior`,
     { branch: settings.config.defaultBranch },
   );
@@ -184,17 +252,15 @@ export async function latestStatuses(history: History, settings: AnalysisSetting
   // The time bound lets the Parquet reader skip every month file older than the oldest latest run.
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE latest_judged AS
-     SELECT ${SELECT_TARGET}, k.rolling, k.rolling_runs
+     SELECT ${SELECT_TARGET}, k.rolling, k.rolling_runs, ${listSpread('k.values')}
      FROM (SELECT * FROM metrics WHERE timestamp >= $earliest::TIMESTAMP) AS t
      JOIN latest_keys AS k USING (platform, suite, metric, run_id)`,
     { earliest: bounds?.earliest ?? '1970-01-01 00:00:00' },
   );
-  await createSamplePools(history, settings, 'latest_judged', 'latest_pools');
   const rows = await queryRows<Row & Record<string, unknown>>(
     connection,
-    `SELECT j.*, p.baseline_samples FROM latest_judged AS j LEFT JOIN latest_pools AS p USING (run_id, platform, suite, metric)
-     ORDER BY j.timestamp, j.run_id, j.suite, j.metric`,
+    'SELECT * FROM latest_judged ORDER BY timestamp, run_id, suite, metric',
   );
-  await connection.run('DROP TABLE latest_keys; DROP TABLE latest_judged; DROP TABLE latest_pools');
+  await connection.run('DROP TABLE latest_keys; DROP TABLE latest_judged');
   return judge(rows, settings, (status) => status.platform);
 }

@@ -50,7 +50,13 @@ interface Aggregate extends SideSummary {
 export async function compareRuns(
   history: History,
   refs: { a: string; b: string },
-  settings: { config: Config; threshold: Threshold; platform?: string | undefined },
+  settings: {
+    config: Config;
+    threshold: Threshold;
+    platform?: string | undefined;
+    /** The sides' runs were made in rounds, one of each side a round, in time order (npm run ab): test them in pairs. */
+    paired?: boolean;
+  },
 ): Promise<Comparison> {
   const a = await resolveSide(history, refs.a);
   const b = await resolveSide(history, refs.b);
@@ -75,6 +81,7 @@ export async function compareRuns(
             arg_max(m.unit, m.timestamp) AS unit, count(DISTINCT m.unit)::INTEGER AS units,
             arg_max(m.direction, m.timestamp) AS direction, arg_max(m.threshold, m.timestamp) AS threshold,
             median(m.value) FILTER (WHERE m.status = 'ok') AS value,
+            coalesce(list(m.value ORDER BY m.timestamp, m.run_id) FILTER (WHERE m.status = 'ok'), []) AS values,
             flatten(list(m.samples) FILTER (WHERE m.status = 'ok' AND m.samples IS NOT NULL)) AS samples
      FROM metrics AS m JOIN sides AS s USING (run_id)
      WHERE ($platform IS NULL OR m.platform = $platform) AND ($shared IS NULL OR list_contains($shared, m.platform))
@@ -102,7 +109,10 @@ export async function compareRuns(
         settings.config,
         settings.threshold,
       );
-      return judgePair(before, after, acrossPlatforms ? platformLabel : any.platform, threshold, settings.config);
+      return judgePair(before, after, acrossPlatforms ? platformLabel : any.platform, threshold, {
+        ...settings.config,
+        paired: settings.paired ?? false,
+      });
     }),
   );
   return { a, b, metrics, leftOut };

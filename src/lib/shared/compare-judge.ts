@@ -8,7 +8,7 @@ import type { Threshold } from '../analysis/thresholds.ts';
 import type { Direction } from '../store/record.ts';
 import { compareSeries } from './natural-order.ts';
 import { improvementOf, judgeChange, type SignificanceMode } from './regression-rule.ts';
-import type { SampleComparison } from './significance.ts';
+import { type ChangeTest, ownSpread, pooledSpread, testLevels, testRounds, testSamples } from './significance.ts';
 
 export type Mark = 'worse' | 'better' | 'unchanged' | 'noise' | 'added' | 'removed' | 'failed' | 'incomparable';
 
@@ -23,7 +23,7 @@ export const MARK_LABELS: Record<Mark, string> = {
   incomparable: 'units differ',
 };
 
-/** One side's summary of one metric: the median of its runs' values, their samples, and the units they were recorded in. */
+/** One side's summary of one metric: the median of its runs' values, each run's value, their samples, and the units they were recorded in. */
 export interface SideSummary {
   platform: string;
   suite: string;
@@ -33,6 +33,9 @@ export interface SideSummary {
   /** How many units the side's runs recorded it in: more than one cannot be summarised. */
   units: number;
   value: number | null;
+  /** Each successful run's value. */
+  values: number[];
+  /** The samples of the side's runs (used only when the side is one run). */
   samples: number[] | null;
 }
 
@@ -46,8 +49,8 @@ export interface ComparedMetric {
   after: number | null;
   ratio: number | null;
   change: number | null;
-  /** Mann–Whitney on the pooled samples of each side, when both kept samples. */
-  significance: SampleComparison | null;
+  /** The test of the change (sideTest). */
+  significance: ChangeTest | null;
   threshold: Threshold;
   mark: Mark;
 }
@@ -55,6 +58,8 @@ export interface ComparedMetric {
 export interface JudgeSettings {
   significanceLevel: number;
   significance: SignificanceMode;
+  /** Each side's values are rounds in the same order (A/B): the test pairs them. */
+  paired?: boolean;
 }
 
 /** One metric of the comparison: `platform` is what the row shows (a pair of platforms when two runs differ). */
@@ -93,14 +98,42 @@ export function judgePair(
     };
   }
   const { change, status, significance } = judgeChange(
-    { value: after.value, samples: after.samples },
-    { value: before.value, samples: before.samples },
+    after.value,
+    before.value,
     any.direction,
     threshold.value,
+    sideTest(before, after, 1 - settings.significanceLevel, settings.paired ?? false),
     settings,
   );
   const mark: Mark = status === 'regression' ? 'worse' : status === 'improvement' ? 'better' : status === 'noise' ? 'noise' : 'unchanged';
   return { ...common, ratio: before.value === 0 ? null : after.value / before.value, change, significance, mark };
+}
+
+/**
+ * The test of two sides. Rounds of an A/B run are paired: the ratio of each round's two runs. Otherwise at the
+ * level of runs, around each side's own level, when their runs together leave a spread to estimate (two
+ * degrees of freedom or more); two single runs can only be told apart by their samples, and that test says it
+ * is about these two runs only.
+ */
+function sideTest(before: SideSummary, after: SideSummary, level: number, paired: boolean): ChangeTest | null {
+  if (before.value === null || after.value === null) return null;
+  if (paired && before.values.length === after.values.length && before.values.length > 1)
+    return testRounds(
+      after.values.map((value, round) => value / (before.values[round] as number)),
+      level,
+    );
+  const spread = pooledSpread([before.values, after.values]);
+  const single = (side: SideSummary) => side.values.length === 1;
+  if (spread.runs - 1 >= 2) {
+    const side = (summary: SideSummary) => ({
+      median: summary.value as number,
+      runs: summary.values.length,
+      own: single(summary) ? ownSpread(summary.samples) : null,
+    });
+    return testLevels(side(after), side(before), spread, level);
+  }
+  if (single(before) && single(after) && before.samples && after.samples) return testSamples(before.samples, after.samples, level);
+  return null;
 }
 
 const MARK_ORDER: Record<Mark, number> = { worse: 0, failed: 1, incomparable: 2, better: 3, noise: 4, unchanged: 5, added: 6, removed: 7 };

@@ -3,6 +3,7 @@
  * through here. Four significant digits, SI prefixes on times, sizes and rates (683 ns, 1.005 µs,
  * 2.4 GB/s), thousands separated, never exponent noise. Runs in the browser too: no Node imports.
  */
+import type { ChangeTest } from './significance.ts';
 import { prefixableBase } from './units.ts';
 
 const SUPERSCRIPTS: Record<string, string> = {
@@ -95,25 +96,42 @@ export function formatPercent(fraction: number): string {
   return `${Number((fraction * 100).toPrecision(3))}%`;
 }
 
-/** p-values span many orders of magnitude: small ones in scientific notation, never a bare 0. */
-export function formatPValue(p: number): string {
-  if (!Number.isFinite(p)) return '—';
-  if (p < 1e-4) return p === 0 ? '< 10⁻³⁰⁰' : scientific(p, 2);
-  return p.toPrecision(2);
+/**
+ * A p-value as a bound past what any test here can resolve ("p < 0.001"), else to two digits ("p = 0.034"):
+ * a p-value of 10⁻¹⁰⁵ claims a precision no benchmark history has.
+ */
+export function formatPValue(p: number | null): string {
+  if (p === null || !Number.isFinite(p)) return 'p —';
+  if (p < 0.001) return 'p < 0.001';
+  return `p = ${Number(p.toPrecision(2))}`;
 }
 
+const TEST_NAMES: Record<ChangeTest['test'], (count: number) => string> = {
+  runs: (count) => `t-test over ${count} runs`,
+  rounds: (count) => `paired t-test over ${count} rounds`,
+  samples: () => 'Mann–Whitney over the samples of these two runs only; run-to-run spread unknown',
+};
+
 /**
- * The change with its 95 % interval and p-value when samples allowed a test: "+25.0% (+20.1% to +30.3%,
- * p 0.003)"; with too few samples for an interval, it says so instead of printing one that means nothing.
+ * The change with the test behind it, all about one statistic: "+25.0% (95% CI +20.1% to +30.3%, p < 0.001,
+ * t-test over 20 runs)". The p-value is the one the verdict went by: adjusted across the run's metrics
+ * (Benjamini–Hochberg) where it was, and then says so. With too little evidence to test, it says that. Where
+ * the test is about the typical sample and the tool's value moved differently (a mean pulled by a tail),
+ * both are printed, each named.
  */
-export function formatChangeWithInterval(
-  change: number | null,
-  significance: { pValue: number; low: number | null; high: number | null } | null | undefined,
-): string {
-  if (!significance || change === null) return formatChange(change);
-  const interval =
-    significance.low === null || significance.high === null
-      ? 'too few samples for a 95% interval'
-      : `${formatChange(significance.low)} to ${formatChange(significance.high)}`;
-  return `${formatChange(change)} (${interval}, p ${formatPValue(significance.pValue)})`;
+export function formatChangeWithInterval(change: number | null, test: ChangeTest | null | undefined): string {
+  if (!test || change === null) return formatChange(change);
+  if (test.pValue === null || test.low === null || test.high === null)
+    return `${formatChange(change)} (too few ${test.test === 'rounds' ? 'rounds' : 'runs'} to test: ${test.count})`;
+  const adjusted =
+    test.adjustedPValue !== null && (test.family ?? 0) > 1
+      ? `${formatPValue(test.adjustedPValue)} adjusted for ${test.family} metrics`
+      : formatPValue(test.pValue);
+  const level = `${Number((test.level * 100).toPrecision(3))}% CI`;
+  const tested = `${level} ${formatChange(test.low)} to ${formatChange(test.high)}, ${adjusted}, ${TEST_NAMES[test.test](test.count)}`;
+  if (test.test !== 'runs' && formatChange(test.estimate) !== formatChange(change)) {
+    const [mine, theirs] = test.test === 'samples' ? ["tool's values", 'typical sample'] : ['medians', 'paired rounds'];
+    return `${formatChange(change)} (${mine}); ${theirs} ${formatChange(test.estimate)} (${tested})`;
+  }
+  return `${formatChange(change)} (${tested})`;
 }

@@ -100,6 +100,7 @@ function summarise(side: PublishedSide, across: boolean): Map<string, SideSummar
       direction: newest.measurement.direction,
       units: new Set(entries.map((entry) => entry.measurement.unit)).size,
       value: ok.length > 0 ? median(ok.map((entry) => entry.measurement.value as number)) : null,
+      values: ok.map((entry) => entry.measurement.value as number),
       samples: ok.some((entry) => entry.measurement.samples !== null) ? samples : null,
       threshold: newest.measurement.threshold,
     });

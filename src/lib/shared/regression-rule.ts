@@ -10,7 +10,7 @@
  * an unbounded change in its direction (change = ±Infinity), so it is never silently hidden.
  */
 import type { Direction } from '../store/record.ts';
-import { compareSamples, type SampleComparison } from './significance.ts';
+import type { ChangeTest } from './significance.ts';
 
 export type Status = 'regression' | 'improvement' | 'unchanged' | 'noise' | 'new' | 'no-baseline' | 'failed';
 
@@ -44,22 +44,29 @@ export function classify(current: number, baseline: number, direction: Direction
 
 export type SignificanceMode = 'both' | 'threshold' | 'significance';
 
+/** The p-value a verdict goes by: adjusted across the run's metrics where it was, else the test's own. */
+export function decidingPValue(test: ChangeTest): number | null {
+  return test.adjustedPValue ?? test.pValue;
+}
+
 /**
- * The rule with significance, when both sides had samples to test: a change beyond the threshold that
- * the test does not find significant is likely noise (asv's "~"), not a regression or an improvement.
+ * The rule with significance, when a test could decide: a change beyond the threshold that the test does
+ * not find significant is likely noise (asv's "~"), not a regression or an improvement. With too little
+ * evidence to test (too few runs), the threshold decides.
  */
 export function classifyWithSignificance(
   current: number,
   baseline: number,
   direction: Direction,
   threshold: number,
-  test: { pValue: number; minimumPValue: number; level: number; mode: SignificanceMode } | null,
+  test: ChangeTest | null,
+  config: { significanceLevel: number; significance: SignificanceMode },
 ): { change: number; status: Status } {
   const judged = classify(current, baseline, direction, threshold);
-  // Too few samples to ever reach the level: the test cannot decide, the threshold does.
-  if (!test || test.mode === 'threshold' || test.minimumPValue >= test.level) return judged;
-  const significant = test.pValue < test.level;
-  if (test.mode === 'significance') {
+  const p = test ? decidingPValue(test) : null;
+  if (p === null || config.significance === 'threshold') return judged;
+  const significant = p < config.significanceLevel;
+  if (config.significance === 'significance') {
     if (!significant) return { change: judged.change, status: 'unchanged' };
     return { change: judged.change, status: improvementOf(judged.change, direction) < 0 ? 'regression' : 'improvement' };
   }
@@ -68,31 +75,31 @@ export function classifyWithSignificance(
   return judged;
 }
 
+/** Whether a test can change this measurement's status: the ones Benjamini–Hochberg holds to the false discovery rate. */
+export function isCandidate(change: number, direction: Direction, threshold: number, mode: SignificanceMode): boolean {
+  if (mode === 'threshold') return false;
+  return mode === 'significance' || Math.abs(improvementOf(change, direction)) > threshold;
+}
+
 export interface Verdict {
   change: number;
   status: Status;
-  /** The test of the samples, when both sides had samples enough for it to decide anything. */
-  significance: SampleComparison | null;
+  /** The test of the change, when there was evidence to run one (or to say there was too little). */
+  significance: ChangeTest | null;
 }
 
 /**
  * The one judgement of a value against what it is compared with (a baseline, the previous run, the other
  * side of a comparison): every status a page, a chart mark, the feed, an issue, the CLI or a PR comment
- * shows comes from here. A pinned baseline is a number without a spread: pass no baseline samples.
+ * shows comes from here. The test is the caller's: testAgainstRuns, testRounds or testSamples.
  */
 export function judgeChange(
-  measured: { value: number; samples?: readonly number[] | null | undefined },
-  against: { value: number; samples?: readonly number[] | null | undefined },
+  current: number,
+  against: number,
   direction: Direction,
   threshold: number,
+  test: ChangeTest | null,
   config: { significanceLevel: number; significance: SignificanceMode },
 ): Verdict {
-  const tested =
-    measured.samples && against.samples && measured.samples.length > 0 && against.samples.length > 0
-      ? compareSamples(against.samples, measured.samples, against.value, measured.value)
-      : null;
-  // A test whose samples could never reach the level decides nothing, and is not shown.
-  const significance = tested && tested.minimumPValue < config.significanceLevel ? tested : null;
-  const test = significance ? { ...significance, level: config.significanceLevel, mode: config.significance } : null;
-  return { significance, ...classifyWithSignificance(measured.value, against.value, direction, threshold, test) };
+  return { significance: test, ...classifyWithSignificance(current, against, direction, threshold, test, config) };
 }

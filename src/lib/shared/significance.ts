@@ -1,10 +1,19 @@
 /**
- * Is a difference between two sets of samples real? The two-sided Mann–Whitney U test, as SciPy and
- * asv compute it: exact for samples of up to 20 without ties, otherwise the normal approximation with the
- * tie and continuity corrections; and the Hodges–Lehmann estimate of the shift (the median of all
- * pairwise differences), with the distribution-free confidence interval that goes with the test.
+ * Is a change real? The tests behind every p-value and interval perfsite prints, each about one statistic:
+ *
+ * - runs (testLevels): a run against its baseline runs, or two groups of runs. The run is the unit of
+ *   evidence: iterations inside one run agree far better than runs do (runner-speed.ts), so pooling them as
+ *   independent values finds "significant" changes in flat history. The change of medians is judged against
+ *   the runs' own spread (on log values for positive ones).
+ * - rounds (testRounds): A/B rounds, paired: a t-test over the per-round log ratios.
+ * - samples (testSamples): two single runs, where nothing but their samples is known: Mann–Whitney and the
+ *   Hodges–Lehmann shift, said to be about these two runs only.
+ *
+ * A run's verdicts across its metrics are held to a false discovery rate by Benjamini–Hochberg (adjustPValues).
  */
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
+import tCdf from '@stdlib/stats-base-dists-t-cdf';
+import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 
 export type Alternative = 'two-sided' | 'less' | 'greater';
 
@@ -146,55 +155,223 @@ function inverseNormal(p: number): number {
   return (low + high) / 2;
 }
 
-export interface SampleComparison {
-  pValue: number;
-  /**
-   * The smallest two-sided p-value samples of these sizes can give: 2 / C(n1 + n2, n1). One sample
-   * against five can never be significant at 0.05; such a test decides nothing.
-   */
-  minimumPValue: number;
-  /**
-   * A 95 % confidence interval of the relative change (0.1 = 10 % higher), or null when the samples are
-   * too few for the interval to reach 95 % (it would only be the widest difference there is).
-   */
-  low: number | null;
-  high: number | null;
-}
-
-const INTERVAL_LEVEL = 0.95;
+export type TestName = 'runs' | 'rounds' | 'samples';
 
 /**
- * Mann–Whitney on the samples of both sides, and the interval of the change of `current` (the judged run's
- * value) from `reference` (its baseline), as pages print it. The interval's width is the samples' own: the
- * Hodges–Lehmann interval of their shift. It is placed around that change, not around the samples' typical
- * shift: a tool's value is often a mean, which a skewed timing distribution pulls away from the typical
- * sample, and a change printed outside its own interval ("+286% (+281% to +284%)") reads as a contradiction.
- * Positive samples (times, sizes, rates) get the interval of the ratio, from the shift of their logarithms: it
- * can never fall below −100 %. Samples with zero or negative values get the shift relative to the reference.
+ * A test of one change. `estimate`, the interval and the p-value are all about the same statistic: the
+ * relative change (0.1 = 10 % higher). For 'runs' and 'rounds' it is the change the rule judges; for
+ * 'samples' it is the shift of the typical sample, which a tail can pull away from a tool's mean.
  */
-export function compareSamples(
-  before: readonly number[],
-  after: readonly number[],
-  reference: number,
-  current: number,
-): SampleComparison | null {
-  if (before.length === 0 || after.length === 0 || reference === 0) return null;
-  const { pValue } = mannWhitneyU(before, after);
-  const minimumPValue = Math.min(1, 2 / binomial(before.length + after.length, before.length));
-  if (minimumPValue > 1 - INTERVAL_LEVEL) return { pValue, minimumPValue, low: null, high: null };
-  const positive = [...before, ...after, reference, current].every((value) => value > 0);
+export interface ChangeTest {
+  test: TestName;
+  /** The units of evidence: baseline runs, rounds, or the two runs' samples (the smaller side). */
+  count: number;
+  estimate: number;
+  /** The interval at `level`, or null when there is too little evidence to test (pValue null too). */
+  low: number | null;
+  high: number | null;
+  level: number;
+  pValue: number | null;
+  /** Benjamini–Hochberg across the metrics of the run (`family` of them), when it was adjusted. */
+  adjustedPValue: number | null;
+  family: number | null;
+}
+
+/** Below this many baseline runs (or rounds), no spread can be estimated that a test could rest on. */
+export const MIN_RUNS_TO_TEST = 3;
+
+function untested(test: TestName, count: number, estimate: number, level: number): ChangeTest {
+  return { test, count, estimate, low: null, high: null, level, pValue: null, adjustedPValue: null, family: null };
+}
+
+function sampleSd(values: readonly number[]): number {
+  const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+  return Math.sqrt(values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (values.length - 1));
+}
+
+/**
+ * How much runs of a series differ from one another: the sample standard deviation of ln(value) (null when a
+ * value is not positive) and of the values, over `runs` runs of one level.
+ */
+export interface RunSpread {
+  runs: number;
+  logSd: number | null;
+  sd: number | null;
+}
+
+/** How unsure a run is of its own value, from its samples: the standard error of their mean (of ln, and plain). */
+export interface OwnSpread {
+  logSe: number | null;
+  se: number | null;
+}
+
+export function ownSpread(samples: readonly number[] | null | undefined): OwnSpread | null {
+  if (!samples || samples.length < 2) return null;
+  const root = Math.sqrt(samples.length);
+  return {
+    logSe: samples.every((sample) => sample > 0) ? sampleSd(samples.map(Math.log)) / root : null,
+    se: sampleSd(samples) / root,
+  };
+}
+
+/** Var(median of n runs) / σ²: exact for one and two runs, π / 2n (its large-sample value, larger than for 3–5) beyond. */
+function medianVarianceFactor(runs: number): number {
+  return runs <= 2 ? 1 / runs : Math.PI / (2 * runs);
+}
+
+/** One side of a test of levels: the median of some runs' values (one run: its value, and what its samples say of it). */
+export interface Level {
+  median: number;
+  runs: number;
+  own?: OwnSpread | null;
+}
+
+/**
+ * A change of level, tested at the level of runs: `after`'s median against `before`'s, as a relative
+ * change. d = ln(after / before) has the variance of each side's median of runs (the runs' spread s² times
+ * medianVarianceFactor; a single run's own sampling variance instead when its samples say it is noisier), and
+ * is referred to Student's t with spread.runs − 1 degrees of freedom. Values that can be zero or negative are
+ * tested as differences relative to |before|. A run against its baseline runs is a prediction of one new
+ * run. Coverage and the false-positive rate are measured by npm run bench:aa.
+ */
+export function testLevels(after: Level, before: Level, spread: RunSpread, level: number): ChangeTest | null {
+  if (before.median === 0) return null;
+  const positive = after.median > 0 && before.median > 0 && spread.logSd !== null;
+  const estimate = after.median / before.median - 1;
+  if (spread.runs < MIN_RUNS_TO_TEST) return untested('runs', spread.runs, estimate, level);
+  const s = positive ? spread.logSd : spread.sd;
+  if (s === null || !Number.isFinite(s)) return untested('runs', spread.runs, estimate, level);
+  const d = positive ? Math.log(after.median / before.median) : after.median - before.median;
+  const sideVariance = (side: Level) => {
+    const runsVariance = s ** 2 * medianVarianceFactor(side.runs);
+    const own = side.runs === 1 ? (positive ? side.own?.logSe : side.own?.se) : null;
+    return Math.max(runsVariance, (own ?? 0) ** 2);
+  };
+  const se = Math.sqrt(sideVariance(after) + sideVariance(before));
+  let pValue: number;
+  let half: number;
+  if (se === 0) {
+    // Runs that all agree exactly (counts, sizes): any other value is a change, none is not.
+    pValue = d === 0 ? 1 : 0;
+    half = 0;
+  } else {
+    pValue = Math.min(1, 2 * tCdf(-Math.abs(d / se), spread.runs - 1));
+    half = tQuantile(1 - (1 - level) / 2, spread.runs - 1) * se;
+  }
+  const bound = (shift: number) => (positive ? Math.expm1(shift) : shift / Math.abs(before.median));
+  return {
+    test: 'runs',
+    count: spread.runs,
+    estimate,
+    low: bound(d - half),
+    high: bound(d + half),
+    level,
+    pValue,
+    adjustedPValue: null,
+    family: null,
+  };
+}
+
+/** The pooled spread of two groups of runs' values (each group around its own level). */
+export function pooledSpread(groups: ReadonlyArray<readonly number[]>): RunSpread {
+  const runs = groups.reduce((sum, group) => sum + group.length, 0);
+  const degrees = runs - groups.length;
+  const squares = (values: readonly number[]) => {
+    const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+    return values.reduce((sum, value) => sum + (value - mean) ** 2, 0);
+  };
+  const filled = groups.filter((group) => group.length > 0);
+  const pooled = (transform: (value: number) => number) =>
+    degrees > 0 ? Math.sqrt(filled.reduce((sum, group) => sum + squares(group.map(transform)), 0) / degrees) : null;
+  const positive = filled.every((group) => group.every((value) => value > 0));
+  // Degrees of freedom + 1, so that testLevels' t has the pooled estimate's degrees.
+  return { runs: degrees + 1, logSd: positive ? pooled(Math.log) : null, sd: pooled((value) => value) };
+}
+
+/**
+ * A/B rounds, paired: each round ran base and head back to back, so their ratio cancels what the round
+ * shared (a warm or a throttled runner). The paired t-test over the rounds' log ratios: the estimate is their
+ * geometric mean, with its interval. A rank test (Wilcoxon's signed-rank) could not reach 0.05 with fewer
+ * than 6 rounds, and an A/B job runs 3 to 5.
+ */
+export function testRounds(ratios: readonly number[], level: number): ChangeTest | null {
+  if (ratios.length === 0 || ratios.some((ratio) => !(ratio > 0))) return null;
+  const logs = ratios.map(Math.log);
+  const mean = logs.reduce((sum, value) => sum + value, 0) / logs.length;
+  const estimate = Math.expm1(mean);
+  if (logs.length < MIN_RUNS_TO_TEST) return untested('rounds', logs.length, estimate, level);
+  const se = sampleSd(logs) / Math.sqrt(logs.length);
+  const degrees = logs.length - 1;
+  const pValue = se === 0 ? (mean === 0 ? 1 : 0) : Math.min(1, 2 * tCdf(-Math.abs(mean / se), degrees));
+  const half = se === 0 ? 0 : tQuantile(1 - (1 - level) / 2, degrees) * se;
+  return {
+    test: 'rounds',
+    count: logs.length,
+    estimate,
+    low: Math.expm1(mean - half),
+    high: Math.expm1(mean + half),
+    level,
+    pValue,
+    adjustedPValue: null,
+    family: null,
+  };
+}
+
+/**
+ * Two single runs with samples: the samples are all the evidence there is, and they say nothing about how
+ * much a third run would differ. Mann–Whitney on the samples, and the Hodges–Lehmann shift of the typical
+ * sample (of the log samples, for positive values: a ratio) with its interval at `level`. Null when the
+ * samples are too few for the test to ever reach the level.
+ */
+export function testSamples(before: readonly number[], after: readonly number[], level: number): ChangeTest | null {
+  if (before.length === 0 || after.length === 0) return null;
+  const smallest = Math.min(1, 2 / binomial(before.length + after.length, before.length));
+  if (smallest >= 1 - level) return null;
+  const positive = [...before, ...after].every((value) => value > 0);
   const [x, y] = positive ? [before.map(Math.log), after.map(Math.log)] : [before, after];
-  const shift = shiftInterval(x, y, INTERVAL_LEVEL);
-  const typical = hodgesLehmann(x, y);
-  const reported = positive ? Math.log(current / reference) : current - reference;
-  const low = reported - (typical - shift.low);
-  const high = reported + (shift.high - typical);
-  if (positive) return { pValue, minimumPValue, low: Math.expm1(low), high: Math.expm1(high) };
-  return { pValue, minimumPValue, low: low / Math.abs(reference), high: high / Math.abs(reference) };
+  const reference = positive ? 1 : Math.abs(median(before));
+  if (reference === 0) return null;
+  const relative = (shift: number) => (positive ? Math.expm1(shift) : shift / reference);
+  const interval = shiftInterval(x, y, level);
+  return {
+    test: 'samples',
+    count: Math.min(before.length, after.length),
+    estimate: relative(hodgesLehmann(x, y)),
+    low: relative(interval.low),
+    high: relative(interval.high),
+    level,
+    pValue: mannWhitneyU(before, after).pValue,
+    adjustedPValue: null,
+    family: null,
+  };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 function binomial(n: number, k: number): number {
   let result = 1;
   for (let i = 1; i <= Math.min(k, n - k); i++) result = (result * (n - Math.min(k, n - k) + i)) / i;
   return result;
+}
+
+/**
+ * Benjamini–Hochberg adjusted p-values of `pValues` within a family of `family` tests (at least as many):
+ * the family members not given are taken to have larger p-values than every one given, which can only
+ * make the adjustment stricter, so it still holds the false discovery rate at the level.
+ */
+export function adjustPValues(pValues: readonly number[], family: number = pValues.length): number[] {
+  const m = Math.max(family, pValues.length);
+  const order = pValues.map((p, index) => ({ p, index })).sort((a, b) => a.p - b.p);
+  const adjusted = new Array<number>(pValues.length);
+  let running = 1;
+  for (let position = order.length - 1; position >= 0; position--) {
+    const { p, index } = order[position] as { p: number; index: number };
+    running = Math.min(running, (p * m) / (position + 1));
+    adjusted[index] = Math.min(1, running);
+  }
+  return adjusted;
 }

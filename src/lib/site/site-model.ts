@@ -33,9 +33,9 @@ import type { ChartChange, SeriesChartOptions } from '../shared/chart-spec.ts';
 import { metricKey, seriesKey } from '../shared/keys.ts';
 import { compareSeries, naturalCompare } from '../shared/natural-order.ts';
 import { paramValue } from '../shared/param-text.ts';
-import { classify, judgeChange } from '../shared/regression-rule.ts';
+import { judgeChange } from '../shared/regression-rule.ts';
 import { encodeSeries, type SeriesData } from '../shared/series-data.ts';
-import type { SampleComparison } from '../shared/significance.ts';
+import { type ChangeTest, testLevels } from '../shared/significance.ts';
 import { queryRows } from '../store/duckdb.ts';
 import { type History, openHistory } from '../store/history.ts';
 import { metricSlug } from '../store/metric-slug.ts';
@@ -328,15 +328,18 @@ export interface SideBySide {
   before: number | null;
   after: number | null;
   change: number | null;
-  significance: SampleComparison | null;
+  significance: ChangeTest | null;
   mark: 'worse' | 'better' | 'noise' | 'unchanged' | 'added' | 'removed' | 'failed';
 }
 
-/** This run next to the one before it on its platform, judged by the same judge as everything else (judgeChange). */
-async function sideBySide(model: SiteModel, before: readonly MetricStatus[], after: readonly MetricStatus[]): Promise<SideBySide[]> {
+/**
+ * This run next to the one before it on its platform, judged by the same judge as everything else (judgeChange):
+ * two single runs, tested against the run-to-run spread the series showed at this run's baseline.
+ */
+function sideBySide(model: SiteModel, before: readonly MetricStatus[], after: readonly MetricStatus[]): SideBySide[] {
   const keyOf = (status: Pick<MetricStatus, 'suite' | 'metric'>) => metricKey(status);
   const earlier = new Map(before.map((status) => [keyOf(status), status]));
-  const samples = await samplesBeyondThreshold(model, earlier, after);
+  const level = 1 - model.settings.config.significanceLevel;
   const rows: SideBySide[] = after.map((status) => {
     const previous = earlier.get(keyOf(status));
     earlier.delete(keyOf(status));
@@ -349,13 +352,15 @@ async function sideBySide(model: SiteModel, before: readonly MetricStatus[], aft
     };
     if (!previous) return { ...common, change: null, significance: null, mark: 'added' };
     if (previous.current === null || status.current === null) return { ...common, change: null, significance: null, mark: 'failed' };
-    const judged = judgeChange(
-      { value: status.current, samples: samples.get(`${status.runId}\u0000${keyOf(status)}`) ?? status.samples },
-      { value: previous.current, samples: samples.get(`${previous.runId}\u0000${keyOf(status)}`) ?? previous.samples },
-      status.direction,
-      status.threshold.value,
-      model.settings.config,
-    );
+    const test = status.spread
+      ? testLevels(
+          { median: status.current, runs: 1, own: status.own },
+          { median: previous.current, runs: 1, own: previous.own },
+          status.spread,
+          level,
+        )
+      : null;
+    const judged = judgeChange(status.current, previous.current, status.direction, status.threshold.value, test, model.settings.config);
     return {
       ...common,
       change: judged.change,
@@ -383,38 +388,6 @@ async function sideBySide(model: SiteModel, before: readonly MetricStatus[], aft
     });
   }
   return rows;
-}
-
-/**
- * The samples of both runs for the metrics that moved beyond their threshold between them: the only ones
- * the test can judge differently from the threshold. The materialised statuses keep samples only where a
- * measurement moved from its baseline, so these are read here, for the few rows that need them.
- */
-async function samplesBeyondThreshold(
-  model: SiteModel,
-  earlier: ReadonlyMap<string, MetricStatus>,
-  after: readonly MetricStatus[],
-): Promise<Map<string, number[]>> {
-  // Judged by the test alone (significance: "significance"), any move can be a change: every row needs them.
-  const everyRow = model.settings.config.significance === 'significance';
-  const moved = after.filter((status) => {
-    const previous = earlier.get(metricKey(status));
-    return (
-      previous?.current != null &&
-      status.current !== null &&
-      (everyRow || classify(status.current, previous.current, status.direction, status.threshold.value).status !== 'unchanged')
-    );
-  });
-  const [any] = moved;
-  const previousRunId = any && earlier.get(metricKey(any))?.runId;
-  if (!any || !previousRunId) return new Map();
-  const rows = await queryRows<{ run_id: string; suite: string; metric: string; samples: number[] }>(
-    model.history.connection,
-    `SELECT run_id, suite, metric, samples FROM metrics
-     WHERE (run_id = $run OR run_id = $previous) AND samples IS NOT NULL AND len(samples) > 0`,
-    { run: any.runId, previous: previousRunId },
-  );
-  return new Map(rows.map((row) => [`${row.run_id}\u0000${row.suite}\u0000${row.metric}`, row.samples]));
 }
 
 export interface RunPage {
