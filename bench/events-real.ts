@@ -6,6 +6,7 @@
 
 import { historyEvents } from '../src/lib/analysis/regression-events.ts';
 import { historyChanges } from '../src/lib/analysis/series-changes.ts';
+import { loadSettings } from '../src/lib/reports/report-target.ts';
 import { queryRows } from '../src/lib/store/duckdb.ts';
 import { openHistory } from '../src/lib/store/history.ts';
 
@@ -15,7 +16,7 @@ console.log('| history | runs | series | change points | events | open regressio
 console.log('|---|---|---|---|---|---|---|---|');
 for (const dir of dirs) {
   const history = await openHistory(dir);
-  const changes = await historyChanges(history);
+  const changes = await historyChanges(history, (await loadSettings(dir)).config.defaultBranch);
   const { events, outliers } = await historyEvents(history, changes);
   const [counts] = await queryRows<{ runs: number; series: number }>(
     history.connection,

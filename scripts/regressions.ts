@@ -6,6 +6,7 @@ import { historyChanges } from '../src/lib/analysis/series-changes.ts';
 import { describeTriage, loadTriage } from '../src/lib/analysis/triage-file.ts';
 import { defineCommand, printProblems, runAsProcess } from '../src/lib/cli.ts';
 import { DATA_OPTION } from '../src/lib/command-options.ts';
+import { loadSettings } from '../src/lib/reports/report-target.ts';
 import { EXIT } from '../src/lib/shared/errors.ts';
 import { formatChange, formatValue } from '../src/lib/shared/format.ts';
 import { plural } from '../src/lib/shared/plural.ts';
@@ -54,7 +55,8 @@ first, by default.`,
     const history = await openHistory(dataDir, { checkIndexedRecords: true });
     let events: RegressionEvent[];
     try {
-      events = (await historyEvents(history, await historyChanges(history), await loadTriage(dataDir))).events;
+      const { config } = await loadSettings(dataDir);
+      events = (await historyEvents(history, await historyChanges(history, config.defaultBranch), await loadTriage(dataDir))).events;
     } finally {
       history.close();
     }

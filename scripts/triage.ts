@@ -1,4 +1,5 @@
 /** npm run triage -- EVENT accepted|invalid|fixed [--note "…"]: record what was decided about a regression event, in data/triage.json. */
+
 import { historyEvents } from '../src/lib/analysis/regression-events.ts';
 import { historyChanges } from '../src/lib/analysis/series-changes.ts';
 import {
@@ -12,6 +13,7 @@ import {
 } from '../src/lib/analysis/triage-file.ts';
 import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
 import { DATA_OPTION } from '../src/lib/command-options.ts';
+import { loadSettings } from '../src/lib/reports/report-target.ts';
 import { commandHint } from '../src/lib/shared/command-hint.ts';
 import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { openHistory } from '../src/lib/store/history.ts';
@@ -28,7 +30,7 @@ A triaged event is no longer open: pages, the feed, issues and check show the de
     data: DATA_OPTION,
   },
   positionals: {
-    EVENT: 'the event id (e-<run id>)',
+    EVENT: 'the event id (e-<commit>-r, as regressions lists it)',
     accepted: 'the new level is the new normal (a deliberate trade-off)',
     invalid: 'not a real change (noise, a runner, a broken benchmark)',
     fixed: 'a later change brought it back',
@@ -36,7 +38,7 @@ A triaged event is no longer open: pages, the feed, issues and check show the de
   async run({ values, positionals }) {
     const [eventId, state, ...extra] = positionals;
     if (!eventId || !state || extra.length > 0)
-      throw new UsageError(`give an event and a decision: ${commandHint('triage', 'e-<run id> accepted|invalid|fixed')}`);
+      throw new UsageError(`give an event and a decision: ${commandHint('triage', 'e-<commit>-r accepted|invalid|fixed')}`);
     if (!(TRIAGE_STATES as readonly string[]).includes(state))
       throw new UsageError(`the decision must be one of ${TRIAGE_STATES.join(', ')}`);
     const dataDir = resolveDataDir(values.data);
@@ -44,7 +46,10 @@ A triaged event is no longer open: pages, the feed, issues and check show the de
     const history = await openHistory(dataDir);
     let known: boolean;
     try {
-      known = (await historyEvents(history, await historyChanges(history))).events.some((event) => event.id === eventId);
+      const { config } = await loadSettings(dataDir);
+      known = (await historyEvents(history, await historyChanges(history, config.defaultBranch))).events.some(
+        (event) => event.id === eventId,
+      );
     } finally {
       history.close();
     }

@@ -351,7 +351,7 @@ describe('the site build', () => {
     }
     const { data } = await history(steps);
     const opened = await openHistory(data);
-    await ensureLevelBreaks(opened);
+    await ensureLevelBreaks(opened, 'main');
     expect(await seriesHashesAreDistinct(opened)).toBe(true);
     const rows = async (series: 'by name' | 'by hash') =>
       queryRows(opened.connection, `SELECT * FROM (${windowedSql(3, 'whole history', series)}) ORDER BY run_id, suite, metric, unit`, {

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { randomLcg } from 'd3-random';
 import { describe, expect, it } from 'vitest';
 import { materialiseBaselines } from '../../src/lib/analysis/materialised-baselines.ts';
 import { groupEvents, historyEvents } from '../../src/lib/analysis/regression-events.ts';
@@ -23,7 +24,7 @@ describe('regression events', () => {
     await appendRuns(data, records);
     const opened = await openHistory(data);
     await materialiseBaselines(opened, defaultSettings());
-    const changes = await seriesChanges(opened);
+    const changes = await seriesChanges(opened, 'main');
     const { events, outliers } = await historyEvents(opened, changes);
     // The one odd run on P2 is no change point at all here (the scan sees through it); see the next test for the pair a scan can make of one.
     opened.close();
@@ -105,6 +106,34 @@ describe('regression events', () => {
     // Open regressions come first, the worst first.
     expect(events[0]?.state).toBe('open');
     expect(events.filter((event) => event.state === 'open' && event.direction === 'regression')).toHaveLength(2);
+  });
+
+  it('makes the same events, with ids from commits, whatever order the changes come in', async () => {
+    const data = await tempDir();
+    await appendRuns(data, eventHistory());
+    const opened = await openHistory(data);
+    const changes = await seriesChanges(opened, 'main');
+    const ordered = await historyEvents(opened, changes);
+    const random = randomLcg(7);
+    const shuffles = [];
+    for (let round = 0; round < 5; round++) {
+      const shuffled = [...changes].map((change) => ({ change, key: random() })).sort((a, b) => a.key - b.key);
+      shuffles.push(
+        await historyEvents(
+          opened,
+          shuffled.map(({ change }) => change),
+        ),
+      );
+    }
+    opened.close();
+    expect(ordered.events.length).toBeGreaterThan(1);
+    for (const event of ordered.events) expect(event.id).toMatch(/^e-[0-9a-f]{12}-[ri](-\d+)?$/);
+    const shape = (result: typeof ordered) =>
+      result.events.map((event) => ({
+        id: event.id,
+        members: event.series.map((change) => `${change.platform} ${change.suite}/${change.metric} ${change.runId}`).sort(),
+      }));
+    for (const shuffled of shuffles) expect(shape(shuffled)).toEqual(shape(ordered));
   });
 
   it('takes a change point pair around one run for an outlier, not a regression blamed on the next commit', () => {

@@ -58,13 +58,13 @@ export function withSegments(select: string): string {
  * Table level_breaks: where each series' level moved (its change points, one-run outliers left out), for
  * the baselines to stay within a level. Found once per opened history.
  */
-export async function ensureLevelBreaks(history: History): Promise<void> {
+export async function ensureLevelBreaks(history: History, branch: string): Promise<void> {
   const [exists] = await queryRows<{ n: number }>(
     history.connection,
     "SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'level_breaks'",
   );
   if ((exists?.n ?? 0) > 0) return;
-  const breaks = levelBreaks(await historyChanges(history));
+  const breaks = levelBreaks(await historyChanges(history, branch));
   await history.connection.run(
     `CREATE TEMP TABLE level_breaks AS
      SELECT unnest($platforms) AS platform, unnest($suites) AS suite, unnest($metrics) AS metric, unnest($since)::TIMESTAMP AS since`,

@@ -7,7 +7,7 @@
  *    significant at a relaxed level (10× the final one), then looks for the next split;
  * 2. merge: over the union of those weak change points, repeatedly drop the one with the highest
  *    p-value above max p-value, or else the one with the smallest relative change below min magnitude,
- *    re-testing its neighbours against their new sides each time.
+ *    re-testing both its neighbours against their new sides each time (see merge: Otava re-tests the wrong pair).
  *
  * As in Otava, the t-test takes each side's population standard deviation (ddof = 0) as if it were
  * the sample one; the golden cases of Otava's own tests are reproduced exactly.
@@ -203,7 +203,10 @@ function merge(weak: readonly ChangePoint[], series: readonly number[], maxPValu
     const removed = points.findIndex((point) => point.index === weakest.index);
     points.splice(removed, 1);
     const intervals = intervalsOf(points);
-    for (const position of [removed, removed + 1]) {
+    // Both neighbours of the removed point now face a longer side: the one before it (now at removed − 1) and
+    // the one after it (now at removed). Otava re-tests removed and removed + 1, which after the removal are the
+    // point after and the one after that: the point before keeps a stale p-value and stale means.
+    for (const position of [removed - 1, removed]) {
       const point = points[position];
       if (point) points[position] = pointAt(point.index, series, intervals);
     }

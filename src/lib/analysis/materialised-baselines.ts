@@ -22,7 +22,7 @@ import { resolveThreshold } from './thresholds.ts';
  */
 export async function materialiseBaselines(history: History, settings: AnalysisSettings): Promise<void> {
   const { connection } = history;
-  await ensureLevelBreaks(history);
+  await ensureLevelBreaks(history, settings.config.defaultBranch);
   smallestByHistory.delete(history);
   judgedByHistory.delete(history);
   platformSeriesByHistory.delete(history);

@@ -45,7 +45,10 @@ export type EventDirection = 'regression' | 'improvement' | 'mixed';
 export type EventState = 'open' | 'recovered' | 'triaged';
 
 export interface RegressionEvent {
-  /** Stable as the history grows: taken from the first run after the change. */
+  /**
+   * Stable as the history grows (stableEventIds): the commit of the first run after the change and whether
+   * anything in it got worse; never a run id, which changes with the platform whose run came first.
+   */
   id: string;
   /** The event's commit range: the latest run before the change and the earliest after it, among its series. */
   fromRunId: string;
@@ -190,12 +193,19 @@ export function groupEvents(
   const span = (change: EventSeries) => Date.parse(change.timestamp) - Date.parse(start(change));
   const groups: Array<{ from: string; to: string; widened: boolean; members: EventSeries[] }> = [];
   type Group = (typeof groups)[number];
+  // A total order, so that the same changes in any order make the same events (bench:events shuffles them).
   for (const change of [...all].sort(
-    (a, b) => span(a) - span(b) || a.timestamp.localeCompare(b.timestamp) || a.runId.localeCompare(b.runId),
+    (a, b) =>
+      span(a) - span(b) ||
+      a.timestamp.localeCompare(b.timestamp) ||
+      a.runId.localeCompare(b.runId) ||
+      a.platform.localeCompare(b.platform) ||
+      a.suite.localeCompare(b.suite) ||
+      a.metric.localeCompare(b.metric),
   )) {
     const from = start(change);
     const fits = (candidate: Group) =>
-      related(candidate.members[0]?.platform ?? change.platform, change.platform) &&
+      candidate.members.every((member) => related(member.platform, change.platform)) &&
       ((from < candidate.to && candidate.from < change.timestamp) || (from === candidate.from && change.timestamp === candidate.to));
     // A scan may place a step a run or a few early or late in some series (bench:detection: ±1–5 runs): such a
     // change joins an event whose changes on its platform, in its direction, stay within JITTER_RUNS of it
@@ -228,20 +238,24 @@ export function groupEvents(
   }
   // Placed one by one, a step's changes can still start two events (the first change of each came before
   // the other's); two events whose changes on a platform are the jitter of one step become one.
-  if (timeline !== undefined)
+  // Repeated until nothing joins: a merge can make a group the jitter mate of one it was checked against before.
+  for (let merged = timeline !== undefined; merged; ) {
+    merged = false;
     for (let at = 0; at < groups.length; at++) {
       const group = groups[at] as Group;
       for (let other = at + 1; other < groups.length; other++) {
         const candidate = groups[other] as Group;
-        if (!jitterMates(group, candidate, timeline)) continue;
+        if (!jitterMates(group, candidate, timeline as RunTimeline)) continue;
         group.members.push(...candidate.members);
         group.widened = true;
         if (candidate.from < group.from) group.from = candidate.from;
         if (candidate.to > group.to) group.to = candidate.to;
         groups.splice(other, 1);
         other = at;
+        merged = true;
       }
     }
+  }
   const events = groups.map((group) => toEvent(group.members, group, start, seriesPerPlatform));
   return { events: sortEvents(events), outliers };
 }
@@ -424,6 +438,7 @@ export async function historyEvents(
     }
     event.benchmarks = [...moved.values()];
   }
+  stableEventIds(grouped.events, (runId) => byId.get(runId));
   for (const event of grouped.events) {
     const commits = new Map<string, EventCommit>();
     for (const change of event.series) {
@@ -440,6 +455,34 @@ export async function historyEvents(
     }
   }
   return { ...grouped, events: sortEvents(grouped.events) };
+}
+
+/**
+ * Ids that more runs do not move: `e-<commit>-<r|i>`, the commit of the event's first run after the change (its
+ * time, for runs outside git) and whether something in it got worse. Events that share both (unrelated
+ * projects at one commit) are told apart by their platforms, in name order.
+ */
+export function stableEventIds(
+  events: RegressionEvent[],
+  runOf: (runId: string) => { git_commit: string | null; timestamp: string } | undefined,
+): void {
+  const anchor = (event: RegressionEvent) => {
+    const run = runOf(event.toRunId);
+    const where = run?.git_commit ? run.git_commit.slice(0, 12) : (run?.timestamp ?? event.toTime).replace(/[^0-9A-Za-z]/g, '');
+    return `e-${where}-${event.series.some((change) => change.worse) ? 'r' : 'i'}`;
+  };
+  const byAnchor = Map.groupBy(events, anchor);
+  for (const [id, sharing] of byAnchor) {
+    sharing.sort((a, b) =>
+      a.platforms
+        .map((p) => p.platform)
+        .join('\u0000')
+        .localeCompare(b.platforms.map((p) => p.platform).join('\u0000')),
+    );
+    sharing.forEach((event, at) => {
+      event.id = at === 0 ? id : `${id}-${at + 1}`;
+    });
+  }
 }
 
 /** What an event is, in one line: its direction, where, how much, and the commit. */

@@ -87,20 +87,26 @@ function isWorse(direction: Direction, meanBefore: number, meanAfter: number): b
 }
 
 /**
- * The change points of an opened history with the default settings, scanned once: the baselines (level
- * breaks), the events and the site all ask, and the scan is the costly part of each.
+ * The change points of an opened history's baseline branch with the default settings, scanned once: the
+ * baselines (level breaks), the events and the site all ask, and the scan is the costly part of each.
  */
-const scanned = new WeakMap<History, Promise<SeriesChange[]>>();
-export function historyChanges(history: History): Promise<SeriesChange[]> {
-  let changes = scanned.get(history);
+const scanned = new WeakMap<History, Map<string, Promise<SeriesChange[]>>>();
+export function historyChanges(history: History, branch: string): Promise<SeriesChange[]> {
+  const ofHistory = scanned.get(history) ?? new Map<string, Promise<SeriesChange[]>>();
+  scanned.set(history, ofHistory);
+  let changes = ofHistory.get(branch);
   if (!changes) {
-    changes = seriesChanges(history);
-    scanned.set(history, changes);
+    changes = seriesChanges(history, branch);
+    ofHistory.set(branch, changes);
   }
   return changes;
 }
 
-export async function seriesChanges(history: History, options: Partial<ChangePointOptions> = {}): Promise<SeriesChange[]> {
+/**
+ * Change points of every series, from the runs of the baseline branch (and runs recorded outside git) only:
+ * a feature branch's runs are judged against main, never made into main's events.
+ */
+export async function seriesChanges(history: History, branch: string, options: Partial<ChangePointOptions> = {}): Promise<SeriesChange[]> {
   const rows = await queryRows<SeriesIdentity & { values: number[]; runs: string[]; times: string[] } & Record<string, unknown>>(
     history.connection,
     // The newest measurements of each series by a top-n aggregate, formatted after: at 100,000 runs a window
@@ -108,7 +114,7 @@ export async function seriesChanges(history: History, options: Partial<ChangePoi
     `WITH newest AS (
        SELECT platform, suite, metric, any_value(unit) AS unit, any_value(direction) AS direction,
               max_by({value: value, run: run_id, time: timestamp}, (timestamp, run_id), $lookback) AS points
-       FROM metrics WHERE status = 'ok'
+       FROM metrics WHERE status = 'ok' AND (git_branch = $branch OR git_branch IS NULL)
        GROUP BY platform, suite, metric
      )
      SELECT platform, suite, metric, unit, direction,
@@ -117,7 +123,7 @@ export async function seriesChanges(history: History, options: Partial<ChangePoi
             list_reverse(list_transform(points, point -> strftime(point.time, '%Y-%m-%dT%H:%M:%S.%gZ'))) AS times
      FROM newest
      ORDER BY platform, suite, metric`,
-    { lookback: CHANGE_POINT_LOOKBACK },
+    { lookback: CHANGE_POINT_LOOKBACK, branch },
   );
   const changes = new Map<(typeof rows)[number], DetectedChange[]>();
   for (const platform of new Set(rows.map((row) => row.platform))) {

@@ -201,7 +201,7 @@ export async function statusOfRuns(
   plan: 'auto' | 'windowed' | 'top-n' = 'auto',
 ): Promise<MetricStatus[]> {
   if (runIds.length === 0) return [];
-  await ensureLevelBreaks(history);
+  await ensureLevelBreaks(history, settings.config.defaultBranch);
   const targets = `SELECT * FROM metrics WHERE run_id IN (SELECT unnest(${sqlStringList(runIds)}))`;
   const useTopN = plan === 'top-n' || (plan === 'auto' && runIds.length <= TOP_N_MAX_RUNS);
   const sql = useTopN ? topNSql(settings.config.baselineWindow, targets) : windowedSql(settings.config.baselineWindow, targets);
@@ -214,7 +214,7 @@ export async function latestStatuses(history: History, settings: AnalysisSetting
   const window = settings.config.baselineWindow;
   assertWindow(window);
   const { connection } = history;
-  await ensureLevelBreaks(history);
+  await ensureLevelBreaks(history, settings.config.defaultBranch);
   // One aggregate pass: per platform × metric, the latest baseline-branch run and its last window + 1
   // successful values (the latest run may be one of them); the baseline is the window before the latest.
   await connection.run('DROP TABLE IF EXISTS latest_keys');

@@ -32,7 +32,10 @@ export const triageEntrySchema = z.object({
 });
 export type TriageEntry = z.output<typeof triageEntrySchema>;
 
-export const triageFileSchema = z.record(z.string().regex(EVENT_ID, 'is not an event id (e-<run id>)'), triageEntrySchema);
+export const triageFileSchema = z.record(
+  z.string().regex(EVENT_ID, 'is not an event id (e-<commit>-r, as perfsite regressions lists them)'),
+  triageEntrySchema,
+);
 export type Triage = Map<string, TriageEntry>;
 
 export class TriageFileError extends DataError {}
@@ -74,7 +77,7 @@ export function parseTriage(text: string, where: string): Triage {
 /** Records a decision about an event, keeping every other one. */
 export async function writeTriage(dataDir: string, triage: Triage, eventId: string, entry: TriageEntry): Promise<void> {
   if (!EVENT_ID.test(eventId))
-    throw new TriageFileError(`${JSON.stringify(eventId)} is not an event id (e-<run id>, as ${commandHint('regressions')} lists them)`);
+    throw new TriageFileError(`${JSON.stringify(eventId)} is not an event id (e-<commit>-r, as ${commandHint('regressions')} lists them)`);
   const entries: Array<[string, TriageEntry]> = [...triage.entries(), [eventId, triageEntrySchema.parse(entry)]];
   const next = Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
   const layout = dataLayout(dataDir);

@@ -98,7 +98,7 @@ async function notesOn(
     const shared = sharedShift(runMetrics);
     if (shared) notes.push(describeSharedShift(shared));
   }
-  const events = await openEventsOf(history, metrics);
+  const events = await openEventsOf(history, metrics, settings.config.defaultBranch);
   const eventMembers = events.map(({ inside }) => {
     const names = inside.slice(0, 3).map((metric) => `${metric.suite}/${metric.metric} on ${metric.platform}`);
     return `${names.join(', ')}${inside.length > 3 ? ` and ${inside.length - 3} more` : ''}`;
@@ -117,8 +117,9 @@ async function notesOn(
 async function openEventsOf(
   history: History,
   metrics: readonly MetricStatus[],
+  branch: string,
 ): Promise<Array<{ event: RegressionEvent; inside: MetricStatus[] }>> {
-  const { events } = await historyEvents(history, await historyChanges(history), await loadTriage(history.dataDir));
+  const { events } = await historyEvents(history, await historyChanges(history, branch), await loadTriage(history.dataDir));
   return events
     .filter((event) => event.state === 'open' && event.direction !== 'improvement')
     .map((event) => ({

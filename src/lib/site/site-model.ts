@@ -105,7 +105,7 @@ async function load(): Promise<SiteModel> {
      SELECT runs.*, lag(runs.run_id) OVER (PARTITION BY platform ORDER BY timestamp, runs.run_id) AS previous_run_id, parent_run_id
      FROM runs LEFT JOIN parent_runs USING (run_id) ORDER BY run_id`,
   );
-  const changePoints = await historyChanges(history);
+  const changePoints = await historyChanges(history, settings.config.defaultBranch);
   const metrics = (await availableMetrics(history)).sort(compareSeries);
   const model = {
     history,
