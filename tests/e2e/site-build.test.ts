@@ -209,17 +209,18 @@ describe('the site', () => {
     const runPage = parseHTML(await readFile(path.join(out, 'runs', records[10]?.id ?? '', 'index.html'), 'utf8')).document;
     const row = (name: string) => [...runPage.querySelectorAll('tbody tr')].find((tr) => tr.querySelector('td a')?.textContent === name);
     expect(row('real')?.textContent).toContain('regression');
-    expect(row('real')?.textContent).toMatch(/\+50\.0% \(\+4\d\.\d% to \+5\d\.\d%, p [\d.e-]+\)/);
+    expect(row('real')?.textContent).toMatch(/\+50\.0% \(95% CI \+4\d\.\d% to \+5\d\.\d%, p < 0\.001, t-test over 10 runs\)/);
     expect(row('noisy')?.textContent).toContain('likely noise');
-    expect(row('noisy')?.textContent).toMatch(/\+60\.0% \([−+]?\d+\.\d% to \+\d+\.\d%, p 0\.\d+\)/);
+    // The baseline runs agree exactly; the run's own samples say how unsure its value is.
+    expect(row('noisy')?.textContent).toMatch(/\+60\.0% \(95% CI [−+]?\d+(\.\d)?% to \+\d+(\.\d)?%, p = 0\.\d+ adjusted for 2 metrics, t-test over 10 runs\)/);
     // Beside the run before it, the same judge: the noisy change is likely noise there too, not "worse".
     const beside = (name: string) => row(name)?.querySelector('td:last-child');
     expect(beside('real')?.className).toContain('worse');
     expect(beside('noisy')?.className).toContain('noise');
-    expect(beside('noisy')?.textContent).toMatch(/^\+60\.0% \(.*, p 0\.\d+\), likely noise$/);
+    expect(beside('noisy')?.textContent).toMatch(/^\+60\.0% \(.*, p = 0\.\d+, t-test over 10 runs\), likely noise$/);
     const overview = await readFile(path.join(out, 'index.html'), 'utf8');
     expect(overview).toContain('likely noise');
-    expect(overview).toMatch(/\+50\.0% \(\+4\d\.\d% to \+5\d\.\d%/);
+    expect(overview).toMatch(/\+50\.0% \(95% CI \+4\d\.\d% to \+5\d\.\d%/);
     // One verdict: the chart marks a regression where the run page says regression, and not where it says likely noise.
     const platform = await readFile(path.join(out, 'platforms', 'Test_Linux_x86_64_2C_8GB', 'index.html'), 'utf8');
     // The platform page shows each chart as an image of its file.
@@ -315,7 +316,8 @@ describe('the site', () => {
     expect(heads.slice(-2)).toEqual(['parent commit', 'vs parent commit']);
     expect(changed.querySelector('thead th a')?.getAttribute('href')).toBe(`/runs/${base.record.id}/`);
     const cells = [...changed.querySelectorAll('tbody tr td')].map((td) => td.textContent);
-    expect(cells.slice(-2)).toEqual(['500 ms', '+50.0%']);
+    // One run of main behind it: too few to know how much runs differ, and it says so.
+    expect(cells.slice(-2)).toEqual(['500 ms', '+50.0% (too few runs to test: 1)']);
     expect(changed.querySelector('tbody td.mark')?.className).toContain('worse');
     // The run just before it (another branch's) is still one click away.
     const facts = [...changed.querySelectorAll('dl.facts a')].map((a) => a.getAttribute('href'));
