@@ -149,6 +149,14 @@ export async function runCommand(
   }
 }
 
+/**
+ * The id of the regression event whose first run after the change is `runId`, where every run has the same
+ * commit (makeRecord's): the run's time stands in for a commit (stableEventIds).
+ */
+export function eventIdAtRun(runId: string, direction: 'r' | 'i' = 'r'): string {
+  return `e-${runId.split('-')[0]}-${direction}`;
+}
+
 /** A bare repository standing in for GitHub, and a clone of it holding one commit of a project, pushed to main. */
 export async function projectWithRemote(readme = 'the project\n'): Promise<{ remote: string; repo: string; git: SimpleGit }> {
   const remote = await tempDir('perfsite-remote-');

@@ -12,7 +12,7 @@ import { formatValue } from '../../src/lib/shared/format.ts';
 import { readUnit, toBaseUnit } from '../../src/lib/shared/units.ts';
 import { metricSlug } from '../../src/lib/store/metric-slug.ts';
 import { appendRuns } from '../../src/lib/store/store.ts';
-import { makeRecord, runScript, siteBuildDir, tempDir } from '../helpers.ts';
+import { eventIdAtRun, makeRecord, runScript, siteBuildDir, tempDir } from '../helpers.ts';
 
 const builds: string[] = [];
 afterAll(() => Promise.all(builds.map((dir) => rm(dir, { recursive: true, force: true }))));
@@ -65,7 +65,7 @@ describe('every output', () => {
       platform: await page('platforms', 'Test_Linux_x86_64_2C_8GB', 'index.html'),
       metric: await page('metrics', metricSlug('demo', 'lookup'), 'index.html'),
       run: await page('runs', latest, 'index.html'),
-      event: await page('events', `e-${latest}`, 'index.html'),
+      event: await page('events', eventIdAtRun(latest), 'index.html'),
       feed: await page('regressions.xml'),
     };
     // What a reader sees: the text of pages, not the data their scripts read.

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { metricSlug } from '../../src/lib/store/metric-slug.ts';
 import type { RunRecordInput } from '../../src/lib/store/record.ts';
 import { appendRun, appendRuns } from '../../src/lib/store/store.ts';
-import { HOSTILE_TEXT as HOSTILE, makeRecord, runScript, siteBuildDir, tempDir } from '../helpers.ts';
+import { eventIdAtRun, HOSTILE_TEXT as HOSTILE, makeRecord, runScript, siteBuildDir, tempDir } from '../helpers.ts';
 
 const builds: string[] = [];
 afterAll(() => Promise.all(builds.map((dir) => rm(dir, { recursive: true, force: true }))));
@@ -166,9 +166,9 @@ describe('the site', () => {
     const regressions = parseHTML(await readFile(path.join(out, 'regressions', 'index.html'), 'utf8')).document;
     const events = [...regressions.querySelectorAll('ol.events > li')];
     expect(events).toHaveLength(1);
-    expect(events[0]?.querySelector('a')?.getAttribute('href')).toBe(`/events/e-${first}/`);
+    expect(events[0]?.querySelector('a')?.getAttribute('href')).toBe(`/events/${eventIdAtRun(first)}/`);
     expect(events[0]?.textContent?.replace(/\s+/g, ' ')).toContain('+29.9% demo / latency on Test_Linux_x86_64_2C_8GB · 1 metric');
-    const event = parseHTML(await readFile(path.join(out, 'events', `e-${first}`, 'index.html'), 'utf8')).document;
+    const event = parseHTML(await readFile(path.join(out, 'events', eventIdAtRun(first), 'index.html'), 'utf8')).document;
     expect(event.querySelector('tbody tr')?.textContent).toContain('1 s1.299 s+29.9%');
     // Measured values, not corrected ones: no † in the table, and no footnote explaining one.
     expect(event.body.textContent).not.toContain('†');
@@ -178,8 +178,8 @@ describe('the site', () => {
       `https://github.com/octo/project/commit/${records[60]?.git?.commit}`,
     );
     const feed = await readFile(path.join(out, 'regressions.xml'), 'utf8');
-    expect(feed).toContain(`<id>urn:perfsite:event:e-${first}</id>`);
-    expect(feed).toContain(`/events/e-${first}/`);
+    expect(feed).toContain(`<id>urn:perfsite:event:${eventIdAtRun(first)}</id>`);
+    expect(feed).toContain(`/events/${eventIdAtRun(first)}/`);
     expect(await readFile(path.join(out, 'runs', first, 'index.html'), 'utf8')).toContain('A new level starts here');
     expect(await readFile(path.join(out, 'runs', records[59]?.id ?? '', 'index.html'), 'utf8')).not.toContain('A new level starts here');
     const platform = await readFile(path.join(out, 'charts', 'Test_Linux_x86_64_2C_8GB', `${metricSlug('demo', 'latency')}.svg`), 'utf8');
@@ -209,18 +209,20 @@ describe('the site', () => {
     const runPage = parseHTML(await readFile(path.join(out, 'runs', records[10]?.id ?? '', 'index.html'), 'utf8')).document;
     const row = (name: string) => [...runPage.querySelectorAll('tbody tr')].find((tr) => tr.querySelector('td a')?.textContent === name);
     expect(row('real')?.textContent).toContain('regression');
-    expect(row('real')?.textContent).toMatch(/\+50\.0% \(95% CI \+4\d\.\d% to \+5\d\.\d%, p < 0\.001, t-test over 10 runs\)/);
+    expect(row('real')?.textContent).toMatch(/\+50\.0% \(95% CI \+4\d\.\d% to \+5\d\.\d%, p < 0\.001, t-test, spread of 10 runs\)/);
     expect(row('noisy')?.textContent).toContain('likely noise');
     // The baseline runs agree exactly; the run's own samples say how unsure its value is.
-    expect(row('noisy')?.textContent).toMatch(/\+60\.0% \(95% CI [−+]?\d+(\.\d)?% to \+\d+(\.\d)?%, p = 0\.\d+ adjusted for 2 metrics, t-test over 10 runs\)/);
+    expect(row('noisy')?.textContent).toMatch(
+      /\+60\.0% \(95% CI [−+]?\d+(\.\d)?% to \+\d+(\.\d)?%, p = 0\.\d+ adjusted for 2 metrics, t-test, spread of 10 runs\)/,
+    );
     // Beside the run before it, the same judge: the noisy change is likely noise there too, not "worse".
     const beside = (name: string) => row(name)?.querySelector('td:last-child');
     expect(beside('real')?.className).toContain('worse');
     expect(beside('noisy')?.className).toContain('noise');
-    expect(beside('noisy')?.textContent).toMatch(/^\+60\.0% \(.*, p = 0\.\d+, t-test over 10 runs\), likely noise$/);
+    expect(beside('noisy')?.textContent).toMatch(/^\+60\.0% \(.*, p = 0\.\d+, t-test, spread of 10 runs\), likely noise$/);
     const overview = await readFile(path.join(out, 'index.html'), 'utf8');
     expect(overview).toContain('likely noise');
-    expect(overview).toMatch(/\+50\.0% \(95% CI \+4\d\.\d% to \+5\d\.\d%/);
+    expect(parseHTML(overview).document.body.textContent?.replace(/\s+/g, ' ')).toMatch(/\+50\.0% \(95% CI \+4\d\.\d% to \+5\d\.\d%/);
     // One verdict: the chart marks a regression where the run page says regression, and not where it says likely noise.
     const platform = await readFile(path.join(out, 'platforms', 'Test_Linux_x86_64_2C_8GB', 'index.html'), 'utf8');
     // The platform page shows each chart as an image of its file.

@@ -59,7 +59,7 @@ describe('npm run check', () => {
       );
       const result = await check(['--data', data]);
       expect(result.code, result.stderr).toBe(1);
-      expect(result.stdout).toMatch(/\+25\.0% \(95% CI \+2\d\.\d% to \+2\d\.\d%, p < 0\.001, t-test over 5 runs\)/);
+      expect(result.stdout).toMatch(/\+25\.0% \(95% CI \+2\d\.\d% to \+2\d\.\d%, p < 0\.001, t-test, spread of 5 runs\)/);
       expect(result.stdout).toMatch(/regression/);
     });
 
@@ -83,7 +83,7 @@ describe('npm run check', () => {
     const result = await check(['--data', data]);
     expect(result.code, result.stderr).toBe(1);
     expect(result.stdout).toMatch(
-      /demo\/latency\s*│\s*1\.25 s\s*│\s*1 s \(median of 5\)\s*│\s*\+25\.0% \(95% CI [^)]*t-test over 5 runs\)\s*│\s*20%\s*│\s*regression/,
+      /demo\/latency\s*│\s*1\.25 s\s*│\s*1 s \(median of 5\)\s*│\s*\+25\.0% \(95% CI [^)]*t-test, spread of 5 runs\)\s*│\s*20%\s*│\s*regression/,
     );
     expect(result.stdout).toMatch(/✘ 1 regression detected/);
   });

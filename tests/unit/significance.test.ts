@@ -268,7 +268,7 @@ describe('the rule with significance', () => {
   it('goes by the adjusted p-value where there is one', () => {
     expect(classifyWithSignificance(1.25, 1, 'lower', 0.2, tested(0.01, 0.08), config).status).toBe('noise');
     expect(formatChangeWithInterval(0.25, tested(0.01, 0.08))).toBe(
-      '+25.0% (95% CI +20.0% to +30.0%, p = 0.08 adjusted for 10 metrics, t-test over 20 runs)',
+      '+25.0% (95% CI +20.0% to +30.0%, p = 0.08 adjusted for 10 metrics, t-test, spread of 20 runs)',
     );
   });
 

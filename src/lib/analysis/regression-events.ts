@@ -458,27 +458,30 @@ export async function historyEvents(
 }
 
 /**
- * Ids that more runs do not move: `e-<commit>-<r|i>`, the commit of the event's first run after the change (its
- * time, for runs outside git) and whether something in it got worse. Events that share both (unrelated
- * projects at one commit) are told apart by their platforms, in name order.
+ * Ids that more runs do not move: `e-<commit>-<r|i>`, the commit of the event's first run after the change
+ * and whether something in it got worse. Where no commit tells the range apart (runs outside git, or the
+ * same commit on both sides: then the code did not change), the time of that run stands in. Events that
+ * share both (unrelated projects at one commit) are told apart by their platforms, in name order.
  */
+/** Commit characters in an event id: 48 bits, enough to tell apart every commit a history holds. */
+const COMMIT_ID_LENGTH = 12;
+
 export function stableEventIds(
   events: RegressionEvent[],
   runOf: (runId: string) => { git_commit: string | null; timestamp: string } | undefined,
 ): void {
   const anchor = (event: RegressionEvent) => {
-    const run = runOf(event.toRunId);
-    const where = run?.git_commit ? run.git_commit.slice(0, 12) : (run?.timestamp ?? event.toTime).replace(/[^0-9A-Za-z]/g, '');
+    const after = runOf(event.toRunId);
+    const before = runOf(event.fromRunId);
+    const where =
+      after?.git_commit && after.git_commit !== before?.git_commit
+        ? after.git_commit.slice(0, COMMIT_ID_LENGTH)
+        : (after?.timestamp ?? event.toTime).replace(/[^0-9A-Za-z]/g, '');
     return `e-${where}-${event.series.some((change) => change.worse) ? 'r' : 'i'}`;
   };
-  const byAnchor = Map.groupBy(events, anchor);
-  for (const [id, sharing] of byAnchor) {
-    sharing.sort((a, b) =>
-      a.platforms
-        .map((p) => p.platform)
-        .join('\u0000')
-        .localeCompare(b.platforms.map((p) => p.platform).join('\u0000')),
-    );
+  for (const [id, sharing] of Map.groupBy(events, anchor)) {
+    const platforms = (event: RegressionEvent) => event.platforms.map((platform) => platform.platform).join('\u0000');
+    sharing.sort((x, y) => platforms(x).localeCompare(platforms(y)));
     sharing.forEach((event, at) => {
       event.id = at === 0 ? id : `${id}-${at + 1}`;
     });

@@ -107,22 +107,23 @@ export function formatPValue(p: number | null): string {
 }
 
 const TEST_NAMES: Record<ChangeTest['test'], (count: number) => string> = {
-  runs: (count) => `t-test over ${count} runs`,
+  runs: (count) => `t-test, spread of ${count} runs`,
   rounds: (count) => `paired t-test over ${count} rounds`,
   samples: () => 'Mann–Whitney over the samples of these two runs only; run-to-run spread unknown',
 };
 
 /**
- * The change with the test behind it, all about one statistic: "+25.0% (95% CI +20.1% to +30.3%, p < 0.001,
- * t-test over 20 runs)". The p-value is the one the verdict went by: adjusted across the run's metrics
- * (Benjamini–Hochberg) where it was, and then says so. With too little evidence to test, it says that. Where
- * the test is about the typical sample and the tool's value moved differently (a mean pulled by a tail),
- * both are printed, each named.
+ * The change with the test behind it, all about one statistic: "+25.0%" and "(95% CI +20.1% to +30.3%,
+ * p < 0.001, t-test, spread of 20 runs)". The p-value is the one the verdict went by: adjusted across the run's
+ * metrics (Benjamini–Hochberg) where it was, and then says so. With too little evidence to test, it says
+ * that. Where the test is about the typical sample (or paired rounds) and the tool's values moved
+ * differently (a mean pulled by a tail), both are printed, each named. Pages set the detail in smaller text
+ * that may wrap (ChangeText.astro); every other output joins the two (formatChangeWithInterval).
  */
-export function formatChangeWithInterval(change: number | null, test: ChangeTest | null | undefined): string {
-  if (!test || change === null) return formatChange(change);
+export function changeParts(change: number | null, test: ChangeTest | null | undefined): { change: string; detail: string | null } {
+  if (!test || change === null) return { change: formatChange(change), detail: null };
   if (test.pValue === null || test.low === null || test.high === null)
-    return `${formatChange(change)} (too few ${test.test === 'rounds' ? 'rounds' : 'runs'} to test: ${test.count})`;
+    return { change: formatChange(change), detail: `(too few ${test.test === 'rounds' ? 'rounds' : 'runs'} to test: ${test.count})` };
   const adjusted =
     test.adjustedPValue !== null && (test.family ?? 0) > 1
       ? `${formatPValue(test.adjustedPValue)} adjusted for ${test.family} metrics`
@@ -131,7 +132,12 @@ export function formatChangeWithInterval(change: number | null, test: ChangeTest
   const tested = `${level} ${formatChange(test.low)} to ${formatChange(test.high)}, ${adjusted}, ${TEST_NAMES[test.test](test.count)}`;
   if (test.test !== 'runs' && formatChange(test.estimate) !== formatChange(change)) {
     const [mine, theirs] = test.test === 'samples' ? ["tool's values", 'typical sample'] : ['medians', 'paired rounds'];
-    return `${formatChange(change)} (${mine}); ${theirs} ${formatChange(test.estimate)} (${tested})`;
+    return { change: `${formatChange(change)} (${mine});`, detail: `${theirs} ${formatChange(test.estimate)} (${tested})` };
   }
-  return `${formatChange(change)} (${tested})`;
+  return { change: formatChange(change), detail: `(${tested})` };
+}
+
+export function formatChangeWithInterval(change: number | null, test: ChangeTest | null | undefined): string {
+  const parts = changeParts(change, test);
+  return parts.detail === null ? parts.change : `${parts.change} ${parts.detail}`;
 }

@@ -8,7 +8,7 @@ import { type BenchmarkGroup, worstStatus } from '../analysis/benchmark-groups.t
 import { describeSharedShift, sharedShift } from '../analysis/shared-shift.ts';
 import { noBaselineNote } from '../reports/history-readiness.ts';
 import { runVerdict } from '../reports/run-report.ts';
-import { formatChange, formatChangeWithInterval, formatPercent, formatPValue, formatValue } from '../shared/format.ts';
+import { changeParts, formatChange, formatPercent, formatPValue, formatValue } from '../shared/format.ts';
 import { breakable, Html, html } from '../shared/html.ts';
 import { metricKey } from '../shared/keys.ts';
 import { describeParams } from '../shared/param-text.ts';
@@ -44,6 +44,12 @@ function verdictLine(page: RunPage): Html {
   const bad = page.statuses.some((status) => status.status === 'regression' || status.status === 'failed');
   const unjudged = page.statuses.length > 0 && page.statuses.every((status) => status.status === 'no-baseline');
   return html`<p class="verdict${bad ? ' bad' : ''}">${runVerdict(page.statuses)}</p>${unjudged && html`<p class="muted">${noBaselineNote(page.run.platform, page.readiness)}</p>`}`;
+}
+
+/** A change and the test behind it, as ChangeText.astro sets it on the other pages. */
+function changeHtml(change: number | null, test: Parameters<typeof changeParts>[1]): Html {
+  const parts = changeParts(change, test);
+  return parts.detail === null ? html`${parts.change}` : html`${parts.change} <span class="test-detail">${parts.detail}</span>`;
 }
 
 function joinLines(parts: readonly Html[]): Html {
@@ -85,7 +91,7 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
     if (!compared) return null;
     const row = besideByMetric.get(metricKey({ suite, metric }));
     if (!row) return html`<td></td><td></td>`;
-    return html`<td class="number" data-label="${comparedLabel}">${formatValue(row.before, row.unit)}</td><td class="number mark ${row.mark}" data-label="vs ${comparedLabel}">${row.change === null ? row.mark : `${formatChangeWithInterval(row.change, row.significance)}${row.mark === 'noise' ? ', likely noise' : ''}`}</td>`;
+    return html`<td class="number" data-label="${comparedLabel}">${formatValue(row.before, row.unit)}</td><td class="number mark ${row.mark}" data-label="vs ${comparedLabel}">${row.change === null ? row.mark : html`${changeHtml(row.change, row.significance)}${row.mark === 'noise' ? ', likely noise' : ''}`}</td>`;
   };
   const changeClass = (status: RunPage['statuses'][number]) =>
     status.status === 'regression' ? ' mark worse' : status.status === 'improvement' ? ' mark better' : '';
@@ -94,7 +100,7 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
     const verdict = html`<td><span class="badge ${status.status}">${STATUS_LABELS[status.status]}</span>${status.threshold.value !== usualThreshold && html` <small class="muted">threshold ${formatPercent(status.threshold.value)}</small>`}</td>`;
     const value = html`<td class="number" data-label="this run">${formatValue(status.current, status.unit)}</td>`;
     const baseline = html`<td class="number" data-label="baseline">${formatValue(status.baseline, status.unit)}${status.baselineSource && html` <small class="muted">${status.baselineSource === 'pinned' ? 'pinned' : `median of ${status.baselineRuns}`}</small>`}</td>`;
-    const change = html`<td class="number${changeClass(status)}" data-label="change">${formatChangeWithInterval(status.change, status.significance)}</td>`;
+    const change = html`<td class="number${changeClass(status)}" data-label="change">${changeHtml(status.change, status.significance)}</td>`;
     return html`<tr>${name}${verdict}${value}${baseline}${change}${comparedCells(status.suite, status.metric)}</tr>`;
   };
   // A parameterised benchmark is one group: a row naming it and its worst, its combinations (by their
@@ -116,7 +122,7 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
       const worst = worstStatus(sorted);
       const summary = html`<span class="muted">${group.suite} /</span> ${group.benchmark}: ${plural(sorted.length, 'combination')} of ${group.paramNames.join(', ')}${
         worst &&
-        html`, the worst <span class="badge ${worst.status}">${STATUS_LABELS[worst.status]}</span> ${formatChangeWithInterval(worst.change, worst.significance)}`
+        html`, the worst <span class="badge ${worst.status}">${STATUS_LABELS[worst.status]}</span> ${changeHtml(worst.change, worst.significance)}`
       }`;
       const combos = joinLines(
         sorted.map((status) => row(status, describeParams(group.combos[order.get(status.metric) ?? 0]?.params ?? null))),
@@ -137,7 +143,7 @@ ${combos}
   );
   const changeItems = changes.map(
     (change) =>
-      html`<li class="${change.worse ? 'mark worse' : 'mark better'}"><a href="${links.platformMetric(run.platform, change.suite, change.metric)}">${`${change.suite} / ${change.metric}`}</a>: the mean moved from ${formatValue(change.meanBefore, change.unit)} to ${formatValue(change.meanAfter, change.unit)} (${formatChange(change.change)}, p = ${formatPValue(change.pValue)}${change.speedCorrected && ', corrected for runner effects'}) since <a href="${links.run(change.previousRunId)}">the run before</a></li>`,
+      html`<li class="${change.worse ? 'mark worse' : 'mark better'}"><a href="${links.platformMetric(run.platform, change.suite, change.metric)}">${`${change.suite} / ${change.metric}`}</a>: the mean moved from ${formatValue(change.meanBefore, change.unit)} to ${formatValue(change.meanAfter, change.unit)} (${formatChange(change.change)}, ${formatPValue(change.pValue)} by the change-point scan's t-test${change.speedCorrected && ', corrected for runner effects'}) since <a href="${links.run(change.previousRunId)}">the run before</a></li>`,
   );
   return html`<div class="run-page">
 <h1>Run on ${breakable(run.platform)}</h1>

@@ -30,7 +30,7 @@ beforeAll(async () => {
   data = await mkdtemp(path.join(tmpdir(), 'perfsite-events-'));
   records = eventHistory();
   await appendRuns(data, records);
-  stepId = `e-${records[STEP_RUN]?.id}`;
+  stepId = `e-${records[STEP_RUN]?.git?.commit.slice(0, 12)}-r`;
   site = await buildAndServe(data);
   ({ browser, server, out } = site);
 });

@@ -157,7 +157,9 @@ describe.skipIf(!chromiumHere)('parameterised benchmarks', () => {
     await expect.poll(() => page.locator('h1').textContent()).toBe(`Run on ${ASV_MACHINES[0]}`);
     const group = page.locator('details.run-benchmark', { hasText: ASV_REGRESSED.benchmark });
     expect(await group.getAttribute('open')).not.toBeNull();
-    expect(await group.locator('summary').textContent()).toMatch(/time_gemv: 8 combinations of n, order, the worst regression \+58\.\d%$/);
+    expect(await group.locator('summary').textContent()).toMatch(
+      /time_gemv: 8 combinations of n, order, the worst regression \+58\.\d% \(95% CI \+\d+\.\d% to \+\d+\.\d%, p < 0\.001 adjusted for \d+ metrics, t-test, spread of \d+ runs\)$/,
+    );
     expect((await group.locator('tbody tr td:first-child').allTextContents()).slice(0, 2)).toEqual(['n=100, order=c', 'n=100, order=f']);
     expect(await page.locator('details.run-benchmark', { hasText: 'time_dot' }).getAttribute('open')).toBeNull();
     await context.close();
