@@ -24,7 +24,7 @@ for (const dir of dirs) {
   );
   history.close();
   const open = events.filter((event) => event.state === 'open' && event.direction !== 'improvement').length;
-  const environment = events.filter((event) => event.environment !== null).length;
+  const environment = events.filter((event) => event.cause.kind === 'environment').length;
   console.log(
     `| ${dir} | ${counts?.runs} | ${counts?.series} | ${changes.length} | ${events.length} | ${open} | ${environment} | ${outliers.length} |`,
   );

@@ -8,6 +8,7 @@ import { defineCommand, printProblems, runAsProcess } from '../src/lib/cli.ts';
 import { DATA_OPTION } from '../src/lib/command-options.ts';
 import { loadSettings } from '../src/lib/reports/report-target.ts';
 import { EXIT } from '../src/lib/shared/errors.ts';
+import { CAUSE_LABELS } from '../src/lib/shared/event-cause.ts';
 import { formatChange, formatValue } from '../src/lib/shared/format.ts';
 import { plural } from '../src/lib/shared/plural.ts';
 import { shortCommit } from '../src/lib/shared/short-commit.ts';
@@ -23,11 +24,9 @@ function printEvent(event: RegressionEvent): void {
   console.log(
     `  ${formatMinute(event.fromTime)} → ${formatMinute(event.toTime)}${event.fromCommit ? `, after ${shortCommit(event.fromCommit)}` : ''}`,
   );
-  if (event.environment) {
-    console.log(
-      `  ${styleText('yellow', 'note:')} ${event.environment.moved} of ${event.environment.series} series of ${event.platforms.map((platform) => platform.platform).join(', ')} moved here: possibly the machine or its environment changed, not the code`,
-    );
-  }
+  console.log(
+    `  ${styleText(event.cause.kind === 'code' ? 'dim' : 'yellow', `cause: ${CAUSE_LABELS[event.cause.kind]}.`)} ${event.cause.evidence}`,
+  );
   for (const change of event.series.slice(0, 5)) {
     console.log(
       `  ${change.platform}  ${change.suite}/${change.metric}  ${formatValue(change.meanBefore, change.unit)} → ${formatValue(change.meanAfter, change.unit)}  ${formatChange(change.change)}${change.recoveredAt ? '  (recovered)' : ''}`,

@@ -2,6 +2,7 @@
 import type { APIRoute } from 'astro';
 import { eventHeadline } from '../lib/analysis/regression-events.ts';
 import { escapeXml } from '../lib/shared/escape.ts';
+import { CAUSE_LABELS } from '../lib/shared/event-cause.ts';
 import { formatChange, formatValue } from '../lib/shared/format.ts';
 import { loadSiteModel } from '../lib/site/site-model.ts';
 
@@ -22,12 +23,7 @@ export const GET: APIRoute = async ({ site }) => {
           `${change.platform} ${change.suite} / ${change.metric}: ${formatValue(change.meanBefore, change.unit)} to ${formatValue(change.meanAfter, change.unit)} (${formatChange(change.change)})`,
       );
     const more = event.series.length > 10 ? ` … and ${event.series.length - 10} more.` : '';
-    const environment = event.platforms
-      .filter((platform) => platform.environmentWide)
-      .map(
-        (platform) => ` ${platform.moved} of ${platform.series} series on ${platform.platform} moved: possibly the machine, not the code.`,
-      )
-      .join('');
+    const environment = ` Cause: ${CAUSE_LABELS[event.cause.kind]}. ${event.cause.evidence}.`;
     return `  <entry>
     <id>urn:perfsite:event:${escapeXml(event.id)}</id>
     <title>${escapeXml(`[${event.triage?.state ?? event.state}] ${eventHeadline(event)}`)}</title>

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { randomLcg } from 'd3-random';
 import { describe, expect, it } from 'vitest';
 import { materialiseBaselines } from '../../src/lib/analysis/materialised-baselines.ts';
-import { groupEvents, historyEvents } from '../../src/lib/analysis/regression-events.ts';
+import { type EventSeries, eventCause, groupEvents, historyEvents } from '../../src/lib/analysis/regression-events.ts';
 import { type SeriesChange, seriesChanges } from '../../src/lib/analysis/series-changes.ts';
 import { defaultSettings } from '../../src/lib/analysis/status.ts';
 import { renderSeriesChartSvg } from '../../src/lib/site/charts.ts';
@@ -37,12 +37,18 @@ describe('regression events', () => {
     expect(step?.worst.change).toBeGreaterThan(0.25);
     expect(step?.series.every((change) => change.runId === runOf(change.platform, 60))).toBe(true);
     expect(step?.platforms.every((platform) => !platform.environmentWide)).toBe(true);
-    expect(step?.environment).toBeNull();
+    expect(step?.cause).toEqual({
+      kind: 'code',
+      evidence: 'demo/m0 moved in this range on 4 machines (P1, P2, P3, P4): a change of the code',
+    });
 
     const machine = events.find((event) => event.series.some((change) => change.platform === 'P1' && change.metric === 'm1'));
     expect(machine?.series).toHaveLength(8);
     expect(machine?.platforms).toEqual([{ platform: 'P1', moved: 8, series: 10, environmentWide: true }]);
-    expect(machine?.environment).toEqual({ moved: 8, series: 10 });
+    expect(machine?.cause).toEqual({
+      kind: 'environment',
+      evidence: '8 of 10 series of P1 moved together, while P2, P3, P4 ran the same commit and did not move',
+    });
 
     expect(events.some((event) => event.series.some((change) => change.platform === 'P2' && change.metric === 'm1'))).toBe(false);
     expect(outliers).toEqual([]);
@@ -51,6 +57,7 @@ describe('regression events', () => {
       event.series.some((change) => change.platform === 'P3' && change.metric === 'm2' && change.worse),
     );
     expect(reverted?.state).toBe('recovered');
+    expect(reverted?.cause.kind).toBe('unknown');
     // check, the report and the PR comment say which open event a judged series is part of.
     const check = await runCommand('scripts/check.ts', ['--data', data, '--platform', 'P2'], { env: { REGRESSION_THRESHOLD: '' } });
     expect(check.stdout).toMatch(new RegExp(`demo/m0 on P2 is part of open event ${step?.id}: Regression on 4 platforms × 1 metric`));
@@ -235,5 +242,40 @@ describe('regression events', () => {
     const ring = /<g [^>]*stroke="#9a6700" fill="none" aria-label="dot"><circle/;
     expect(renderSeriesChartSvg(points, { ...options, outliers: ['r20'] })).toMatch(ring);
     expect(renderSeriesChartSvg(points, options)).not.toMatch(ring);
+  });
+});
+
+describe('the cause of an event', () => {
+  const change = (platform: string, metric: string, runId: string, previousRunId: string) =>
+    ({ platform, suite: 'demo', metric, runId, previousRunId, worse: true }) as EventSeries;
+  const details = (cpu: string) => JSON.stringify({ os: 'linux', cpu, cores: 4, runtime: { node: '24.1.0' } });
+  const runs: Record<string, { git_commit: string | null; platform_details: string | null }> = {
+    before: { git_commit: 'a'.repeat(40), platform_details: details('EPYC 7763') },
+    after: { git_commit: 'b'.repeat(40), platform_details: details('Xeon 8370C') },
+    same: { git_commit: 'a'.repeat(40), platform_details: details('EPYC 7763') },
+    plain: { git_commit: 'b'.repeat(40), platform_details: details('EPYC 7763') },
+  };
+  const facts = { runOf: (id: string) => runs[id], platformsThatRan: () => [], related: () => true };
+  const event = (series: EventSeries[]) => ({
+    series,
+    toRunId: series[0]?.runId ?? '',
+    platforms: [...new Set(series.map((one) => one.platform))].map((platform) => ({
+      platform,
+      moved: 1,
+      series: 10,
+      environmentWide: false,
+    })),
+  });
+
+  it('shows the machine change the run records carry', () => {
+    expect(eventCause(event([change('P1', 'm0', 'after', 'before')]), facts)).toEqual({
+      kind: 'environment',
+      evidence: "P1's runs on either side of the change record different machines: cpu EPYC 7763 → Xeon 8370C",
+    });
+  });
+
+  it('blames the environment when the commit did not change, and cannot tell on one platform with nothing recorded', () => {
+    expect(eventCause(event([change('P1', 'm0', 'same', 'before')]), facts).kind).toBe('environment');
+    expect(eventCause(event([change('P1', 'm0', 'plain', 'before')]), facts)).toMatchObject({ kind: 'unknown' });
   });
 });

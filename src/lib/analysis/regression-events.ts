@@ -7,6 +7,7 @@
  */
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { median } from 'simple-statistics';
+import type { EventCause } from '../shared/event-cause.ts';
 import { formatChange } from '../shared/format.ts';
 import { metricKey, seriesKey } from '../shared/keys.ts';
 import { describeParams } from '../shared/param-text.ts';
@@ -61,11 +62,8 @@ export interface RegressionEvent {
   medianChange: number;
   direction: EventDirection;
   platforms: EventPlatform[];
-  /**
-   * Most of the series of the event's platforms moved in it (at least 5): a runner, a machine or a
-   * toolchain changed as likely as the code. The evidence: how many of how many.
-   */
-  environment: { moved: number; series: number } | null;
+  /** Code, the environment, or cannot tell, with the evidence (eventCause). */
+  cause: EventCause;
   state: EventState;
   /** The commits of the first runs after the change, with the first line of their messages (filled by historyEvents). */
   commits: EventCommit[];
@@ -344,7 +342,7 @@ function toEvent(
     medianChange: median(series.map((change) => change.change)),
     direction,
     platforms: platforms.sort((a, b) => a.platform.localeCompare(b.platform)),
-    environment: environmentOf(platforms),
+    cause: { kind: 'unknown', evidence: '' },
     state: series.every((change) => change.recoveredAt !== null) ? 'recovered' : 'open',
     commits: [],
     fromCommit: null,
@@ -353,12 +351,86 @@ function toEvent(
   };
 }
 
-function environmentOf(platforms: readonly EventPlatform[]): RegressionEvent['environment'] {
-  const moved = platforms.reduce((sum, platform) => sum + platform.moved, 0);
-  const series = platforms.reduce((sum, platform) => sum + platform.series, 0);
-  return platforms.some((platform) => platform.environmentWide) || (moved >= ENVIRONMENT_MIN_SERIES && moved / series >= ENVIRONMENT_SHARE)
-    ? { moved, series }
-    : null;
+/** The machine facts a run records (platform_details): a change of any of them between two runs is a machine change. */
+const MACHINE_FACTS = ['os', 'osRelease', 'distro', 'arch', 'cpu', 'cores', 'memoryGb', 'gpus', 'runtime'] as const;
+
+function machineChange(before: string | null | undefined, after: string | null | undefined): string | null {
+  if (!before || !after) return null;
+  let was: Record<string, unknown>;
+  let now: Record<string, unknown>;
+  try {
+    was = JSON.parse(before);
+    now = JSON.parse(after);
+  } catch {
+    return null;
+  }
+  const changed = MACHINE_FACTS.filter(
+    (fact) => was[fact] !== undefined && now[fact] !== undefined && JSON.stringify(was[fact]) !== JSON.stringify(now[fact]),
+  );
+  if (changed.length === 0) return null;
+  const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+  return changed.map((fact) => `${fact} ${text(was[fact])} → ${text(now[fact])}`).join(', ');
+}
+
+/**
+ * Code, the environment, or cannot tell, from what the runs show:
+ * - the same series moved in the range on two or more independent platforms: the code;
+ * - a platform's runs on both sides of the change record different machines (CPU, OS, runtimes…), or the
+ *   same commit: the environment;
+ * - most of a platform's series moved (at least ENVIRONMENT_MIN_SERIES, ENVIRONMENT_SHARE) while platforms that
+ *   measure the same project ran the commit after the change and did not move: the environment;
+ * - otherwise (one platform, no recorded machine change) nothing tells them apart, and the event says so.
+ */
+export function eventCause(
+  event: Pick<RegressionEvent, 'series' | 'platforms' | 'toRunId'>,
+  facts: {
+    runOf: (runId: string) => { git_commit: string | null; platform_details: string | null } | undefined;
+    platformsThatRan: (commit: string) => string[];
+    related: (a: string, b: string) => boolean;
+  },
+): EventCause {
+  const byMetric = Map.groupBy(event.series, (change) => `${change.suite}/${change.metric}`);
+  const shared = [...byMetric].find(([, changes]) => new Set(changes.map((change) => change.platform)).size >= 2);
+  if (shared) {
+    const [metric, changes] = shared;
+    const platforms = [...new Set(changes.map((change) => change.platform))].sort();
+    return {
+      kind: 'code',
+      evidence: `${metric} moved in this range on ${platforms.length} machines (${platforms.join(', ')}): a change of the code`,
+    };
+  }
+  for (const change of event.series) {
+    const before = facts.runOf(change.previousRunId);
+    const after = facts.runOf(change.runId);
+    const machine = machineChange(before?.platform_details, after?.platform_details);
+    if (machine)
+      return {
+        kind: 'environment',
+        evidence: `${change.platform}'s runs on either side of the change record different machines: ${machine}`,
+      };
+    if (before?.git_commit && before.git_commit === after?.git_commit)
+      return {
+        kind: 'environment',
+        evidence: `${change.platform} ran the same commit on both sides of the change (${shortCommit(before.git_commit)}): the code did not change`,
+      };
+  }
+  const wide = event.platforms.find((platform) => platform.environmentWide);
+  const commit = facts.runOf(event.toRunId)?.git_commit;
+  if (wide) {
+    const quiet = commit
+      ? [...new Set(facts.platformsThatRan(commit))].filter(
+          (platform) => !event.platforms.some((moved) => moved.platform === platform) && facts.related(platform, wide.platform),
+        )
+      : [];
+    const share = `${wide.moved} of ${wide.series} series of ${wide.platform} moved together`;
+    if (quiet.length > 0)
+      return { kind: 'environment', evidence: `${share}, while ${quiet.sort().join(', ')} ran the same commit and did not move` };
+    return { kind: 'unknown', evidence: `${share}, and no other machine ran this commit: the machine changing would look the same` };
+  }
+  return {
+    kind: 'unknown',
+    evidence: `only ${event.platforms.map((platform) => platform.platform).join(', ')} moved and no machine change is recorded: the code or the machine`,
+  };
 }
 
 /** Open regressions first, worst first; then everything else, newest first. */
@@ -378,9 +450,16 @@ export async function historyEvents(
   triage: Triage = new Map(),
 ): Promise<{ events: RegressionEvent[]; outliers: Outlier[] }> {
   const ids = [...new Set(changes.flatMap((change) => [change.previousRunId, change.runId]))];
-  const runs = await queryRows<{ run_id: string; timestamp: string; git_commit: string | null; git_message: string | null }>(
+  const runs = await queryRows<{
+    run_id: string;
+    timestamp: string;
+    git_commit: string | null;
+    git_message: string | null;
+    platform_details: string | null;
+  }>(
     history.connection,
-    `SELECT run_id, strftime(timestamp, '%Y-%m-%dT%H:%M:%S.%gZ') AS timestamp, git_commit, git_message FROM runs WHERE list_contains($ids, run_id)`,
+    `SELECT run_id, strftime(timestamp, '%Y-%m-%dT%H:%M:%S.%gZ') AS timestamp, git_commit, git_message, platform_details
+     FROM runs WHERE list_contains($ids, run_id)`,
     { ids: listValue(ids) },
     { ids: LIST(VARCHAR) },
   );
@@ -439,6 +518,19 @@ export async function historyEvents(
     event.benchmarks = [...moved.values()];
   }
   stableEventIds(grouped.events, (runId) => byId.get(runId));
+  const machines = await queryRows<{ platform: string; git_commit: string }>(
+    history.connection,
+    `SELECT DISTINCT platform, git_commit FROM runs WHERE list_contains($commits, git_commit)`,
+    { commits: listValue([...new Set(runs.flatMap((run) => (run.git_commit ? [run.git_commit] : [])))]) },
+    { commits: LIST(VARCHAR) },
+  );
+  const ranCommit = Map.groupBy(machines, (row) => row.git_commit);
+  for (const event of grouped.events)
+    event.cause = eventCause(event, {
+      runOf: (runId) => byId.get(runId),
+      platformsThatRan: (commit) => (ranCommit.get(commit) ?? []).map((row) => row.platform),
+      related: (a, b) => a === b || root(a) === root(b),
+    });
   for (const event of grouped.events) {
     const commits = new Map<string, EventCommit>();
     for (const change of event.series) {

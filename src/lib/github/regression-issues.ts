@@ -7,6 +7,7 @@
 
 import { z } from 'zod';
 import { escapeMarkdown } from '../shared/escape.ts';
+import { CAUSE_KINDS, CAUSE_LABELS } from '../shared/event-cause.ts';
 import { formatChange, formatValue } from '../shared/format.ts';
 import { metricKey } from '../shared/keys.ts';
 import { plural } from '../shared/plural.ts';
@@ -58,7 +59,7 @@ export const reportForIssuesSchema = z.object({
           }),
         ),
         commits: z.array(z.object({ commit: commitHash, message: z.string().nullable() })),
-        environment: z.object({ moved: z.number(), series: z.number() }).nullable(),
+        cause: z.object({ kind: z.enum(CAUSE_KINDS), evidence: z.string() }),
       }),
     )
     .default([]),
@@ -120,12 +121,8 @@ function eventBody(event: ReportEvent, links: { event: (id: string) => string })
           '',
         ]
       : []),
-    ...(event.environment
-      ? [
-          `> ${event.environment.moved} of ${event.environment.series} series of these platforms moved together: possibly the machine or its environment changed, not the code.`,
-          '',
-        ]
-      : []),
+    `> Cause: ${CAUSE_LABELS[event.cause.kind]}. ${escapeMarkdown(event.cause.evidence)}.`,
+    '',
     '| platform | metric | before | after | change |',
     '|---|---|---|---|---|',
     ...rows,
