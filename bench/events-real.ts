@@ -4,7 +4,7 @@
  * events labelled environment-wide, and one-run outliers, per history.
  */
 
-import { historyEvents } from '../src/lib/analysis/regression-events.ts';
+import { historyEvents, isOpenRegression } from '../src/lib/analysis/regression-events.ts';
 import { historyChanges } from '../src/lib/analysis/series-changes.ts';
 import { loadSettings } from '../src/lib/reports/report-target.ts';
 import { queryRows } from '../src/lib/store/duckdb.ts';
@@ -16,14 +16,15 @@ console.log('| history | runs | series | change points | events | open regressio
 console.log('|---|---|---|---|---|---|---|---|');
 for (const dir of dirs) {
   const history = await openHistory(dir);
-  const changes = await historyChanges(history, (await loadSettings(dir)).config.defaultBranch);
-  const { events, outliers } = await historyEvents(history, changes);
+  const settings = await loadSettings(dir);
+  const changes = await historyChanges(history, settings.config.defaultBranch);
+  const { events, outliers } = await historyEvents(history, changes, settings);
   const [counts] = await queryRows<{ runs: number; series: number }>(
     history.connection,
     'SELECT count(DISTINCT run_id)::INTEGER AS runs, count(DISTINCT (platform, suite, metric))::INTEGER AS series FROM metrics',
   );
   history.close();
-  const open = events.filter((event) => event.state === 'open' && event.direction !== 'improvement').length;
+  const open = events.filter(isOpenRegression).length;
   const environment = events.filter((event) => event.cause.kind === 'environment').length;
   console.log(
     `| ${dir} | ${counts?.runs} | ${counts?.series} | ${changes.length} | ${events.length} | ${open} | ${environment} | ${outliers.length} |`,

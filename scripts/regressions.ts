@@ -1,7 +1,7 @@
 /** npm run regressions: the regression events of the history, open ones first, as the site's regressions page lists them. */
 
 import { styleText } from 'node:util';
-import { eventHeadline, historyEvents, type RegressionEvent } from '../src/lib/analysis/regression-events.ts';
+import { eventHeadline, historyEvents, isOpenRegression, type RegressionEvent } from '../src/lib/analysis/regression-events.ts';
 import { historyChanges } from '../src/lib/analysis/series-changes.ts';
 import { describeTriage, loadTriage } from '../src/lib/analysis/triage-file.ts';
 import { defineCommand, printProblems, runAsProcess } from '../src/lib/cli.ts';
@@ -17,7 +17,7 @@ import { openHistory } from '../src/lib/store/history.ts';
 import { resolveDataDir } from '../src/lib/store/paths.ts';
 
 function printEvent(event: RegressionEvent): void {
-  const style = event.direction === 'improvement' ? 'green' : event.state === 'open' ? 'red' : 'yellow';
+  const style = isOpenRegression(event) ? 'red' : event.direction === 'improvement' ? 'green' : 'yellow';
   const state = event.triage ? event.triage.state : event.state;
   console.log(`${styleText(style, `[${state}]`)} ${event.id}  ${eventHeadline(event)}`);
   if (event.triage) console.log(`  triaged ${describeTriage(event.triage)}`);
@@ -54,13 +54,14 @@ first, by default.`,
     const history = await openHistory(dataDir, { checkIndexedRecords: true });
     let events: RegressionEvent[];
     try {
-      const { config } = await loadSettings(dataDir);
-      events = (await historyEvents(history, await historyChanges(history, config.defaultBranch), await loadTriage(dataDir))).events;
+      const settings = await loadSettings(dataDir);
+      const changes = await historyChanges(history, settings.config.defaultBranch);
+      events = (await historyEvents(history, changes, settings, await loadTriage(dataDir))).events;
     } finally {
       history.close();
     }
     printProblems(history.problems);
-    const shown = values.all ? events : events.filter((event) => event.state === 'open' && event.direction !== 'improvement');
+    const shown = values.all ? events : events.filter(isOpenRegression);
     if (values.json) {
       console.log(JSON.stringify(shown, null, 2));
       return EXIT.ok;
@@ -72,7 +73,7 @@ first, by default.`,
       return EXIT.ok;
     }
     for (const event of shown) printEvent(event);
-    const open = events.filter((event) => event.state === 'open' && event.direction !== 'improvement').length;
+    const open = events.filter(isOpenRegression).length;
     console.log(`\n${plural(open, 'open regression')}, ${plural(events.length, 'event')} in all.`);
     return EXIT.ok;
   },

@@ -46,8 +46,8 @@ A triaged event is no longer open: pages, the feed, issues and check show the de
     const history = await openHistory(dataDir);
     let known: boolean;
     try {
-      const { config } = await loadSettings(dataDir);
-      known = (await historyEvents(history, await historyChanges(history, config.defaultBranch))).events.some(
+      const settings = await loadSettings(dataDir);
+      known = (await historyEvents(history, await historyChanges(history, settings.config.defaultBranch), settings)).events.some(
         (event) => event.id === eventId,
       );
     } finally {

@@ -12,7 +12,7 @@ export const GET: APIRoute = async ({ site }) => {
   const absolute = (path: string) => new URL(path.replace(/^\//, ''), base).href;
   // One entry per event, the regressions and mixed ones, newest first: an event keeps its id as the history grows.
   const events = model.events
-    .filter((event) => event.direction !== 'improvement')
+    .filter((event) => event.regression)
     .sort((a, b) => b.toTime.localeCompare(a.toTime))
     .slice(0, 100);
   const entries = events.map((event) => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { randomLcg } from 'd3-random';
 import { describe, expect, it } from 'vitest';
 import { materialiseBaselines } from '../../src/lib/analysis/materialised-baselines.ts';
-import { type EventSeries, eventCause, groupEvents, historyEvents } from '../../src/lib/analysis/regression-events.ts';
+import { type EventSeries, eventCause, groupEvents, historyEvents, isOpenRegression } from '../../src/lib/analysis/regression-events.ts';
 import { type SeriesChange, seriesChanges } from '../../src/lib/analysis/series-changes.ts';
 import { defaultSettings } from '../../src/lib/analysis/status.ts';
 import { renderSeriesChartSvg } from '../../src/lib/site/charts.ts';
@@ -25,7 +25,7 @@ describe('regression events', () => {
     const opened = await openHistory(data);
     await materialiseBaselines(opened, defaultSettings());
     const changes = await seriesChanges(opened, 'main');
-    const { events, outliers } = await historyEvents(opened, changes);
+    const { events, outliers } = await historyEvents(opened, changes, defaultSettings());
     // The one odd run on P2 is no change point at all here (the scan sees through it); see the next test for the pair a scan can make of one.
     opened.close();
     const runOf = (platform: string, run: number) => records[PLATFORMS.indexOf(platform) * RUNS + run]?.id;
@@ -44,6 +44,10 @@ describe('regression events', () => {
 
     const machine = events.find((event) => event.series.some((change) => change.platform === 'P1' && change.metric === 'm1'));
     expect(machine?.series).toHaveLength(8);
+    // 16 %, under the default threshold of 20 %: a change, listed, never an open regression.
+    expect(machine?.regression).toBe(false);
+    expect(step?.regression).toBe(true);
+    expect(events.filter(isOpenRegression).map((event) => event.id)).toEqual([step?.id]);
     expect(machine?.platforms).toEqual([{ platform: 'P1', moved: 8, series: 10, environmentWide: true }]);
     expect(machine?.cause).toEqual({
       kind: 'environment',
@@ -120,7 +124,7 @@ describe('regression events', () => {
     await appendRuns(data, eventHistory());
     const opened = await openHistory(data);
     const changes = await seriesChanges(opened, 'main');
-    const ordered = await historyEvents(opened, changes);
+    const ordered = await historyEvents(opened, changes, defaultSettings());
     const random = randomLcg(7);
     const shuffles = [];
     for (let round = 0; round < 5; round++) {
@@ -129,6 +133,7 @@ describe('regression events', () => {
         await historyEvents(
           opened,
           shuffled.map(({ change }) => change),
+          defaultSettings(),
         ),
       );
     }

@@ -17,6 +17,8 @@ import { shortCommit } from '../shared/short-commit.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
 import type { SeriesChange } from './series-changes.ts';
+import type { AnalysisSettings } from './status.ts';
+import { resolveThreshold } from './thresholds.ts';
 import type { Triage, TriageEntry } from './triage-file.ts';
 
 /** A series in an event: where its level moved, from what to what. */
@@ -28,6 +30,8 @@ export interface EventSeries
   /** meanAfter / meanBefore − 1. */
   change: number;
   worse: boolean;
+  /** Beyond the series' threshold (resolved as status.ts resolves it): only such a move makes an event a regression. */
+  beyondThreshold: boolean;
   speedCorrected: boolean;
   /** The run of a later change that brought the level back, when one did. */
   recoveredAt: string | null;
@@ -61,6 +65,8 @@ export interface RegressionEvent {
   worst: EventSeries;
   medianChange: number;
   direction: EventDirection;
+  /** Something in it got worse beyond its threshold (isRegressionEvent); smaller moves are changes, never regressions. */
+  regression: boolean;
   platforms: EventPlatform[];
   /** Code, the environment, or cannot tell, with the evidence (eventCause). */
   cause: EventCause;
@@ -147,6 +153,7 @@ function cleanSeries(points: readonly SeriesChange[]): { kept: EventSeries[]; ou
         timestamp: point.timestamp,
         change: point.change,
         worse: point.worse,
+        beyondThreshold: true,
         speedCorrected: point.speedCorrected,
         recoveredAt: recovery?.runId ?? null,
       };
@@ -341,6 +348,7 @@ function toEvent(
     worst,
     medianChange: median(series.map((change) => change.change)),
     direction,
+    regression: worse > 0,
     platforms: platforms.sort((a, b) => a.platform.localeCompare(b.platform)),
     cause: { kind: 'unknown', evidence: '' },
     state: series.every((change) => change.recoveredAt !== null) ? 'recovered' : 'open',
@@ -433,9 +441,36 @@ export function eventCause(
   };
 }
 
+/**
+ * The one definition of an open regression: an event that made something worse beyond its threshold, whose
+ * level has not come back and that nobody triaged. Every count, list, feed, issue and gate goes by it.
+ */
+export function isOpenRegression(event: Pick<RegressionEvent, 'state' | 'regression'>): boolean {
+  return event.state === 'open' && event.regression;
+}
+
+/** What an event is, in a word or three: its regressions first, as its state and the gate follow them. */
+export function eventKind(event: Pick<RegressionEvent, 'regression' | 'direction'>): string {
+  if (event.regression) return event.direction === 'mixed' ? 'Regression and improvement' : 'Regression';
+  if (event.direction === 'improvement') return 'Improvement';
+  return 'Change within the threshold';
+}
+
+/**
+ * Marks each change beyond its series' threshold, and each event that holds a change for the worse beyond
+ * it as a regression. `thresholdOf` resolves a series' threshold as the judge does (resolveThreshold).
+ */
+export function applyThresholds(events: readonly RegressionEvent[], thresholdOf: (change: EventSeries) => number): void {
+  for (const event of events) {
+    for (const change of event.series)
+      change.beyondThreshold = Math.abs(improvementOf(change.change, change.direction)) > thresholdOf(change);
+    event.regression = event.series.some((change) => change.worse && change.beyondThreshold);
+  }
+}
+
 /** Open regressions first, worst first; then everything else, newest first. */
 export function sortEvents(events: readonly RegressionEvent[]): RegressionEvent[] {
-  const openRegression = (event: RegressionEvent) => event.state === 'open' && event.direction !== 'improvement';
+  const openRegression = isOpenRegression;
   return [...events].sort((a, b) => {
     if (openRegression(a) !== openRegression(b)) return openRegression(a) ? -1 : 1;
     if (openRegression(a)) return improvementOf(a.worst.change, a.worst.direction) - improvementOf(b.worst.change, b.worst.direction);
@@ -447,6 +482,7 @@ export function sortEvents(events: readonly RegressionEvent[]): RegressionEvent[
 export async function historyEvents(
   history: History,
   changes: readonly SeriesChange[],
+  settings: AnalysisSettings,
   triage: Triage = new Map(),
 ): Promise<{ events: RegressionEvent[]; outliers: Outlier[] }> {
   const ids = [...new Set(changes.flatMap((change) => [change.previousRunId, change.runId]))];
@@ -517,6 +553,20 @@ export async function historyEvents(
     }
     event.benchmarks = [...moved.values()];
   }
+  const declared = await queryRows<{ suite: string; metric: string; threshold: number | null }>(
+    history.connection,
+    'SELECT suite, metric, arg_max(threshold, timestamp) AS threshold FROM metrics GROUP BY suite, metric',
+  );
+  const declaredOf = new Map(declared.map((row) => [metricKey(row), row.threshold]));
+  applyThresholds(
+    grouped.events,
+    (change) =>
+      resolveThreshold(
+        { suite: change.suite, metric: change.metric, declared: declaredOf.get(metricKey(change)) ?? null },
+        settings.config,
+        settings.threshold,
+      ).value,
+  );
   stableEventIds(grouped.events, (runId) => byId.get(runId));
   const machines = await queryRows<{ platform: string; git_commit: string }>(
     history.connection,
@@ -582,7 +632,7 @@ export function stableEventIds(
 
 /** What an event is, in one line: its direction, where, how much, and the commit. */
 export function eventHeadline(event: RegressionEvent): string {
-  const what = event.direction === 'regression' ? 'Regression' : event.direction === 'improvement' ? 'Improvement' : 'Mixed change';
+  const what = eventKind(event);
   const metrics = new Set(event.series.map((change) => `${change.suite}/${change.metric}`)).size;
   // A parameterised benchmark is named once, with how many of its combinations moved, not as 40 metrics.
   const benchmarks = event.benchmarks

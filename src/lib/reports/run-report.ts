@@ -5,7 +5,7 @@
 
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { findRun, type RunInfo } from '../analysis/queries.ts';
-import { eventHeadline, historyEvents, type RegressionEvent } from '../analysis/regression-events.ts';
+import { eventHeadline, historyEvents, isOpenRegression, type RegressionEvent } from '../analysis/regression-events.ts';
 import { historyChanges } from '../analysis/series-changes.ts';
 import { describeSharedShift, sharedShift } from '../analysis/shared-shift.ts';
 import { type AnalysisSettings, latestStatuses, type MetricStatus, statusOfRuns } from '../analysis/status.ts';
@@ -98,7 +98,7 @@ async function notesOn(
     const shared = sharedShift(runMetrics);
     if (shared) notes.push(describeSharedShift(shared));
   }
-  const events = await openEventsOf(history, metrics, settings.config.defaultBranch);
+  const events = await openEventsOf(history, metrics, settings);
   const eventMembers = events.map(({ inside }) => {
     const names = inside.slice(0, 3).map((metric) => `${metric.suite}/${metric.metric} on ${metric.platform}`);
     return `${names.join(', ')}${inside.length > 3 ? ` and ${inside.length - 3} more` : ''}`;
@@ -117,11 +117,12 @@ async function notesOn(
 async function openEventsOf(
   history: History,
   metrics: readonly MetricStatus[],
-  branch: string,
+  settings: AnalysisSettings,
 ): Promise<Array<{ event: RegressionEvent; inside: MetricStatus[] }>> {
-  const { events } = await historyEvents(history, await historyChanges(history, branch), await loadTriage(history.dataDir));
+  const changes = await historyChanges(history, settings.config.defaultBranch);
+  const { events } = await historyEvents(history, changes, settings, await loadTriage(history.dataDir));
   return events
-    .filter((event) => event.state === 'open' && event.direction !== 'improvement')
+    .filter(isOpenRegression)
     .map((event) => ({
       event,
       inside: metrics.filter((metric) =>

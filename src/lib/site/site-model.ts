@@ -116,7 +116,7 @@ async function load(): Promise<SiteModel> {
     benchmarks: benchmarkGroups(metrics),
     latest: (await latestStatuses(history, settings)).sort(compareSeries),
     changePoints,
-    ...(await historyEvents(history, changePoints, await loadTriage(dataDir))),
+    ...(await historyEvents(history, changePoints, settings, await loadTriage(dataDir))),
     problems: history.problems,
   };
   await history.doneAnalysing();
