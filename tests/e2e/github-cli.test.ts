@@ -262,7 +262,7 @@ describe('npm run github -- issues', () => {
           toTime: '2026-11-28T02:00:00.000Z',
           series,
           commits: [{ commit: 'b'.repeat(40), message: `${HOSTILE_TEXT} @octocat` }],
-          cause: { kind: 'unknown', evidence: 'only Linux moved and no machine change is recorded: the code or the machine' },
+          cause: { kind: 'unknown', evidence: 'Only Linux moved, and no machine change is recorded' },
         },
       ],
     };
@@ -297,7 +297,7 @@ describe('npm run github -- issues', () => {
       toTime: run.timestamp,
       series: [],
       commits: [{ commit: 'x` @bob `y', message: null }],
-      cause: { kind: 'unknown', evidence: 'only Linux moved and no machine change is recorded: the code or the machine' },
+      cause: { kind: 'unknown', evidence: 'Only Linux moved, and no machine change is recorded' },
     };
     await writeFile(file, JSON.stringify({ reportVersion: 1, run, metrics: [], events: [forgedEvent] }));
     const forged = await github(['issues', '--report', file]);

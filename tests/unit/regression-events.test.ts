@@ -39,7 +39,7 @@ describe('regression events', () => {
     expect(step?.platforms.every((platform) => !platform.environmentWide)).toBe(true);
     expect(step?.cause).toEqual({
       kind: 'code',
-      evidence: 'demo/m0 moved in this range on 4 machines (P1, P2, P3, P4): a change of the code',
+      evidence: 'demo/m0 moved in this range on 4 machines (P1, P2, P3, P4)',
     });
 
     const machine = events.find((event) => event.series.some((change) => change.platform === 'P1' && change.metric === 'm1'));

@@ -26,6 +26,7 @@ export interface BenchmarkGroup {
 export const STATUS_SEVERITY: Record<Status, number> = {
   failed: 6,
   regression: 5,
+  'new-level': 4.5,
   improvement: 4,
   noise: 3,
   'no-baseline': 2,

@@ -17,7 +17,7 @@ import { shortCommit } from '../shared/short-commit.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
 import type { SeriesChange } from './series-changes.ts';
-import type { AnalysisSettings } from './status.ts';
+import type { AnalysisSettings, MetricStatus } from './status.ts';
 import { resolveThreshold } from './thresholds.ts';
 import type { Triage, TriageEntry } from './triage-file.ts';
 
@@ -404,7 +404,7 @@ export function eventCause(
     const platforms = [...new Set(changes.map((change) => change.platform))].sort();
     return {
       kind: 'code',
-      evidence: `${metric} moved in this range on ${platforms.length} machines (${platforms.join(', ')}): a change of the code`,
+      evidence: `${metric} moved in this range on ${platforms.length} machines (${platforms.join(', ')})`,
     };
   }
   for (const change of event.series) {
@@ -419,7 +419,7 @@ export function eventCause(
     if (before?.git_commit && before.git_commit === after?.git_commit)
       return {
         kind: 'environment',
-        evidence: `${change.platform} ran the same commit on both sides of the change (${shortCommit(before.git_commit)}): the code did not change`,
+        evidence: `${change.platform} ran the same commit (${shortCommit(before.git_commit)}) on both sides of the change`,
       };
   }
   const wide = event.platforms.find((platform) => platform.environmentWide);
@@ -433,11 +433,11 @@ export function eventCause(
     const share = `${wide.moved} of ${wide.series} series of ${wide.platform} moved together`;
     if (quiet.length > 0)
       return { kind: 'environment', evidence: `${share}, while ${quiet.sort().join(', ')} ran the same commit and did not move` };
-    return { kind: 'unknown', evidence: `${share}, and no other machine ran this commit: the machine changing would look the same` };
+    return { kind: 'unknown', evidence: `${share}, and no other machine ran this commit to compare with` };
   }
   return {
     kind: 'unknown',
-    evidence: `only ${event.platforms.map((platform) => platform.platform).join(', ')} moved and no machine change is recorded: the code or the machine`,
+    evidence: `Only ${event.platforms.map((platform) => platform.platform).join(', ')} moved, and no machine change is recorded`,
   };
 }
 
@@ -466,6 +466,27 @@ export function applyThresholds(events: readonly RegressionEvent[], thresholdOf:
       change.beyondThreshold = Math.abs(improvementOf(change.change, change.direction)) > thresholdOf(change);
     event.regression = event.series.some((change) => change.worse && change.beyondThreshold);
   }
+}
+
+/**
+ * The latest statuses, as the events see them: a series that moved for the worse in an open regression event
+ * and whose latest run, judged against a baseline that has followed it, is not a regression, is on a new level
+ * since that event, never "unchanged".
+ */
+export function onOpenRegressions<T extends Pick<MetricStatus, 'platform' | 'suite' | 'metric' | 'timestamp' | 'status'>>(
+  statuses: readonly T[],
+  events: readonly RegressionEvent[],
+): Array<T & { openEvent?: string }> {
+  const moved = new Map<string, { id: string; since: string }>();
+  for (const event of events.filter(isOpenRegression))
+    for (const change of event.series)
+      if (change.worse && change.beyondThreshold && change.recoveredAt === null)
+        moved.set(seriesKey(change), { id: event.id, since: change.timestamp });
+  return statuses.map((status) => {
+    const open = moved.get(seriesKey(status));
+    if (!open || status.timestamp < open.since || !['unchanged', 'noise', 'improvement'].includes(status.status)) return status;
+    return { ...status, status: 'new-level', openEvent: open.id };
+  });
 }
 
 /** Open regressions first, worst first; then everything else, newest first. */

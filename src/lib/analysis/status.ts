@@ -57,6 +57,8 @@ export interface MetricStatus extends SeriesIdentity {
   significance: ChangeTest | null;
   threshold: Threshold;
   status: Status;
+  /** For 'new-level': the open regression event the series moved in (onOpenRegressions). */
+  openEvent?: string;
 }
 
 export interface AnalysisSettings {

@@ -11,6 +11,7 @@ import type { RunReport } from './run-report.ts';
 
 export const STATUS_ICONS: Record<Status, string> = {
   regression: '❌ regression',
+  'new-level': '⚠️ new level',
   improvement: '🚀 improvement',
   unchanged: '✅',
   noise: '〰️ likely noise',

@@ -12,10 +12,15 @@
 import type { Direction } from '../store/record.ts';
 import type { ChangeTest } from './significance.ts';
 
-export type Status = 'regression' | 'improvement' | 'unchanged' | 'noise' | 'new' | 'no-baseline' | 'failed';
+/**
+ * 'new-level': judged against its baseline, the latest run is not a regression, but its series moved for the
+ * worse in an open regression event: the baseline has followed it to a level that is not to be taken as normal.
+ */
+export type Status = 'regression' | 'new-level' | 'improvement' | 'unchanged' | 'noise' | 'new' | 'no-baseline' | 'failed';
 
 export const STATUS_LABELS: Record<Status, string> = {
   regression: 'regression',
+  'new-level': 'new level',
   improvement: 'improvement',
   unchanged: 'unchanged',
   noise: 'likely noise',

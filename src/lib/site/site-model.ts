@@ -22,7 +22,7 @@ import {
   type RunInfo,
   toRunInfo,
 } from '../analysis/queries.ts';
-import { historyEvents, type Outlier, type RegressionEvent } from '../analysis/regression-events.ts';
+import { historyEvents, type Outlier, onOpenRegressions, type RegressionEvent } from '../analysis/regression-events.ts';
 import { historyChanges, type SeriesChange } from '../analysis/series-changes.ts';
 import { type AnalysisSettings, latestStatuses, type MetricStatus } from '../analysis/status.ts';
 import { resolveThreshold } from '../analysis/thresholds.ts';
@@ -114,11 +114,12 @@ async function load(): Promise<SiteModel> {
     platforms: (await availablePlatforms(history)).sort(naturalCompare),
     metrics,
     benchmarks: benchmarkGroups(metrics),
-    latest: (await latestStatuses(history, settings)).sort(compareSeries),
+    latest: [] as MetricStatus[],
     changePoints,
     ...(await historyEvents(history, changePoints, settings, await loadTriage(dataDir))),
     problems: history.problems,
   };
+  model.latest = onOpenRegressions((await latestStatuses(history, settings)).sort(compareSeries), model.events);
   await history.doneAnalysing();
   return model;
 }
@@ -588,7 +589,10 @@ export interface SuiteSummary {
   suite: string;
   platform: string;
   metrics: number;
+  /** The latest run beyond the threshold against its baseline. */
   regressed: number;
+  /** Judged against a baseline that followed it, but moved for the worse in an open regression event (onOpenRegressions). */
+  newLevel: number;
   improved: number;
   unchanged: number;
   /** Failed, new, without a baseline, or likely noise. */
@@ -605,12 +609,14 @@ export function suiteSummaries(model: SiteModel): SuiteSummary[] {
       platform: status.platform,
       metrics: 0,
       regressed: 0,
+      newLevel: 0,
       improved: 0,
       unchanged: 0,
       other: 0,
     };
     summary.metrics++;
     if (status.status === 'regression') summary.regressed++;
+    else if (status.status === 'new-level') summary.newLevel++;
     else if (status.status === 'improvement') summary.improved++;
     else if (status.status === 'unchanged') summary.unchanged++;
     else summary.other++;
