@@ -1,18 +1,22 @@
 /**
- * npm run bench:events -- DIR...: how much grouping change points into regression events saves a reader,
- * on real histories (imported with npm run import): change points, events, open regression events,
- * events labelled environment-wide, and one-run outliers, per history.
+ * npm run bench:events -- [--trials 20] [DIR...]: regression events on generated 4-platform histories
+ * (events-generated.ts: one event per step, labelled by its evidence, the same in any order), then how much
+ * grouping change points into events saves a reader on real histories (imported with npm run import):
+ * change points, events, open regression events, events labelled environment, and one-run outliers.
  */
 
+import { parseArgs } from 'node:util';
 import { historyEvents, isOpenRegression } from '../src/lib/analysis/regression-events.ts';
 import { historyChanges } from '../src/lib/analysis/series-changes.ts';
 import { loadSettings } from '../src/lib/reports/report-target.ts';
 import { queryRows } from '../src/lib/store/duckdb.ts';
 import { openHistory } from '../src/lib/store/history.ts';
+import { generatedEventTrials } from './events-generated.ts';
 
-const dirs = process.argv.slice(2);
-if (dirs.length === 0) throw new Error('give the history folders to measure: npm run bench:events -- /tmp/django /tmp/gab');
-console.log('| history | runs | series | change points | events | open regression events | environment-wide events | outliers |');
+const { values, positionals: dirs } = parseArgs({ options: { trials: { type: 'string', default: '20' } }, allowPositionals: true });
+await generatedEventTrials(Number(values.trials));
+if (dirs.length === 0) process.exit(0);
+console.log('| history | runs | series | change points | events | open regression events | events labelled environment | outliers |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const dir of dirs) {
   const history = await openHistory(dir);

@@ -222,7 +222,7 @@ export function groupEvents(
           candidate.members.some((member) => member.platform === change.platform) &&
           (from === candidate.to || change.timestamp === candidate.from)
         );
-      return jitterMates(candidate, { from, to: change.timestamp, members: [change] }, timeline);
+      return jitterMates(candidate, { from, to: change.timestamp, members: [change] }, timeline, related);
     };
     const inside = groups.find(fits);
     const group = inside ?? groups.find(touches);
@@ -250,7 +250,7 @@ export function groupEvents(
       const group = groups[at] as Group;
       for (let other = at + 1; other < groups.length; other++) {
         const candidate = groups[other] as Group;
-        if (!jitterMates(group, candidate, timeline as RunTimeline)) continue;
+        if (!jitterMates(group, candidate, timeline as RunTimeline, related)) continue;
         group.members.push(...candidate.members);
         group.widened = true;
         if (candidate.from < group.from) group.from = candidate.from;
@@ -287,23 +287,37 @@ interface Stretch {
 }
 
 /**
- * Whether `joining` is the jitter of the step `ours` holds: they share a platform and direction; on every
- * platform and direction they share, their changes together lie within JITTER_RUNS runs; and the joined
+ * Whether the two stretches share a side (by `sideOf` and direction) and, on every side they share, their
+ * changes lie within JITTER_RUNS runs of each other on the timeline of every platform among them.
+ */
+function closeSides(ours: Stretch, joining: Stretch, timeline: RunTimeline, sideOf: (change: EventSeries) => string): boolean {
+  const key = (change: EventSeries) => `${sideOf(change)}\u0000${change.worse}`;
+  const mine = Map.groupBy(ours.members, key);
+  const shared = [...Map.groupBy(joining.members, key)].filter(([side]) => mine.has(side));
+  if (shared.length === 0) return false;
+  return shared.every(([side, theirs]) => {
+    const changes = [...(mine.get(side) ?? []), ...theirs];
+    return [...new Set(changes.map((change) => change.platform))].every((platform) => {
+      const positions = changes.map((change) => runsUpTo(timeline.get(platform) ?? [], change.timestamp));
+      return Math.max(...positions) - Math.min(...positions) <= JITTER_RUNS;
+    });
+  });
+}
+
+/**
+ * Whether `joining` is the jitter of the step `ours` holds: they measure related code, and they share a
+ * platform and direction (or else a series and direction) whose changes together lie within JITTER_RUNS runs; and the joined
  * range holds at most JITTER_RUNS + 1 runs of any platform in it, so a platform that runs monthly cannot
  * stretch an event over months of a platform that runs daily. Changes the other way (another series'
  * noise caught in the range) neither join nor block.
  */
-function jitterMates(ours: Stretch, joining: Stretch, timeline: RunTimeline): boolean {
-  const key = (change: EventSeries) => `${change.platform}\u0000${change.worse}`;
-  const position = (change: EventSeries) => runsUpTo(timeline.get(change.platform) ?? [], change.timestamp);
-  const mine = Map.groupBy(ours.members, key);
-  const shared = [...Map.groupBy(joining.members, key)].filter(([side]) => mine.has(side));
-  if (shared.length === 0) return false;
-  const close = shared.every(([side, theirs]) => {
-    const positions = [...(mine.get(side) ?? []), ...theirs].map(position);
-    return Math.max(...positions) - Math.min(...positions) <= JITTER_RUNS;
-  });
-  if (!close) return false;
+function jitterMates(ours: Stretch, joining: Stretch, timeline: RunTimeline, related: (a: string, b: string) => boolean): boolean {
+  if (!ours.members.every((mine) => joining.members.every((theirs) => related(mine.platform, theirs.platform)))) return false;
+  if (!closeSides(ours, joining, timeline, (change) => change.platform)) {
+    // The same series on other machines: a step the scan placed a few runs apart on two machines that ran
+    // the same commits is one change (Chromium's dashboard groups overlapping ranges across bots).
+    if (!closeSides(ours, joining, timeline, (change) => `${change.suite}\u0000${change.metric}`)) return false;
+  }
   // ISO times: the earliest start and the latest end, compared as text.
   const from = [ours.from, joining.from].sort()[0] as string;
   const to = [ours.to, joining.to].sort()[1] as string;
