@@ -23,13 +23,13 @@ export const GET: APIRoute = async ({ site }) => {
           `${change.platform} ${change.suite} / ${change.metric}: ${formatValue(change.meanBefore, change.unit)} to ${formatValue(change.meanAfter, change.unit)} (${formatChange(change.change)})`,
       );
     const more = event.series.length > 10 ? ` … and ${event.series.length - 10} more.` : '';
-    const environment = ` Cause: ${CAUSE_LABELS[event.cause.kind]}. ${event.cause.evidence}.`;
+    const cause = ` Cause: ${CAUSE_LABELS[event.cause.kind]}. ${event.cause.evidence}.`;
     return `  <entry>
     <id>urn:perfsite:event:${escapeXml(event.id)}</id>
     <title>${escapeXml(`[${event.triage?.state ?? event.state}] ${eventHeadline(event)}`)}</title>
     <updated>${event.toTime}</updated>
     <link rel="alternate" href="${escapeXml(absolute(`/events/${event.id}/`))}"/>
-    <summary>${escapeXml(`${lines.join('; ')}.${more}${environment}`)}</summary>
+    <summary>${escapeXml(`${lines.join('; ')}.${more}${cause}`)}</summary>
   </entry>`;
   });
   const updated = events[0]?.toTime ?? model.stats.lastRun ?? '1970-01-01T00:00:00.000Z';

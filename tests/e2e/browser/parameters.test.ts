@@ -50,8 +50,8 @@ describe.skipIf(!chromiumHere)('parameterised benchmarks', () => {
       .locator('table.summary tbody tr')
       .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('th, td')].map((cell) => cell.textContent?.trim())));
     expect(summary).toEqual([
-      [SUITE, ASV_MACHINES[0], '17', '2', '0', '15', '0'],
-      [SUITE, ASV_MACHINES[1], '17', '0', '0', '17', '0'],
+      [SUITE, ASV_MACHINES[0], '17', '2', '0', '0', '15', '0'],
+      [SUITE, ASV_MACHINES[1], '17', '0', '0', '0', '17', '0'],
     ]);
     // Three rows: two benchmarks of 8 combinations and one plain metric; the regressed benchmark first.
     const rows = await page.locator('.suite-block tr[data-metric] > th > a:first-child').allTextContents();
