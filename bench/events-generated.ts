@@ -107,12 +107,20 @@ async function trial(kind: Kind, seed: number): Promise<{ right: boolean; stable
       if (kind === 'code') {
         // The step's changes: m0 for the worse within 5 runs of it (a slow runner elsewhere is an event of its own).
         const nearStep = (runId: string) => Math.abs(Number(runId.slice(-4)) - STEP_RUN) <= 5;
-        const holding = events.filter((event) => event.series.some((change) => change.metric === 'm0' && change.worse && nearStep(change.runId)));
+        const holding = events.filter((event) =>
+          event.series.some((change) => change.metric === 'm0' && change.worse && nearStep(change.runId)),
+        );
         const one = holding.length === 1 ? holding[0] : undefined;
         const platforms = new Set(one?.series.filter((change) => change.metric === 'm0').map((change) => change.platform));
         const right = one !== undefined && platforms.size === 3 && one.cause.kind !== 'environment';
         if (!right && process.env.PERFSITE_DIAGNOSE)
-          console.error(seed, holding.map((event) => `${event.id} ${event.cause.kind} ${event.series.map((change) => `${change.platform}/${change.metric}@${change.runId.slice(-4)}${change.worse ? '+' : '-'}`).join(' ')}`));
+          console.error(
+            seed,
+            holding.map(
+              (event) =>
+                `${event.id} ${event.cause.kind} ${event.series.map((change) => `${change.platform}/${change.metric}@${change.runId.slice(-4)}${change.worse ? '+' : '-'}`).join(' ')}`,
+            ),
+          );
         return { right, stable };
       }
       const shifted = atStep.find((event) => event.series.filter((change) => change.platform === 'Synthetic_P1').length >= 5);

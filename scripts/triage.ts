@@ -1,6 +1,6 @@
 /** npm run triage -- EVENT accepted|invalid|fixed [--note "…"]: record what was decided about a regression event, in data/triage.json. */
 
-import { historyEvents } from '../src/lib/analysis/regression-events.ts';
+import { historyEvents, type RegressionEvent } from '../src/lib/analysis/regression-events.ts';
 import { historyChanges } from '../src/lib/analysis/series-changes.ts';
 import {
   loadTriage,
@@ -9,6 +9,7 @@ import {
   TRIAGE_STATES,
   type TriageState,
   triageFile,
+  worseSeries,
   writeTriage,
 } from '../src/lib/analysis/triage-file.ts';
 import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
@@ -44,10 +45,10 @@ A triaged event is no longer open: pages, the feed, issues and check show the de
     const dataDir = resolveDataDir(values.data);
     const triage = await loadTriage(dataDir);
     const history = await openHistory(dataDir);
-    let known: boolean;
+    let known: RegressionEvent | undefined;
     try {
       const settings = await loadSettings(dataDir);
-      known = (await historyEvents(history, await historyChanges(history, settings.config.defaultBranch), settings)).events.some(
+      known = (await historyEvents(history, await historyChanges(history, settings.config.defaultBranch), settings)).events.find(
         (event) => event.id === eventId,
       );
     } finally {
@@ -64,6 +65,7 @@ A triaged event is no longer open: pages, the feed, issues and check show the de
       note,
       at: new Date().toISOString(),
       by: by === null ? null : cleanMessage(by, 'name', fixes, TRIAGE_BY_MAX),
+      range: { from: known.fromTime, to: known.toTime, series: worseSeries(known) },
     });
     for (const line of describeTextFixes(fixes)) console.log(`note: ${line} (the decision was kept)`);
     console.log(`${eventId}: ${state}${note ? ` (${note})` : ''}, in ${triageFile(dataDir)}: commit it to keep it.`);

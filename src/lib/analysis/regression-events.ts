@@ -19,7 +19,7 @@ import type { History } from '../store/history.ts';
 import type { SeriesChange } from './series-changes.ts';
 import type { AnalysisSettings, MetricStatus } from './status.ts';
 import { resolveThreshold } from './thresholds.ts';
-import type { Triage, TriageEntry } from './triage-file.ts';
+import { type Triage, type TriageEntry, triageOf } from './triage-file.ts';
 
 /** A series in an event: where its level moved, from what to what. */
 export interface EventSeries
@@ -625,7 +625,7 @@ export async function historyEvents(
     }
     event.commits = [...commits.values()];
     event.fromCommit = byId.get(event.fromRunId)?.git_commit ?? null;
-    const decided = triage.get(event.id);
+    const decided = triageOf(triage, event);
     if (decided) {
       event.triage = decided;
       event.state = 'triaged';

@@ -29,6 +29,11 @@ export const triageEntrySchema = z.object({
   note: z.string().max(TRIAGE_NOTE_MAX).default(''),
   at: z.iso.datetime({ offset: true }),
   by: z.string().max(TRIAGE_BY_MAX).nullable().default(null),
+  /**
+   * The event's range when it was decided, and the series it made worse ("platform/suite/metric", URI-encoded
+   * names): an event whose range narrowed or widened since, under another id, keeps the decision (triageOf).
+   */
+  range: z.object({ from: z.string(), to: z.string(), series: z.array(z.string().max(2000)).max(10_000) }).optional(),
 });
 export type TriageEntry = z.output<typeof triageEntrySchema>;
 
@@ -82,6 +87,37 @@ export async function writeTriage(dataDir: string, triage: Triage, eventId: stri
   const next = Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
   const layout = dataLayout(dataDir);
   await writeFileAtomic(layout.tmpDir, triageFile(dataDir), `${JSON.stringify(next, null, 2)}\n`, { exclusive: false });
+}
+
+/** The series an event made worse, as a triage entry's range names them. */
+export function worseSeries(event: {
+  series: ReadonlyArray<{ platform: string; suite: string; metric: string; worse: boolean }>;
+}): string[] {
+  return event.series
+    .filter((change) => change.worse)
+    .map((change) => [change.platform, change.suite, change.metric].map(encodeURIComponent).join('/'));
+}
+
+/** The decision about an event: by its id, else one whose range overlaps the event's and names a series it made worse. */
+export function triageOf(
+  triage: Triage,
+  event: {
+    id: string;
+    fromTime: string;
+    toTime: string;
+    series: ReadonlyArray<{ platform: string; suite: string; metric: string; worse: boolean }>;
+  },
+): TriageEntry | undefined {
+  const byId = triage.get(event.id);
+  if (byId) return byId;
+  const mine = new Set(worseSeries(event));
+  return [...triage.values()].find(
+    (entry) =>
+      entry.range &&
+      entry.range.from <= event.toTime &&
+      event.fromTime <= entry.range.to &&
+      entry.range.series.some((one) => mine.has(one)),
+  );
 }
 
 /** "accepted on 2026-11-30 by ada: the new parser is worth it", as pages and the CLI state a decision. */

@@ -45,6 +45,8 @@ export const reportForIssuesSchema = z.object({
     .array(
       z.object({
         id: z.string().regex(/^e-[A-Za-z0-9._-]{1,200}$/, 'is not an event id'),
+        /** Absent from reports written before events had ranges in issues: then the range is its end alone. */
+        fromTime: z.string().optional(),
         toTime: z.string(),
         series: z.array(
           z.object({
@@ -74,8 +76,37 @@ interface Issue {
 }
 
 /** The hidden key of an event: its id is a safe run id, but it is encoded like the series' keys all the same. */
+type ReportEvent = ReportForIssues['events'][number];
+
 export function eventKey(id: string): string {
   return `<!-- perfsite:event ${encodeURIComponent(id)} -->`;
+}
+
+/**
+ * The hidden range of an event's issue: its commit range in time and the series it made worse, URI-encoded.
+ * An event whose range narrowed or widened as runs came in is found by it (sameEvent), never reported twice.
+ */
+export function eventRangeKey(event: Pick<ReportEvent, 'fromTime' | 'toTime' | 'series'>): string {
+  const worse = event.series.filter((change) => change.worse).map((change) => encodedSeries(change));
+  return `<!-- perfsite:range ${encodeURIComponent(event.fromTime ?? event.toTime)} ${encodeURIComponent(event.toTime)} ${worse.join(' ')} -->`;
+}
+
+const RANGE_KEY = /<!-- perfsite:range (\S+) (\S+) ([^>]*)-->/;
+
+function encodedSeries(series: { platform: string; suite: string; metric: string }): string {
+  return [series.platform, series.suite, series.metric].map(encodeURIComponent).join('/');
+}
+
+/** Whether an issue reports this event: by its id, or by a range that overlaps the event's and a series both made worse. */
+function sameEvent(body: string | null | undefined, event: ReportEvent): boolean {
+  if (!body) return false;
+  if (body.includes(eventKey(event.id))) return true;
+  const found = RANGE_KEY.exec(body);
+  if (!found) return false;
+  const [from, to] = [decodeURIComponent(found[1] as string), decodeURIComponent(found[2] as string)];
+  const theirs = new Set((found[3] as string).split(' ').filter(Boolean));
+  const overlaps = from <= event.toTime && (event.fromTime ?? event.toTime) <= to;
+  return overlaps && event.series.some((change) => change.worse && theirs.has(encodedSeries(change)));
 }
 
 /** The hidden key of a series: URI-encoded, so no name can end the HTML comment it sits in. */
@@ -96,8 +127,6 @@ export interface IssueOutcome {
  */
 export const MAX_NEW_ISSUES_A_NIGHT = 10;
 
-type ReportEvent = ReportForIssues['events'][number];
-
 function eventBody(event: ReportEvent, links: { event: (id: string) => string }): { title: string; body: string } {
   const worse = event.series.filter((change) => change.worse);
   const worst = [...worse].sort((a, b) => Math.abs(b.change) - Math.abs(a.change))[0] ?? event.series[0];
@@ -113,6 +142,7 @@ function eventBody(event: ReportEvent, links: { event: (id: string) => string })
     );
   const body = [
     eventKey(event.id),
+    eventRangeKey(event),
     `**${escapeMarkdown(name)}**, and ${plural(platforms, 'platform')} × ${plural(metrics, 'metric')} in all, since ${formatDay(event.toTime)}: [event ${escapeMarkdown(event.id)}](${links.event(event.id)}).`,
     '',
     ...(commit
@@ -154,8 +184,7 @@ export async function reportRegressionIssues(
   const opened = () => outcomes.filter((outcome) => outcome.action === 'opened').length;
   const eventLink = links.event ?? (() => links.run);
   for (const event of report.events) {
-    const key = eventKey(event.id);
-    const existing = open.find((issue) => issue.body?.includes(key));
+    const existing = open.find((issue) => sameEvent(issue.body, event));
     if (existing) {
       await api.request('POST', `/repos/${repository}/issues/${existing.number}/comments`, {
         body: `Still open in [run ${escapeMarkdown(report.run.runId)}](${links.run}) of ${formatDay(report.run.timestamp)}.`,
