@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseHTML } from 'linkedom';
 import { afterAll, describe, expect, it } from 'vitest';
 import { materialiseBaselines, materialisedStatuses } from '../../src/lib/analysis/materialised-baselines.ts';
+import { compareRuns } from '../../src/lib/reports/compare-runs.ts';
 import { loadSettings } from '../../src/lib/reports/report-target.ts';
 import { openHistory } from '../../src/lib/store/history.ts';
 import { metricSlug } from '../../src/lib/store/metric-slug.ts';
@@ -37,26 +38,71 @@ describe('one verdict', () => {
     const history = await openHistory(data);
     const settings = await loadSettings(data);
     await materialiseBaselines(history, settings);
-    const latestRuns = PLATFORMS.map((_, p) => records[p * RUNS + RUNS - 1]?.id as string);
+    const runAt = (platform: number, run: number) => records[platform * RUNS + run]?.id as string;
+    const latestRuns = PLATFORMS.map((_, p) => runAt(p, RUNS - 1));
+    // The latest runs, the step's runs, and the odd run on P2 whose samples cannot tell it from noise.
+    const judgedRuns = [...latestRuns, ...PLATFORMS.map((_, p) => runAt(p, 60)), runAt(1, 30)];
     const seen = new Set<string>();
-    for (const runId of latestRuns) {
+    const marks = new Set<string>();
+    const countsOf = new Map<string, Record<string, number>>();
+    for (const runId of judgedRuns) {
       const json = await runScript('scripts/report.ts', ['--data', data, '--run', runId, '--format', 'json']);
-      const reported = (JSON.parse(json.stdout) as { metrics: Array<{ metric: string; status: string }> }).metrics;
+      const report = JSON.parse(json.stdout) as {
+        run: { platform: string };
+        metrics: Array<{ metric: string; status: string; significance: { pValue: number | null } | null }>;
+        counts: Record<string, number>;
+      };
+      const reported = report.metrics;
+      if (latestRuns.includes(runId)) countsOf.set(report.run.platform, report.counts);
       const page = parseHTML(await readFile(path.join(out, 'runs', runId, 'index.html'), 'utf8')).document;
-      const shown = [...page.querySelectorAll('tbody tr')].map((row) => [
+      const rows = [...page.querySelectorAll('tbody tr')];
+      const shown = rows.map((row) => [
         row.querySelector('td a')?.textContent,
         row.querySelector('.badge')?.className.replace('badge ', ''),
       ]);
-      expect(shown).toEqual(reported.map((metric) => [metric.metric, metric.status]));
+      expect(shown, runId).toEqual(reported.map((metric) => [metric.metric, metric.status]));
+      // The test behind each change: the page prints the report's p-value, as a bound where it is one.
+      for (const [at, metric] of reported.entries()) {
+        const p = metric.significance?.pValue;
+        if (p === undefined || p === null) continue;
+        expect(rows[at]?.textContent, `${runId} ${metric.metric}`).toContain(p < 0.001 ? 'p < 0.001' : `p = ${Number(p.toPrecision(2))}`);
+      }
       const markdown = await runScript('scripts/report.ts', ['--data', data, '--run', runId, '--format', 'markdown']);
       expect(markdown.stdout.match(/❌ regression \|$/gm)?.length ?? 0).toBe(
         reported.filter((metric) => metric.status === 'regression').length,
       );
       for (const metric of reported) seen.add(metric.status);
+      // Beside the run before it: the same marks as comparing the two runs (npm run compare).
+      const previous = records[records.findIndex((record) => record.id === runId) - 1]?.id as string;
+      const compared = await compareRuns(history, { a: previous, b: runId }, settings);
+      const byMetric = new Map(compared.metrics.map((metric) => [metric.metric, metric.mark]));
+      for (const row of rows) {
+        const mark = row.querySelector('td:last-child')?.className.match(/mark (\w+)/)?.[1];
+        const name = row.querySelector('td a')?.textContent ?? '';
+        expect(mark, `${runId} ${name} beside the run before`).toBe(byMetric.get(name));
+        if (mark) marks.add(mark);
+      }
     }
-    // The pinned series is a regression at its latest run; the stepped metric has settled into its level.
-    expect(seen).toContain('regression');
-    expect(seen).toContain('unchanged');
+    // A pinned series is a regression at its latest run; the stepped metric is on a new level since its event;
+    // the odd run on P2, with samples all over the place, is likely noise; the rest have settled.
+    expect(seen).toEqual(new Set(['regression', 'new-level', 'noise', 'unchanged']));
+    expect(marks).toContain('worse');
+    expect(marks).toContain('unchanged');
+
+    // The overview counts each platform's metrics by their latest run, as the report of that run does.
+    const overview = parseHTML(await readFile(path.join(out, 'index.html'), 'utf8')).document;
+    for (const row of overview.querySelectorAll('table.summary tbody tr')) {
+      const cells = [...row.querySelectorAll('th, td')].map((cell) => cell.textContent?.trim());
+      const counts = countsOf.get(cells[1] ?? '') as Record<string, number>;
+      expect(cells.slice(3, 7), cells[1]).toEqual(
+        [counts.regression, counts['new-level'], counts.improvement, counts.unchanged].map(String),
+      );
+    }
+    const listed = await runScript('scripts/regressions.ts', ['--data', data, '--json']);
+    const open = (JSON.parse(listed.stdout) as unknown[]).length;
+    expect(overview.querySelector('#events')?.textContent).toBe(
+      open === 0 ? 'No open regression events' : `${open} open regression event${open === 1 ? '' : 's'}`,
+    );
 
     // Each chart's red dots are the series' measurements the judge called regressions, all of them, no more.
     const dotsOf = new Map<string, number>();

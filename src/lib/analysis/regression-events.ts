@@ -483,9 +483,9 @@ export function applyThresholds(events: readonly RegressionEvent[], thresholdOf:
 }
 
 /**
- * The latest statuses, as the events see them: a series that moved for the worse in an open regression event
- * and whose latest run, judged against a baseline that has followed it, is not a regression, is on a new level
- * since that event, never "unchanged".
+ * Statuses as the events see them: a run after the first run of a series' move for the worse in an open
+ * regression event, judged against a baseline that has followed the move and found no regression, is on a
+ * new level since that event, never "unchanged". The move's own run keeps the judge's verdict.
  */
 export function onOpenRegressions<T extends Pick<MetricStatus, 'platform' | 'suite' | 'metric' | 'timestamp' | 'status'>>(
   statuses: readonly T[],
@@ -498,7 +498,7 @@ export function onOpenRegressions<T extends Pick<MetricStatus, 'platform' | 'sui
         moved.set(seriesKey(change), { id: event.id, since: change.timestamp });
   return statuses.map((status) => {
     const open = moved.get(seriesKey(status));
-    if (!open || status.timestamp < open.since || !['unchanged', 'noise', 'improvement'].includes(status.status)) return status;
+    if (!open || status.timestamp <= open.since || !['unchanged', 'noise', 'improvement'].includes(status.status)) return status;
     return { ...status, status: 'new-level', openEvent: open.id };
   });
 }

@@ -7,10 +7,11 @@
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import type { Config } from '../analysis/config.ts';
 import { findRun, type RunInfo, runsOfCommit } from '../analysis/queries.ts';
+import { statusOfRuns } from '../analysis/status.ts';
 import { resolveThreshold, type Threshold } from '../analysis/thresholds.ts';
 import { commandHint } from '../shared/command-hint.ts';
 import { type ComparedMetric, judgePair, pairPlatformLabel, type SideSummary, sortCompared } from '../shared/compare-judge.ts';
-import { seriesKey } from '../shared/keys.ts';
+import { metricKey, seriesKey } from '../shared/keys.ts';
 import { ambiguity } from '../shared/published-run.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
@@ -96,6 +97,19 @@ export async function compareRuns(
     { a: LIST(VARCHAR), b: LIST(VARCHAR), shared: LIST(VARCHAR) },
   );
   const platformLabel = acrossPlatforms ? pairPlatformLabel(a.runs[0]?.platform, b.runs[0]?.platform) : '';
+  // Two single runs of one platform: each is tested against its series' run-to-run spread, as the run page's
+  // column beside the run before it is (the later run's spread: judgePair).
+  if (acrossPlatforms && a.runs[0]?.platform === b.runs[0]?.platform) {
+    const analysis = { config: settings.config, threshold: settings.threshold, pinned: { file: '', document: {}, values: new Map() } };
+    const statuses = await statusOfRuns(history, [a.runs[0]?.runId ?? '', b.runs[0]?.runId ?? ''], analysis);
+    const spreadOf = new Map(statuses.map((status) => [`${status.runId}\u0000${metricKey(status)}`, status]));
+    for (const row of rows) {
+      const run = (row.side === 'a' ? a : b).runs[0];
+      const status = spreadOf.get(`${run?.runId}\u0000${metricKey(row)}`);
+      row.spread = status?.spread ?? null;
+      row.time = run?.timestamp ?? null;
+    }
+  }
   const byKey = new Map<string, { a?: Aggregate; b?: Aggregate }>();
   for (const row of rows) {
     const key = seriesKey(row);

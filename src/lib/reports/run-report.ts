@@ -5,7 +5,7 @@
 
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { findRun, type RunInfo } from '../analysis/queries.ts';
-import { eventHeadline, historyEvents, isOpenRegression, type RegressionEvent } from '../analysis/regression-events.ts';
+import { eventHeadline, historyEvents, isOpenRegression, onOpenRegressions, type RegressionEvent } from '../analysis/regression-events.ts';
 import { historyChanges } from '../analysis/series-changes.ts';
 import { describeSharedShift, sharedShift } from '../analysis/shared-shift.ts';
 import { type AnalysisSettings, latestStatuses, type MetricStatus, statusOfRuns } from '../analysis/status.ts';
@@ -178,7 +178,10 @@ export async function buildRunReport(history: History, runId: string, settings: 
 }
 
 /** What every report says of its judged metrics: the settings, the counts, the verdict, the notes and the open events. */
-async function judgedReport(history: History, metrics: MetricStatus[], settings: AnalysisSettings): Promise<Omit<RunReport, 'run'>> {
+async function judgedReport(history: History, judged: MetricStatus[], settings: AnalysisSettings): Promise<Omit<RunReport, 'run'>> {
+  const notes = await notesOn(history, judged, settings);
+  // A series on the level an open regression left it at is said to be, as on the site; it does not fail the gate again.
+  const metrics = onOpenRegressions(judged, notes.events);
   const counts = countStatuses(metrics);
   return {
     settings: reportSettings(settings),
@@ -186,7 +189,7 @@ async function judgedReport(history: History, metrics: MetricStatus[], settings:
     counts,
     passed: counts.regression === 0 && counts.failed === 0,
     verdict: verdictOf(counts),
-    ...(await notesOn(history, metrics, settings)),
+    ...notes,
   };
 }
 

@@ -8,7 +8,7 @@ import type { Threshold } from '../analysis/thresholds.ts';
 import type { Direction } from '../store/record.ts';
 import { compareSeries } from './natural-order.ts';
 import { improvementOf, judgeChange, type SignificanceMode } from './regression-rule.ts';
-import { type ChangeTest, ownSpread, pooledSpread, testLevels, testRounds, testSamples } from './significance.ts';
+import { type ChangeTest, ownSpread, pooledSpread, type RunSpread, testLevels, testRounds, testSamples } from './significance.ts';
 
 export type Mark = 'worse' | 'better' | 'unchanged' | 'noise' | 'added' | 'removed' | 'failed' | 'incomparable';
 
@@ -37,6 +37,12 @@ export interface SideSummary {
   values: number[];
   /** The samples of the side's runs (used only when the side is one run). */
   samples: number[] | null;
+  /**
+   * A single run's series spread at its baseline level (MetricStatus.spread), given only when both sides are
+   * single runs of one platform, and its time: two runs of one series are tested against the later one's.
+   */
+  spread?: RunSpread | null;
+  time?: string | null;
 }
 
 export interface ComparedMetric {
@@ -132,7 +138,18 @@ function sideTest(before: SideSummary, after: SideSummary, level: number, paired
     });
     return testLevels(side(after), side(before), spread, level);
   }
-  if (single(before) && single(after) && before.samples && after.samples) return testSamples(before.samples, after.samples, level);
+  if (single(before) && single(after)) {
+    // Two runs of one series: the history says how much its runs differ, as the run page's column beside the run before.
+    const spread = ((after.time ?? '') >= (before.time ?? '') ? after : before).spread ?? null;
+    if (spread)
+      return testLevels(
+        { median: after.value, runs: 1, own: ownSpread(after.samples) },
+        { median: before.value, runs: 1, own: ownSpread(before.samples) },
+        spread,
+        level,
+      );
+    if (before.samples && after.samples) return testSamples(before.samples, after.samples, level);
+  }
   return null;
 }
 

@@ -4,10 +4,12 @@
  * or two commits in the browser with the verdict of `perfsite compare` (compare-judge.ts). Runs in the
  * browser too.
  */
+
 import type { Threshold } from '../analysis/thresholds.ts';
 import type { Direction } from '../store/record.ts';
 import { type ComparedMetric, type JudgeSettings, judgePair, pairPlatformLabel, type SideSummary, sortCompared } from './compare-judge.ts';
 import { seriesKey } from './keys.ts';
+import type { RunSpread } from './significance.ts';
 
 export interface PublishedMeasurement {
   suite: string;
@@ -17,6 +19,8 @@ export interface PublishedMeasurement {
   /** null when the measurement failed. */
   value: number | null;
   samples: number[] | null;
+  /** How much the series' runs differ at this run's baseline level: what a comparison with another run of it is tested against. */
+  spread: RunSpread | null;
   threshold: Threshold;
 }
 
@@ -79,7 +83,7 @@ function median(values: readonly number[]): number {
 }
 
 /** A side's runs summarised per metric (per platform unless `across`): the median of its values, its samples pooled. */
-function summarise(side: PublishedSide, across: boolean): Map<string, SideSummary & { threshold: Threshold }> {
+function summarise(side: PublishedSide, across: boolean, sameSeries: boolean): Map<string, SideSummary & { threshold: Threshold }> {
   const grouped = new Map<string, Array<{ run: PublishedRun; measurement: PublishedMeasurement }>>();
   for (const run of side.runs) {
     for (const measurement of run.metrics) {
@@ -101,6 +105,8 @@ function summarise(side: PublishedSide, across: boolean): Map<string, SideSummar
       units: new Set(entries.map((entry) => entry.measurement.unit)).size,
       value: ok.length > 0 ? median(ok.map((entry) => entry.measurement.value as number)) : null,
       values: ok.map((entry) => entry.measurement.value as number),
+      spread: sameSeries && entries.length === 1 ? (newest.measurement.spread ?? null) : null,
+      time: newest.run.timestamp,
       samples: ok.some((entry) => entry.measurement.samples !== null) ? samples : null,
       threshold: newest.measurement.threshold,
     });
@@ -132,8 +138,10 @@ export function comparePublished(a: PublishedSide, b: PublishedSide, settings: J
   }
   const keep = (side: PublishedSide): PublishedSide =>
     across ? side : { ...side, runs: side.runs.filter((run) => shared.includes(run.platform)) };
-  const before = summarise(keep(a), across);
-  const after = summarise(keep(b), across);
+  // Two single runs of one platform: each measurement carries its series' run-to-run spread to test against.
+  const sameSeries = across && a.runs.length === 1 && b.runs.length === 1 && a.runs[0]?.platform === b.runs[0]?.platform;
+  const before = summarise(keep(a), across, sameSeries);
+  const after = summarise(keep(b), across, sameSeries);
   const label = pairPlatformLabel(a.runs[0]?.platform, b.runs[0]?.platform);
   const metrics = [...new Set([...before.keys(), ...after.keys()])].map((key) => {
     const any = (after.get(key) ?? before.get(key)) as SideSummary & { threshold: Threshold };

@@ -47,6 +47,7 @@ export function publishedRun(page: RunPage, samples: ReadonlyMap<string, number[
       direction: status.direction,
       value: status.status === 'failed' ? null : status.current,
       samples: samples.get(metricKey(status)) ?? null,
+      spread: status.spread,
       threshold: status.threshold,
     })),
   };

@@ -421,7 +421,8 @@ function changesByRun(model: SiteModel): Map<string, SeriesChange[]> {
 export async function runPage(model: SiteModel, runId: string, detail: RunPage['detail'] = 'full'): Promise<RunPage | undefined> {
   const entry = (await runsInOrder(model)).runs.get(runId);
   if (!entry) return undefined;
-  const statuses = await statusesOfRun(model, runId);
+  // The run's statuses as the events see them: on a new level since an open regression, not unchanged.
+  const statuses = onOpenRegressions(await statusesOfRun(model, runId), model.events);
   const changes = changesByRun(model).get(runId) ?? [];
   if (detail === 'compact')
     return {
