@@ -4,8 +4,8 @@
  * scratch folder; it never touches data/.
  */
 import path from 'node:path';
-import type { SeriesMeasurement } from '../src/lib/analysis/materialised-baselines.ts';
 import { defaultSettings, latestStatuses } from '../src/lib/analysis/status.ts';
+import type { SeriesMeasurement } from '../src/lib/shared/series-measurement.ts';
 import { renderSeriesChartSvg } from '../src/lib/site/charts.ts';
 import { compactHistory } from '../src/lib/store/compact.ts';
 import { openHistory } from '../src/lib/store/history.ts';

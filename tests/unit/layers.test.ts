@@ -51,17 +51,47 @@ function layerOf(from: string, specifier: string): string | null {
   return relative.includes(path.sep) ? (relative.split(path.sep)[0] as string) : 'root';
 }
 
+/** Every src/lib file and the src/lib files it imports. */
+async function importGraph(): Promise<Map<string, string[]>> {
+  const graph = new Map<string, string[]>();
+  for (const { file, specifier } of await importsOf(LIB)) {
+    const targets = graph.get(path.relative(LIB, file)) ?? [];
+    graph.set(path.relative(LIB, file), targets);
+    if (specifier.startsWith('.')) targets.push(path.relative(LIB, path.resolve(path.dirname(file), specifier)));
+  }
+  return graph;
+}
+
+/** The cycles of a graph, each once, from its first file in name order (a depth-first search). */
+function cyclesOf(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const cycles = new Map<string, string[]>();
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (node: string, trail: string[]): void => {
+    if (state.get(node) === 'done') return;
+    if (state.get(node) === 'open') {
+      const loop = trail.slice(trail.indexOf(node));
+      const start = loop.indexOf([...loop].sort()[0] as string);
+      const rotated = [...loop.slice(start), ...loop.slice(0, start)];
+      cycles.set(rotated.join(' → '), [...rotated, rotated[0] as string]);
+      return;
+    }
+    state.set(node, 'open');
+    for (const next of graph.get(node) ?? []) visit(next, [...trail, node]);
+    state.set(node, 'done');
+  };
+  for (const node of [...graph.keys()].sort()) visit(node, []);
+  return [...cycles.values()];
+}
+
 describe('the code map', () => {
   it('groups src/lib by the flow, each folder importing only what comes before it', async () => {
     const folders = (await readdir(LIB, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
     expect(folders.sort()).toEqual(Object.keys(ALLOWED).sort());
     const wrong: string[] = [];
     for (const [folder, allowed] of Object.entries(ALLOWED)) {
-      for (const { file, specifier, typeOnly } of await importsOf(path.join(LIB, folder))) {
+      for (const { file, specifier } of await importsOf(path.join(LIB, folder))) {
         const target = layerOf(file, specifier);
         if (target === null || allowed.includes(target)) continue;
-        // Browser code may name the types of what it draws; nothing else crosses the flow backwards.
-        if (folder === 'shared' && typeOnly) continue;
         wrong.push(`${path.relative(PROJECT_ROOT, file)} imports ${specifier} (${target})`);
       }
     }
@@ -78,6 +108,21 @@ describe('the code map', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('has no cycle of imports, inside a folder or across folders, type-only imports included', async () => {
+    const graph = await importGraph();
+    expect(cyclesOf(graph)).toEqual([]);
+  });
+
+  it('would catch a cycle', () => {
+    const graph = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts']],
+      ['c.ts', ['a.ts']],
+      ['d.ts', ['a.ts']],
+    ]);
+    expect(cyclesOf(graph)).toEqual([['a.ts', 'b.ts', 'c.ts', 'a.ts']]);
   });
 
   it('would catch a backward import', async () => {

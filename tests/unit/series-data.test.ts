@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SeriesMeasurement } from '../../src/lib/analysis/materialised-baselines.ts';
 import { decodeSeries, encodeSeries, thinForBrowser } from '../../src/lib/shared/series-data.ts';
+import type { SeriesMeasurement } from '../../src/lib/shared/series-measurement.ts';
 
 const HOUR = 3_600_000;
 

@@ -7,9 +7,9 @@
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
+import type { AnalysisSettings } from './analysis-settings.ts';
 import { levelBreaks } from './regression-events.ts';
 import { historyChanges } from './series-changes.ts';
-import type { AnalysisSettings } from './status.ts';
 
 /** What a run's own samples say of its value: the standard error of their mean, of ln(samples) and plain (ownSpread). */
 const OWN_SPREAD = `CASE WHEN len(t.samples) >= 2 AND list_min(t.samples) > 0

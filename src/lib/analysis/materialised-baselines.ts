@@ -7,6 +7,7 @@
 import { DOUBLE, type DuckDBValue, INTEGER, LIST, listValue } from '@duckdb/node-api';
 import { seriesKey } from '../shared/keys.ts';
 import { classify, type Status } from '../shared/regression-rule.ts';
+import type { SeriesMeasurement } from '../shared/series-measurement.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
 import { ensureLevelBreaks, seriesHashesAreDistinct, smallestThreshold, windowedSql } from './baseline-plans.ts';
@@ -106,19 +107,6 @@ async function storeAdjustedPValues(history: History, settings: AnalysisSettings
     },
     { runs: LIST(INTEGER), series: LIST(INTEGER), adjusted: LIST(DOUBLE) },
   );
-}
-
-/** One successful measurement of a series, as a chart draws it, judged like every other. */
-export interface SeriesMeasurement {
-  runId: string;
-  /** Milliseconds since the epoch. */
-  time: number;
-  value: number;
-  /** Lowest and highest sample, when the run kept samples. */
-  low: number | null;
-  high: number | null;
-  baseline: number | null;
-  status: Status;
 }
 
 /**

@@ -16,8 +16,9 @@ import { improvementOf } from '../shared/regression-rule.ts';
 import { shortCommit } from '../shared/short-commit.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
+import type { AnalysisSettings } from './analysis-settings.ts';
+import type { MetricStatus } from './metric-status.ts';
 import type { SeriesChange } from './series-changes.ts';
-import type { AnalysisSettings, MetricStatus } from './status.ts';
 import { resolveThreshold } from './thresholds.ts';
 import { type Triage, type TriageEntry, triageOf } from './triage-file.ts';
 

@@ -8,8 +8,8 @@ import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
 import type { Direction } from '../store/record.ts';
 import { type ChangePoint, type ChangePointOptions, changePoints, OTAVA_DEFAULTS } from './change-points.ts';
+import type { SeriesIdentity } from './metric-status.ts';
 import { type RunSeries, runnerCorrected, runToRunNoise } from './runner-speed.ts';
-import type { SeriesIdentity } from './status.ts';
 
 /** Only the most recent measurements of a series are scanned: enough history for any change worth acting on, and a bounded cost. */
 export const CHANGE_POINT_LOOKBACK = 1_000;

@@ -8,11 +8,11 @@
  * git count too) strictly before the run being judged. The SQL that finds them is in baseline-plans.ts.
  */
 
-import { isCandidate, judgeChange, type Status } from '../shared/regression-rule.ts';
-import { adjustPValues, type ChangeTest, type OwnSpread, type RunSpread, testLevels } from '../shared/significance.ts';
+import { isCandidate, judgeChange } from '../shared/regression-rule.ts';
+import { adjustPValues, type ChangeTest, testLevels } from '../shared/significance.ts';
 import { queryRows, sqlStringList } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
-import type { Direction } from '../store/record.ts';
+import type { AnalysisSettings } from './analysis-settings.ts';
 import {
   assertWindow,
   ensureLevelBreaks,
@@ -25,56 +25,12 @@ import {
   windowedSql,
   withSegments,
 } from './baseline-plans.ts';
-import { type PinnedBaselines, pinnedValue } from './baselines-file.ts';
-import { type Config, configSchema } from './config.ts';
-import { DEFAULT_THRESHOLD, resolveThreshold, type Threshold } from './thresholds.ts';
+import { pinnedValue } from './baselines-file.ts';
+import type { BaselineSource, MetricStatus, SeriesIdentity } from './metric-status.ts';
+import { resolveThreshold } from './thresholds.ts';
 
-export type BaselineSource = 'pinned' | 'rolling';
-
-/** What names a series: one metric on one platform, with how to read its values. */
-export interface SeriesIdentity {
-  platform: string;
-  suite: string;
-  metric: string;
-  unit: string;
-  direction: Direction;
-}
-
-export interface MetricStatus extends SeriesIdentity {
-  runId: string;
-  timestamp: string;
-  current: number | null;
-  samples: number[] | null;
-  baseline: number | null;
-  baselineSource: BaselineSource | null;
-  /** How many runs the rolling median was taken over (0 for pinned or missing baselines). */
-  baselineRuns: number;
-  /** How much the series' runs differ from one another at the baseline's level, and what the run's samples say of it. */
-  spread: RunSpread | null;
-  own: OwnSpread | null;
-  change: number | null;
-  /** The test of the change against the baseline runs' spread (testLevels), adjusted across the run's metrics. */
-  significance: ChangeTest | null;
-  threshold: Threshold;
-  status: Status;
-  /** For 'new-level': the open regression event the series moved in (onOpenRegressions). */
-  openEvent?: string;
-}
-
-export interface AnalysisSettings {
-  config: Config;
-  pinned: PinnedBaselines;
-  threshold: Threshold;
-}
-
-/** Settings with nothing configured: rolling baselines on main, 20 %, no pinned values. */
-export function defaultSettings(): AnalysisSettings {
-  return {
-    config: configSchema.parse({}),
-    pinned: { file: '', document: {}, values: new Map() },
-    threshold: { value: DEFAULT_THRESHOLD, source: 'default' },
-  };
-}
+export { type AnalysisSettings, defaultSettings } from './analysis-settings.ts';
+export type { BaselineSource, MetricStatus, SeriesIdentity } from './metric-status.ts';
 
 /** A measurement with its rolling baseline, as the query plans give it, before judging. */
 export interface Row extends SeriesIdentity {

@@ -6,21 +6,10 @@
  */
 
 import { UsageError } from '../shared/errors.ts';
+import type { Threshold } from '../shared/threshold.ts';
 import type { Config } from './config.ts';
 
-export type ThresholdSource =
-  | 'config metric'
-  | 'config suite'
-  | 'declared by the benchmark'
-  | '--threshold'
-  | 'REGRESSION_THRESHOLD'
-  | 'config default'
-  | 'default';
-
-export interface Threshold {
-  value: number;
-  source: ThresholdSource;
-}
+export type { Threshold, ThresholdSource } from '../shared/threshold.ts';
 
 export const DEFAULT_THRESHOLD = 0.2;
 

@@ -4,10 +4,10 @@
  * a date range, platform toggles and a log scale (src/scripts/interactive-charts.ts).
  */
 import * as Plot from '@observablehq/plot';
-import type { SeriesMeasurement } from '../analysis/materialised-baselines.ts';
-import type { Direction } from '../store/record.ts';
+import type { Direction } from './direction.ts';
 import { downsampleMinMax } from './downsample.ts';
 import { axisFormat } from './format.ts';
+import type { SeriesMeasurement } from './series-measurement.ts';
 
 export type Drawn = SeriesMeasurement & { date: Date };
 

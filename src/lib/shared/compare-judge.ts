@@ -4,11 +4,12 @@
  * summarised; the site's /compare/ page gives it the same sides from the published run files, so the two
  * cannot disagree. Runs in the browser too.
  */
-import type { Threshold } from '../analysis/thresholds.ts';
-import type { Direction } from '../store/record.ts';
+
+import type { Direction } from './direction.ts';
 import { compareSeries } from './natural-order.ts';
 import { improvementOf, judgeChange, type SignificanceMode } from './regression-rule.ts';
 import { type ChangeTest, ownSpread, pooledSpread, type RunSpread, testLevels, testRounds, testSamples } from './significance.ts';
+import type { Threshold } from './threshold.ts';
 
 export type Mark = 'worse' | 'better' | 'unchanged' | 'noise' | 'added' | 'removed' | 'failed' | 'incomparable';
 

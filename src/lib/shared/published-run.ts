@@ -5,11 +5,11 @@
  * browser too.
  */
 
-import type { Threshold } from '../analysis/thresholds.ts';
-import type { Direction } from '../store/record.ts';
 import { type ComparedMetric, type JudgeSettings, judgePair, pairPlatformLabel, type SideSummary, sortCompared } from './compare-judge.ts';
+import type { Direction } from './direction.ts';
 import { seriesKey } from './keys.ts';
 import type { RunSpread } from './significance.ts';
+import type { Threshold } from './threshold.ts';
 
 export interface PublishedMeasurement {
   suite: string;

@@ -9,7 +9,7 @@
  * A zero baseline has no relative change: equal values are unchanged, any other value counts as
  * an unbounded change in its direction (change = ±Infinity), so it is never silently hidden.
  */
-import type { Direction } from '../store/record.ts';
+import type { Direction } from './direction.ts';
 import type { ChangeTest } from './significance.ts';
 
 /**

@@ -4,11 +4,11 @@
  * chart, so pages stay light. Columns rather than objects: the file is a third of the size.
  */
 
-import type { SeriesMeasurement } from '../analysis/materialised-baselines.ts';
-import type { Direction } from '../store/record.ts';
 import type { Drawn } from './chart-spec.ts';
+import type { Direction } from './direction.ts';
 import { downsampleMinMax } from './downsample.ts';
 import type { Status } from './regression-rule.ts';
+import type { SeriesMeasurement } from './series-measurement.ts';
 import { shortCommit } from './short-commit.ts';
 
 export interface SeriesData {

@@ -4,13 +4,13 @@
  */
 
 import type { BenchmarkGroup } from '../analysis/benchmark-groups.ts';
-import type { SeriesMeasurement } from '../analysis/materialised-baselines.ts';
 import type { MetricInfo } from '../analysis/queries.ts';
 import type { MetricStatus } from '../analysis/status.ts';
 import type { ParameterChartOptions, ParameterPoint } from '../shared/chart-spec.ts';
 import { naturalCompare } from '../shared/natural-order.ts';
 import { paramOf } from '../shared/param-text.ts';
 import { asNumber, type EarlierChoices } from '../shared/parameter-points.ts';
+import type { SeriesMeasurement } from '../shared/series-measurement.ts';
 import { formatMinute } from '../shared/timestamps.ts';
 
 export interface BenchmarkPlatformView {

@@ -4,7 +4,6 @@
  * regressions always kept).
  */
 import { parseHTML } from 'linkedom';
-import type { SeriesMeasurement } from '../analysis/materialised-baselines.ts';
 import {
   type ParameterChartOptions,
   type ParameterPoint,
@@ -14,6 +13,7 @@ import {
   seriesChart,
   thinForDisplay,
 } from '../shared/chart-spec.ts';
+import type { SeriesMeasurement } from '../shared/series-measurement.ts';
 
 /**
  * Plot writes coordinates with many decimals; a tenth of a pixel is finer than any screen shows,

@@ -6,10 +6,10 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SeriesMeasurement } from '../analysis/materialised-baselines.ts';
 import type { SeriesChartOptions } from '../shared/chart-spec.ts';
 import { neutralise } from '../shared/escape.ts';
 import { seriesKey } from '../shared/keys.ts';
+import type { SeriesMeasurement } from '../shared/series-measurement.ts';
 import { metricSlug } from '../store/metric-slug.ts';
 import { resolveDataDir } from '../store/paths.ts';
 import { BuildCache, type BuildCacheUse, buildCacheDir } from './build-cache.ts';

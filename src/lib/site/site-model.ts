@@ -10,7 +10,6 @@ import {
   materialisedSeries,
   materialisedStatuses,
   recentlyMovedRuns,
-  type SeriesMeasurement,
 } from '../analysis/materialised-baselines.ts';
 import {
   availableMetrics,
@@ -35,6 +34,7 @@ import { compareSeries, naturalCompare } from '../shared/natural-order.ts';
 import { paramValue } from '../shared/param-text.ts';
 import { judgeChange } from '../shared/regression-rule.ts';
 import { encodeSeries, type SeriesData } from '../shared/series-data.ts';
+import type { SeriesMeasurement } from '../shared/series-measurement.ts';
 import { type ChangeTest, testLevels } from '../shared/significance.ts';
 import { queryRows } from '../store/duckdb.ts';
 import { type History, openHistory } from '../store/history.ts';

@@ -3,15 +3,12 @@
  * text field. Too long is shortened with a visible mark; control characters, which the record refuses
  * (they break feeds and terminals), are replaced. Every change is counted so the writer can say so.
  */
-import type { MetricInput, RunRecordInput } from './record.ts';
+import { type MetricInput, PARAM_NAME_MAX, PARAM_VALUE_MAX, PARAMS_MAX, type RunRecordInput } from './record.ts';
 
 export const MESSAGE_MAX = 10_000;
 export const NAME_MAX = 400;
 export const UNIT_MAX = 40;
 export const BRANCH_MAX = 255;
-export const PARAMS_MAX = 32;
-export const PARAM_NAME_MAX = 100;
-export const PARAM_VALUE_MAX = 200;
 /** The schema's bound on a spread's kind. */
 export const SPREAD_KIND_MAX = 80;
 export const DETAIL_MAX = 400;

@@ -5,9 +5,9 @@
  */
 
 import { z } from 'zod';
+import { DIRECTIONS } from '../shared/direction.ts';
 import { EXIT, PerfsiteError } from '../shared/errors.ts';
 import { fieldPath } from '../shared/zod-issues.ts';
-import { PARAM_NAME_MAX, PARAM_VALUE_MAX, PARAMS_MAX } from './record-text.ts';
 
 export const SCHEMA_VERSION = 1;
 
@@ -31,9 +31,14 @@ const finiteNumber = z.number({ error: 'must be a finite number (NaN and Infinit
 
 const isoTimestamp = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time such as 2026-11-25T15:16:00Z' });
 
+/** How many parameters a combination may name, and how long each name and value may be (record-text.ts shortens longer ones). */
+export const PARAMS_MAX = 32;
+export const PARAM_NAME_MAX = 100;
+export const PARAM_VALUE_MAX = 200;
+
 export const runTypes = ['ci', 'nightly', 'manual', 'pr'] as const;
 export const modes = ['quick', 'standard', 'comprehensive'] as const;
-export const directions = ['higher', 'lower'] as const;
+export { DIRECTIONS as directions } from '../shared/direction.ts';
 export const metricStatuses = ['ok', 'failed', 'skipped'] as const;
 
 export const metricSchema = z
@@ -51,7 +56,7 @@ export const metricSchema = z
       .describe(
         'Unit of the value: s, ms, ns/iter, B, items/s, GB/s, ratio, score… Times, sizes and their rates are compared across units.',
       ),
-    direction: z.enum(directions).describe('Which way is better.'),
+    direction: z.enum(DIRECTIONS).describe('Which way is better.'),
     samples: z.array(finiteNumber).optional().describe('The raw repeated measurements the value summarises.'),
     spread: z
       .object({
@@ -186,7 +191,7 @@ export type PlatformDetails = z.output<typeof platformDetailsSchema>;
 export type GitInfo = z.output<typeof gitSchema>;
 export type RunType = (typeof runTypes)[number];
 export type Mode = (typeof modes)[number];
-export type Direction = (typeof directions)[number];
+export type { Direction } from '../shared/direction.ts';
 
 /** A reason a record (or a part of the history) could not be used, phrased for the person who has to fix it. */
 export interface Problem {
