@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { randomLcg } from 'd3-random';
+import { randomLcg, randomNormal } from 'd3-random';
 import { describe, expect, it } from 'vitest';
 import { materialiseBaselines } from '../../src/lib/analysis/materialised-baselines.ts';
 import { type EventSeries, eventCause, groupEvents, historyEvents, isOpenRegression } from '../../src/lib/analysis/regression-events.ts';
@@ -15,7 +15,7 @@ import { renderSeriesChartSvg } from '../../src/lib/site/charts.ts';
 import { openHistory } from '../../src/lib/store/history.ts';
 import { appendRuns } from '../../src/lib/store/store.ts';
 import { eventHistory, PLATFORMS, RUNS } from '../fixtures/event-history.ts';
-import { runCommand, tempDir } from '../helpers.ts';
+import { makeRecord, runCommand, tempDir } from '../helpers.ts';
 
 describe('regression events', () => {
   it('groups a multi-platform step into one event, labels a machine shift, drops a blip and sees a revert', async () => {
@@ -146,6 +146,26 @@ describe('regression events', () => {
         members: event.series.map((change) => `${change.platform} ${change.suite}/${change.metric} ${change.runId}`).sort(),
       }));
     for (const shuffled of shuffles) expect(shape(shuffled)).toEqual(shape(ordered));
+  });
+
+  it('takes a pair of change points the scan itself finds around one slow run for an outlier, not two events', async () => {
+    // 1 % noise and one run 60 % slower: the scan places a change at that run and another at the next.
+    const draw = randomNormal.source(randomLcg(25 / 4000))(0, 1);
+    const values = Array.from({ length: 120 }, (_, run) => (1 + 0.01 * draw()) * (run === 45 ? 1.6 : 1));
+    const records = values.map((value, run) => {
+      const record = makeRecord({ synthetic: true }, new Date(Date.UTC(2026, 0, 1, run)));
+      record.metrics = [{ suite: 'demo', name: 'latency', value, unit: 's', direction: 'lower' }];
+      return record;
+    });
+    const data = await tempDir();
+    await appendRuns(data, records);
+    const opened = await openHistory(data);
+    const changes = await seriesChanges(opened, 'main');
+    const { events, outliers } = await historyEvents(opened, changes, defaultSettings());
+    opened.close();
+    expect(changes.map((change) => change.runId)).toEqual([records[45]?.id, records[46]?.id]);
+    expect(events).toEqual([]);
+    expect(outliers).toEqual([{ platform: 'Test_Linux_x86_64_2C_8GB', suite: 'demo', metric: 'latency', runId: records[45]?.id }]);
   });
 
   it('takes a change point pair around one run for an outlier, not a regression blamed on the next commit', () => {
