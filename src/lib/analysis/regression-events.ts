@@ -343,7 +343,10 @@ function toEvent(
   const worst = (direction === 'improvement' ? byBadness.at(-1) : byBadness[0]) as EventSeries;
   // The run at each end of the event's range: the latest "before" run and the earliest "after" run.
   const after = [...series].sort((a, b) => a.timestamp.localeCompare(b.timestamp) || a.runId.localeCompare(b.runId))[0] as EventSeries;
-  const before = [...series].sort((a, b) => start(b).localeCompare(start(a)) || a.runId.localeCompare(b.runId))[0] as EventSeries;
+  // The latest "before" run that still comes before the first "after" run: in a range widened over a step the
+  // scan placed a few runs apart, the latest start can lie after the first change.
+  const starts = [...series].sort((a, b) => start(b).localeCompare(start(a)) || a.runId.localeCompare(b.runId));
+  const before = (starts.find((change) => start(change) < after.timestamp) ?? starts.at(-1)) as EventSeries;
   const platforms = [...Map.groupBy(series, (change) => change.platform)].map(([platform, moved]) => {
     const total = seriesPerPlatform.get(platform) ?? moved.length;
     return {
@@ -624,7 +627,9 @@ export async function historyEvents(
       if (run?.git_commit && !commits.has(run.git_commit))
         commits.set(run.git_commit, { commit: run.git_commit, message: run.git_message?.split('\n')[0] ?? null });
     }
-    event.commits = [...commits.values()];
+    // The commit the event's id is anchored on (its first run after the change) first: the headline names it.
+    const first = byId.get(event.toRunId)?.git_commit;
+    event.commits = [...commits.values()].sort((x, y) => Number(y.commit === first) - Number(x.commit === first));
     event.fromCommit = byId.get(event.fromRunId)?.git_commit ?? null;
     const decided = triageOf(triage, event);
     if (decided) {
@@ -650,7 +655,9 @@ export function stableEventIds(
 ): void {
   const anchor = (event: RegressionEvent) => {
     const after = runOf(event.toRunId);
-    const before = runOf(event.fromRunId);
+    // The run before it in the same series: the event's own range may start in another series' run of that commit.
+    const opening = event.series.find((change) => change.runId === event.toRunId);
+    const before = runOf(opening?.previousRunId ?? event.fromRunId);
     const where =
       after?.git_commit && after.git_commit !== before?.git_commit
         ? after.git_commit.slice(0, COMMIT_ID_LENGTH)
