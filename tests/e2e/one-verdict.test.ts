@@ -6,21 +6,63 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { randomLcg, randomNormal } from 'd3-random';
 import { parseHTML } from 'linkedom';
 import { afterAll, describe, expect, it } from 'vitest';
 import { materialiseBaselines, materialisedStatuses } from '../../src/lib/analysis/materialised-baselines.ts';
 import { compareRuns } from '../../src/lib/reports/compare-runs.ts';
 import { loadSettings } from '../../src/lib/reports/report-target.ts';
+import { STATUS_LABELS, type Status } from '../../src/lib/shared/regression-rule.ts';
 import { openHistory } from '../../src/lib/store/history.ts';
 import { metricSlug } from '../../src/lib/store/metric-slug.ts';
 import { appendRuns } from '../../src/lib/store/store.ts';
 import { eventHistory, METRICS, PLATFORMS, RUNS } from '../fixtures/event-history.ts';
-import { runScript, siteBuildDir, tempDir } from '../helpers.ts';
+import { makeRecord, runScript, siteBuildDir, tempDir } from '../helpers.ts';
 
 const outs: string[] = [];
 afterAll(async () => {
   const { rm } = await import('node:fs/promises');
   await Promise.all(outs.map((out) => rm(out, { recursive: true, force: true })));
+});
+
+describe('a verdict hindsight changed', () => {
+  it('is shown on the run page as the gate gave it then, beside the one later runs give', async () => {
+    // 3 % noise, then an 8 % step at run 40 under a 4 % threshold: the scan finds the step only some runs
+    // after it, so the gate judged the runs right after it against the level before.
+    const draw = randomNormal.source(randomLcg(0.7))(0, 0.03);
+    const records = Array.from({ length: 60 }, (_, run) => {
+      const record = makeRecord({}, new Date(Date.UTC(2026, 2, 1, run)));
+      record.metrics = [
+        { suite: 'demo', name: 'latency', value: (run >= 40 ? 1.08 : 1) * (1 + draw()), unit: 's', direction: 'lower', threshold: 0.04 },
+      ];
+      return record;
+    });
+    const data = await tempDir();
+    await appendRuns(data, records);
+    const out = await siteBuildDir();
+    outs.push(out);
+    const build = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], { env: { PERFORMANCE_DB_PATH: data } });
+    expect(build.code, build.stderr).toBe(0);
+    let shown = 0;
+    for (let run = 40; run < 50; run++) {
+      const then = await tempDir();
+      await appendRuns(then, records.slice(0, run + 1));
+      const report = await runScript('scripts/report.ts', ['--data', then, '--run', records[run]?.id ?? '', '--format', 'json']);
+      const gate = (JSON.parse(report.stdout) as { metrics: Array<{ status: string }> }).metrics[0]?.status;
+      const page = parseHTML(await readFile(path.join(out, 'runs', records[run]?.id ?? '', 'index.html'), 'utf8')).document;
+      const now = page.querySelector('tbody tr .badge')?.className.replace('badge ', '');
+      const note = page.querySelector('tbody tr .hindsight')?.textContent ?? null;
+      const comparable = (status: string | undefined) => (status === 'new-level' ? 'unchanged' : status);
+      if (comparable(gate) === comparable(now)) expect(note, `run ${run}`).toBeNull();
+      else {
+        expect(note, `run ${run}: the gate said ${gate}, the site ${now}`).toMatch(
+          new RegExp(`^judged at the time: ${STATUS_LABELS[gate as Status]} `),
+        );
+        shown++;
+      }
+    }
+    expect(shown).toBeGreaterThan(0);
+  });
 });
 
 describe('one verdict', () => {

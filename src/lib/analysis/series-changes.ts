@@ -82,6 +82,11 @@ export interface SeriesChange extends SeriesIdentity, DetectedChange {
   worse: boolean;
 }
 
+/** An ISO time as DuckDB's TIMESTAMP reads it. */
+export function sqlTime(iso: string): string {
+  return iso.replace('T', ' ').replace('Z', '');
+}
+
 function isWorse(direction: Direction, meanBefore: number, meanAfter: number): boolean {
   return direction === 'lower' ? meanAfter > meanBefore : meanAfter < meanBefore;
 }
@@ -106,7 +111,13 @@ export function historyChanges(history: History, branch: string): Promise<Series
  * Change points of every series, from the runs of the baseline branch (and runs recorded outside git) only:
  * a feature branch's runs are judged against main, never made into main's events.
  */
-export async function seriesChanges(history: History, branch: string, options: Partial<ChangePointOptions> = {}): Promise<SeriesChange[]> {
+export async function seriesChanges(
+  history: History,
+  branch: string,
+  options: Partial<ChangePointOptions> = {},
+  /** One platform's runs up to a time: the changes as a scan saw them then (verdictsAtTheTime). */
+  scope?: { platform: string; until: string },
+): Promise<SeriesChange[]> {
   const rows = await queryRows<SeriesIdentity & { values: number[]; runs: string[]; times: string[] } & Record<string, unknown>>(
     history.connection,
     // The newest measurements of each series by a top-n aggregate, formatted after: at 100,000 runs a window
@@ -115,6 +126,7 @@ export async function seriesChanges(history: History, branch: string, options: P
        SELECT platform, suite, metric, any_value(unit) AS unit, any_value(direction) AS direction,
               max_by({value: value, run: run_id, time: timestamp}, (timestamp, run_id), $lookback) AS points
        FROM metrics WHERE status = 'ok' AND (git_branch = $branch OR git_branch IS NULL)
+         AND ($platform IS NULL OR platform = $platform) AND ($until IS NULL OR timestamp <= $until::TIMESTAMP)
        GROUP BY platform, suite, metric
      )
      SELECT platform, suite, metric, unit, direction,
@@ -123,7 +135,7 @@ export async function seriesChanges(history: History, branch: string, options: P
             list_reverse(list_transform(points, point -> strftime(point.time, '%Y-%m-%dT%H:%M:%S.%gZ'))) AS times
      FROM newest
      ORDER BY platform, suite, metric`,
-    { lookback: CHANGE_POINT_LOOKBACK, branch },
+    { lookback: CHANGE_POINT_LOOKBACK, branch, platform: scope?.platform ?? null, until: scope ? sqlTime(scope.until) : null },
   );
   const changes = new Map<(typeof rows)[number], DetectedChange[]>();
   for (const platform of new Set(rows.map((row) => row.platform))) {

@@ -8,6 +8,8 @@
  * git count too) strictly before the run being judged. The SQL that finds them is in baseline-plans.ts.
  */
 
+import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
+import { metricKey } from '../shared/keys.ts';
 import { isCandidate, judgeChange } from '../shared/regression-rule.ts';
 import { adjustPValues, type ChangeTest, testLevels } from '../shared/significance.ts';
 import { queryRows, sqlStringList } from '../store/duckdb.ts';
@@ -27,6 +29,8 @@ import {
 } from './baseline-plans.ts';
 import { pinnedValue } from './baselines-file.ts';
 import type { BaselineSource, MetricStatus, SeriesIdentity } from './metric-status.ts';
+import { levelBreaks } from './regression-events.ts';
+import { seriesChanges, sqlTime } from './series-changes.ts';
 import { resolveThreshold } from './thresholds.ts';
 
 export { type AnalysisSettings, defaultSettings } from './analysis-settings.ts';
@@ -221,4 +225,110 @@ export async function latestStatuses(history: History, settings: AnalysisSetting
   );
   await connection.run('DROP TABLE latest_keys; DROP TABLE latest_judged');
   return judge(rows, settings, (status) => status.platform);
+}
+
+/**
+ * What the judge said of a run when it was new, where later runs changed it. A level break cuts a run's
+ * rolling baseline short, and a change point is found only with runs after it: a site built later can compare a
+ * run with a level the gate did not know of yet. For each status whose baseline window was cut (fewer runs than
+ * the window), the platform's changes are found again as the scan saw them then (its runs up to this one), and
+ * the run is judged against the baseline and spread of its level as it was; only verdicts that differ are
+ * returned, keyed by suite/metric. The run's family of tests is the same (its adjusted p-values count the rest
+ * as larger).
+ */
+export async function verdictsAtTheTime(
+  history: History,
+  statuses: readonly MetricStatus[],
+  settings: AnalysisSettings,
+): Promise<Map<string, MetricStatus>> {
+  const window = settings.config.baselineWindow;
+  const branch = settings.config.defaultBranch;
+  const cut = statuses.filter(
+    (status) =>
+      status.baselineSource === 'rolling' && status.baselineRuns < window && status.current !== null && status.status !== 'failed',
+  );
+  const [first] = cut;
+  if (!first) return new Map();
+  const breaksThen = Map.groupBy(
+    levelBreaks(await seriesChanges(history, branch, {}, { platform: first.platform, until: first.timestamp })),
+    (change) => metricKey(change),
+  );
+  // The level a run's baseline comes from is that of the run before it: the breaks then, up to that run.
+  const levelStart = (status: MetricStatus) =>
+    (breaksThen.get(metricKey(status)) ?? [])
+      .map((change) => change.timestamp)
+      .filter((since) => since < status.timestamp)
+      .sort()
+      .at(-1) ?? '1970-01-01T00:00:00.000Z';
+  const rows = await queryRows<{
+    suite: string;
+    metric: string;
+    rolling: number | null;
+    rolling_runs: number;
+    spread_runs: number;
+    log_sd: number | null;
+    value_sd: number | null;
+  }>(
+    history.connection,
+    `WITH wanted AS (SELECT unnest($suites) AS suite, unnest($metrics) AS metric, unnest($units) AS unit, unnest($since)::TIMESTAMP AS since),
+     recent AS (
+       SELECT w.suite, w.metric, max_by(m.value, (m.timestamp, m.run_id), ${spreadWindow(window)}) AS values
+       FROM metrics AS m JOIN wanted AS w ON m.suite = w.suite AND m.metric = w.metric AND m.unit = w.unit
+       WHERE m.platform = $platform AND m.status = 'ok' AND ${ON_BASELINE_BRANCH}
+         AND m.timestamp < $time::TIMESTAMP AND m.timestamp >= w.since
+       GROUP BY ALL
+     )
+     SELECT suite, metric, list_aggregate(values[1:${window}], 'median') AS rolling, len(values[1:${window}])::INTEGER AS rolling_runs,
+            ${listSpread('values')}
+     FROM recent`,
+    {
+      suites: listValue(cut.map((status) => status.suite)),
+      metrics: listValue(cut.map((status) => status.metric)),
+      units: listValue(cut.map((status) => status.unit)),
+      since: listValue(cut.map((status) => sqlTime(levelStart(status)))),
+      platform: first.platform,
+      time: sqlTime(first.timestamp),
+      branch,
+    },
+    { suites: LIST(VARCHAR), metrics: LIST(VARCHAR), units: LIST(VARCHAR), since: LIST(VARCHAR) },
+  );
+  const before = new Map(rows.map((row) => [metricKey(row), row]));
+  const family = Math.max(
+    ...statuses.map((status) => status.significance?.family ?? 0),
+    statuses.filter((status) => status.spread !== null).length,
+  );
+  const judged = judge(
+    cut.flatMap((status): Row[] => {
+      const then = before.get(metricKey(status));
+      if (!then || then.rolling === null) return [];
+      return [
+        {
+          run_id: status.runId,
+          timestamp: status.timestamp,
+          platform: status.platform,
+          suite: status.suite,
+          metric: status.metric,
+          unit: status.unit,
+          direction: status.direction,
+          status: 'ok',
+          value: status.current,
+          samples: null,
+          threshold: status.threshold.source === 'declared by the benchmark' ? status.threshold.value : null,
+          rolling: then.rolling,
+          rolling_runs: then.rolling_runs,
+          spread_runs: then.spread_runs,
+          log_sd: then.log_sd,
+          value_sd: then.value_sd,
+          own_log_se: status.own?.logSe ?? null,
+          own_se: status.own?.se ?? null,
+          family,
+          adjusted_p: null,
+        },
+      ];
+    }),
+    settings,
+    (status) => status.runId,
+  );
+  const now = new Map(statuses.map((status) => [metricKey(status), status]));
+  return new Map(judged.filter((then) => then.status !== now.get(metricKey(then))?.status).map((then) => [metricKey(then), then]));
 }

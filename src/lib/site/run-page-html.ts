@@ -97,7 +97,11 @@ export function renderRunPageBody(page: RunPage, links: RunLinks): string {
     status.status === 'regression' ? ' mark worse' : status.status === 'improvement' ? ' mark better' : '';
   const row = (status: RunPage['statuses'][number], label?: string) => {
     const name = html`<td>${label === undefined && html`<span class="muted">${status.suite} /</span> `}<a href="${links.platformMetric(run.platform, status.suite, status.metric)}">${label ?? status.metric}</a></td>`;
-    const verdict = html`<td><span class="badge ${status.status}">${STATUS_LABELS[status.status]}</span>${status.threshold.value !== usualThreshold && html` <small class="muted">threshold ${formatPercent(status.threshold.value)}</small>`}</td>`;
+    const then = page.atTheTime.get(metricKey(status));
+    const verdict = html`<td><span class="badge ${status.status}">${STATUS_LABELS[status.status]}</span>${status.threshold.value !== usualThreshold && html` <small class="muted">threshold ${formatPercent(status.threshold.value)}</small>`}${
+      then &&
+      html`<small class="hindsight">judged at the time: <span class="badge ${then.status}">${STATUS_LABELS[then.status]}</span> ${formatChange(then.change)} against ${formatValue(then.baseline, then.unit)} (median of ${then.baselineRuns}); with later runs, a change of level found since cut its baseline short</small>`
+    }</td>`;
     const value = html`<td class="number" data-label="this run">${formatValue(status.current, status.unit)}</td>`;
     const baseline = html`<td class="number" data-label="baseline">${formatValue(status.baseline, status.unit)}${status.baselineSource && html` <small class="muted">${status.baselineSource === 'pinned' ? 'pinned' : `median of ${status.baselineRuns}`}</small>`}</td>`;
     const change = html`<td class="number${changeClass(status)}" data-label="change">${changeHtml(status.change, status.significance)}</td>`;

@@ -23,7 +23,7 @@ import {
 } from '../analysis/queries.ts';
 import { historyEvents, type Outlier, onOpenRegressions, type RegressionEvent } from '../analysis/regression-events.ts';
 import { historyChanges, type SeriesChange } from '../analysis/series-changes.ts';
-import { type AnalysisSettings, latestStatuses, type MetricStatus } from '../analysis/status.ts';
+import { type AnalysisSettings, latestStatuses, type MetricStatus, verdictsAtTheTime } from '../analysis/status.ts';
 import { resolveThreshold } from '../analysis/thresholds.ts';
 import { loadTriage } from '../analysis/triage-file.ts';
 import type { ReadinessSettings } from '../reports/history-readiness.ts';
@@ -410,6 +410,8 @@ export interface RunPage {
   benchmarks: readonly BenchmarkGroup[];
   /** Where baselines come from, for a run that has none yet. */
   readiness: ReadinessSettings;
+  /** Where later runs changed a verdict (a level break found since cut its baseline short): the verdict at the time, by suite/metric. */
+  atTheTime: ReadonlyMap<string, MetricStatus>;
 }
 
 const changesByRunOfModel = new WeakMap<SiteModel, Map<string, SeriesChange[]>>();
@@ -422,7 +424,8 @@ export async function runPage(model: SiteModel, runId: string, detail: RunPage['
   const entry = (await runsInOrder(model)).runs.get(runId);
   if (!entry) return undefined;
   // The run's statuses as the events see them: on a new level since an open regression, not unchanged.
-  const statuses = onOpenRegressions(await statusesOfRun(model, runId), model.events);
+  const judged = await statusesOfRun(model, runId);
+  const statuses = onOpenRegressions(judged, model.events);
   const changes = changesByRun(model).get(runId) ?? [];
   if (detail === 'compact')
     return {
@@ -435,6 +438,7 @@ export async function runPage(model: SiteModel, runId: string, detail: RunPage['
       detail,
       benchmarks: [],
       readiness: model.settings.config,
+      atTheTime: new Map(),
     };
   const compared = entry.parentRunId
     ? ({ runId: entry.parentRunId, relation: 'parent commit' } as const)
@@ -452,6 +456,7 @@ export async function runPage(model: SiteModel, runId: string, detail: RunPage['
     detail,
     benchmarks: model.benchmarks,
     readiness: model.settings.config,
+    atTheTime: await verdictsAtTheTime(model.history, judged, model.settings),
   };
 }
 
