@@ -88,7 +88,7 @@ export async function materialiseBaselines(history: History, settings: AnalysisS
  */
 async function storeAdjustedPValues(history: History, settings: AnalysisSettings): Promise<void> {
   if (settings.config.significance === 'threshold') return;
-  const beyond = settings.config.significance === 'significance' ? -1 : await smallestThreshold(history, settings, 'measurement_baselines');
+  const beyond = await smallestOf(history, settings);
   const statuses = await readStatuses(history, settings, `ok AND rolling IS NOT NULL AND abs(value - rolling) > $beyond * abs(rolling)`, {
     beyond,
   });
@@ -250,8 +250,7 @@ function judgedMoves(history: History, settings: AnalysisSettings, platform: str
   return perPlatform(judgedByHistory, history, platform, async () => {
     const statuses = await materialisedStatuses(history, settings, {
       platform,
-      // Judged by the test alone, any move can be a change: then every measurement goes to the judge.
-      beyond: settings.config.significance === 'significance' ? -1 : await smallestOf(history, settings),
+      beyond: await smallestOf(history, settings),
     });
     const bySeries = new Map<string, Map<string, Status>>();
     for (const status of statuses) {
@@ -391,7 +390,7 @@ export async function recentlyMovedRuns(history: History, settings: AnalysisSett
          WHERE baseline IS NOT NULL AND abs(value - baseline) > $smallest * abs(baseline)
          ORDER BY time_rank DESC LIMIT $cap))
      SELECT r.run_id FROM newest JOIN baseline_runs AS r USING (run_index) ORDER BY newest.time_rank DESC`,
-    { smallest: await smallestThreshold(history, settings, 'measurement_baselines'), cap },
+    { smallest: await smallestOf(history, settings), cap },
   );
   return rows.map((row) => row.run_id);
 }
