@@ -58,24 +58,21 @@ export function withSegments(select: string): string {
  * Table level_breaks: where each series' level moved (its change points, one-run outliers left out), for
  * the baselines to stay within a level. Found once per opened history.
  */
-export async function ensureLevelBreaks(history: History, branch: string): Promise<void> {
-  const [exists] = await queryRows<{ n: number }>(
-    history.connection,
-    "SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'level_breaks'",
-  );
-  if ((exists?.n ?? 0) > 0) return;
-  const breaks = levelBreaks(await historyChanges(history, branch));
-  await history.connection.run(
-    `CREATE TEMP TABLE level_breaks AS
-     SELECT unnest($platforms) AS platform, unnest($suites) AS suite, unnest($metrics) AS metric, unnest($since)::TIMESTAMP AS since`,
-    {
-      platforms: listValue(breaks.map((change) => change.platform)),
-      suites: listValue(breaks.map((change) => change.suite)),
-      metrics: listValue(breaks.map((change) => change.metric)),
-      since: listValue(breaks.map((change) => change.timestamp)),
-    },
-    { platforms: LIST(VARCHAR), suites: LIST(VARCHAR), metrics: LIST(VARCHAR), since: LIST(VARCHAR) },
-  );
+export function ensureLevelBreaks(history: History, branch: string): Promise<void> {
+  return history.memo(`level-breaks:${branch}`, async () => {
+    const breaks = levelBreaks(await historyChanges(history, branch));
+    await history.connection.run(
+      `CREATE OR REPLACE TEMP TABLE level_breaks AS
+       SELECT unnest($platforms) AS platform, unnest($suites) AS suite, unnest($metrics) AS metric, unnest($since)::TIMESTAMP AS since`,
+      {
+        platforms: listValue(breaks.map((change) => change.platform)),
+        suites: listValue(breaks.map((change) => change.suite)),
+        metrics: listValue(breaks.map((change) => change.metric)),
+        since: listValue(breaks.map((change) => change.timestamp)),
+      },
+      { platforms: LIST(VARCHAR), suites: LIST(VARCHAR), metrics: LIST(VARCHAR), since: LIST(VARCHAR) },
+    );
+  });
 }
 
 export function assertWindow(window: number): void {

@@ -15,6 +15,9 @@ import { pinnedValue } from './baselines-file.ts';
 import { type AnalysisSettings, judge, type MetricStatus, type Row, type SeriesIdentity } from './status.ts';
 import { resolveThreshold } from './thresholds.ts';
 
+/** The history's memo keys of what is read from the site's tables: forgotten when they are built again. */
+const SITE_TABLES = 'site-tables:';
+
 /**
  * For a site build: the baseline of every measurement of the history, computed once (windowed plan)
  * into two tables: `measurement_baselines` by run (run pages) and `series_baselines`, the successful
@@ -24,10 +27,7 @@ import { resolveThreshold } from './thresholds.ts';
 export async function materialiseBaselines(history: History, settings: AnalysisSettings): Promise<void> {
   const { connection } = history;
   await ensureLevelBreaks(history, settings.config.defaultBranch);
-  smallestByHistory.delete(history);
-  judgedByHistory.delete(history);
-  platformSeriesByHistory.delete(history);
-  indexesByHistory.delete(history);
+  history.forget(SITE_TABLES);
   await connection.run(
     'DROP TABLE IF EXISTS measurement_baselines; DROP TABLE IF EXISTS series_baselines; DROP TABLE IF EXISTS baseline_series; DROP TABLE IF EXISTS baseline_runs',
   );
@@ -127,30 +127,8 @@ export async function materialisedSeries(
 
 /** Platforms up to this many measurements are read whole (about 150 bytes a measurement in memory). */
 const PLATFORM_READ_ROWS = 500_000;
-const platformSeriesByHistory = new WeakMap<History, Map<string, Promise<Map<string, SeriesMeasurement[]> | null>>>();
-
-/** One computation per history and platform, kept for every later ask. */
-function perPlatform<T>(
-  cache: WeakMap<History, Map<string, Promise<T>>>,
-  history: History,
-  platform: string,
-  compute: () => Promise<T>,
-): Promise<T> {
-  let platforms = cache.get(history);
-  if (!platforms) {
-    platforms = new Map();
-    cache.set(history, platforms);
-  }
-  let value = platforms.get(platform);
-  if (!value) {
-    value = compute();
-    platforms.set(platform, value);
-  }
-  return value;
-}
-
 function platformSeries(history: History, settings: AnalysisSettings, platform: string): Promise<Map<string, SeriesMeasurement[]> | null> {
-  return perPlatform(platformSeriesByHistory, history, platform, async () => {
+  return history.memo(`${SITE_TABLES}series:${platform}`, async () => {
     const range = (await baselineIndexes(history)).ranges.get(platform);
     if (!range) return new Map();
     const [counted] = await queryRows<{ rows: number }>(
@@ -238,16 +216,13 @@ async function readSeries(
   return bySeries;
 }
 
-/** Per history and platform: the judged statuses of its measurements beyond the smallest threshold, by series and run. */
-const judgedByHistory = new WeakMap<History, Map<string, Promise<Map<string, Map<string, Status>>>>>();
-
 /**
  * The statuses of a platform's measurements that moved beyond the smallest threshold from their rolling
  * baseline, judged once for every chart of the platform: one query a platform, not two a chart (on
  * django's history the per-chart query was most of a chart's cost). Only statuses are kept, not samples.
  */
 function judgedMoves(history: History, settings: AnalysisSettings, platform: string): Promise<Map<string, Map<string, Status>>> {
-  return perPlatform(judgedByHistory, history, platform, async () => {
+  return history.memo(`${SITE_TABLES}judged:${platform}`, async () => {
     const statuses = await materialisedStatuses(history, settings, {
       platform,
       beyond: await smallestOf(history, settings),
@@ -264,14 +239,8 @@ function judgedMoves(history: History, settings: AnalysisSettings, platform: str
 }
 
 /** smallestThreshold over measurement_baselines, found once per history (every chart of a build asks). */
-const smallestByHistory = new WeakMap<History, Promise<number>>();
 function smallestOf(history: History, settings: AnalysisSettings): Promise<number> {
-  let smallest = smallestByHistory.get(history);
-  if (!smallest) {
-    smallest = smallestThreshold(history, settings, 'measurement_baselines');
-    smallestByHistory.set(history, smallest);
-  }
-  return smallest;
+  return history.memo(`${SITE_TABLES}smallest`, () => smallestThreshold(history, settings, 'measurement_baselines'));
 }
 
 /** The names behind the indexes of the tables materialiseBaselines built. */
@@ -287,12 +256,9 @@ interface BaselineIndexes {
   ranges: Map<string, { first: number; last: number }>;
 }
 
-const indexesByHistory = new WeakMap<History, Promise<BaselineIndexes>>();
-
 function baselineIndexes(history: History): Promise<BaselineIndexes> {
-  let indexes = indexesByHistory.get(history);
-  if (!indexes) {
-    indexes = Promise.all([
+  return history.memo(`${SITE_TABLES}indexes`, () =>
+    Promise.all([
       queryRows<BaselineIndexes['series'][number]>(
         history.connection,
         'SELECT platform, suite, metric, unit, direction FROM baseline_series ORDER BY series_index',
@@ -311,10 +277,8 @@ function baselineIndexes(history: History): Promise<BaselineIndexes> {
         }
       });
       return { series, runs, runIndex: new Map(runs.map((run, index) => [run.run_id, index])), ranges };
-    });
-    indexesByHistory.set(history, indexes);
-  }
-  return indexes;
+    }),
+  );
 }
 
 function runOf(indexes: BaselineIndexes, runIndex: number): Pick<Row, 'run_id' | 'timestamp'> {

@@ -95,16 +95,8 @@ function isWorse(direction: Direction, meanBefore: number, meanAfter: number): b
  * The change points of an opened history's baseline branch with the default settings, scanned once: the
  * baselines (level breaks), the events and the site all ask, and the scan is the costly part of each.
  */
-const scanned = new WeakMap<History, Map<string, Promise<SeriesChange[]>>>();
 export function historyChanges(history: History, branch: string): Promise<SeriesChange[]> {
-  const ofHistory = scanned.get(history) ?? new Map<string, Promise<SeriesChange[]>>();
-  scanned.set(history, ofHistory);
-  let changes = ofHistory.get(branch);
-  if (!changes) {
-    changes = seriesChanges(history, branch);
-    ofHistory.set(branch, changes);
-  }
-  return changes;
+  return history.memo(`changes:${branch}`, () => seriesChanges(history, branch));
 }
 
 /**

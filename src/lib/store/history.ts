@@ -38,6 +38,13 @@ export interface History {
    * Says whether it was added.
    */
   addRecord(record: RunRecord): Promise<boolean>;
+  /**
+   * The one cache of what is worked out from this opened history (its change points, its level breaks, the
+   * site's tables and their indexes): `compute` runs on the first ask of `key`, every later ask gets its
+   * result. A record added forgets them all; `forget` drops the keys that start with a prefix.
+   */
+  memo<T>(key: string, compute: () => T): T;
+  forget(prefix: string): void;
   /** The analysis is done and what follows reads its tables by key: DuckDB keeps less memory (duckdbReadingMemoryLimit). */
   doneAnalysing(): Promise<void>;
   close(): void;
@@ -385,18 +392,27 @@ export async function openHistory(dataDir: string, options: OpenOptions = {}): P
            any_value(source_tool) AS source_tool, count(*)::INTEGER AS metric_count
     FROM metrics GROUP BY run_id`);
 
+  const memos = new Map<string, unknown>();
   return {
     connection,
     connect,
     dataDir,
     problems,
     unindexedRuns: unindexed.length,
+    memo<T>(key: string, compute: () => T): T {
+      if (!memos.has(key)) memos.set(key, compute());
+      return memos.get(key) as T;
+    },
+    forget(prefix) {
+      for (const key of [...memos.keys()]) if (key.startsWith(prefix)) memos.delete(key);
+    },
     async addRecord(record) {
       const [known] = await queryRows<{ n: number }>(connection, 'SELECT count(*)::INTEGER AS n FROM metrics WHERE run_id = $id', {
         id: record.id,
       });
       if ((known?.n ?? 0) > 0) return false;
       await insertRecords(connection, 'unindexed', [record]);
+      memos.clear();
       return true;
     },
     doneAnalysing: () => sizeFor(bytes, 'reading'),
