@@ -7,6 +7,7 @@
  * The explorer joins them back into a `metrics` view with the column names of the build-time one (see
  * EXPLORER_SETUP_SQL), so a query runs the same in the browser and on the downloaded Parquet file.
  */
+
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -24,6 +25,7 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import { queryRows } from '../store/duckdb.ts';
+import type { History } from '../store/history.ts';
 
 export const EXPLORER_TABLES = ['runs', 'series', 'measurements'] as const;
 export type ExplorerTable = (typeof EXPLORER_TABLES)[number];
@@ -164,16 +166,12 @@ async function measurementsTable(connection: DuckDBConnection): Promise<Table> {
   });
 }
 
-const built = new WeakMap<DuckDBConnection, Promise<Record<ExplorerTable, Uint8Array<ArrayBuffer>>>>();
-
-/** The three files, built once per connection however many pages ask. */
-export function explorerFiles(connection: DuckDBConnection): Promise<Record<ExplorerTable, Uint8Array<ArrayBuffer>>> {
-  let files = built.get(connection);
-  if (!files) {
-    files = buildFiles(connection);
-    built.set(connection, files);
-  }
-  return files;
+/** The three files, built once per opened history however many pages ask (on `connection`, one of its connections). */
+export function explorerFiles(
+  history: History,
+  connection: DuckDBConnection = history.connection,
+): Promise<Record<ExplorerTable, Uint8Array<ArrayBuffer>>> {
+  return history.memo('site:explorer-files', () => buildFiles(connection));
 }
 
 async function buildFiles(connection: DuckDBConnection): Promise<Record<ExplorerTable, Uint8Array<ArrayBuffer>>> {

@@ -16,7 +16,7 @@ export async function writeSiteDataFiles(outDir: string, history: History): Prom
   try {
     const explorerDir = path.join(outDir, 'data', 'explorer');
     await mkdir(explorerDir, { recursive: true });
-    const files = await explorerFiles(connection);
+    const files = await explorerFiles(history, connection);
     for (const table of EXPLORER_TABLES) await writeFile(path.join(explorerDir, explorerFileName(table)), files[table]);
     const [counted] = await queryRows<{ measurements: number }>(connection, 'SELECT count(*)::INTEGER AS measurements FROM metrics');
     for (const name of downloadsFor(counted?.measurements ?? 0))

@@ -227,19 +227,8 @@ export async function seriesDataOf(
   );
 }
 
-/** What `make` gives for this model, made once: kept per model so that `astro dev` never mixes two readings of the history. */
-function ofModel<T>(cache: WeakMap<SiteModel, T>, model: SiteModel, make: () => T): T {
-  let value = cache.get(model);
-  if (value === undefined) {
-    value = make();
-    cache.set(model, value);
-  }
-  return value;
-}
-
 const RUN_CHUNK = 500;
 /** Per model, so that `astro dev` never serves statuses from a history it has since re-read. */
-const chunkCaches = new WeakMap<SiteModel, Map<number, Promise<Map<string, MetricStatus[]>>>>();
 
 /**
  * Run pages are rendered in id order: their statuses are read 500 runs at a time, not one query a page,
@@ -251,15 +240,13 @@ function statusesOfChunk(model: SiteModel, runIds: readonly string[], index: num
   return chunk;
 }
 
-const metricOrders = new WeakMap<SiteModel, Map<string, number>>();
-
 /** Each metric's place in natural order (model.metrics is sorted so): a run's statuses sort by a number, not by names. */
 function metricOrder(model: SiteModel): Map<string, number> {
-  return ofModel(metricOrders, model, () => new Map(model.metrics.map((metric, index) => [metricKey(metric), index])));
+  return model.history.memo('site:metric-order', () => new Map(model.metrics.map((metric, index) => [metricKey(metric), index])));
 }
 
 function readChunk(model: SiteModel, runIds: readonly string[], index: number): Promise<Map<string, MetricStatus[]>> {
-  const chunkCache = ofModel(chunkCaches, model, () => new Map());
+  const chunkCache = model.history.memo('site:status-chunks', () => new Map<number, Promise<Map<string, MetricStatus[]>>>());
   const cached = chunkCache.get(index);
   if (cached) return cached;
   const first = runIds[index * RUN_CHUNK] as string;
@@ -285,29 +272,26 @@ interface RunIndex {
   runs: Map<string, { info: RunInfo; previousRunId: string | null; parentRunId: string | null }>;
 }
 
-let runIndex: Promise<RunIndex> | undefined;
-
 /** Every run's facts, read once per build in id order: a page looks its run up in memory, not with a query. */
-async function runsInOrder(model: SiteModel): Promise<RunIndex> {
-  if (import.meta.env?.DEV) runIndex = undefined;
-  runIndex ??= queryRows(
-    model.history.connection,
-    `SELECT ${RUN_COLUMNS}, previous_run_id, parent_run_id FROM run_info ORDER BY run_id`,
-  ).then((rows) => {
-    const runs = new Map(
-      rows.map((row) => [
-        row.run_id as string,
-        {
-          info: toRunInfo(row),
-          previousRunId: (row.previous_run_id as string | null) ?? null,
-          parentRunId: (row.parent_run_id as string | null) ?? null,
-        },
-      ]),
-    );
-    const ids = [...runs.keys()];
-    return { ids, position: new Map(ids.map((id, index) => [id, index])), runs };
-  });
-  return runIndex;
+function runsInOrder(model: SiteModel): Promise<RunIndex> {
+  return model.history.memo('site:runs-in-order', () =>
+    queryRows(model.history.connection, `SELECT ${RUN_COLUMNS}, previous_run_id, parent_run_id FROM run_info ORDER BY run_id`).then(
+      (rows) => {
+        const runs = new Map(
+          rows.map((row) => [
+            row.run_id as string,
+            {
+              info: toRunInfo(row),
+              previousRunId: (row.previous_run_id as string | null) ?? null,
+              parentRunId: (row.parent_run_id as string | null) ?? null,
+            },
+          ]),
+        );
+        const ids = [...runs.keys()];
+        return { ids, position: new Map(ids.map((id, index) => [id, index])), runs };
+      },
+    ),
+  );
 }
 
 export async function runInfo(model: SiteModel, runId: string): Promise<RunInfo | undefined> {
@@ -414,10 +398,8 @@ export interface RunPage {
   atTheTime: ReadonlyMap<string, MetricStatus>;
 }
 
-const changesByRunOfModel = new WeakMap<SiteModel, Map<string, SeriesChange[]>>();
-
 function changesByRun(model: SiteModel): Map<string, SeriesChange[]> {
-  return ofModel(changesByRunOfModel, model, () => Map.groupBy(model.changePoints, (change) => change.runId));
+  return model.history.memo('site:changes-by-run', () => Map.groupBy(model.changePoints, (change) => change.runId));
 }
 
 export async function runPage(model: SiteModel, runId: string, detail: RunPage['detail'] = 'full'): Promise<RunPage | undefined> {

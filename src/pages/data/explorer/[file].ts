@@ -9,6 +9,6 @@ export function getStaticPaths() {
 
 export const GET: APIRoute = async ({ props }) => {
   const model = await loadSiteModel();
-  const files = await explorerFiles(model.history.connection);
+  const files = await explorerFiles(model.history);
   return new Response(files[props.table as ExplorerTable], { headers: { 'Content-Type': 'application/gzip' } });
 };
