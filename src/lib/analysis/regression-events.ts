@@ -486,6 +486,18 @@ export function applyThresholds(events: readonly RegressionEvent[], thresholdOf:
   }
 }
 
+/** By series: the open regression event it moved for the worse in, and the first run of that move. */
+export type OpenRegressionLevels = ReadonlyMap<string, { id: string; since: string }>;
+
+export function openRegressionLevels(events: readonly RegressionEvent[]): OpenRegressionLevels {
+  const moved = new Map<string, { id: string; since: string }>();
+  for (const event of events.filter(isOpenRegression))
+    for (const change of event.series)
+      if (change.worse && change.beyondThreshold && change.recoveredAt === null)
+        moved.set(seriesKey(change), { id: event.id, since: change.timestamp });
+  return moved;
+}
+
 /**
  * Statuses as the events see them: a run after the first run of a series' move for the worse in an open
  * regression event, judged against a baseline that has followed the move and found no regression, is on a
@@ -493,15 +505,10 @@ export function applyThresholds(events: readonly RegressionEvent[], thresholdOf:
  */
 export function onOpenRegressions<T extends Pick<MetricStatus, 'platform' | 'suite' | 'metric' | 'timestamp' | 'status'>>(
   statuses: readonly T[],
-  events: readonly RegressionEvent[],
+  levels: OpenRegressionLevels,
 ): Array<T & { openEvent?: string }> {
-  const moved = new Map<string, { id: string; since: string }>();
-  for (const event of events.filter(isOpenRegression))
-    for (const change of event.series)
-      if (change.worse && change.beyondThreshold && change.recoveredAt === null)
-        moved.set(seriesKey(change), { id: event.id, since: change.timestamp });
   return statuses.map((status) => {
-    const open = moved.get(seriesKey(status));
+    const open = levels.get(seriesKey(status));
     if (!open || status.timestamp <= open.since || !['unchanged', 'noise', 'improvement'].includes(status.status)) return status;
     return { ...status, status: 'new-level', openEvent: open.id };
   });

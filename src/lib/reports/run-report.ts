@@ -5,7 +5,14 @@
 
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { findRun, type RunInfo } from '../analysis/queries.ts';
-import { eventHeadline, historyEvents, isOpenRegression, onOpenRegressions, type RegressionEvent } from '../analysis/regression-events.ts';
+import {
+  eventHeadline,
+  historyEvents,
+  isOpenRegression,
+  onOpenRegressions,
+  openRegressionLevels,
+  type RegressionEvent,
+} from '../analysis/regression-events.ts';
 import { historyChanges } from '../analysis/series-changes.ts';
 import { describeSharedShift, sharedShift } from '../analysis/shared-shift.ts';
 import { type AnalysisSettings, latestStatuses, type MetricStatus, statusOfRuns } from '../analysis/status.ts';
@@ -181,7 +188,7 @@ export async function buildRunReport(history: History, runId: string, settings: 
 async function judgedReport(history: History, judged: MetricStatus[], settings: AnalysisSettings): Promise<Omit<RunReport, 'run'>> {
   const notes = await notesOn(history, judged, settings);
   // A series on the level an open regression left it at is said to be, as on the site; it does not fail the gate again.
-  const metrics = onOpenRegressions(judged, notes.events);
+  const metrics = onOpenRegressions(judged, openRegressionLevels(notes.events));
   const counts = countStatuses(metrics);
   return {
     settings: reportSettings(settings),

@@ -21,7 +21,14 @@ import {
   type RunInfo,
   toRunInfo,
 } from '../analysis/queries.ts';
-import { historyEvents, type Outlier, onOpenRegressions, type RegressionEvent } from '../analysis/regression-events.ts';
+import {
+  historyEvents,
+  type OpenRegressionLevels,
+  type Outlier,
+  onOpenRegressions,
+  openRegressionLevels,
+  type RegressionEvent,
+} from '../analysis/regression-events.ts';
 import { historyChanges, type SeriesChange } from '../analysis/series-changes.ts';
 import { type AnalysisSettings, latestStatuses, type MetricStatus, verdictsAtTheTime } from '../analysis/status.ts';
 import { resolveThreshold } from '../analysis/thresholds.ts';
@@ -119,9 +126,14 @@ async function load(): Promise<SiteModel> {
     ...(await historyEvents(history, changePoints, settings, await loadTriage(dataDir))),
     problems: history.problems,
   };
-  model.latest = onOpenRegressions((await latestStatuses(history, settings)).sort(compareSeries), model.events);
+  model.latest = onOpenRegressions((await latestStatuses(history, settings)).sort(compareSeries), openLevels(model));
   await history.doneAnalysing();
   return model;
+}
+
+/** The open regressions' new levels, found once per model: every run page asks. */
+function openLevels(model: SiteModel): OpenRegressionLevels {
+  return model.history.memo('site:open-levels', () => openRegressionLevels(model.events));
 }
 
 export function loadSiteModel(): Promise<SiteModel> {
@@ -407,7 +419,7 @@ export async function runPage(model: SiteModel, runId: string, detail: RunPage['
   if (!entry) return undefined;
   // The run's statuses as the events see them: on a new level since an open regression, not unchanged.
   const judged = await statusesOfRun(model, runId);
-  const statuses = onOpenRegressions(judged, model.events);
+  const statuses = onOpenRegressions(judged, openLevels(model));
   const changes = changesByRun(model).get(runId) ?? [];
   if (detail === 'compact')
     return {
