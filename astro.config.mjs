@@ -3,25 +3,24 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mdx from '@astrojs/mdx';
-import { defineConfig } from 'astro/config';
+import { defineConfig, passthroughImageService } from 'astro/config';
+
+/** perfsite's own folder: its pages and public files are read from here whatever Astro's root is (bin/perfsite.mjs). */
+const PERFSITE_ROOT = path.dirname(fileURLToPath(import.meta.url));
+const { COMPILED_BASE } = await import('./src/render/compiled-base.ts');
+/** Compiling (src/render/compile-site.ts), the base is a placeholder (compiled-base.ts). */
+const compiling = Boolean(process.env.PERFSITE_COMPILE);
 
 /**
- * A page per run is written after the build, outside Astro's per-page pipeline (see src/lib/site/run-pages-writer.ts),
- * and at the same time each series' data file and chart (src/lib/site/series-files-writer.ts), the explorer's data
- * and the downloads (src/lib/site/site-data-files.ts).
+ * A history folder that is a file is said in one line before `astro dev` starts, not as a stack trace.
  * @returns {import('astro').AstroIntegration}
  */
-function runPages() {
-  let base = '/';
-  let siteDir = '';
-  /** @type {Promise<void> | undefined} */
-  let dataFiles;
+function historyFolderCheck() {
   return {
-    name: 'perfsite-run-pages',
+    name: 'perfsite-history-folder-check',
     hooks: {
-      // The run folders of the last build are set aside, not deleted (emptyOutDirKeepingRunFolders).
-      'astro:config:setup': async ({ updateConfig, logger }) => {
-        // A history folder that is a file is said in one line before anything starts, not as a stack trace.
+      'astro:config:setup': async ({ logger, command }) => {
+        if (command !== 'dev') return;
         const { resolveDataDir, DataDirError } = await import('./src/lib/store/paths.ts');
         try {
           resolveDataDir();
@@ -30,48 +29,28 @@ function runPages() {
           logger.error(error.message);
           process.exit(2);
         }
-        updateConfig({ vite: { build: { emptyOutDir: false } } });
       },
-      'astro:config:done': async ({ config }) => {
-        base = config.base;
-        siteDir = fileURLToPath(config.outDir);
-        // A wrong PERFSITE_FULL_RUN_PAGES fails the build before its pages are rendered, not after.
-        const { fullRunPagesPerPlatform } = await import('./src/lib/site/run-pages-writer.ts');
-        fullRunPagesPerPlatform();
-      },
-      'astro:build:start': async () => {
-        const { emptyOutDirKeepingRunFolders } = await import('./src/lib/site/run-pages-writer.ts');
-        await emptyOutDirKeepingRunFolders(siteDir);
-        const { whenSiteModelLoaded } = await import('./src/lib/site/site-model.ts');
-        const { writeSiteDataFiles } = await import('./src/lib/site/site-data-files.ts');
-        // The explorer's data and the downloads keep DuckDB busy while Astro's pages keep JavaScript busy:
-        // at 100,000 runs that hid half of their 10 s (written alone, after the pages, before).
-        dataFiles = whenSiteModelLoaded().then((model) => writeSiteDataFiles(siteDir, model.history));
-        // Awaited in astro:build:done: a failure fails the build there, not as an unhandled rejection.
-        dataFiles.catch(() => {});
-      },
-      'astro:build:done': async ({ dir, logger }) => {
-        const { writeRunPages } = await import('./src/lib/site/run-pages-writer.ts');
-        const { writeSeriesFiles } = await import('./src/lib/site/series-files-writer.ts');
-        const { loadSiteModel, releaseSiteModel } = await import('./src/lib/site/site-model.ts');
-        const outDir = fileURLToPath(dir);
-        const started = performance.now();
-        const since = () => ((performance.now() - started) / 1000).toFixed(1);
-        const model = await loadSiteModel();
-        const { formatProblem } = await import('./src/lib/store/record.ts');
-        // The overview lists these too; the build log says them once each, where CI shows them.
-        for (const problem of model.problems) logger.warn(formatProblem(problem));
-        // Run pages and series files need JavaScript, the data files DuckDB: neither waits for the other.
-        await Promise.all([
-          dataFiles?.then(() => logger.info(`explorer data and downloads written (${since()} s after the pages)`)),
-          writeRunPages(outDir, base).then((written) => logger.info(`${written} run pages written in ${since()} s`)),
-          writeSeriesFiles(outDir).then(({ written, charts }) =>
-            logger.info(
-              `${written} series' data files and charts written in ${since()} s (${charts.reused} charts from the build cache, ${charts.made} drawn)`,
-            ),
-          ),
-        ]);
-        await releaseSiteModel();
+    },
+  };
+}
+
+/**
+ * The site is compiled once into a server bundle (src/render/server-entry.ts), and each build renders its
+ * pages by calling it (src/render/render-site.ts): no Vite, Rolldown or Astro compiler at data time. This
+ * adapter only names that entry; nothing serves it.
+ * @returns {import('astro').AstroIntegration}
+ */
+function compiledSite() {
+  return {
+    name: 'perfsite-compiled-site',
+    hooks: {
+      'astro:config:done': ({ setAdapter }) => {
+        setAdapter({
+          name: 'perfsite-compiled-site',
+          entrypointResolution: 'auto',
+          serverEntrypoint: path.join(PERFSITE_ROOT, 'src', 'render', 'server-entry.ts'),
+          supportedAstroFeatures: { serverOutput: 'stable' },
+        });
       },
     },
   };
@@ -117,19 +96,19 @@ function reloadOnNewRuns() {
   };
 }
 
-/** perfsite's own folder: its pages and public files are read from here whatever Astro's root is (bin/perfsite.mjs). */
-const PERFSITE_ROOT = path.dirname(fileURLToPath(import.meta.url));
-
 // A GitHub project site lives under /<repo>/: the workflow sets both from the repository.
 export default defineConfig({
   srcDir: path.join(PERFSITE_ROOT, 'src'),
   publicDir: path.join(PERFSITE_ROOT, 'public'),
-  // Run by the installed `perfsite` command, Astro's caches stay in its own temporary root (bin/perfsite.mjs).
+  // Run for an installed perfsite, Astro's caches stay in its own temporary root (src/render/astro-root.ts).
   ...(process.env.PERFSITE_ASTRO_ROOT ? { cacheDir: path.join(process.env.PERFSITE_ASTRO_ROOT, 'cache') } : {}),
-  ...(process.env.PERFSITE_SITE ? { site: process.env.PERFSITE_SITE } : {}),
-  base: process.env.PERFSITE_BASE || '/',
+  base: compiling ? COMPILED_BASE : process.env.PERFSITE_BASE || '/',
   trailingSlash: 'ignore',
-  integrations: [mdx(), runPages()],
+  // The site has no images to optimise.
+  image: { service: passthroughImageService() },
+  output: 'server',
+  adapter: compiledSite(),
+  integrations: [mdx(), historyFolderCheck()],
   // One shared stylesheet, cached once, rather than the same CSS inlined into every run page.
   build: { inlineStylesheets: 'never' },
   vite: {
@@ -137,7 +116,8 @@ export default defineConfig({
     // Installed, Astro's root is a temporary folder: the dev server serves the client scripts from perfsite's
     // folder and the node_modules Astro was installed in (the project's, where npm hoisted it).
     server: { fs: { allow: [PERFSITE_ROOT, path.resolve(fileURLToPath(import.meta.resolve('astro/package.json')), '..', '..')] } },
-    // DuckDB's native bindings must stay external to the server build.
-    ssr: { external: ['@duckdb/node-api', '@duckdb/node-bindings'] },
+    // The compiled site carries its own dependencies, so a build needs none of them installed; DuckDB's
+    // native binding cannot be bundled and stays a dependency. The dev server loads them from node_modules.
+    ssr: { ...(compiling ? { noExternal: true } : {}), external: ['@duckdb/node-api', '@duckdb/node-bindings'] },
   },
 });

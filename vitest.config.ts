@@ -13,7 +13,7 @@ export default defineConfig({
     // `e2e` builds sites, drives Chromium, runs real tools, packs perfsite and rehearses workflows.
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
-      { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'] } },
+      { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], globalSetup: ['tests/compile-once.ts'] } },
     ],
   },
 });

@@ -2,7 +2,7 @@
  * npm run bench:file-creation -- [--files 100000] [--dir <folder on the disk to measure>]: how fast this
  * machine's file system creates a run page's worth of folders and files (one folder and one 4 KB file each),
  * written the two ways a build could: one after another from one thread (what the run pages' writer worker,
- * src/lib/site/file-writer-worker.ts, does) and 64 at a time through fs.promises (libuv's thread pool). Each
+ * src/lib/site/file-writer.ts, does) and 64 at a time through fs.promises (libuv's thread pool). Each
  * way runs on a quiet folder and then right after as many files were deleted, which is how one build follows
  * another. Prints wall time and the kernel's CPU time (the process's system time). Wait a few minutes after
  * deleting anything large before a run: the quiet column is only quiet on a file system at rest.

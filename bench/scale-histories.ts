@@ -20,18 +20,19 @@ export async function syntheticHistory(runs: number): Promise<string> {
   return data;
 }
 
-/**
- * `astro build` of a history into .site-builds/<name> (inside the project: a build whose output lies
- * outside it is staged in the shared .astro/ folder), as `npm run build` runs it (scripts/build.env), under
- * GNU time; returns the folder and time's last line.
- */
-export async function buildSite(data: string, name: string, base = '/'): Promise<{ out: string; time: string }> {
+/** `npm run build` of a history into .site-builds/<name>, under GNU time; returns the folder and time's last line. */
+export async function buildSite(
+  data: string,
+  name: string,
+  base = '/',
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ out: string; time: string }> {
   const out = path.join(ROOT, '.site-builds', name);
   await rm(out, { recursive: true, force: true });
   const build = await $({
     cwd: ROOT,
     quiet: true,
-    env: { ...process.env, PERFORMANCE_DB_PATH: data, PERFSITE_BASE: base },
-  })`/usr/bin/time -f ${'%e %M'} ${process.execPath} --env-file=scripts/build.env node_modules/astro/bin/astro.mjs build --outDir ${out}`;
+    env: { ...process.env, PERFORMANCE_DB_PATH: data, PERFSITE_BASE: base, ...env },
+  })`/usr/bin/time -f ${'%e %M'} ${process.execPath} scripts/build.ts --outDir ${out}`;
   return { out, time: build.stderr.trim().split('\n').at(-1) ?? '' };
 }

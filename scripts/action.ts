@@ -42,10 +42,8 @@ function perfsite(
   cwd = process.cwd(),
   base: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  // The site build runs as `npm run build` does, with its allocator settings (scripts/build.env).
-  const nodeArgs = script.endsWith('astro.mjs') ? [`--env-file=${path.join(ROOT, 'scripts', 'build.env')}`] : [];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, script), ...args], {
+    const child = spawn(process.execPath, [path.join(ROOT, script), ...args], {
       cwd,
       stdio: 'inherit',
       env: { ...base, ...env },
@@ -224,12 +222,11 @@ Actions sets, as action.yml documents them.`,
       );
     }
     if (onDefaultBranch && flag('build-site', false)) {
-      // Astro builds in perfsite's own folder, where its pages and dependencies are; the site goes to site-dir.
       const site = publishedAt(input('site-url'), process.env.GITHUB_REPOSITORY);
       const siteDir = path.resolve(input('site-dir', 'perfsite-site'));
       await must(
-        'node_modules/astro/bin/astro.mjs',
-        ['build', '--outDir', siteDir],
+        'scripts/build.ts',
+        ['--outDir', siteDir],
         { PERFORMANCE_DB_PATH: dataDir, ...(site ? { PERFSITE_SITE: site.origin, PERFSITE_BASE: site.pathname } : {}) },
         ROOT,
       );

@@ -15,6 +15,8 @@ const END = '<!-- end of command reference -->';
 /** The commands people run, in the order they meet them; each file exports its `command`. */
 export const COMMAND_FILES = [
   'bench/run.ts',
+  'scripts/build.ts',
+  'scripts/preview.ts',
   'scripts/import.ts',
   'scripts/record.ts',
   'scripts/check.ts',

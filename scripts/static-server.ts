@@ -1,4 +1,4 @@
-/** A static file server for a built site on 127.0.0.1, under a base path like GitHub Pages; for screenshots and browser tests. */
+/** A static file server for a built site, under a base path like GitHub Pages: `npm run preview`, screenshots and browser tests. */
 import { readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import path from 'node:path';
@@ -26,9 +26,16 @@ export interface ServeOptions {
    * hosts do (the browser then inflates it); by default it is sent as the bytes it is, as GitHub Pages does.
    */
   gzipAsEncoding?: boolean;
+  /** Where it listens (default: any free port on 127.0.0.1). */
+  port?: number;
+  host?: string;
 }
 
-export async function serveStatic(root: string, base = '/', { gzipAsEncoding = false }: ServeOptions = {}): Promise<StaticServer> {
+export async function serveStatic(
+  root: string,
+  base = '/',
+  { gzipAsEncoding = false, port = 0, host = '127.0.0.1' }: ServeOptions = {},
+): Promise<StaticServer> {
   const prefix = base.endsWith('/') ? base : `${base}/`;
   const requests: string[] = [];
   const server = createServer(async (request, response) => {
@@ -53,8 +60,12 @@ export async function serveStatic(root: string, base = '/', { gzipAsEncoding = f
       response.writeHead(404).end('not found');
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('the server has no address');
-  return { origin: `http://127.0.0.1:${address.port}`, requests, close: () => server.close() };
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return { origin: `http://${shownHost}:${address.port}`, requests, close: () => server.close() };
 }

@@ -6,9 +6,10 @@ import { CAUSE_LABELS } from '../lib/shared/event-cause.ts';
 import { formatChange, formatValue } from '../lib/shared/format.ts';
 import { loadSiteModel } from '../lib/site/site-model.ts';
 
-export const GET: APIRoute = async ({ site }) => {
+export const GET: APIRoute = async () => {
   const model = await loadSiteModel();
-  const base = new URL(import.meta.env.BASE_URL, site ?? 'http://localhost/');
+  // The site's address is the build's (PERFSITE_SITE), not the compiled site's.
+  const base = new URL(import.meta.env.BASE_URL, process.env.PERFSITE_SITE || 'http://localhost/');
   const absolute = (path: string) => new URL(path.replace(/^\//, ''), base).href;
   // One entry per event, the regressions and mixed ones, newest first: an event keeps its id as the history grows.
   const events = model.events

@@ -41,7 +41,7 @@ describe('a verdict hindsight changed', () => {
     await appendRuns(data, records);
     const out = await siteBuildDir();
     outs.push(out);
-    const build = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], { env: { PERFORMANCE_DB_PATH: data } });
+    const build = await runScript('scripts/build.ts', ['--outDir', out], { env: { PERFORMANCE_DB_PATH: data } });
     expect(build.code, build.stderr).toBe(0);
     let shown = 0;
     for (let run = 40; run < 50; run++) {
@@ -74,7 +74,7 @@ describe('one verdict', () => {
     await writeFile(path.join(data, 'baselines.json'), JSON.stringify({ P4: { 'demo/m3': 0.8 } }));
     const out = await siteBuildDir();
     outs.push(out);
-    const build = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], { env: { PERFORMANCE_DB_PATH: data } });
+    const build = await runScript('scripts/build.ts', ['--outDir', out], { env: { PERFORMANCE_DB_PATH: data } });
     expect(build.code, build.stderr).toBe(0);
 
     const history = await openHistory(data);

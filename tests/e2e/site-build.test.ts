@@ -18,7 +18,7 @@ async function buildDir(): Promise<string> {
 }
 
 async function build(data: string, out: string, env: NodeJS.ProcessEnv = {}) {
-  const result = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], {
+  const result = await runScript('scripts/build.ts', ['--outDir', out], {
     env: { GITHUB_REPOSITORY: '', PERFSITE_REPOSITORY_URL: '', ...env, PERFORMANCE_DB_PATH: data },
   });
   expect(result.code, result.stderr).toBe(0);
@@ -287,7 +287,7 @@ describe('the site', () => {
     const before = await builtFiles(out);
     const file = path.join(await tempDir(), 'history');
     await writeFile(file, 'not a folder\n');
-    const refused = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], { env: { PERFORMANCE_DB_PATH: file } });
+    const refused = await runScript('scripts/build.ts', ['--outDir', out], { env: { PERFORMANCE_DB_PATH: file } });
     expect(refused.code).toBe(2);
     expect(refused.stdout + refused.stderr).toContain(
       `PERFORMANCE_DB_PATH=${file} is a file, not a folder: point --data (or PERFORMANCE_DB_PATH) at the history folder`,
@@ -365,7 +365,7 @@ describe('the build cache', () => {
       Array.from({ length: 8 }, (_, day) => [runOn('first', day, 0.5 + day * 0.001), runOn('second', day, 0.7 - day * 0.001)]).flat(),
     );
     const first = await buildDir();
-    const firstBuild = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', first], {
+    const firstBuild = await runScript('scripts/build.ts', ['--outDir', first], {
       env: { PERFORMANCE_DB_PATH: data, PERFSITE_BUILD_CACHE: cache },
     });
     expect(firstBuild.code, firstBuild.stderr).toBe(0);
@@ -374,7 +374,7 @@ describe('the build cache', () => {
     // A regression on one platform: its two charts change, the other platform's come from the cache.
     await appendRun(data, runOn('first', 8, 0.9));
     const warm = await buildDir();
-    const warmBuild = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', warm], {
+    const warmBuild = await runScript('scripts/build.ts', ['--outDir', warm], {
       env: { PERFORMANCE_DB_PATH: data, PERFSITE_BUILD_CACHE: cache },
     });
     expect(warmBuild.code, warmBuild.stderr).toBe(0);
@@ -383,7 +383,7 @@ describe('the build cache', () => {
     expect(await readdir(path.join(cache, 'charts'))).toHaveLength(4);
 
     const cold = await buildDir();
-    const coldBuild = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', cold], {
+    const coldBuild = await runScript('scripts/build.ts', ['--outDir', cold], {
       env: { PERFORMANCE_DB_PATH: data, PERFSITE_BUILD_CACHE: 'off' },
     });
     expect(coldBuild.code, coldBuild.stderr).toBe(0);
@@ -403,7 +403,7 @@ describe('the build cache', () => {
     await appendRuns(data, [makeRecord({}, new Date('2026-11-01T10:00:00Z')), makeRecord({}, new Date('2026-11-02T10:00:00Z'))]);
     const env = { PERFORMANCE_DB_PATH: data, PERFSITE_BUILD_CACHE: cache };
     const clean = await buildDir();
-    expect((await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', clean], { env })).code).toBe(0);
+    expect((await runScript('scripts/build.ts', ['--outDir', clean], { env })).code).toBe(0);
     // What a job that could write the cache (a pull request's, restored through restore-keys) would leave there.
     const entries = await readdir(path.join(cache, 'charts'));
     expect(entries.length).toBeGreaterThan(0);
@@ -413,7 +413,7 @@ describe('the build cache', () => {
       await writeFile(file, chart.replace('</svg>', '<script>alert(document.domain)</script></svg>'));
     }
     const rebuilt = await buildDir();
-    const build = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', rebuilt], { env });
+    const build = await runScript('scripts/build.ts', ['--outDir', rebuilt], { env });
     expect(build.code, build.stderr).toBe(0);
     expect(build.stdout).toContain(`(0 charts from the build cache, ${entries.length} drawn)`);
     for (const chart of (await readdir(path.join(rebuilt, 'charts'), { recursive: true })).filter((name) => name.endsWith('.svg'))) {

@@ -74,7 +74,7 @@ beforeAll(async () => {
   data = await mkdtemp(path.join(tmpdir(), 'perfsite-snapshots-'));
   out = await siteBuildDir();
   await appendRuns(data, fixedHistory());
-  const build = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], {
+  const build = await runScript('scripts/build.ts', ['--outDir', out], {
     env: {
       GITHUB_REPOSITORY: '',
       PERFSITE_REPOSITORY_URL: '',

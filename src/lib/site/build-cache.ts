@@ -1,7 +1,7 @@
 /**
  * What a site build can take from the last one instead of making it again: each entry is the output of a
  * pure function of the history (a chart drawn from its series and options), filed under the SHA-256 of
- * that input and of perfsite's own code and locked dependencies. So a warm cache gives the site a cold
+ * that input and of the compiled site's key (its sources and dependencies, src/render/compile-site.ts). So a warm cache gives the site a cold
  * build gives, byte for byte (tests/e2e/site-build.test.ts), and a changed perfsite never reuses what an older
  * one made; an entry is used only when its content passes the caller's check. Entries a build did not use are removed at its end: the folder holds one site's worth, and
  * deleting it loses nothing. It lives in data/.cache/build (PERFSITE_BUILD_CACHE moves it, `off` turns it
@@ -10,30 +10,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { temporaryPath } from '../store/atomic-file.ts';
 import { dataLayout } from '../store/paths.ts';
-
-const PERFSITE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-let codeVersion: Promise<string> | undefined;
-
-/** perfsite's sources and its lockfile, hashed once per process: what every cached output also depends on. */
-function perfsiteCodeVersion(): Promise<string> {
-  codeVersion ??= (async () => {
-    const hash = createHash('sha256');
-    const sources = (await readdir(path.join(PERFSITE_ROOT, 'src'), { recursive: true, withFileTypes: true }))
-      .filter((entry) => entry.isFile())
-      .map((entry) => path.join(entry.parentPath, entry.name))
-      .sort();
-    for (const file of [...sources, path.join(PERFSITE_ROOT, 'package-lock.json')]) {
-      hash.update(path.relative(PERFSITE_ROOT, file)).update('\u0000');
-      hash.update(await readFile(file).catch(() => Buffer.alloc(0))).update('\u0000');
-    }
-    return hash.digest('hex');
-  })();
-  return codeVersion;
-}
 
 export function buildCacheDir(dataDir: string, env: NodeJS.ProcessEnv = process.env): string | null {
   const given = env.PERFSITE_BUILD_CACHE?.trim();
@@ -59,9 +37,12 @@ export class BuildCache {
     this.version = version;
   }
 
-  /** The cache of one kind of output (a folder name: `charts`) under `dir`; none when `dir` is null. */
-  static async open(dir: string | null, kind: string): Promise<BuildCache> {
-    return new BuildCache(dir, kind, await perfsiteCodeVersion());
+  /**
+   * The cache of one kind of output (a folder name: `charts`) under `dir`, for the code whose key is
+   * `codeVersion`; none when `dir` is null.
+   */
+  static open(dir: string | null, kind: string, codeVersion: string): BuildCache {
+    return new BuildCache(dir, kind, codeVersion);
   }
 
   /**

@@ -5,6 +5,37 @@
  */
 import { Worker } from 'node:worker_threads';
 
+/**
+ * The worker thread: writes the files it is sent, a batch at a time, and says when each batch is on disk or
+ * which file failed. One file after another, synchronously: this thread does nothing else, and 100,000
+ * folders and files made from libuv's four threads at once cost the kernel 1.4–2 times the CPU for no less
+ * time, as they contend for one directory (`npm run bench:file-creation`, BENCHMARKS.md), CPU the page
+ * rendering needs. It is started from its source text, as the compiled site has no file of it to start,
+ * so it takes what it needs from Node itself.
+ */
+function writerThread(): void {
+  const { mkdirSync, writeFileSync } = process.getBuiltinModule('node:fs');
+  const path = process.getBuiltinModule('node:path');
+  const port = process.getBuiltinModule('node:worker_threads').parentPort;
+  if (!port) throw new Error('the file writer runs as a worker thread');
+  const writeOne = (file: string, content: string): void => {
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, content);
+    } catch (error) {
+      throw new Error(`could not write ${file}: ${(error as Error).message}`);
+    }
+  };
+  port.on('message', ({ batch, files }: WriterRequest) => {
+    try {
+      for (const [file, content] of files) writeOne(file, content);
+      port.postMessage({ batch } satisfies WriterReply);
+    } catch (error) {
+      port.postMessage({ batch, error: (error as Error).message } satisfies WriterReply);
+    }
+  });
+}
+
 export interface WriterRequest {
   batch: number;
   files: Array<[file: string, content: string]>;
@@ -22,7 +53,7 @@ const BATCH_CHARACTERS = 2 ** 22;
 const BATCHES_IN_FLIGHT = 4;
 
 export class FileWriter {
-  readonly #worker = new Worker(new URL('./file-writer-worker.ts', import.meta.url));
+  readonly #worker = new Worker(`(${writerThread.toString()})()`, { eval: true });
   readonly #waiting = new Map<number, PromiseWithResolvers<void>>();
   #files: WriterRequest['files'] = [];
   #characters = 0;

@@ -32,10 +32,13 @@ function chartInput(series: readonly SeriesMeasurement[], options: SeriesChartOp
   return [numbers, missing, series.map((point) => `${point.runId}\u0000${point.status}`).join('\u0000'), JSON.stringify(options)];
 }
 
-/** Charts come from the build cache (build-cache.ts) where an earlier build drew the same series. */
-export async function writeSeriesFiles(outDir: string): Promise<{ written: number; charts: BuildCacheUse }> {
+/**
+ * Charts come from the build cache (build-cache.ts) where an earlier build of the same code (`codeVersion`)
+ * drew the same series.
+ */
+export async function writeSeriesFiles(outDir: string, codeVersion: string): Promise<{ written: number; charts: BuildCacheUse }> {
   const model = await loadSiteModel();
-  const charts = await BuildCache.open(buildCacheDir(resolveDataDir()), 'charts');
+  const charts = BuildCache.open(buildCacheDir(resolveDataDir()), 'charts', codeVersion);
   const latest = new Map(model.latest.map((status) => [seriesKey(status), status]));
   let written = 0;
   const everySeries = await allSeries(model);

@@ -23,7 +23,7 @@ export interface BuiltSite {
 /** Builds the history in `data` into a fresh folder and serves it. */
 export async function buildAndServe(data: string, env: NodeJS.ProcessEnv = {}): Promise<BuiltSite> {
   const out = await siteBuildDir();
-  const build = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], {
+  const build = await runScript('scripts/build.ts', ['--outDir', out], {
     env: { ...env, PERFORMANCE_DB_PATH: data },
   });
   expect(build.code, build.stderr).toBe(0);

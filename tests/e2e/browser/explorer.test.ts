@@ -38,7 +38,7 @@ beforeAll(async () => {
   // Labelled synthetic: generated records on Synthetic_Platform_* ids.
   await appendRuns(data, generateSyntheticRecords({ runs: 60, platforms: 2, metrics: 4, metricsPerSuite: 2 }));
   out = await siteBuildDir();
-  const result = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], {
+  const result = await runScript('scripts/build.ts', ['--outDir', out], {
     env: { PERFORMANCE_DB_PATH: data, PERFSITE_BASE: BASE },
   });
   expect(result.code, result.stderr).toBe(0);

@@ -66,7 +66,7 @@ beforeAll(async () => {
   await appendRuns(data, records);
   latestRun = records.at(-1)?.id as string;
   out = await siteBuildDir();
-  const build = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], { env: { PERFORMANCE_DB_PATH: data } });
+  const build = await runScript('scripts/build.ts', ['--outDir', out], { env: { PERFORMANCE_DB_PATH: data } });
   expect(build.code, build.stderr).toBe(0);
   server = await serveStatic(out);
 });

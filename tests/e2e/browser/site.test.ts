@@ -48,7 +48,7 @@ afterAll(async () => {
 async function buildSite(base: string): Promise<string> {
   const out = await siteBuildDir();
   outputs.push(out);
-  const result = await runScript('node_modules/astro/bin/astro.mjs', ['build', '--outDir', out], {
+  const result = await runScript('scripts/build.ts', ['--outDir', out], {
     env: { PERFORMANCE_DB_PATH: data, PERFSITE_BASE: base },
   });
   expect(result.code, result.stderr).toBe(0);

@@ -3,13 +3,9 @@ import { publishedJson, publishedRuns } from '../../../lib/site/published-runs.t
 import { fullRunPagesPerPlatform } from '../../../lib/site/run-pages-writer.ts';
 import { loadSiteModel } from '../../../lib/site/site-model.ts';
 
-// A build writes these files from its hook, with the run pages (run-pages-writer.ts); `astro dev` serves them from here.
-export async function getStaticPaths() {
-  if (!import.meta.env.DEV) return [];
-  return (await publishedRuns(await loadSiteModel(), fullRunPagesPerPlatform())).map((run) => ({
-    params: { id: run.runId },
-    props: { run },
-  }));
-}
-
-export const GET: APIRoute = ({ props }) => new Response(publishedJson(props.run), { headers: { 'Content-Type': 'application/json' } });
+// A build writes these files with the run pages (run-pages-writer.ts); `astro dev` serves them from here.
+export const GET: APIRoute = async ({ params }) => {
+  const run = (await publishedRuns(await loadSiteModel(), fullRunPagesPerPlatform())).find((candidate) => candidate.runId === params.id);
+  if (!run) return new Response(null, { status: 404, statusText: 'No such run' });
+  return new Response(publishedJson(run), { headers: { 'Content-Type': 'application/json' } });
+};

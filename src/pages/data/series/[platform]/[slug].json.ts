@@ -2,19 +2,13 @@ import type { APIRoute } from 'astro';
 import { allSeries, loadSiteModel, seriesData } from '../../../../lib/site/site-model.ts';
 import { metricSlug } from '../../../../lib/store/metric-slug.ts';
 
-// A build writes these files from its hook, with the charts, one read per series (series-files-writer.ts);
-// `astro dev` serves them from here.
-export async function getStaticPaths() {
-  if (!import.meta.env.DEV) return [];
+// A build writes these files with the charts, one read per series (series-files-writer.ts); `astro dev` serves them from here.
+export const GET: APIRoute = async ({ params }) => {
   const model = await loadSiteModel();
-  return (await allSeries(model)).map(({ platform, suite, metric }) => ({
-    params: { platform, slug: metricSlug(suite, metric) },
-    props: { suite, metric },
-  }));
-}
-
-export const GET: APIRoute = async ({ params, props }) => {
-  const model = await loadSiteModel();
-  const data = await seriesData(model, params.platform as string, props.suite as string, props.metric as string);
+  const series = (await allSeries(model)).find(
+    ({ platform, suite, metric }) => platform === params.platform && metricSlug(suite, metric) === params.slug,
+  );
+  if (!series) return new Response(null, { status: 404, statusText: 'No such series' });
+  const data = await seriesData(model, series.platform, series.suite, series.metric);
   return new Response(JSON.stringify(data), { headers: { 'Content-Type': 'application/json' } });
 };

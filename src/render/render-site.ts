@@ -1,0 +1,96 @@
+/**
+ * A build: the history's pages rendered by the compiled site (compile-site.ts) and written with everything
+ * else a site holds. Runs inside the compiled bundle (server-entry.ts), so the pages, the run pages, the
+ * series files and the data files all read one loaded history.
+ */
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { App } from 'astro/app';
+import { FileWriter } from '../lib/site/file-writer.ts';
+import { emptyOutDirKeepingRunFolders, fullRunPagesPerPlatform, writeRunPages } from '../lib/site/run-pages-writer.ts';
+import { writeSeriesFiles } from '../lib/site/series-files-writer.ts';
+import { writeSiteDataFiles } from '../lib/site/site-data-files.ts';
+import { loadSiteModel, releaseSiteModel } from '../lib/site/site-model.ts';
+import { sitePaths } from '../lib/site/site-paths.ts';
+import { formatProblem } from '../lib/store/record.ts';
+import { COMPILED_BASE, withBase } from './compiled-base.ts';
+
+export interface RenderOptions {
+  app: App;
+  /** The compiled site's client files: scripts, styles, public/. */
+  clientDir: string;
+  /** The compiled site's key, which the build cache's entries depend on. */
+  codeVersion: string;
+  outDir: string;
+  /** The base the pages link under, with a slash at each end. */
+  base: string;
+  log: (line: string) => void;
+  warn: (line: string) => void;
+}
+
+/** Client files that may name the base (scripts, styles, pages); the rest (wasm, images) are copied as they are. */
+const TEXT_FILE = /\.(m?js|css|html|svg|json|xml|txt|webmanifest)$/;
+
+/** The compiled client files, copied, with the base put into those that name it. */
+async function copyClientFiles(clientDir: string, outDir: string, base: string): Promise<void> {
+  await cp(clientDir, outDir, { recursive: true });
+  const entries = await readdir(outDir, { recursive: true, withFileTypes: true });
+  const copied = new Set((await readdir(clientDir, { recursive: true })).map((file) => path.join(outDir, file)));
+  for (const entry of entries) {
+    const file = path.join(entry.parentPath, entry.name);
+    if (!entry.isFile() || !TEXT_FILE.test(entry.name) || !copied.has(file)) continue;
+    const text = await readFile(file, 'utf8');
+    if (text.includes(COMPILED_BASE)) await writeFile(file, withBase(text, base));
+  }
+}
+
+/** Where a path of sitePaths is written: a folder's index.html for a page, else the file it names. */
+function outputFile(outDir: string, address: string): string {
+  return path.join(outDir, ...address.split('/'), ...(address === '' || address.endsWith('/') ? ['index.html'] : []));
+}
+
+export async function renderSite({ app, clientDir, codeVersion, outDir, base, log, warn }: RenderOptions): Promise<void> {
+  fullRunPagesPerPlatform();
+  const started = performance.now();
+  const since = () => ((performance.now() - started) / 1000).toFixed(1);
+  await emptyOutDirKeepingRunFolders(outDir);
+  await mkdir(outDir, { recursive: true });
+  const model = await loadSiteModel();
+  for (const problem of model.problems) warn(formatProblem(problem));
+  log(`history analysed in ${since()} s`);
+  // The explorer's data and the downloads keep DuckDB busy while the pages keep JavaScript busy.
+  const dataFiles = writeSiteDataFiles(outDir, model.history);
+  // Awaited below: a failure fails the build there, not as an unhandled rejection.
+  dataFiles.catch(() => {});
+  try {
+    await copyClientFiles(clientDir, outDir, base);
+    const writer = new FileWriter();
+    let pages = 0;
+    try {
+      for (const address of sitePaths(model)) {
+        const url = `http://perfsite.invalid${COMPILED_BASE}${address.split('/').map(encodeURIComponent).join('/')}`;
+        const response = await app.render(new Request(url));
+        if (response.status !== 200) throw new Error(`the page /${address} did not render: ${response.status} ${response.statusText}`);
+        await writer.write(outputFile(outDir, address), withBase(await response.text(), base));
+        pages++;
+      }
+    } catch (error) {
+      await writer.stop();
+      throw error;
+    }
+    await writer.close();
+    log(`${pages} pages rendered in ${since()} s`);
+    await Promise.all([
+      dataFiles.then(() => log(`explorer data and downloads written (${since()} s)`)),
+      writeRunPages(outDir, base).then((written) => log(`${written} run pages written in ${since()} s`)),
+      writeSeriesFiles(outDir, codeVersion).then(({ written, charts }) =>
+        log(
+          `${written} series' data files and charts written in ${since()} s (${charts.reused} charts from the build cache, ${charts.made} drawn)`,
+        ),
+      ),
+    ]);
+  } finally {
+    await dataFiles.catch(() => {});
+    await releaseSiteModel();
+  }
+}
