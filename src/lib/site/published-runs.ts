@@ -8,7 +8,9 @@ import { neutralise } from '../shared/escape.ts';
 import { metricKey } from '../shared/keys.ts';
 import type { PublishedRun, PublishedRunInfo } from '../shared/published-run.ts';
 import { queryRows } from '../store/duckdb.ts';
-import { newestRunIds, type RunPage, runPage, type SiteModel } from './site-model.ts';
+import { newestRunIds } from './run-index.ts';
+import { type RunPage, runPage } from './run-page-model.ts';
+import type { SiteModel } from './site-model.ts';
 
 /**
  * Every sample of these runs, by run and then by metric key: the published run files carry them so that the

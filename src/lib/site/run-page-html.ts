@@ -16,8 +16,8 @@ import { plural } from '../shared/plural.ts';
 import { STATUS_LABELS } from '../shared/regression-rule.ts';
 import { formatSecond } from '../shared/timestamps.ts';
 import { runQuery } from './explorer-queries.ts';
+import type { RunPage } from './run-page-model.ts';
 import type { SiteLinks } from './site-links.ts';
-import type { RunPage } from './site-model.ts';
 
 export type RunLinks = Pick<SiteLinks, 'platform' | 'platformMetric' | 'run' | 'explore' | 'compare'>;
 

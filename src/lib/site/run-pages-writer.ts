@@ -8,9 +8,11 @@ import path from 'node:path';
 import { PUBLISHED_RUNS_FILE, type PublishedRunInfo, publishedRunFile } from '../shared/published-run.ts';
 import { FileWriter } from './file-writer.ts';
 import { publishedJson, publishedRun, publishedRunInfo, samplesAhead } from './published-runs.ts';
+import { allRunIds, newestRunIds } from './run-index.ts';
 import { renderRunPageBody } from './run-page-html.ts';
+import { runPage } from './run-page-model.ts';
 import { siteLinks } from './site-links.ts';
-import { allRunIds, loadSiteModel, newestRunIds, runPage } from './site-model.ts';
+import { loadSiteModel } from './site-model.ts';
 
 export const SHELL_ID = '_shell';
 export const BODY_MARKER = '<!--perfsite:run-body-->';

@@ -15,7 +15,8 @@ import { resolveDataDir } from '../store/paths.ts';
 import { BuildCache, type BuildCacheUse, buildCacheDir } from './build-cache.ts';
 import { isPlainChartSvg } from './chart-svg-check.ts';
 import { renderSeriesChartSvg, standaloneSvg } from './charts.ts';
-import { allSeries, loadSiteModel, metricSeries, seriesChartOptions, seriesDataOf } from './site-model.ts';
+import { allSeries, metricSeries, seriesChartOptions, seriesDataOf } from './series-views.ts';
+import { loadSiteModel } from './site-model.ts';
 
 /**
  * Everything a chart is drawn from, as the build cache keys it: the numbers as their bytes, not as JSON

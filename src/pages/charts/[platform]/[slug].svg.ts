@@ -1,7 +1,8 @@
 /** Each series' chart as an SVG file: a platform page with 169 metrics shows them as lazy images, not 169 inline charts. */
 import type { APIRoute } from 'astro';
 import { renderSeriesChartSvg, standaloneSvg } from '../../../lib/site/charts.ts';
-import { loadSiteModel, metricSeries, seriesChartOptions } from '../../../lib/site/site-model.ts';
+import { metricSeries, seriesChartOptions } from '../../../lib/site/series-views.ts';
+import { loadSiteModel } from '../../../lib/site/site-model.ts';
 import { metricSlug } from '../../../lib/store/metric-slug.ts';
 
 // A build writes these files with the data files, one read per series (series-files-writer.ts); `astro dev` serves them from here.

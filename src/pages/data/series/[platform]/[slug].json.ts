@@ -1,5 +1,6 @@
 import type { APIRoute } from 'astro';
-import { allSeries, loadSiteModel, seriesData } from '../../../../lib/site/site-model.ts';
+import { allSeries, seriesData } from '../../../../lib/site/series-views.ts';
+import { loadSiteModel } from '../../../../lib/site/site-model.ts';
 import { metricSlug } from '../../../../lib/store/metric-slug.ts';
 
 // A build writes these files with the charts, one read per series (series-files-writer.ts); `astro dev` serves them from here.

@@ -1,0 +1,148 @@
+/** What a run's permalink page shows: its statuses, the run it is set beside, the changes it starts. */
+import type { BenchmarkGroup } from '../analysis/benchmark-groups.ts';
+import type { RunInfo } from '../analysis/queries.ts';
+import { onOpenRegressions } from '../analysis/regression-events.ts';
+import type { SeriesChange } from '../analysis/series-changes.ts';
+import { type MetricStatus, verdictsAtTheTime } from '../analysis/status.ts';
+import type { ReadinessSettings } from '../reports/history-readiness.ts';
+import { metricKey } from '../shared/keys.ts';
+import { judgeChange } from '../shared/regression-rule.ts';
+import { type ChangeTest, testLevels } from '../shared/significance.ts';
+import { runsInOrder, statusesOfRun } from './run-index.ts';
+import { openLevels, type SiteModel } from './site-model.ts';
+
+export interface SideBySide {
+  suite: string;
+  metric: string;
+  unit: string;
+  before: number | null;
+  after: number | null;
+  change: number | null;
+  significance: ChangeTest | null;
+  mark: 'worse' | 'better' | 'noise' | 'unchanged' | 'added' | 'removed' | 'failed';
+}
+
+/**
+ * This run next to the one before it on its platform, judged by the same judge as everything else (judgeChange):
+ * two single runs, tested against the run-to-run spread the series showed at this run's baseline.
+ */
+function sideBySide(model: SiteModel, before: readonly MetricStatus[], after: readonly MetricStatus[]): SideBySide[] {
+  const keyOf = (status: Pick<MetricStatus, 'suite' | 'metric'>) => metricKey(status);
+  const earlier = new Map(before.map((status) => [keyOf(status), status]));
+  const level = 1 - model.settings.config.significanceLevel;
+  const rows: SideBySide[] = after.map((status) => {
+    const previous = earlier.get(keyOf(status));
+    earlier.delete(keyOf(status));
+    const common = {
+      suite: status.suite,
+      metric: status.metric,
+      unit: status.unit,
+      before: previous?.current ?? null,
+      after: status.current,
+    };
+    if (!previous) return { ...common, change: null, significance: null, mark: 'added' };
+    if (previous.current === null || status.current === null) return { ...common, change: null, significance: null, mark: 'failed' };
+    const test = status.spread
+      ? testLevels(
+          { median: status.current, runs: 1, own: status.own },
+          { median: previous.current, runs: 1, own: previous.own },
+          status.spread,
+          level,
+        )
+      : null;
+    const judged = judgeChange(status.current, previous.current, status.direction, status.threshold.value, test, model.settings.config);
+    return {
+      ...common,
+      change: judged.change,
+      significance: judged.significance,
+      mark:
+        judged.status === 'regression'
+          ? 'worse'
+          : judged.status === 'improvement'
+            ? 'better'
+            : judged.status === 'noise'
+              ? 'noise'
+              : 'unchanged',
+    };
+  });
+  for (const status of earlier.values()) {
+    rows.push({
+      suite: status.suite,
+      metric: status.metric,
+      unit: status.unit,
+      before: status.current,
+      after: null,
+      change: null,
+      significance: null,
+      mark: 'removed',
+    });
+  }
+  return rows;
+}
+
+export interface RunPage {
+  run: RunInfo;
+  statuses: MetricStatus[];
+  /**
+   * The run this one is set beside: its parent commit's run on the same platform when there is one,
+   * otherwise the run before it on the platform.
+   */
+  compared: { runId: string; relation: 'parent commit' | 'previous run' } | null;
+  /** The previous run on the platform, for navigation. */
+  previousRunId: string | null;
+  beside: SideBySide[];
+  /** Change points whose new level starts with this run. */
+  changes: SeriesChange[];
+  /** Full: beside the run it is compared with. Compact (older runs of a long history): its values and statuses only. */
+  detail: 'full' | 'compact';
+  /** The history's parameterised benchmarks: a full page lists each as one group of its combinations. */
+  benchmarks: readonly BenchmarkGroup[];
+  /** Where baselines come from, for a run that has none yet. */
+  readiness: ReadinessSettings;
+  /** Where later runs changed a verdict (a level break found since cut its baseline short): the verdict at the time, by suite/metric. */
+  atTheTime: ReadonlyMap<string, MetricStatus>;
+}
+
+function changesByRun(model: SiteModel): Map<string, SeriesChange[]> {
+  return model.history.memo('site:changes-by-run', () => Map.groupBy(model.changePoints, (change) => change.runId));
+}
+
+export async function runPage(model: SiteModel, runId: string, detail: RunPage['detail'] = 'full'): Promise<RunPage | undefined> {
+  const entry = (await runsInOrder(model)).runs.get(runId);
+  if (!entry) return undefined;
+  // The run's statuses as the events see them: on a new level since an open regression, not unchanged.
+  const judged = await statusesOfRun(model, runId);
+  const statuses = onOpenRegressions(judged, openLevels(model));
+  const changes = changesByRun(model).get(runId) ?? [];
+  if (detail === 'compact')
+    return {
+      run: entry.info,
+      statuses,
+      compared: null,
+      previousRunId: entry.previousRunId,
+      beside: [],
+      changes,
+      detail,
+      benchmarks: [],
+      readiness: model.settings.config,
+      atTheTime: new Map(),
+    };
+  const compared = entry.parentRunId
+    ? ({ runId: entry.parentRunId, relation: 'parent commit' } as const)
+    : entry.previousRunId
+      ? ({ runId: entry.previousRunId, relation: 'previous run' } as const)
+      : null;
+  const beside = compared ? await sideBySide(model, await statusesOfRun(model, compared.runId), statuses) : [];
+  return {
+    run: entry.info,
+    statuses,
+    compared,
+    previousRunId: entry.previousRunId,
+    beside,
+    changes,
+    detail,
+    benchmarks: model.benchmarks,
+    readiness: model.settings.config,
+    atTheTime: await verdictsAtTheTime(model.history, judged, model.settings),
+  };
+}
