@@ -2,6 +2,7 @@
  * npm run build: the history's site. perfsite's pages are compiled once per version of its code
  * (src/render/compile-site.ts); a build loads the history, analyses it and renders every page with them.
  */
+import module from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { styleText } from 'node:util';
@@ -38,6 +39,9 @@ between builds (default data/.cache/build; off turns it off).`,
     const log = (line: string) =>
       console.log(`${styleText('dim', `${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s`)} ${line}`);
     const site = await compiledSite(() => log(`compiling perfsite's pages (once per version of perfsite)`));
+    // The compiled site is 3 MB of JavaScript: V8's code cache (in the system's temporary folder) spares
+    // each build a third of its parsing.
+    module.enableCompileCache();
     const { app, renderSite } = (await import(pathToFileURL(site.entry).href)) as CompiledEntry;
     const outDir = path.resolve(values.outDir);
     await renderSite({
