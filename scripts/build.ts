@@ -42,10 +42,12 @@ between builds (default data/.cache/build; off turns it off).`,
     // The compiled site is 3 MB of JavaScript: V8's code cache (in the system's temporary folder) spares
     // each build a third of its parsing.
     module.enableCompileCache();
-    const { app, renderSite } = (await import(pathToFileURL(site.entry).href)) as CompiledEntry;
+    const entry = pathToFileURL(site.entry).href;
+    const { app, renderSite } = (await import(entry)) as CompiledEntry;
     const outDir = path.resolve(values.outDir);
     await renderSite({
       app,
+      entry,
       clientDir: site.clientDir,
       codeVersion: site.key,
       outDir,

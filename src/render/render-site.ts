@@ -7,6 +7,7 @@ import { constants } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { App } from 'astro/app';
+import { ChartDrawer } from '../lib/site/chart-drawer.ts';
 import { FileWriter } from '../lib/site/file-writer.ts';
 import { emptyOutDirKeepingRunFolders, fullRunPagesPerPlatform, writeRunPages } from '../lib/site/run-pages-writer.ts';
 import { writeSeriesFiles } from '../lib/site/series-files-writer.ts';
@@ -18,6 +19,8 @@ import { COMPILED_BASE, withBase } from './compiled-base.ts';
 
 export interface RenderOptions {
   app: App;
+  /** The URL of the compiled site's entry, which a second thread imports to draw charts. */
+  entry?: string;
   /** The compiled site's client files: scripts, styles, public/. */
   clientDir: string;
   /** The compiled site's key, which the build cache's entries depend on. */
@@ -52,7 +55,7 @@ function outputFile(outDir: string, address: string): string {
   return path.join(outDir, ...address.split('/'), ...(address === '' || address.endsWith('/') ? ['index.html'] : []));
 }
 
-export async function renderSite({ app, clientDir, codeVersion, outDir, base, log, warn }: RenderOptions): Promise<void> {
+export async function renderSite({ app, entry, clientDir, codeVersion, outDir, base, log, warn }: RenderOptions): Promise<void> {
   fullRunPagesPerPlatform();
   const started = performance.now();
   const since = () => ((performance.now() - started) / 1000).toFixed(1);
@@ -65,6 +68,7 @@ export async function renderSite({ app, clientDir, codeVersion, outDir, base, lo
   const dataFiles = writeSiteDataFiles(outDir, model.history);
   // Awaited below: a failure fails the build there, not as an unhandled rejection.
   dataFiles.catch(() => {});
+  const drawer = new ChartDrawer(entry);
   try {
     await copyClientFiles(clientDir, outDir, base);
     const writer = new FileWriter();
@@ -86,13 +90,14 @@ export async function renderSite({ app, clientDir, codeVersion, outDir, base, lo
     await Promise.all([
       dataFiles.then(() => log(`explorer data and downloads written (${since()} s)`)),
       writeRunPages(outDir, base).then((written) => log(`${written} run pages written in ${since()} s`)),
-      writeSeriesFiles(outDir, codeVersion).then(({ written, charts }) =>
+      writeSeriesFiles(outDir, codeVersion, drawer).then(({ written, charts }) =>
         log(
           `${written} series' data files and charts written in ${since()} s (${charts.reused} charts from the build cache, ${charts.made} drawn)`,
         ),
       ),
     ]);
   } finally {
+    await drawer.close();
     await dataFiles.catch(() => {});
     await releaseSiteModel();
   }

@@ -99,6 +99,55 @@ export function historyChanges(history: History, branch: string): Promise<Series
   return history.memo(`changes:${branch}`, () => seriesChanges(history, branch));
 }
 
+type SeriesRow = SeriesIdentity & { values: number[]; runs: string[]; times: string[] } & Record<string, unknown>;
+
+/**
+ * Each series' newest measurements (at most `lookback`, oldest first) on the baseline branch: of every
+ * platform, or of one platform whole (lookback null).
+ */
+function seriesRows(
+  history: History,
+  branch: string,
+  platform: string | null = null,
+  lookback: number | null = CHANGE_POINT_LOOKBACK,
+): Promise<SeriesRow[]> {
+  return queryRows<SeriesRow>(
+    history.connection,
+    // The newest measurements of each series by a top-n aggregate, formatted after: at 100,000 runs a window
+    // over every row (row_number() ≤ lookback) and formatting every timestamp took 6.3 s, this 2.4 s.
+    `WITH newest AS (
+       SELECT platform, suite, metric, any_value(unit) AS unit, any_value(direction) AS direction,
+              ${lookback === null ? 'list({value: value, run: run_id, time: timestamp} ORDER BY timestamp DESC, run_id DESC)' : 'max_by({value: value, run: run_id, time: timestamp}, (timestamp, run_id), $lookback)'} AS points
+       FROM metrics WHERE status = 'ok' AND (git_branch = $branch OR git_branch IS NULL)
+         AND ($platform IS NULL OR platform = $platform)
+       GROUP BY platform, suite, metric
+     )
+     SELECT platform, suite, metric, unit, direction,
+            list_reverse(list_transform(points, point -> point.value)) AS values,
+            list_reverse(list_transform(points, point -> point.run)) AS runs,
+            list_reverse(list_transform(points, point -> strftime(point.time, '%Y-%m-%dT%H:%M:%S.%gZ'))) AS times
+     FROM newest
+     ORDER BY platform, suite, metric`,
+    { ...(lookback === null ? {} : { lookback }), branch, platform },
+  );
+}
+
+/** One platform's series whole, read once: verdictsAtTheTime asks for them up to many runs' times. */
+function platformRows(history: History, branch: string, platform: string): Promise<SeriesRow[]> {
+  return history.memo(`changes:rows:${branch}:${platform}`, () => seriesRows(history, branch, platform, null));
+}
+
+/** The series as the scan read them at `until`: the newest CHANGE_POINT_LOOKBACK measurements up to it. */
+function platformRowsUntil(rows: readonly SeriesRow[], until: string): SeriesRow[] {
+  return rows.flatMap((row) => {
+    let end = row.times.length;
+    while (end > 0 && (row.times[end - 1] as string) > until) end--;
+    if (end === 0) return [];
+    const start = Math.max(0, end - CHANGE_POINT_LOOKBACK);
+    return [{ ...row, values: row.values.slice(start, end), runs: row.runs.slice(start, end), times: row.times.slice(start, end) }];
+  });
+}
+
 /**
  * Change points of every series, from the runs of the baseline branch (and runs recorded outside git) only:
  * a feature branch's runs are judged against main, never made into main's events.
@@ -110,25 +159,9 @@ export async function seriesChanges(
   /** One platform's runs up to a time: the changes as a scan saw them then (verdictsAtTheTime). */
   scope?: { platform: string; until: string },
 ): Promise<SeriesChange[]> {
-  const rows = await queryRows<SeriesIdentity & { values: number[]; runs: string[]; times: string[] } & Record<string, unknown>>(
-    history.connection,
-    // The newest measurements of each series by a top-n aggregate, formatted after: at 100,000 runs a window
-    // over every row (row_number() ≤ lookback) and formatting every timestamp took 6.3 s, this 2.4 s.
-    `WITH newest AS (
-       SELECT platform, suite, metric, any_value(unit) AS unit, any_value(direction) AS direction,
-              max_by({value: value, run: run_id, time: timestamp}, (timestamp, run_id), $lookback) AS points
-       FROM metrics WHERE status = 'ok' AND (git_branch = $branch OR git_branch IS NULL)
-         AND ($platform IS NULL OR platform = $platform) AND ($until IS NULL OR timestamp <= $until::TIMESTAMP)
-       GROUP BY platform, suite, metric
-     )
-     SELECT platform, suite, metric, unit, direction,
-            list_reverse(list_transform(points, point -> point.value)) AS values,
-            list_reverse(list_transform(points, point -> point.run)) AS runs,
-            list_reverse(list_transform(points, point -> strftime(point.time, '%Y-%m-%dT%H:%M:%S.%gZ'))) AS times
-     FROM newest
-     ORDER BY platform, suite, metric`,
-    { lookback: CHANGE_POINT_LOOKBACK, branch, platform: scope?.platform ?? null, until: scope ? sqlTime(scope.until) : null },
-  );
+  const rows = scope
+    ? platformRowsUntil(await platformRows(history, branch, scope.platform), scope.until)
+    : await seriesRows(history, branch);
   const changes = new Map<(typeof rows)[number], DetectedChange[]>();
   for (const platform of new Set(rows.map((row) => row.platform))) {
     const ofPlatform = rows.filter((row) => row.platform === platform);

@@ -52,7 +52,7 @@ export class BuildCache {
    */
   async reuse(
     input: ReadonlyArray<string | NodeJS.ArrayBufferView>,
-    make: () => string,
+    make: () => string | Promise<string>,
     accept: (kept: string) => boolean,
   ): Promise<string> {
     if (!this.dir) {
@@ -69,7 +69,7 @@ export class BuildCache {
       this.counts.reused++;
       return kept;
     }
-    const made = make();
+    const made = await make();
     this.counts.made++;
     // Written whole and then renamed: a build that dies midway leaves no half entry for the next to reuse.
     const tmpDir = path.join(this.dir, '.tmp');

@@ -13,8 +13,8 @@ import type { SeriesMeasurement } from '../shared/series-measurement.ts';
 import { metricSlug } from '../store/metric-slug.ts';
 import { resolveDataDir } from '../store/paths.ts';
 import { BuildCache, type BuildCacheUse, buildCacheDir } from './build-cache.ts';
+import type { ChartDrawer } from './chart-drawer.ts';
 import { isPlainChartSvg } from './chart-svg-check.ts';
-import { renderSeriesChartSvg, standaloneSvg } from './charts.ts';
 import { allSeries, metricSeries, seriesChartOptions, seriesDataOf } from './series-views.ts';
 import { loadSiteModel } from './site-model.ts';
 
@@ -33,11 +33,18 @@ function chartInput(series: readonly SeriesMeasurement[], options: SeriesChartOp
   return [numbers, missing, series.map((point) => `${point.runId}\u0000${point.status}`).join('\u0000'), JSON.stringify(options)];
 }
 
+/** Charts handed to the drawing thread and not yet written: enough to keep it busy, few enough to bound memory. */
+const CHARTS_IN_FLIGHT = 16;
+
 /**
  * Charts come from the build cache (build-cache.ts) where an earlier build of the same code (`codeVersion`)
- * drew the same series.
+ * drew the same series; the others are drawn by `drawer`, beside the data files.
  */
-export async function writeSeriesFiles(outDir: string, codeVersion: string): Promise<{ written: number; charts: BuildCacheUse }> {
+export async function writeSeriesFiles(
+  outDir: string,
+  codeVersion: string,
+  drawer: ChartDrawer,
+): Promise<{ written: number; charts: BuildCacheUse }> {
   const model = await loadSiteModel();
   const charts = BuildCache.open(buildCacheDir(resolveDataDir()), 'charts', codeVersion);
   const latest = new Map(model.latest.map((status) => [seriesKey(status), status]));
@@ -49,6 +56,7 @@ export async function writeSeriesFiles(outDir: string, codeVersion: string): Pro
   };
   // The next series is read by DuckDB while this one is drawn and written.
   let next = read(0);
+  const drawing: Promise<void>[] = [];
   for (const [index, { platform, suite, metric }] of everySeries.entries()) {
     const series = (await next) ?? [];
     next = read(index + 1);
@@ -67,14 +75,16 @@ export async function writeSeriesFiles(outDir: string, codeVersion: string): Pro
       const chartDir = path.join(outDir, 'charts', platform);
       await mkdir(chartDir, { recursive: true });
       const options = seriesChartOptions(model, status);
-      const svg = await charts.reuse(
-        chartInput(series, options),
-        () => neutralise(standaloneSvg(renderSeriesChartSvg(series, options))),
-        isPlainChartSvg,
-      );
-      await writeFile(path.join(chartDir, `${slug}.svg`), svg);
+      const chart = charts
+        .reuse(chartInput(series, options), () => drawer.draw(series, options), isPlainChartSvg)
+        .then((svg) => writeFile(path.join(chartDir, `${slug}.svg`), svg));
+      // Awaited below, in order: a failed chart fails the build there, not as an unhandled rejection.
+      chart.catch(() => {});
+      drawing.push(chart);
+      if (drawing.length >= CHARTS_IN_FLIGHT) await drawing.shift();
     }
     written++;
   }
+  for (const chart of drawing) await chart;
   return { written, charts: await charts.close() };
 }

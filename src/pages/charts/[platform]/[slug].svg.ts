@@ -1,6 +1,6 @@
 /** Each series' chart as an SVG file: a platform page with 169 metrics shows them as lazy images, not 169 inline charts. */
 import type { APIRoute } from 'astro';
-import { renderSeriesChartSvg, standaloneSvg } from '../../../lib/site/charts.ts';
+import { drawSeriesChart } from '../../../lib/site/chart-drawer.ts';
 import { metricSeries, seriesChartOptions } from '../../../lib/site/series-views.ts';
 import { loadSiteModel } from '../../../lib/site/site-model.ts';
 import { metricSlug } from '../../../lib/store/metric-slug.ts';
@@ -13,7 +13,7 @@ export const GET: APIRoute = async ({ params }) => {
   );
   if (!status) return new Response(null, { status: 404, statusText: 'No such chart' });
   const series = await metricSeries(model, status.platform, status.suite, status.metric);
-  return new Response(standaloneSvg(renderSeriesChartSvg(series, seriesChartOptions(model, status))), {
+  return new Response(drawSeriesChart(series, seriesChartOptions(model, status)), {
     headers: { 'Content-Type': 'image/svg+xml' },
   });
 };
