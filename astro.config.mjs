@@ -57,9 +57,9 @@ function compiledSite() {
 }
 
 /**
- * `astro dev` caches each page's getStaticPaths: a run recorded while it runs would be a 404 until a
- * restart. When the history changes, this forgets those paths (as Astro does when content changes) and
- * reloads the open pages. The history's own caches (.cache, .tmp) are not history and are not watched.
+ * `astro dev` keeps the analysed history between requests (site-model.ts): when the history changes, this
+ * tells the model to load it again and reloads the open pages. The history's own caches (.cache, .tmp) are
+ * not history and are not watched.
  * @returns {import('vite').Plugin}
  */
 function reloadOnNewRuns() {
@@ -85,9 +85,6 @@ function reloadOnNewRuns() {
         timer = setTimeout(() => {
           // The site model (src/lib/site/site-model.ts) reloads the history on the next request when this moves.
           shared.perfsiteHistoryVersion = (shared.perfsiteHistoryVersion ?? 0) + 1;
-          for (const environment of Object.values(server.environments)) {
-            if (environment.name !== 'client') environment.hot.send('astro:content-changed', {});
-          }
           server.environments.client?.hot.send({ type: 'full-reload', path: '*' });
         }, 300);
       };

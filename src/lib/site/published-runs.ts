@@ -64,7 +64,7 @@ export function publishedRunInfo(run: PublishedRun): PublishedRunInfo {
   return { runId: run.runId, platform: run.platform, timestamp: run.timestamp, gitCommit: run.gitCommit, gitTitle: run.gitTitle };
 }
 
-/** Every run with a full page, published; for `astro dev`, where no build hook writes them. */
+/** Every run with a full page, published; for `astro dev`, where no build writes them. */
 /** How many runs' samples are read in one query while run pages are written. */
 export const SAMPLES_CHUNK = 500;
 

@@ -1,6 +1,6 @@
 /**
  * The body of a run's permalink page as an HTML string. There is a page per run, so at 100,000 runs
- * they are written by a build hook from this function (see run-pages-writer.ts) rather than one by
+ * a build writes them from this function (see run-pages-writer.ts) rather than one by
  * one through Astro's page pipeline; `astro dev` shows the same markup through src/pages/runs/[id].astro.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Writes a permalink page per run after `astro build`, from the page shell Astro built at
+ * Writes a permalink page per run after the other pages, from the page shell rendered at
  * runs/_shell/ (layout, navigation, stylesheet) and renderRunPageBody. Astro's own pipeline costs
  * about 4 ms a page even for a trivial page (measured at 10,000 runs); this costs a fraction of that.
  */

@@ -1,6 +1,6 @@
 /**
  * Writes each series' data file (data/series/<platform>/<slug>.json, what an interactive chart fetches)
- * and chart (charts/<platform>/<slug>.svg, the platform page's images) after `astro build`, from one read
+ * and chart (charts/<platform>/<slug>.svg, the platform page's images) beside the pages, from one read
  * of the series: as Astro routes each was read once per file, twice in all (22 s of a 100,000-run build).
  * `astro dev` serves the same files from the routes under src/pages/.
  */
@@ -65,7 +65,7 @@ export async function writeSeriesFiles(
     const slug = metricSlug(suite, metric);
     const dataDir = path.join(outDir, 'data', 'series', platform);
     await mkdir(dataDir, { recursive: true });
-    // Hook-written files skip the middleware (src/middleware.ts): the same last guard, here.
+    // Files written here skip the pages' middleware (src/middleware.ts): the same last guard, here.
     await writeFile(
       path.join(dataDir, `${slug}.json`),
       neutralise(JSON.stringify(await seriesDataOf(model, series, platform, suite, metric))),

@@ -1,8 +1,8 @@
 /**
  * The site's data files that are not pages: the explorer's history (explorer-data.ts) and the downloads
- * (history-downloads.ts). A build writes them from its hooks (astro.config.mjs) as soon as a page has loaded
- * the site model, while Astro renders its pages: those keep JavaScript busy, these DuckDB, on a connection
- * of their own, which kept 330 MB of downloads out of the JavaScript heap.
+ * (history-downloads.ts). A build writes them (src/render/render-site.ts) as soon as it has loaded the site
+ * model, while it renders the pages: those keep JavaScript busy, these DuckDB, on a connection of their
+ * own, which kept 330 MB of downloads out of the JavaScript heap.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';

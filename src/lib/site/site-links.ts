@@ -1,7 +1,6 @@
 /**
  * Every internal link of the site, built in one place so it works under a base path (a GitHub project
- * site): the pages use it through src/links.ts, the build hook that writes run pages calls it with the base
- * Astro gives the hook.
+ * site): the pages use it through src/links.ts, the run pages' writer calls it with the build's base.
  */
 
 import { PUBLISHED_RUNS_FILE, publishedRunFile } from '../shared/published-run.ts';
