@@ -228,39 +228,51 @@ export async function latestStatuses(history: History, settings: AnalysisSetting
 }
 
 /**
- * What the judge said of a run when it was new, where later runs changed it. A level break cuts a run's
+ * What the judge said of runs when they were new, where later runs changed it. A level break cuts a run's
  * rolling baseline short, and a change point is found only with runs after it: a site built later can compare a
  * run with a level the gate did not know of yet. For each status whose baseline window was cut (fewer runs than
  * the window), the platform's changes are found again as the scan saw them then (its runs up to this one), and
  * the run is judged against the baseline and spread of its level as it was; only verdicts that differ are
- * returned, keyed by suite/metric. The run's family of tests is the same (its adjusted p-values count the rest
- * as larger).
+ * returned, by run id, then keyed by suite/metric. A run's family of tests is the same (its adjusted p-values
+ * count the rest as larger). `runs` holds each run's statuses; the baselines of them all are read in one query.
  */
 export async function verdictsAtTheTime(
   history: History,
-  statuses: readonly MetricStatus[],
+  runs: ReadonlyArray<readonly MetricStatus[]>,
   settings: AnalysisSettings,
-): Promise<Map<string, MetricStatus>> {
+): Promise<Map<string, Map<string, MetricStatus>>> {
   const window = settings.config.baselineWindow;
   const branch = settings.config.defaultBranch;
-  const cut = statuses.filter(
-    (status) =>
-      status.baselineSource === 'rolling' && status.baselineRuns < window && status.current !== null && status.status !== 'failed',
-  );
-  const [first] = cut;
-  if (!first) return new Map();
-  const breaksThen = Map.groupBy(
-    levelBreaks(await seriesChanges(history, branch, {}, { platform: first.platform, until: first.timestamp })),
-    (change) => metricKey(change),
-  );
-  // The level a run's baseline comes from is that of the run before it: the breaks then, up to that run.
-  const levelStart = (status: MetricStatus) =>
-    (breaksThen.get(metricKey(status)) ?? [])
-      .map((change) => change.timestamp)
-      .filter((since) => since < status.timestamp)
-      .sort()
-      .at(-1) ?? '1970-01-01T00:00:00.000Z';
+  const wanted: Array<{ status: MetricStatus; since: string; family: number }> = [];
+  for (const statuses of runs) {
+    const cut = statuses.filter(
+      (status) =>
+        status.baselineSource === 'rolling' && status.baselineRuns < window && status.current !== null && status.status !== 'failed',
+    );
+    const [first] = cut;
+    if (!first) continue;
+    const breaksThen = Map.groupBy(
+      levelBreaks(await seriesChanges(history, branch, {}, { platform: first.platform, until: first.timestamp })),
+      (change) => metricKey(change),
+    );
+    const family = Math.max(
+      ...statuses.map((status) => status.significance?.family ?? 0),
+      statuses.filter((status) => status.spread !== null).length,
+    );
+    // The level a run's baseline comes from is that of the run before it: the breaks then, up to that run.
+    for (const status of cut) {
+      const since =
+        (breaksThen.get(metricKey(status)) ?? [])
+          .map((change) => change.timestamp)
+          .filter((time) => time < status.timestamp)
+          .sort()
+          .at(-1) ?? '1970-01-01T00:00:00.000Z';
+      wanted.push({ status, since, family });
+    }
+  }
+  if (wanted.length === 0) return new Map();
   const rows = await queryRows<{
+    run_id: string;
     suite: string;
     metric: string;
     rolling: number | null;
@@ -270,36 +282,42 @@ export async function verdictsAtTheTime(
     value_sd: number | null;
   }>(
     history.connection,
-    `WITH wanted AS (SELECT unnest($suites) AS suite, unnest($metrics) AS metric, unnest($units) AS unit, unnest($since)::TIMESTAMP AS since),
+    `WITH wanted AS (
+       SELECT unnest($runs) AS run_id, unnest($platforms) AS platform, unnest($suites) AS suite, unnest($metrics) AS metric,
+              unnest($units) AS unit, unnest($since)::TIMESTAMP AS since, unnest($times)::TIMESTAMP AS time),
      recent AS (
-       SELECT w.suite, w.metric, max_by(m.value, (m.timestamp, m.run_id), ${spreadWindow(window)}) AS values
-       FROM metrics AS m JOIN wanted AS w ON m.suite = w.suite AND m.metric = w.metric AND m.unit = w.unit
-       WHERE m.platform = $platform AND m.status = 'ok' AND ${ON_BASELINE_BRANCH}
-         AND m.timestamp < $time::TIMESTAMP AND m.timestamp >= w.since
+       SELECT w.run_id, w.suite, w.metric, max_by(m.value, (m.timestamp, m.run_id), ${spreadWindow(window)}) AS values
+       FROM metrics AS m JOIN wanted AS w ON m.platform = w.platform AND m.suite = w.suite AND m.metric = w.metric AND m.unit = w.unit
+       WHERE m.status = 'ok' AND ${ON_BASELINE_BRANCH} AND m.timestamp < w.time AND m.timestamp >= w.since
        GROUP BY ALL
      )
-     SELECT suite, metric, list_aggregate(values[1:${window}], 'median') AS rolling, len(values[1:${window}])::INTEGER AS rolling_runs,
+     SELECT run_id, suite, metric, list_aggregate(values[1:${window}], 'median') AS rolling, len(values[1:${window}])::INTEGER AS rolling_runs,
             ${listSpread('values')}
      FROM recent`,
     {
-      suites: listValue(cut.map((status) => status.suite)),
-      metrics: listValue(cut.map((status) => status.metric)),
-      units: listValue(cut.map((status) => status.unit)),
-      since: listValue(cut.map((status) => sqlTime(levelStart(status)))),
-      platform: first.platform,
-      time: sqlTime(first.timestamp),
+      runs: listValue(wanted.map(({ status }) => status.runId)),
+      platforms: listValue(wanted.map(({ status }) => status.platform)),
+      suites: listValue(wanted.map(({ status }) => status.suite)),
+      metrics: listValue(wanted.map(({ status }) => status.metric)),
+      units: listValue(wanted.map(({ status }) => status.unit)),
+      since: listValue(wanted.map(({ since }) => sqlTime(since))),
+      times: listValue(wanted.map(({ status }) => sqlTime(status.timestamp))),
       branch,
     },
-    { suites: LIST(VARCHAR), metrics: LIST(VARCHAR), units: LIST(VARCHAR), since: LIST(VARCHAR) },
+    {
+      runs: LIST(VARCHAR),
+      platforms: LIST(VARCHAR),
+      suites: LIST(VARCHAR),
+      metrics: LIST(VARCHAR),
+      units: LIST(VARCHAR),
+      since: LIST(VARCHAR),
+      times: LIST(VARCHAR),
+    },
   );
-  const before = new Map(rows.map((row) => [metricKey(row), row]));
-  const family = Math.max(
-    ...statuses.map((status) => status.significance?.family ?? 0),
-    statuses.filter((status) => status.spread !== null).length,
-  );
+  const before = new Map(rows.map((row) => [`${row.run_id}\u0000${metricKey(row)}`, row]));
   const judged = judge(
-    cut.flatMap((status): Row[] => {
-      const then = before.get(metricKey(status));
+    wanted.flatMap(({ status, family }): Row[] => {
+      const then = before.get(`${status.runId}\u0000${metricKey(status)}`);
       if (!then || then.rolling === null) return [];
       return [
         {
@@ -329,6 +347,13 @@ export async function verdictsAtTheTime(
     settings,
     (status) => status.runId,
   );
-  const now = new Map(statuses.map((status) => [metricKey(status), status]));
-  return new Map(judged.filter((then) => then.status !== now.get(metricKey(then))?.status).map((then) => [metricKey(then), then]));
+  const now = new Map(runs.flat().map((status) => [`${status.runId}\u0000${metricKey(status)}`, status]));
+  const changed = new Map<string, Map<string, MetricStatus>>();
+  for (const then of judged) {
+    if (then.status === now.get(`${then.runId}\u0000${metricKey(then)}`)?.status) continue;
+    const ofRun = changed.get(then.runId) ?? new Map<string, MetricStatus>();
+    ofRun.set(metricKey(then), then);
+    changed.set(then.runId, ofRun);
+  }
+  return changed;
 }

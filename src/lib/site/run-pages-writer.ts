@@ -10,7 +10,7 @@ import { FileWriter } from './file-writer.ts';
 import { publishedJson, publishedRun, publishedRunInfo, samplesAhead } from './published-runs.ts';
 import { allRunIds, newestRunIds } from './run-index.ts';
 import { renderRunPageBody } from './run-page-html.ts';
-import { runPage } from './run-page-model.ts';
+import { runPages } from './run-page-model.ts';
 import { siteLinks } from './site-links.ts';
 import { loadSiteModel } from './site-model.ts';
 
@@ -71,6 +71,9 @@ async function restorePreviousRunFolders(outDir: string): Promise<void> {
  */
 export const DEFAULT_FULL_RUN_PAGES = 500;
 
+/** Run pages made at a time: their hindsight verdicts are found together (runPages). */
+const RUN_PAGE_BATCH = 100;
+
 export function fullRunPagesPerPlatform(env: NodeJS.ProcessEnv = process.env): number {
   const given = env.PERFSITE_FULL_RUN_PAGES?.trim();
   if (given === undefined || given === '') return DEFAULT_FULL_RUN_PAGES;
@@ -99,19 +102,21 @@ export async function writeRunPages(outDir: string, base: string): Promise<numbe
     order.filter((id) => full.has(id)),
   );
   try {
-    for (const id of order) {
-      const page = await runPage(model, id, full.has(id) ? 'full' : 'compact');
-      if (!page) continue;
-      await writer.write(
-        path.join(outDir, 'runs', id, 'index.html'),
-        `${head.replace(TITLE_MARKER, `Run ${id}`)}${renderRunPageBody(page, links)}${tail}`,
-      );
-      if (page.detail === 'full') {
-        const published = publishedRun(page, await samples.of(id));
-        await writer.write(path.join(outDir, publishedRunFile(id)), publishedJson(published));
-        comparable.push(publishedRunInfo(published));
+    for (let from = 0; from < order.length; from += RUN_PAGE_BATCH) {
+      const batch = await runPages(model, order.slice(from, from + RUN_PAGE_BATCH), (id) => (full.has(id) ? 'full' : 'compact'));
+      for (const page of batch) {
+        const id = page.run.runId;
+        await writer.write(
+          path.join(outDir, 'runs', id, 'index.html'),
+          `${head.replace(TITLE_MARKER, `Run ${id}`)}${renderRunPageBody(page, links)}${tail}`,
+        );
+        if (page.detail === 'full') {
+          const published = publishedRun(page, await samples.of(id));
+          await writer.write(path.join(outDir, publishedRunFile(id)), publishedJson(published));
+          comparable.push(publishedRunInfo(published));
+        }
+        written.add(id);
       }
-      written.add(id);
     }
     await writer.write(path.join(outDir, PUBLISHED_RUNS_FILE), publishedJson({ runs: comparable }));
   } catch (error) {
