@@ -2,7 +2,7 @@
  * Draws series charts on a second thread. A chart is Plot drawing into linkedom's DOM, about 15 ms each, and a
  * build draws one per series (213 for django's history) while its one JavaScript thread also renders the
  * pages: the other core was idle for most of a build (BENCHMARKS.md, issue #31). The thread imports the
- * compiled site (`module`, src/render/server-entry.ts) for its drawing code; without one (`astro dev`, a test
+ * compiled site (`compiledEntry`, src/render/server-entry.ts) for its drawing code; without one (`astro dev`, a test
  * calling the writer directly) charts are drawn here.
  */
 import { Worker } from 'node:worker_threads';
