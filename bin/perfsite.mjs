@@ -7,26 +7,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { COMMANDS, commandFile } from './commands.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SCRIPTS = {
-  init: 'scripts/init.ts',
-  bench: 'bench/run.ts',
-  import: 'scripts/import.ts',
-  record: 'scripts/record.ts',
-  check: 'scripts/check.ts',
-  report: 'scripts/report.ts',
-  compare: 'scripts/compare.ts',
-  baselines: 'scripts/baselines.ts',
-  regressions: 'scripts/regressions.ts',
-  export: 'scripts/export.ts',
-  validate: 'scripts/validate.ts',
-  history: 'scripts/history.ts',
-  triage: 'scripts/triage.ts',
-  build: 'scripts/build.ts',
-  dev: 'scripts/dev.ts',
-  preview: 'scripts/preview.ts',
-};
 
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
@@ -37,7 +20,7 @@ if (major < 22 || (major === 22 && minor < 18)) {
 }
 
 const [command, ...args] = process.argv.slice(2);
-const usage = `Usage: perfsite COMMAND [options]   (perfsite COMMAND --help for a command's options)\n\nCommands: ${Object.keys(SCRIPTS).join(', ')}\n`;
+const usage = `Usage: perfsite COMMAND [options]   (perfsite COMMAND --help for a command's options)\n\nCommands: ${Object.keys(COMMANDS).join(', ')}\n`;
 if (command === undefined || command === '--help' || command === '-h') {
   process.stdout.write(usage);
   process.exit(command === undefined ? 2 : 0);
@@ -46,24 +29,23 @@ if (command === undefined || command === '--help' || command === '-h') {
 const project = process.cwd();
 const env = {
   ...process.env,
-  // Every process perfsite starts (Astro, the action's steps) runs perfsite's TypeScript the same way.
-  NODE_OPTIONS: [
-    process.env.NODE_OPTIONS ?? '',
-    `--import=${path.join(ROOT, 'bin', 'strip-types.mjs')}`,
-    '--disable-warning=ExperimentalWarning',
-  ]
-    .join(' ')
-    .trim(),
+  // A project's suites are TypeScript, which Node runs by stripping types and may warn about, once per process.
+  NODE_OPTIONS: [process.env.NODE_OPTIONS ?? '', '--disable-warning=ExperimentalWarning'].join(' ').trim(),
   ...(process.env.PERFORMANCE_DB_PATH ? { PERFORMANCE_DB_PATH: path.resolve(project, process.env.PERFORMANCE_DB_PATH) } : {}),
   // A command's --help then shows `perfsite bench`, not `npm run bench`, which is not a script of this project.
   PERFSITE_PROGRAM: 'perfsite',
 };
 
 let argv;
-if (Object.hasOwn(SCRIPTS, command)) {
+if (Object.hasOwn(COMMANDS, command)) {
   // The project's own suites (bench/*.suite.ts), never perfsite's demo suites.
   const suites = command === 'bench' && !args.includes('--dir') ? ['--dir', path.join(project, 'bench')] : [];
-  argv = [path.join(ROOT, SCRIPTS[command]), ...suites, ...args];
+  try {
+    argv = [commandFile(ROOT, COMMANDS[command]), ...suites, ...args];
+  } catch (error) {
+    process.stderr.write(`perfsite: ${error.message}\n`);
+    process.exit(2);
+  }
 } else {
   process.stderr.write(`perfsite: no command ${JSON.stringify(command)}.\n${usage}`);
   process.exit(2);

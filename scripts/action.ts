@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { commandFile } from '../bin/commands.mjs';
 import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
 import { benchmarkEnvironment } from '../src/lib/github/benchmark-env.ts';
 import { thresholdOf } from '../src/lib/github/github-action-inputs.ts';
@@ -20,8 +20,7 @@ import { plural } from '../src/lib/shared/plural.ts';
 import { readRemoteBranchFile } from '../src/lib/store/history-branch.ts';
 import { detectRunContext } from '../src/lib/store/run-context.ts';
 import { listRecordFiles } from '../src/lib/store/store.ts';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { PERFSITE_ROOT } from '../src/render/astro-root.ts';
 
 const input = (name: string, fallback = ''): string => process.env[`INPUT_${name.toUpperCase().replaceAll('-', '_')}`]?.trim() || fallback;
 const flag = (name: string, fallback: boolean): boolean => {
@@ -43,7 +42,7 @@ function perfsite(
   base: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, script), ...args], {
+    const child = spawn(process.execPath, [commandFile(PERFSITE_ROOT, script), ...args], {
       cwd,
       stdio: 'inherit',
       env: { ...base, ...env },
@@ -228,7 +227,7 @@ Actions sets, as action.yml documents them.`,
         'scripts/build.ts',
         ['--outDir', siteDir],
         { PERFORMANCE_DB_PATH: dataDir, ...(site ? { PERFSITE_SITE: site.origin, PERFSITE_BASE: site.pathname } : {}) },
-        ROOT,
+        PERFSITE_ROOT,
       );
       // For action.yml's next step, which uploads it for GitHub Pages.
       if (process.env.GITHUB_OUTPUT) await appendFile(process.env.GITHUB_OUTPUT, `site-dir=${siteDir}\n`);

@@ -17,6 +17,7 @@ export const COMMAND_FILES = [
   'bench/run.ts',
   'scripts/build.ts',
   'scripts/preview.ts',
+  'scripts/dev.ts',
   'scripts/import.ts',
   'scripts/record.ts',
   'scripts/check.ts',

@@ -31,8 +31,9 @@ export interface ServeOptions {
   host?: string;
 }
 
+/** `root` may be a function, read on every request: a folder that a newer build replaces. */
 export async function serveStatic(
-  root: string,
+  root: string | (() => string),
   base = '/',
   { gzipAsEncoding = false, port = 0, host = '127.0.0.1' }: ServeOptions = {},
 ): Promise<StaticServer> {
@@ -45,8 +46,9 @@ export async function serveStatic(
       response.writeHead(404).end('not found');
       return;
     }
-    let file = path.join(root, decodeURIComponent(url.pathname.slice(prefix.length - 1)));
-    if (!file.startsWith(path.resolve(root))) {
+    const dir = path.resolve(typeof root === 'string' ? root : root());
+    let file = path.join(dir, decodeURIComponent(url.pathname.slice(prefix.length - 1)));
+    if (file !== dir && !file.startsWith(`${dir}${path.sep}`)) {
       response.writeHead(403).end();
       return;
     }

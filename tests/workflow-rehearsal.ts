@@ -1,10 +1,11 @@
 /**
  * Runs a workflow's job here as a GitHub runner would: `run:` steps in bash, composite actions step by step
  * with their inputs, `if:` conditions and `${{ }}` expressions evaluated. What only GitHub has is stood in
- * for: checkout and setup-node are the working tree and this Node; artifacts are folders; a step the caller
- * names (an action's `npm ci`, whose dependencies are already installed) is listed as skipped.
+ * for: checkout and setup-node are the working tree and this Node; artifacts and caches are folders; a step
+ * the caller names is listed as skipped.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -32,6 +33,8 @@ export interface Rehearsal {
   actions: Record<string, string>;
   event: { name: string; payload: Record<string, unknown>; ref: string; sha: string };
   env: NodeJS.ProcessEnv;
+  /** Folder that stands for actions/cache's store (key → saved paths); without it every lookup misses. */
+  cacheDir?: string;
   /** Steps not run, each with why (matched against the step's `run`). */
   skip?: Array<{ run: RegExp; why: string }>;
 }
@@ -160,6 +163,8 @@ export async function rehearseJob(workflowFile: string, jobId: string, rehearsal
   const skipped: string[] = [];
 
   let outputFiles = 0;
+  /** What actions/cache saves when the job has passed, as its post step does. */
+  const cacheSaves: Array<{ stored: string; paths: string[] }> = [];
   const runSteps = async (steps: Step[], outer: Context, actionPath?: string): Promise<boolean> => {
     let failed = false;
     // Each job, and each composite action, sees its own steps' outputs.
@@ -198,6 +203,16 @@ export async function rehearseJob(workflowFile: string, jobId: string, rehearsal
       else if (name === 'actions/upload-artifact' || name === 'actions/upload-pages-artifact') {
         const artifact = name === 'actions/upload-pages-artifact' ? 'github-pages' : (given.name ?? 'artifact');
         await cp(path.resolve(rehearsal.workspace, given.path ?? ''), path.join(rehearsal.artifacts, artifact), { recursive: true });
+      } else if (name === 'actions/cache') {
+        const paths = (given.path ?? '')
+          .split('\n')
+          .map((line) => line.trim())
+          .filter(Boolean);
+        const stored = rehearsal.cacheDir && given.key ? path.join(rehearsal.cacheDir, given.key) : undefined;
+        const hit = stored !== undefined && existsSync(stored);
+        if (hit) for (const [index, saved] of paths.entries()) await cp(path.join(stored, String(index)), saved, { recursive: true });
+        else if (stored) cacheSaves.push({ stored, paths });
+        if (step.id) outputs[step.id] = { outputs: { 'cache-hit': String(hit) } };
       } else if (name === 'actions/download-artifact') {
         await cp(path.join(rehearsal.artifacts, given.name ?? 'artifact'), path.resolve(rehearsal.workspace, given.path ?? '.'), {
           recursive: true,
@@ -226,6 +241,10 @@ export async function rehearseJob(workflowFile: string, jobId: string, rehearsal
   const context: Context = { github, runner: { temp: rehearsal.runnerTemp, os: 'Linux' }, inputs: {} };
   if (!condition(job.if, context, false)) return { ran: false, code: 0, skipped, summary: '' };
   const passed = await runSteps(job.steps, context);
+  if (passed)
+    for (const { stored, paths } of cacheSaves)
+      for (const [index, saved] of paths.entries())
+        await cp(saved, path.join(stored, String(index)), { recursive: true, verbatimSymlinks: true });
   return { ran: true, code: passed ? 0 : 1, skipped, summary: await readFile(summaryFile, 'utf8') };
 }
 

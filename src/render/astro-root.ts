@@ -8,9 +8,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { perfsiteRootAbove } from '../../bin/commands.mjs';
 
 /** perfsite's own folder. */
-export const PERFSITE_ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const PERFSITE_ROOT = perfsiteRootAbove(import.meta.dirname);
 
 /** Installed as a package: inside a node_modules folder. */
 export function isInstalled(): boolean {

@@ -37,7 +37,7 @@ describe('the action', () => {
     const action = parse(await readFile(path.join(PROJECT_ROOT, 'action.yml'), 'utf8'));
     const steps: Array<{ run?: string; env?: Record<string, string> }> = action.runs.steps;
     for (const step of steps.filter((each) => each.run)) expect(step.run).not.toMatch(/\$\{\{/);
-    const run = steps.find((step) => step.run?.includes('scripts/action.ts'));
+    const run = steps.find((step) => step.run?.includes('bin/perfsite.mjs" action'));
     for (const name of Object.keys(action.inputs)) {
       expect(run?.env?.[`INPUT_${name.toUpperCase().replaceAll('-', '_')}`], name).toBe(`\${{ inputs.${name} }}`);
     }

@@ -33,11 +33,15 @@ const run = promisify(execFile);
 const hyperfine = hyperfineHere('the installed-package tests');
 const COMMIT = 'c0ffee'.padEnd(40, '0');
 const ACTION = `acme/perfsite@${COMMIT}`;
-const SKIP_NPM_CI = [{ run: /^npm ci /, why: "the action's dependencies are those npm installed from the tarball" }];
 
 interface Installed {
-  /** What GitHub downloads for `uses: acme/perfsite@…`: the package's files, beside the dependencies npm installed. */
+  /** What GitHub downloads for `uses: acme/perfsite@…`: the package's files, which its set-up step installs beside. */
   actionDir: string;
+  /**
+   * A job's environment as a runner gives it: the job's own `node` first on PATH, too old for perfsite (a
+   * stand-in that fails as Node 20 would), and Node 24 in the runner's tool cache; actions/cache's store.
+   */
+  runner: { env: NodeJS.ProcessEnv; cacheDir: string };
   /** The user's repository, with perfsite installed from the tarball and origin a bare repository. */
   repo: string;
   remote: string;
@@ -81,20 +85,33 @@ beforeAll(async () => {
   await run('npm', ['init', '-y'], { cwd: repo });
   await writeFile(path.join(repo, '.gitignore'), 'node_modules/\n');
   // From npm's cache, as `npm ci` filled it; no install script of any package runs.
-  await run('npm', ['install', path.join(packed, tarball.trim()), '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'], {
-    cwd: repo,
-  });
+  await run(
+    'npm',
+    ['install', path.join(packed, tarball.trim()), '--omit=dev', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'],
+    {
+      cwd: repo,
+    },
+  );
   await git.add(['README.md', 'package.json', 'package-lock.json', '.gitignore']).commit('perfsite installed');
   await git.push('origin', 'main');
-  // Its dependencies are the ones npm installed from the tarball (production dependencies only), so the
-  // action's own npm ci is skipped in the rehearsals.
+  // The action's own set-up installs its dependencies beside its files, from npm's cache here.
   const actionDir = path.join(scratch, 'actions', 'acme', 'perfsite', COMMIT);
   await mkdir(actionDir, { recursive: true });
   execFileSync('tar', ['-xzf', path.join(packed, tarball.trim()), '-C', actionDir, '--strip-components=1']);
-  await symlink(path.join(repo, 'node_modules'), path.join(actionDir, 'node_modules'), 'dir');
+  const jobBin = path.join(scratch, 'job-bin');
+  await mkdir(jobBin);
+  await writeFile(path.join(jobBin, 'node'), '#!/bin/sh\necho "the job\'s own Node, v20" >&2\nexit 1\n', { mode: 0o755 });
+  const toolCache = path.join(scratch, 'tool-cache');
+  await mkdir(path.join(toolCache, 'node', process.versions.node, process.arch, 'bin'), { recursive: true });
+  await symlink(process.execPath, path.join(toolCache, 'node', process.versions.node, process.arch, 'bin', 'node'));
+  const runner = {
+    env: { PATH: `${jobBin}${path.delimiter}${process.env.PATH}`, RUNNER_TOOL_CACHE: toolCache, npm_config_prefer_offline: 'true' },
+    cacheDir: path.join(scratch, 'actions-cache'),
+  };
   packageFiles = await filesWithTimes(path.join(repo, 'node_modules', 'perfsite'));
   installed = {
     actionDir,
+    runner,
     repo,
     remote,
     perfsite: (command, ...args) =>
@@ -245,8 +262,14 @@ describe('the installed package', () => {
         artifacts,
         actions: { [ACTION]: actionDir },
         event,
-        env: childEnv({ DELAY: delay, PERFORMANCE_PLATFORM: 'ubuntu-runner', GITHUB_REPOSITORY: 'acme/project', GITHUB_API_URL: fake.url }),
-        skip: SKIP_NPM_CI,
+        env: childEnv({
+          ...installed.runner.env,
+          DELAY: delay,
+          PERFORMANCE_PLATFORM: 'ubuntu-runner',
+          GITHUB_REPOSITORY: 'acme/project',
+          GITHUB_API_URL: fake.url,
+        }),
+        cacheDir: installed.runner.cacheDir,
       });
       const push = { name: 'push', payload: {}, ref: 'refs/heads/main', sha };
       const pullRequest = {
@@ -268,6 +291,11 @@ describe('the installed package', () => {
         expect(first.skipped).toContain(`actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683: the workspace is the checkout`);
         expect(first.summary).toMatch(/took github-action-benchmark's history from gh-pages:dev\/bench\/data\.js/);
         expect(first.summary).toMatch(/median of 3/);
+        // The action installed DuckDB beside its files and no site toolchain: its commands come bundled.
+        const actionPackages = await readdir(path.join(installed.actionDir, 'node_modules'));
+        expect(actionPackages).toContain('@duckdb');
+        expect(actionPackages).not.toContain('astro');
+        expect(actionPackages).not.toContain('zod');
         expect(await history()).toHaveLength(4);
         expect(await readdir(path.join(artifacts, 'github-pages', 'runs'))).toHaveLength(4);
         // Its links are GitHub Pages' for the repository.
@@ -308,7 +336,6 @@ describe('the installed package', () => {
         };
         const comment = await rehearseJob(path.join(workflows, 'perfsite-comment.yml'), 'comment', await rehearsal('0', workflowRun));
         expect(comment.code).toBe(0);
-        expect(comment.skipped.some((step) => step.startsWith('npm ci --omit=dev'))).toBe(true);
         expect(fake.comments).toHaveLength(1);
         expect(fake.comments[0]?.issue).toBe(7);
         expect(fake.comments[0]?.body).toContain(REPORT_MARKER);
@@ -336,8 +363,13 @@ describe('the installed package', () => {
         artifacts,
         actions: { [ACTION]: installed.actionDir },
         event: { name: 'push', payload: {}, ref: 'refs/heads/main', sha: (await git.revparse(['HEAD'])).trim() },
-        env: childEnv({ PERFORMANCE_PLATFORM: 'ubuntu-runner', GITHUB_REPOSITORY: 'acme/acme.github.io', BENCHMARK_MODE: 'quick' }),
-        skip: SKIP_NPM_CI,
+        env: childEnv({
+          ...installed.runner.env,
+          PERFORMANCE_PLATFORM: 'ubuntu-runner',
+          GITHUB_REPOSITORY: 'acme/acme.github.io',
+          BENCHMARK_MODE: 'quick',
+        }),
+        cacheDir: installed.runner.cacheDir,
       });
       expect(pushed.code, pushed.summary).toBe(0);
       // Markdown-escaped in the report: sample / sort\-numbers.
