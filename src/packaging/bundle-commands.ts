@@ -1,8 +1,8 @@
 /**
  * A packed perfsite's commands, each bundled with the npm packages it uses into compiled/commands/, so that
  * installing perfsite (or running its action) installs DuckDB's native binding and nothing else: no site
- * toolchain, no statistics or GitHub libraries, each a file tree of its own. The bundles keep perfsite's
-X
+ * toolchain, no statistics or GitHub libraries, each a file tree of its own. Modules shared by commands go
+ * into shared chunks, so a project's suites import the same `perfsite/suite` module that `bench` runs them with.
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
