@@ -7,6 +7,12 @@
 
 const ELEMENTS = new Set(['svg', 'g', 'path', 'line', 'rect', 'circle', 'text', 'tspan', 'style', 'title', 'desc', 'defs', 'clippath']);
 
+/**
+ * An attribute as HTML reads one: its name after a space or a slash (`<svg/onload=…>`), then its value, quoted
+ * or not, taken whole. Each match consumes its value, so a long path's data is read once, not once per offset.
+ */
+const ATTRIBUTE = /(?:^|[\s/])([^\s/="'>]+)\s*(?:=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?/g;
+
 /** What no part of a chart's text, CSS included, may hold. */
 const FORBIDDEN = /<!|<\?|javascript:|url\s*\(|@import|expression\s*\(|&#|\\[0-9a-f]/i;
 
@@ -15,7 +21,7 @@ export function isPlainChartSvg(svg: string): boolean {
   for (const tag of svg.matchAll(/<\/?\s*([^\s/>]+)([^>]*)>/g)) {
     const name = (tag[1] ?? '').toLowerCase();
     if (!ELEMENTS.has(name)) return false;
-    for (const attribute of (tag[2] ?? '').matchAll(/([^\s=]+)\s*=/g)) {
+    for (const attribute of (tag[2] ?? '').matchAll(ATTRIBUTE)) {
       const attributeName = (attribute[1] ?? '').toLowerCase();
       if (attributeName.startsWith('on') || attributeName.includes('href')) return false;
     }
