@@ -7,13 +7,16 @@ import { constants } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { App } from 'astro/app';
+import { buildCacheDir } from '../lib/site/build-cache.ts';
 import { ChartDrawer } from '../lib/site/chart-drawer.ts';
 import { FileWriter } from '../lib/site/file-writer.ts';
+import { closePageChartCache, openPageChartCache } from '../lib/site/page-charts.ts';
 import { emptyOutDirKeepingRunFolders, fullRunPagesPerPlatform, writeRunPages } from '../lib/site/run-pages-writer.ts';
 import { writeSeriesFiles } from '../lib/site/series-files-writer.ts';
 import { writeSiteDataFiles } from '../lib/site/site-data-files.ts';
 import { loadSiteModel, releaseSiteModel } from '../lib/site/site-model.ts';
 import { sitePaths } from '../lib/site/site-paths.ts';
+import { resolveDataDir } from '../lib/store/paths.ts';
 import { formatProblem } from '../lib/store/record.ts';
 import { COMPILED_BASE, withBase } from './compiled-base.ts';
 
@@ -72,6 +75,7 @@ export async function renderSite({ app, entry, clientDir, codeVersion, outDir, b
   try {
     await copyClientFiles(clientDir, outDir, base);
     const writer = new FileWriter();
+    openPageChartCache(buildCacheDir(resolveDataDir()), codeVersion);
     let pages = 0;
     try {
       for (const address of sitePaths(model)) {
@@ -83,10 +87,12 @@ export async function renderSite({ app, entry, clientDir, codeVersion, outDir, b
       }
     } catch (error) {
       await writer.stop();
+      await closePageChartCache();
       throw error;
     }
     await writer.close();
-    log(`${pages} pages rendered in ${since()} s`);
+    const charts = await closePageChartCache();
+    log(`${pages} pages rendered in ${since()} s (${charts.reused} of their charts from the build cache, ${charts.made} drawn)`);
     await Promise.all([
       dataFiles.then(() => log(`explorer data and downloads written (${since()} s)`)),
       writeRunPages(outDir, base).then((written) => log(`${written} run pages written in ${since()} s`)),

@@ -17,7 +17,7 @@ function drawnChart(runs: number): string {
     low: 0.99,
     high: 1.08,
     baseline: 1.02,
-    status: 'ok',
+    status: 'unchanged',
   }));
   return renderSeriesChartSvg(series, { title: 'parse <fast>', unit: 's', direction: 'lower', threshold: 0.2 });
 }
@@ -38,7 +38,10 @@ describe('a kept chart', () => {
     ['a link', (svg: string) => svg.replace('<g ', '<g href="https://example.invalid" ')],
     ['a script', (svg: string) => svg.replace('</svg>', '<script>alert(1)</script></svg>')],
     ['a foreign element', (svg: string) => svg.replace('</svg>', '<foreignObject></foreignObject></svg>')],
-    ['a style that loads something', (svg: string) => svg.replace('</svg>', '<style>g{background:url(https://example.invalid)}</style></svg>')],
+    [
+      'a style that loads something',
+      (svg: string) => svg.replace('</svg>', '<style>g{background:url(https://example.invalid)}</style></svg>'),
+    ],
   ])('is refused with %s', (_, tamper) => {
     const tampered = tamper(chart);
     expect(tampered).not.toBe(chart);
