@@ -260,11 +260,11 @@ describe('the site', () => {
     expect(step.querySelector('table.compact')).not.toBeNull();
     // The verdict `check` gives the same run.
     expect(step.querySelector('p.verdict')?.textContent).toBe('1 regression detected');
-    expect([...(step.querySelector('table.compact tbody tr')?.querySelectorAll('td') ?? [])].map((td) => td.textContent?.trim())).toEqual([
-      `demo ${HOSTILE} / latency`,
-      '1.5 s',
-      'regression +50.0%',
-    ]);
+    // Its suite heads its rows once, as text, however hostile.
+    expect(step.querySelector('table.compact tbody th[scope=rowgroup]')?.textContent?.trim()).toBe(`demo ${HOSTILE}`);
+    expect(
+      [...(step.querySelector('table.compact tbody tr:nth-child(2)')?.querySelectorAll('td') ?? [])].map((td) => td.textContent?.trim()),
+    ).toEqual(['latency', '1.5 s', 'regression +50.0%']);
     expect(step.querySelector('table.compact img, table.compact u')).toBeNull();
     for (const index of [5, 6, 7]) expect((await page(index)).querySelector('table.stack')).not.toBeNull();
     await expect(build(data, out, { PERFSITE_FULL_RUN_PAGES: 'many' })).rejects.toThrow(

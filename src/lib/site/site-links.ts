@@ -49,6 +49,7 @@ export function siteLinks(base: string, env: Record<string, string | undefined> 
     feed: () => href('/regressions.xml'),
     about: () => href('/about/'),
     favicon: () => href('/favicon.svg'),
+    themeToggle: () => href('/theme-toggle.js'),
     /** The explorer, opened on a query (URL-encoded: the query is the whole view). */
     explore: (sql?: string) => `${href('/explore/')}${sql ? `?${new URLSearchParams({ q: sql })}` : ''}`,
     download: (file: string) => href(`/data/${file}`),
