@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { materialiseBaselines, materialisedStatuses } from '../../src/lib/analysis/materialised-baselines.ts';
 import { compareRuns } from '../../src/lib/reports/compare-runs.ts';
 import { loadSettings } from '../../src/lib/reports/report-target.ts';
+import { changeParts } from '../../src/lib/shared/format.ts';
 import { STATUS_LABELS, type Status } from '../../src/lib/shared/regression-rule.ts';
 import { openHistory } from '../../src/lib/store/history.ts';
 import { metricSlug } from '../../src/lib/store/metric-slug.ts';
@@ -117,11 +118,16 @@ describe('one verdict', () => {
       // Beside the run before it: the same marks as comparing the two runs (npm run compare).
       const previous = records[records.findIndex((record) => record.id === runId) - 1]?.id as string;
       const compared = await compareRuns(history, { a: previous, b: runId }, settings);
-      const byMetric = new Map(compared.metrics.map((metric) => [metric.metric, metric.mark]));
+      const byMetric = new Map(compared.metrics.map((metric) => [metric.metric, metric]));
       for (const row of rows) {
-        const mark = row.querySelector('td:last-child')?.className.match(/mark (\w+)/)?.[1];
+        const cell = row.querySelector('td:last-child');
+        const mark = cell?.className.match(/mark (\w+)/)?.[1];
         const name = row.querySelector('td a')?.textContent ?? '';
-        expect(mark, `${runId} ${name} beside the run before`).toBe(byMetric.get(name));
+        const pair = byMetric.get(name);
+        expect(mark, `${runId} ${name} beside the run before`).toBe(pair?.mark);
+        // And the same change, interval and test, to the digit.
+        const { change, detail } = changeParts(pair?.change ?? null, pair?.significance);
+        if (pair?.change !== null) expect(cell?.textContent?.replace(/, likely noise$/, '')).toBe(detail ? `${change} ${detail}` : change);
         if (mark) marks.add(mark);
       }
     }

@@ -8,7 +8,16 @@
 import type { Direction } from './direction.ts';
 import { compareSeries } from './natural-order.ts';
 import { improvementOf, judgeChange, type SignificanceMode } from './regression-rule.ts';
-import { type ChangeTest, ownSpread, pooledSpread, type RunSpread, testLevels, testRounds, testSamples } from './significance.ts';
+import {
+  type ChangeTest,
+  type OwnSpread,
+  ownSpread,
+  pooledSpread,
+  type RunSpread,
+  testLevels,
+  testRounds,
+  testSamples,
+} from './significance.ts';
 import type { Threshold } from './threshold.ts';
 
 export type Mark = 'worse' | 'better' | 'unchanged' | 'noise' | 'added' | 'removed' | 'failed' | 'incomparable';
@@ -44,6 +53,8 @@ export interface SideSummary {
    */
   spread?: RunSpread | null;
   time?: string | null;
+  /** A single run's own spread where it is known without its samples (a MetricStatus's); else from `samples`. */
+  own?: OwnSpread | null;
 }
 
 export interface ComparedMetric {
@@ -116,6 +127,10 @@ export function judgePair(
   return { ...common, ratio: before.value === 0 ? null : after.value / before.value, change, significance, mark };
 }
 
+function ownOf(side: SideSummary): OwnSpread | null {
+  return side.own !== undefined ? side.own : ownSpread(side.samples);
+}
+
 /**
  * The test of two sides. Rounds of an A/B run are paired: the ratio of each round's two runs. Otherwise at the
  * level of runs, around each side's own level, when their runs together leave a spread to estimate (two
@@ -135,7 +150,7 @@ function sideTest(before: SideSummary, after: SideSummary, level: number, paired
     const side = (summary: SideSummary) => ({
       median: summary.value as number,
       runs: summary.values.length,
-      own: single(summary) ? ownSpread(summary.samples) : null,
+      own: single(summary) ? ownOf(summary) : null,
     });
     return testLevels(side(after), side(before), spread, level);
   }
@@ -144,8 +159,8 @@ function sideTest(before: SideSummary, after: SideSummary, level: number, paired
     const spread = ((after.time ?? '') >= (before.time ?? '') ? after : before).spread ?? null;
     if (spread)
       return testLevels(
-        { median: after.value, runs: 1, own: ownSpread(after.samples) },
-        { median: before.value, runs: 1, own: ownSpread(before.samples) },
+        { median: after.value, runs: 1, own: ownOf(after) },
+        { median: before.value, runs: 1, own: ownOf(before) },
         spread,
         level,
       );

@@ -5,78 +5,42 @@ import { onOpenRegressions } from '../analysis/regression-events.ts';
 import type { SeriesChange } from '../analysis/series-changes.ts';
 import { type MetricStatus, verdictsAtTheTime } from '../analysis/status.ts';
 import type { ReadinessSettings } from '../reports/history-readiness.ts';
+import { type ComparedMetric, judgePair, type SideSummary } from '../shared/compare-judge.ts';
 import { metricKey } from '../shared/keys.ts';
-import { judgeChange } from '../shared/regression-rule.ts';
-import { type ChangeTest, testLevels } from '../shared/significance.ts';
 import { runsInOrder, statusesOfRun } from './run-index.ts';
 import { openLevels, type SiteModel } from './site-model.ts';
 
-export interface SideBySide {
-  suite: string;
-  metric: string;
-  unit: string;
-  before: number | null;
-  after: number | null;
-  change: number | null;
-  significance: ChangeTest | null;
-  mark: 'worse' | 'better' | 'noise' | 'unchanged' | 'added' | 'removed' | 'failed';
+/** A metric's side of the comparison, as `compare` summarises a side that is one run. */
+function sideOf(status: MetricStatus): SideSummary {
+  return {
+    platform: status.platform,
+    suite: status.suite,
+    metric: status.metric,
+    unit: status.unit,
+    direction: status.direction,
+    units: 1,
+    value: status.current,
+    values: status.current === null ? [] : [status.current],
+    samples: status.samples,
+    spread: status.spread,
+    time: status.timestamp,
+    own: status.own,
+  };
 }
 
 /**
- * This run next to the one before it on its platform, judged by the same judge as everything else (judgeChange):
- * two single runs, tested against the run-to-run spread the series showed at this run's baseline.
+ * This run next to the one before it on its platform, judged as `npm run compare` judges two runs of one
+ * series (judgePair): tested against the run-to-run spread the series showed at the later run's baseline.
  */
-function sideBySide(model: SiteModel, before: readonly MetricStatus[], after: readonly MetricStatus[]): SideBySide[] {
-  const keyOf = (status: Pick<MetricStatus, 'suite' | 'metric'>) => metricKey(status);
-  const earlier = new Map(before.map((status) => [keyOf(status), status]));
-  const level = 1 - model.settings.config.significanceLevel;
-  const rows: SideBySide[] = after.map((status) => {
-    const previous = earlier.get(keyOf(status));
-    earlier.delete(keyOf(status));
-    const common = {
-      suite: status.suite,
-      metric: status.metric,
-      unit: status.unit,
-      before: previous?.current ?? null,
-      after: status.current,
-    };
-    if (!previous) return { ...common, change: null, significance: null, mark: 'added' };
-    if (previous.current === null || status.current === null) return { ...common, change: null, significance: null, mark: 'failed' };
-    const test = status.spread
-      ? testLevels(
-          { median: status.current, runs: 1, own: status.own },
-          { median: previous.current, runs: 1, own: previous.own },
-          status.spread,
-          level,
-        )
-      : null;
-    const judged = judgeChange(status.current, previous.current, status.direction, status.threshold.value, test, model.settings.config);
-    return {
-      ...common,
-      change: judged.change,
-      significance: judged.significance,
-      mark:
-        judged.status === 'regression'
-          ? 'worse'
-          : judged.status === 'improvement'
-            ? 'better'
-            : judged.status === 'noise'
-              ? 'noise'
-              : 'unchanged',
-    };
+function sideBySide(model: SiteModel, before: readonly MetricStatus[], after: readonly MetricStatus[]): ComparedMetric[] {
+  const earlier = new Map(before.map((status) => [metricKey(status), status]));
+  const rows = after.map((status) => {
+    const previous = earlier.get(metricKey(status));
+    earlier.delete(metricKey(status));
+    return judgePair(previous && sideOf(previous), sideOf(status), status.platform, status.threshold, model.settings.config);
   });
-  for (const status of earlier.values()) {
-    rows.push({
-      suite: status.suite,
-      metric: status.metric,
-      unit: status.unit,
-      before: status.current,
-      after: null,
-      change: null,
-      significance: null,
-      mark: 'removed',
-    });
-  }
+  for (const status of earlier.values())
+    rows.push(judgePair(sideOf(status), undefined, status.platform, status.threshold, model.settings.config));
   return rows;
 }
 
@@ -90,7 +54,7 @@ export interface RunPage {
   compared: { runId: string; relation: 'parent commit' | 'previous run' } | null;
   /** The previous run on the platform, for navigation. */
   previousRunId: string | null;
-  beside: SideBySide[];
+  beside: ComparedMetric[];
   /** Change points whose new level starts with this run. */
   changes: SeriesChange[];
   /** Full: beside the run it is compared with. Compact (older runs of a long history): its values and statuses only. */
