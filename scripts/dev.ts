@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdir, rm, watch } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -50,6 +51,13 @@ whenever the history changes (a new run, an import); reload the page to see it. 
     let generation = 0;
     const siteDir = (n: number) => path.join(work, `site-${n}`);
     await rm(work, { recursive: true, force: true });
+    // Its sites (each with the browser's DuckDB, 34 MB) go with it.
+    const stop = () => {
+      rmSync(work, { recursive: true, force: true });
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
     if (!(await build(dataDir, siteDir(generation)))) throw new UsageError('the site could not be built: the lines above say why');
     const base = renderBase(process.env.PERFSITE_BASE);
     // Each build writes a new folder and the server turns to it once it is whole: a page is never half-built.
