@@ -46,7 +46,8 @@ if [ -z "$node" ]; then
     exit 1
   fi
   major="$(tr -d '[:space:]v' < "$action_dir/.nvmrc")"
-  index="https://nodejs.org/dist/latest-v${major}.x"
+  # NODEJS_ORG_MIRROR, as node-gyp and nvm read it: a runner that reaches nodejs.org through a mirror.
+  index="${NODEJS_ORG_MIRROR:-https://nodejs.org/dist}/latest-v${major}.x"
   sums="$(curl -fsSL --retry 3 "$index/SHASUMS256.txt")"
   tarball="$(awk -v name="-$platform-$arch.tar.xz" 'index($2, name) && $2 ~ /^node-v[0-9.]+-/ { print $2 }' <<< "$sums")"
   if [ -z "$tarball" ]; then
@@ -56,13 +57,13 @@ if [ -z "$node" ]; then
   version="${tarball#node-v}"
   version="${version%%-*}"
   download="$(mktemp -d)"
+  trap 'rm -rf "$download"' EXIT
   curl -fsSL --retry 3 "$index/$tarball" -o "$download/$tarball"
   checksum="$(command -v sha256sum || echo 'shasum -a 256')"
   (cd "$download" && grep " $tarball\$" <<< "$sums" | $checksum -c --quiet -)
   mkdir -p "$cache/$version/$arch"
   tar -xJf "$download/$tarball" -C "$cache/$version/$arch" --strip-components=1
   touch "$cache/$version/$arch.complete"
-  rm -rf "$download"
   node="$cache/$version/$arch/bin/node"
   echo "perfsite: Node $version downloaded into the tool cache (the job's PATH is unchanged)"
 fi
