@@ -12,7 +12,7 @@ import path from 'node:path';
 import { styleText } from 'node:util';
 import { commandFile } from '../bin/commands.mjs';
 import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
-import { DATA_OPTION } from '../src/lib/command-options.ts';
+import { DATA_OPTION, portOption, SERVER_OPTIONS } from '../src/lib/command-options.ts';
 import { UsageError } from '../src/lib/shared/errors.ts';
 import { displayPath, resolveDataDir } from '../src/lib/store/paths.ts';
 import { PERFSITE_ROOT } from '../src/render/astro-root.ts';
@@ -37,13 +37,10 @@ export const command = defineCommand({
 whenever the history changes (a new run, an import); reload the page to see it. Nothing is written to dist/.`,
   options: {
     data: DATA_OPTION,
-    port: { type: 'string', value: 'N', default: '4321', description: 'the port (default 4321)' },
-    host: { type: 'string', value: 'HOST', default: '127.0.0.1', description: 'the address to listen on (default 127.0.0.1)' },
+    ...SERVER_OPTIONS,
   },
   async run({ values }) {
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65_535)
-      throw new UsageError(`--port must be a port number; got ${JSON.stringify(values.port)}`);
+    const port = portOption(values.port);
     const dataDir = resolveDataDir(values.data);
     await mkdir(dataDir, { recursive: true });
     // A folder of the project's own under the system's temporary folder: two projects never share one.

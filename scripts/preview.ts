@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
+import { portOption, SERVER_OPTIONS } from '../src/lib/command-options.ts';
 import { commandHint } from '../src/lib/shared/command-hint.ts';
 import { UsageError } from '../src/lib/shared/errors.ts';
 import { displayPath } from '../src/lib/store/paths.ts';
@@ -13,13 +14,10 @@ export const command = defineCommand({
   about: 'Serves the site `npm run build` wrote, at http://HOST:PORT/ followed by its base (PERFSITE_BASE).',
   options: {
     outDir: { type: 'string', value: 'DIR', default: 'dist', description: 'the built site (default ./dist)' },
-    port: { type: 'string', value: 'N', default: '4321', description: 'the port (default 4321)' },
-    host: { type: 'string', value: 'HOST', default: '127.0.0.1', description: 'the address to listen on (default 127.0.0.1)' },
+    ...SERVER_OPTIONS,
   },
   async run({ values }) {
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65_535)
-      throw new UsageError(`--port must be a port number; got ${JSON.stringify(values.port)}`);
+    const port = portOption(values.port);
     const base = renderBase(process.env.PERFSITE_BASE);
     const root = path.resolve(values.outDir);
     if (!existsSync(path.join(root, 'index.html')))

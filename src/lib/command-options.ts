@@ -1,5 +1,6 @@
 /** The options many commands share, described once: each command's --help and the README's command reference show these words. */
 import type { OptionSpec } from './cli.ts';
+import { UsageError } from './shared/errors.ts';
 
 export const DATA_OPTION = {
   type: 'string',
@@ -34,3 +35,16 @@ export const RUN_SELECTION_OPTIONS = {
   branch: BRANCH_OPTION,
   data: DATA_OPTION,
 } as const satisfies Record<string, OptionSpec>;
+
+/** Where a server of the site listens (`preview`, `dev`). */
+export const SERVER_OPTIONS = {
+  port: { type: 'string', value: 'N', default: '4321', description: 'the port (default 4321)' },
+  host: { type: 'string', value: 'HOST', default: '127.0.0.1', description: 'the address to listen on (default 127.0.0.1)' },
+} as const satisfies Record<string, OptionSpec>;
+
+export function portOption(given: string): number {
+  const port = Number(given);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError(`--port must be a port number; got ${JSON.stringify(given)}`);
+  return port;
+}
