@@ -7,7 +7,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { rolldown } from 'rolldown';
-import { BUNDLED_DIR, COMMANDS, SUITE_API } from '../../bin/commands.mjs';
+import { BUNDLED_DIR, bundledFile, COMMANDS, SUITE_API } from '../../bin/commands.mjs';
 import { PERFSITE_ROOT } from '../render/astro-root.ts';
 
 /** Loaded from the project's node_modules at run time: a native binding cannot be bundled. */
@@ -17,7 +17,8 @@ export async function bundleCommands(): Promise<string> {
   const outDir = path.join(PERFSITE_ROOT, BUNDLED_DIR);
   await rm(outDir, { recursive: true, force: true });
   const sources = [...new Set([...Object.values(COMMANDS), SUITE_API])];
-  const input = Object.fromEntries(sources.map((source) => [path.basename(source, '.ts'), path.join(PERFSITE_ROOT, source)]));
+  // Each entry named as bin/commands.mjs will look for it.
+  const input = Object.fromEntries(sources.map((source) => [path.basename(bundledFile(source), '.mjs'), path.join(PERFSITE_ROOT, source)]));
   const bundle = await rolldown({
     input,
     platform: 'node',
