@@ -10,7 +10,7 @@ import type { App } from 'astro/app';
 import { buildCacheDir } from '../lib/site/build-cache.ts';
 import { ChartDrawer } from '../lib/site/chart-drawer.ts';
 import { FileWriter } from '../lib/site/file-writer.ts';
-import { closePageChartCache, openPageChartCache } from '../lib/site/page-charts.ts';
+import { abandonPageChartCache, closePageChartCache, openPageChartCache } from '../lib/site/page-charts.ts';
 import { emptyOutDirKeepingRunFolders, fullRunPagesPerPlatform, writeRunPages } from '../lib/site/run-pages-writer.ts';
 import { writeSeriesFiles } from '../lib/site/series-files-writer.ts';
 import { writeSiteDataFiles } from '../lib/site/site-data-files.ts';
@@ -87,7 +87,7 @@ export async function renderSite({ app, entry, clientDir, codeVersion, outDir, b
       }
     } catch (error) {
       await writer.stop();
-      await closePageChartCache();
+      abandonPageChartCache();
       throw error;
     }
     await writer.close();

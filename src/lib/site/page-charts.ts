@@ -9,18 +9,24 @@ import { seriesChartInput } from './chart-input.ts';
 import { isPlainChartSvg } from './chart-svg-check.ts';
 import { renderPlatformsChartSvg } from './charts.ts';
 
-let cache = BuildCache.open(null, 'page-charts', '');
+const NO_CACHE = BuildCache.open(null, 'page-charts', '');
+let cache = NO_CACHE;
 
 /** Pages rendered from now on keep their charts in `dir` (null: none), for the compiled site `codeVersion`. */
 export function openPageChartCache(dir: string | null, codeVersion: string): void {
   cache = BuildCache.open(dir, 'page-charts', codeVersion);
 }
 
-/** Removes the charts no page of this build drew, and says how many were reused and drawn. */
+/** Every page is rendered: removes the charts none of them drew, and says how many were reused and drawn. */
 export async function closePageChartCache(): Promise<BuildCacheUse> {
   const closed = cache;
-  cache = BuildCache.open(null, 'page-charts', '');
+  cache = NO_CACHE;
   return closed.close();
+}
+
+/** The pages failed midway: the charts the rest would have drawn stay for the next build. */
+export function abandonPageChartCache(): void {
+  cache = NO_CACHE;
 }
 
 export function platformsChartSvg(
