@@ -55,10 +55,15 @@ whenever the history changes (a new run, an import); reload the page to see it. 
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    if (!(await build(dataDir, siteDir(generation)))) throw new UsageError('the site could not be built: the lines above say why');
     const base = renderBase(process.env.PERFSITE_BASE);
-    // Each build writes a new folder and the server turns to it once it is whole: a page is never half-built.
+    // Listening first, a busy port is said before a build is spent. Each build writes a new folder and the
+    // server turns to it once it is whole: a page is never half-built.
     const server = await serveStatic(() => siteDir(generation), base, { gzipAsEncoding: true, port, host: values.host });
+    if (!(await build(dataDir, siteDir(generation)))) {
+      server.close();
+      await rm(work, { recursive: true, force: true });
+      throw new UsageError('the site could not be built: the lines above say why');
+    }
     console.log(`Serving the site of ${displayPath(dataDir)} at ${server.origin}${base} (Ctrl-C stops it)`);
 
     let pending = false;

@@ -2,6 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import path from 'node:path';
+import { UsageError } from '../src/lib/shared/errors.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -63,7 +64,9 @@ export async function serveStatic(
     }
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new UsageError(`port ${port} on ${host} is in use: give another with --port N`) : error),
+    );
     server.listen(port, host, resolve);
   });
   const address = server.address();
