@@ -46,7 +46,9 @@ whenever the history changes (a new run, an import); reload the page to see it. 
     // A folder of the project's own under the system's temporary folder: two projects never share one.
     const work = path.join(tmpdir(), `perfsite-dev-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`);
     let generation = 0;
-    const siteDir = (n: number) => path.join(work, `site-${n}`);
+    // Builds alternate between two folders: each is written while the server shows the other, and keeps
+    // the pages that did not change since it was last written.
+    const siteDir = (n: number) => path.join(work, `site-${n % 2}`);
     await rm(work, { recursive: true, force: true });
     // Its sites (each with the browser's DuckDB, 34 MB) go with it.
     const stop = () => {
@@ -56,7 +58,7 @@ whenever the history changes (a new run, an import); reload the page to see it. 
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     const base = renderBase(process.env.PERFSITE_BASE);
-    // Listening first, a busy port is said before a build is spent. Each build writes a new folder and the
+    // Listening first, a busy port is said before a build is spent. Each build writes the folder not served and the
     // server turns to it once it is whole: a page is never half-built.
     const server = await serveStatic(() => siteDir(generation), base, { gzipAsEncoding: true, port, host: values.host });
     if (!(await build(dataDir, siteDir(generation)))) {
@@ -76,12 +78,9 @@ whenever the history changes (a new run, an import); reload the page to see it. 
         pending = false;
         const next = generation + 1;
         if (await build(dataDir, siteDir(next))) {
-          const previous = generation;
           generation = next;
-          await rm(siteDir(previous), { recursive: true, force: true });
           console.log(styleText('green', `rebuilt after the history changed: reload ${server.origin}${base}`));
         } else {
-          await rm(siteDir(next), { recursive: true, force: true });
           console.warn(styleText('yellow', 'the history changed but the site could not be built: still serving the last one'));
         }
       }

@@ -10,10 +10,13 @@ import type { App } from 'astro/app';
 import { buildCacheDir } from '../lib/site/build-cache.ts';
 import { ChartDrawer } from '../lib/site/chart-drawer.ts';
 import { FileWriter } from '../lib/site/file-writer.ts';
+import { KeptPages, PREVIOUS_PAGES, pageFile } from '../lib/site/kept-pages.ts';
 import { abandonPageChartCache, closePageChartCache, openPageChartCache } from '../lib/site/page-charts.ts';
+import { isViewedRoute, PAGE_VIEWS } from '../lib/site/page-views.ts';
 import { emptyOutDirKeepingRunFolders, fullRunPagesPerPlatform, writeRunPages } from '../lib/site/run-pages-writer.ts';
 import { writeSeriesFiles } from '../lib/site/series-files-writer.ts';
 import { writeSiteDataFiles } from '../lib/site/site-data-files.ts';
+import { repositoryUrl } from '../lib/site/site-links.ts';
 import { loadSiteModel, releaseSiteModel } from '../lib/site/site-model.ts';
 import { sitePaths } from '../lib/site/site-paths.ts';
 import { resolveDataDir } from '../lib/store/paths.ts';
@@ -53,16 +56,13 @@ async function copyClientFiles(clientDir: string, outDir: string, base: string):
   }
 }
 
-/** Where a path of sitePaths is written: a folder's index.html for a page, else the file it names. */
-function outputFile(outDir: string, address: string): string {
-  return path.join(outDir, ...address.split('/'), ...(address === '' || address.endsWith('/') ? ['index.html'] : []));
-}
-
 export async function renderSite({ app, entry, clientDir, codeVersion, outDir, base, log, warn }: RenderOptions): Promise<void> {
   fullRunPagesPerPlatform();
   const started = performance.now();
   const since = () => ((performance.now() - started) / 1000).toFixed(1);
-  await emptyOutDirKeepingRunFolders(outDir);
+  const cacheDir = buildCacheDir(resolveDataDir());
+  const kept = await KeptPages.open(cacheDir, outDir, [codeVersion, base, repositoryUrl(process.env) ?? '']);
+  await emptyOutDirKeepingRunFolders(outDir, cacheDir ? path.join(outDir, PREVIOUS_PAGES) : undefined);
   await mkdir(outDir, { recursive: true });
   const model = await loadSiteModel();
   for (const problem of model.problems) warn(formatProblem(problem));
@@ -75,14 +75,21 @@ export async function renderSite({ app, entry, clientDir, codeVersion, outDir, b
   try {
     await copyClientFiles(clientDir, outDir, base);
     const writer = new FileWriter();
-    openPageChartCache(buildCacheDir(resolveDataDir()), codeVersion);
+    openPageChartCache(cacheDir, codeVersion);
     let pages = 0;
     try {
-      for (const address of sitePaths(model)) {
-        const url = `http://perfsite.invalid${COMPILED_BASE}${address.split('/').map(encodeURIComponent).join('/')}`;
-        const response = await app.render(new Request(url));
-        if (response.status !== 200) throw new Error(`the page /${address} did not render: ${response.status} ${response.statusText}`);
-        await writer.write(outputFile(outDir, address), withBase(await response.text(), base));
+      for (const { address, route, params = {} } of sitePaths(model)) {
+        const view = route !== undefined && isViewedRoute(route) ? await PAGE_VIEWS[route](model, params) : undefined;
+        const key = view === undefined ? undefined : kept.key(address, view);
+        let text = key === undefined ? undefined : await kept.kept(address, key);
+        if (text === undefined) {
+          const url = `http://perfsite.invalid${COMPILED_BASE}${address.split('/').map(encodeURIComponent).join('/')}`;
+          const response = await app.render(new Request(url), view === undefined ? undefined : { locals: { pageView: view } });
+          if (response.status !== 200) throw new Error(`the page /${address} did not render: ${response.status} ${response.statusText}`);
+          text = withBase(await response.text(), base);
+          if (key !== undefined) kept.rendered(address, key, text);
+        }
+        await writer.write(pageFile(outDir, address), text);
         pages++;
       }
     } catch (error) {
@@ -91,8 +98,10 @@ export async function renderSite({ app, entry, clientDir, codeVersion, outDir, b
       throw error;
     }
     await writer.close();
-    const charts = await closePageChartCache();
-    log(`${pages} pages rendered in ${since()} s (${charts.reused} of their charts from the build cache, ${charts.made} drawn)`);
+    const [charts, pagesKept] = await Promise.all([closePageChartCache(), kept.close()]);
+    log(
+      `${pages} pages written in ${since()} s (${pagesKept.kept} kept from the last build; ${charts.reused} of their charts from the build cache, ${charts.made} drawn)`,
+    );
     await Promise.all([
       dataFiles.then(() => log(`explorer data and downloads written (${since()} s)`)),
       writeRunPages(outDir, base).then((written) => log(`${written} run pages written in ${since()} s`)),

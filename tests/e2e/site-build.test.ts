@@ -397,6 +397,59 @@ describe('the build cache', () => {
     expect(regressed).toContain('#cf222e');
   });
 
+  it("keeps the pages a new run left as they were, rebuilt into the same folder, and gives the cold build's site; a page altered there is rendered again", async () => {
+    const data = await tempDir();
+    const cache = await tempDir('perfsite-build-cache-');
+    const start = Date.parse('2026-11-01T10:00:00Z');
+    const runOn = (platform: string, day: number, latency: number) => {
+      const record = makeRecord({}, new Date(start + day * 86_400_000 + (platform === 'second' ? 3_600_000 : 0)));
+      record.platform = { ...record.platform, id: platform };
+      record.metrics = record.metrics.map((metric) => (metric.name === 'latency' ? { ...metric, value: latency } : metric));
+      return record;
+    };
+    await appendRuns(
+      data,
+      Array.from({ length: 8 }, (_, day) => [runOn('first', day, 0.5 + day * 0.001), runOn('second', day, 0.7 - day * 0.001)]).flat(),
+    );
+    const env = { PERFORMANCE_DB_PATH: data, PERFSITE_BUILD_CACHE: cache };
+    const out = await buildDir();
+    const keptIn = (stdout: string) => Number(/pages written in [\d.]+ s \((\d+) kept from the last build/.exec(stdout)?.[1]);
+    const first = await runScript('scripts/build.ts', ['--outDir', out], { env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(keptIn(first.stdout)).toBe(0);
+    // Pages read from one view each: those of platforms, metrics, benchmarks and events.
+    const viewed = (await readdir(out, { recursive: true })).filter((name) =>
+      /^(platforms|metrics|benchmarks|events)\/[^/]+\/index\.html$/.test(name.split(path.sep).join('/')),
+    );
+    expect(viewed.length).toBeGreaterThan(3);
+
+    await appendRun(data, runOn('first', 8, 0.9));
+    const second = await runScript('scripts/build.ts', ['--outDir', out], { env });
+    expect(second.code, second.stderr).toBe(0);
+    // The second platform's page is as it was; the first's, the metrics' and the new event's are not.
+    expect(keptIn(second.stdout)).toBeGreaterThan(0);
+    expect(keptIn(second.stdout)).toBeLessThan(viewed.length);
+
+    const altered = path.join(out, 'platforms', 'second', 'index.html');
+    await writeFile(altered, `${await readFile(altered, 'utf8')}<script>alert(1)</script>`);
+    const third = await runScript('scripts/build.ts', ['--outDir', out], { env });
+    expect(third.code, third.stderr).toBe(0);
+    const viewedNow = (await readdir(out, { recursive: true })).filter((name) =>
+      /^(platforms|metrics|benchmarks|events)\/[^/]+\/index\.html$/.test(name.split(path.sep).join('/')),
+    );
+    expect(keptIn(third.stdout)).toBe(viewedNow.length - 1);
+    expect(await readFile(altered, 'utf8')).not.toContain('<script>alert(1)');
+
+    const cold = await buildDir();
+    const coldBuild = await runScript('scripts/build.ts', ['--outDir', cold], {
+      env: { PERFORMANCE_DB_PATH: data, PERFSITE_BUILD_CACHE: 'off' },
+    });
+    expect(coldBuild.code, coldBuild.stderr).toBe(0);
+    const [warmFiles, coldFiles] = await Promise.all([siteFiles(out), siteFiles(cold)]);
+    expect([...warmFiles.keys()]).toEqual([...coldFiles.keys()]);
+    expect([...warmFiles].filter(([name, bytes]) => !bytes.equals(coldFiles.get(name) as Buffer)).map(([name]) => name)).toEqual([]);
+  });
+
   it('draws a chart again when its cache entry is not a plain chart: a poisoned cache never reaches the site', async () => {
     const data = await tempDir();
     const cache = await tempDir('perfsite-build-cache-');

@@ -3,7 +3,7 @@
  * runs/_shell/ (layout, navigation, stylesheet) and renderRunPageBody. Astro's own pipeline costs
  * about 4 ms a page even for a trivial page (measured at 10,000 runs); this costs a fraction of that.
  */
-import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PUBLISHED_RUNS_FILE, type PublishedRunInfo, publishedRunFile } from '../shared/published-run.ts';
 import { FileWriter } from './file-writer.ts';
@@ -34,9 +34,10 @@ async function isFolder(file: string): Promise<boolean> {
  * but sets the last build's run folders aside instead of deleting them: writeRunPages writes each page over
  * the old one and removes the folders of runs no longer in the history. A 100,000-run rebuild otherwise
  * deleted 200,000 folders and files and made them again, which on ext4 costs far more than writing pages
- * (`npm run bench:file-creation`).
+ * (`npm run bench:file-creation`). With `keepPagesIn` (a folder inside it), the rest is moved there for the
+ * build to take unchanged pages from (kept-pages.ts) instead of being deleted.
  */
-export async function emptyOutDirKeepingRunFolders(outDir: string): Promise<void> {
+export async function emptyOutDirKeepingRunFolders(outDir: string, keepPagesIn?: string): Promise<void> {
   const entries = await readdir(outDir).catch((): string[] => []);
   const runs = path.join(outDir, 'runs');
   if (entries.includes('runs') && (await isFolder(runs))) {
@@ -44,7 +45,14 @@ export async function emptyOutDirKeepingRunFolders(outDir: string): Promise<void
     await rename(runs, path.join(outDir, PREVIOUS_RUNS));
   }
   const doomed = entries.filter((name) => name !== 'runs' && name !== PREVIOUS_RUNS && !KEPT.has(name));
-  await Promise.all(doomed.map((name) => rm(path.join(outDir, name), { recursive: true, force: true })));
+  const kept = keepPagesIn ? path.basename(keepPagesIn) : undefined;
+  // What an earlier build that failed midway set aside: its pages are the older ones, and go.
+  await Promise.all(doomed.filter((name) => name === kept).map((name) => rm(path.join(outDir, name), { recursive: true, force: true })));
+  const rest = doomed.filter((name) => name !== kept);
+  if (keepPagesIn) {
+    await mkdir(keepPagesIn, { recursive: true });
+    await Promise.all(rest.map((name) => rename(path.join(outDir, name), path.join(keepPagesIn, name))));
+  } else await Promise.all(rest.map((name) => rm(path.join(outDir, name), { recursive: true, force: true })));
 }
 
 /**

@@ -10,7 +10,7 @@ import { metricSlug } from '../store/metric-slug.ts';
  * Where a commit is shown in the repository: PERFSITE_REPOSITORY_URL (https only), or GitHub's page of
  * GITHUB_REPOSITORY, which Actions sets for the build; none elsewhere, and commits are shown as text.
  */
-function repositoryUrl(env: Record<string, string | undefined>): string | null {
+export function repositoryUrl(env: Record<string, string | undefined>): string | null {
   const given = env.PERFSITE_REPOSITORY_URL?.trim();
   if (given) return /^https:\/\/[^\s"'<>]+$/.test(given) ? given.replace(/\/$/, '') : null;
   const repository = env.GITHUB_REPOSITORY?.trim();

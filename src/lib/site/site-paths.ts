@@ -13,25 +13,31 @@ import type { SiteModel } from './site-model.ts';
 
 export const REGRESSIONS_PAGE_SIZE = 30;
 
+/** A page a build renders: its address, and for a page of a route with parameters, the route as Astro names it and its parameters. */
+export interface SitePage {
+  address: string;
+  route?: string;
+  params?: Record<string, string>;
+}
+
 /**
  * Every page's address below the site's base, its segments as they are (not URL-encoded): a page's ends in
  * `/` (its folder's index.html), a file's does not (the feed). Platform names, slugs and event ids hold no `/`.
  */
-export function sitePaths(model: SiteModel): string[] {
+export function sitePaths(model: SiteModel): SitePage[] {
   const regressionPages = Math.max(1, Math.ceil(model.events.length / REGRESSIONS_PAGE_SIZE));
+  const routed = (route: string, name: string, value: string, address: string): SitePage => ({ address, route, params: { [name]: value } });
   return [
-    '',
-    'about/',
-    'compare/',
-    'explore/',
-    'regressions.xml',
-    'regressions/',
-    ...Array.from({ length: regressionPages - 1 }, (_, index) => `regressions/${index + 2}/`),
-    ...model.events.map((event) => `events/${event.id}/`),
-    ...model.metrics.map((info) => `metrics/${metricSlug(info.suite, info.metric)}/`),
-    ...model.benchmarks.map((group) => `benchmarks/${group.slug}/`),
-    ...model.platforms.map((platform) => `platforms/${platform}/`),
-    `runs/${SHELL_ID}/`,
+    ...['', 'about/', 'compare/', 'explore/', 'regressions.xml', 'regressions/'].map((address) => ({ address })),
+    ...Array.from({ length: regressionPages - 1 }, (_, index) => ({ address: `regressions/${index + 2}/` })),
+    ...model.events.map((event) => routed('/events/[id]', 'id', event.id, `events/${event.id}/`)),
+    ...model.metrics.map((info) => {
+      const slug = metricSlug(info.suite, info.metric);
+      return routed('/metrics/[slug]', 'slug', slug, `metrics/${slug}/`);
+    }),
+    ...model.benchmarks.map((group) => routed('/benchmarks/[slug]', 'slug', group.slug, `benchmarks/${group.slug}/`)),
+    ...model.platforms.map((platform) => routed('/platforms/[platform]', 'platform', platform, `platforms/${platform}/`)),
+    { address: `runs/${SHELL_ID}/` },
   ];
 }
 
