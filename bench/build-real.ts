@@ -110,7 +110,7 @@ for (const history of HISTORIES) {
   ]);
 
   await appendRun(data, newest);
-  const warm = await buildSite(data, `real-${history.name}`);
+  const warm = await buildSite(data, `real-${history.name}`, '/', {}, { intoLastBuild: true });
   const warmTime = parseTime(warm.time);
   const warmSize = await siteSize(warm.out);
   row([

@@ -26,9 +26,11 @@ export async function buildSite(
   name: string,
   base = '/',
   env: NodeJS.ProcessEnv = {},
+  { intoLastBuild = false } = {},
 ): Promise<{ out: string; time: string }> {
   const out = path.join(ROOT, '.site-builds', name);
-  await rm(out, { recursive: true, force: true });
+  // Into the last build's folder, a build keeps the pages that did not change (src/lib/site/kept-pages.ts).
+  if (!intoLastBuild) await rm(out, { recursive: true, force: true });
   const build = await $({
     cwd: ROOT,
     quiet: true,

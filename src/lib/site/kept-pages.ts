@@ -76,15 +76,16 @@ export class KeptPages {
     return new KeptPages(keysFile, previous, previousDir, everyPageText);
   }
 
-  /** A page's key: its address, its view and what every page depends on. */
-  key(address: string, view: unknown): string {
+  /** A page's key: its address, its view and what every page depends on; none when no page is kept. */
+  key(address: string, view: unknown): string | undefined {
+    if (!this.#keysFile) return undefined;
     return sha256(`${this.#everyPage}\u0000${address}\u0000${viewText(view)}`);
   }
 
   /** The page the last build wrote for `address`, when it had this key and its file is as written; else undefined. */
   async kept(address: string, key: string): Promise<string | undefined> {
     const previous = this.#previous[address];
-    if (!this.#keysFile || previous?.key !== key) return undefined;
+    if (previous?.key !== key) return undefined;
     const text = await readFile(pageFile(this.#previousDir, address), 'utf8').catch(() => undefined);
     if (text === undefined || sha256(text) !== previous.sha256) return undefined;
     this.#use.kept++;
