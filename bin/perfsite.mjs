@@ -52,4 +52,7 @@ if (Object.hasOwn(COMMANDS, command)) {
 }
 
 const child = spawn(process.execPath, argv, { cwd: project, env, stdio: 'inherit' });
+// A signal sent to perfsite alone (a process manager's, a step's timeout) reaches the command, which may have
+// a server to stop and folders to remove; perfsite exits when it has.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));

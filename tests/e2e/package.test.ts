@@ -6,6 +6,7 @@
  * in for GitHub and a stand-in for its API.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -125,16 +126,28 @@ beforeAll(async () => {
   };
 }, 600_000);
 
+interface StartedServer {
+  origin: string;
+  /** What it printed so far. */
+  output(): string;
+  /** SIGTERM to its process group: everything it started. */
+  stop(): void;
+  /** SIGTERM to perfsite alone, as a process manager sends it; resolves when it has exited. */
+  terminate(): Promise<void>;
+}
+
 /** `perfsite preview` or `perfsite dev` in a project, resolved once it says where it listens. */
-async function startServer(project: string, command: 'preview' | 'dev'): Promise<{ origin: string; stop(): void }> {
+async function startServer(project: string, command: 'preview' | 'dev'): Promise<StartedServer> {
   const port = await freePort();
-  const server = spawn('npx', ['--no-install', 'perfsite', command, '--port', String(port), '--host', '127.0.0.1'], {
+  // The command npx and npm scripts run, started directly: SIGTERM to npm does not reach what it started.
+  const server = spawn(path.join(project, 'node_modules', '.bin', 'perfsite'), [command, '--port', String(port), '--host', '127.0.0.1'], {
     cwd: project,
     env: childEnv({ ASTRO_TELEMETRY_DISABLED: '1' }),
     detached: true,
   });
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   const stop = () => {
-    if (server.pid) process.kill(-server.pid, 'SIGTERM');
+    if (server.pid && server.exitCode === null && server.signalCode === null) process.kill(-server.pid, 'SIGTERM');
   };
   let output = '';
   await new Promise<void>((resolve, reject) => {
@@ -149,7 +162,15 @@ async function startServer(project: string, command: 'preview' | 'dev'): Promise
     stop();
     throw error;
   });
-  return { origin: `http://127.0.0.1:${port}`, stop };
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    output: () => output,
+    stop,
+    terminate: async () => {
+      if (server.pid) process.kill(server.pid, 'SIGTERM');
+      await exited;
+    },
+  };
 }
 
 describe('the installed package', () => {
@@ -436,6 +457,12 @@ describe('the installed package', () => {
         const response = await fetch(`${dev.origin}/`);
         expect(response.status).toBe(200);
         expect(await response.text()).toContain('Performance overview');
+        // Stopped by a SIGTERM to perfsite alone, the server stops as well, and its sites are removed.
+        const site = /site written to (\S+)/.exec(dev.output())?.[1] as string;
+        expect(existsSync(site)).toBe(true);
+        await dev.terminate();
+        await expect(fetch(`${dev.origin}/`)).rejects.toThrow();
+        expect(existsSync(site)).toBe(false);
       } finally {
         dev.stop();
       }
