@@ -31,4 +31,20 @@ describe('FileWriter (run pages written by a worker thread)', () => {
     await expect(failure).rejects.toThrow(`could not write ${failing}`);
     await writer.stop();
   });
+
+  it('writes fewer files than a batch, or fails naming the one it could not write, without a thread', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'perfsite-writer-'));
+    const writer = new FileWriter();
+    await writer.write(path.join(dir, 'index.html'), '<p>overview</p>');
+    await writer.write(path.join(dir, 'about', 'index.html'), '<p>about \u202e</p>');
+    await writer.close();
+    expect(await readFile(path.join(dir, 'about', 'index.html'), 'utf8')).toBe('<p>about \u202e</p>');
+    expect(await readFile(path.join(dir, 'index.html'), 'utf8')).toBe('<p>overview</p>');
+
+    await writeFile(path.join(dir, 'runs'), 'not a folder');
+    const failing = path.join(dir, 'runs', 'r1', 'index.html');
+    const small = new FileWriter();
+    await small.write(failing, 'page');
+    await expect(small.close()).rejects.toThrow(`could not write ${failing}`);
+  });
 });

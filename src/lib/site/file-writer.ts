@@ -1,8 +1,10 @@
 /**
- * Writes many small files from a worker thread. At 100,000 run pages the build's main thread, which also
+ * Writes many small files from a worker thread (a few, from this one). At 100,000 run pages the build's main thread, which also
  * renders every page, spent about 6 s creating 200,000 folders and files through promises and then
  * collecting their garbage; the worker does that beside it, on the machine's other core.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -52,23 +54,42 @@ const BATCH_CHARACTERS = 2 ** 22;
 /** Batches sent and not yet written: enough to keep the disk busy, few enough to bound the pages held in memory. */
 const BATCHES_IN_FLIGHT = 4;
 
+/**
+ * Files written here, on this thread, when fewer than a batch were ever queued (a small history's few pages):
+ * the thread is only started for a first full batch, as starting it costs more than writing a few files.
+ */
+async function writeHere(files: WriterRequest['files']): Promise<void> {
+  for (const [file, content] of files) {
+    try {
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, content);
+    } catch (error) {
+      throw new Error(`could not write ${file}: ${(error as Error).message}`);
+    }
+  }
+}
+
 export class FileWriter {
-  readonly #worker = new Worker(`(${writerThread.toString()})()`, { eval: true });
+  #worker: Worker | undefined;
   readonly #waiting = new Map<number, PromiseWithResolvers<void>>();
   #files: WriterRequest['files'] = [];
   #characters = 0;
   #batches = 0;
   #failure: Error | undefined;
 
-  constructor() {
-    this.#worker.on('message', ({ batch, error }: WriterReply) => {
+  #thread(): Worker {
+    if (this.#worker) return this.#worker;
+    const worker = new Worker(`(${writerThread.toString()})()`, { eval: true });
+    worker.on('message', ({ batch, error }: WriterReply) => {
       const waiting = this.#waiting.get(batch);
       this.#waiting.delete(batch);
       if (error !== undefined) this.#fail(new Error(error));
       else waiting?.resolve();
     });
-    this.#worker.on('error', (error) => this.#fail(error));
-    this.#worker.on('exit', (code) => this.#fail(new Error(`the file writer's worker thread stopped (exit code ${code})`)));
+    worker.on('error', (error) => this.#fail(error));
+    worker.on('exit', (code) => this.#fail(new Error(`the file writer's worker thread stopped (exit code ${code})`)));
+    this.#worker = worker;
+    return worker;
   }
 
   /** Queues a file (its folder is made as needed); resolves once the writer can take more. */
@@ -84,6 +105,11 @@ export class FileWriter {
   /** Writes what is queued, waits for every file to be on disk, and stops the worker. */
   async close(): Promise<void> {
     try {
+      if (!this.#worker) {
+        await writeHere(this.#files);
+        this.#files = [];
+        return;
+      }
       if (this.#files.length > 0) this.#send();
       await Promise.all([...this.#waiting.values()].map((waiting) => waiting.promise));
       if (this.#failure) throw this.#failure;
@@ -94,8 +120,8 @@ export class FileWriter {
 
   /** Stops the worker, written or not: for a build that has already failed. */
   async stop(): Promise<void> {
-    this.#worker.removeAllListeners('exit');
-    await this.#worker.terminate();
+    this.#worker?.removeAllListeners('exit');
+    await this.#worker?.terminate();
   }
 
   #send(): void {
@@ -104,7 +130,7 @@ export class FileWriter {
     // Awaited in write or close: a failure surfaces there, not as an unhandled rejection.
     waiting.promise.catch(() => {});
     this.#waiting.set(batch, waiting);
-    this.#worker.postMessage({ batch, files: this.#files } satisfies WriterRequest);
+    this.#thread().postMessage({ batch, files: this.#files } satisfies WriterRequest);
     this.#files = [];
     this.#characters = 0;
   }
