@@ -5,6 +5,8 @@
  *   and its wall time with npm's cache warm (the first round warms it and is not counted);
  * - the action's set-up as action.yml runs it: scripts/action-setup.sh (a Node found), then its dependencies
  *   installed beside the action's files, from a warm npm cache and no actions/cache hit;
+ * - the site of a one-run history, built by the installed package (`perfsite build`, under GNU time for its
+ *   peak memory, no build cache);
  * - the whole action on a push to a one-run history: set-up, then its step on a result hyperfine writes here
  *   (import, gate, push to the history branch of a local bare repository, the site built).
  * Prints the median of the counted rounds.
@@ -77,6 +79,7 @@ try {
   const installs: number[] = [];
   const setUps: number[] = [];
   const actions: number[] = [];
+  const oneRunBuilds: Array<{ seconds: number; peakMb: number }> = [];
   let installedMb = 0;
   let packages = 0;
   for (let round = 0; round <= rounds; round++) {
@@ -89,6 +92,17 @@ try {
     );
     installedMb = (await bytesIn(path.join(project, 'node_modules'))) / 2 ** 20;
     packages = await packagesIn(path.join(project, 'node_modules'));
+    await run('hyperfine', ['--runs', '10', '--export-json', 'bench.json', 'sleep 0.01'], { cwd: project });
+    await run(path.join(project, 'node_modules', '.bin', 'perfsite'), ['import', '--format', 'hyperfine', 'bench.json'], {
+      cwd: project,
+      env: { ...nodeFirst, PERFORMANCE_PLATFORM: 'bench-machine' },
+    });
+    const built = await run('/usr/bin/time', ['-f', '%e %M', path.join(project, 'node_modules', '.bin', 'perfsite'), 'build'], {
+      cwd: project,
+      env: { ...nodeFirst, PERFSITE_BUILD_CACHE: 'off' },
+    });
+    const [buildSeconds, peakKb] = (built.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+    if (!buildSeconds || !peakKb) throw new Error(`round ${round}: GNU time gave no figures for the build:\n${built.stderr}`);
 
     const actionDir = path.join(here, 'action');
     const runnerTemp = path.join(here, 'runner');
@@ -133,10 +147,11 @@ try {
       throw new Error(`round ${round}: the action built no site of the run`);
     const label = round === 0 ? ' (warms npm’s cache; not counted)' : '';
     console.log(
-      `round ${round}: install ${install.toFixed(2)} s, action set-up ${setUp.toFixed(2)} s, action step ${step.toFixed(2)} s${label}`,
+      `round ${round}: install ${install.toFixed(2)} s, one-run build ${buildSeconds.toFixed(2)} s ${(peakKb / 1024).toFixed(0)} MiB, action set-up ${setUp.toFixed(2)} s, action step ${step.toFixed(2)} s${label}`,
     );
     if (round > 0) {
       installs.push(install);
+      oneRunBuilds.push({ seconds: buildSeconds, peakMb: peakKb / 1024 });
       setUps.push(setUp);
       actions.push(setUp + step);
     }
@@ -147,6 +162,9 @@ try {
   console.log(`| packed tarball | ${tarballMb.toFixed(1)} MB |`);
   console.log(
     `| npm install --omit=dev | ${installedMb.toFixed(0)} MiB, ${packages} packages, ${median(installs).toFixed(2)} s (warm cache) |`,
+  );
+  console.log(
+    `| a one-run history's site, \`perfsite build\` | ${median(oneRunBuilds.map((build) => build.seconds)).toFixed(2)} s, ${median(oneRunBuilds.map((build) => build.peakMb)).toFixed(0)} MiB peak |`,
   );
   console.log(`| the action's set-up (Node found, DuckDB installed) | ${median(setUps).toFixed(2)} s |`);
   console.log(`| the whole action, one-run history (set-up, import, gate, push, site) | ${median(actions).toFixed(2)} s |`);

@@ -10,7 +10,7 @@ import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
 import { DATA_OPTION } from '../src/lib/command-options.ts';
 import { EXIT } from '../src/lib/shared/errors.ts';
 import { displayPath, resolveDataDir } from '../src/lib/store/paths.ts';
-import { compiledSite } from '../src/render/compile-site.ts';
+import { codeCacheDir, compiledSite } from '../src/render/compile-site.ts';
 import { renderBase } from '../src/render/compiled-base.ts';
 import type { RenderOptions } from '../src/render/render-site.ts';
 
@@ -31,7 +31,8 @@ seconds, once).`,
   more: `Environment: PERFSITE_BASE, the path the site is served under (a GitHub project site: /<repo>/);
 PERFSITE_SITE, its origin (https://<owner>.github.io), for the feed's links; PERFSITE_FULL_RUN_PAGES, how many of
 each platform's newest runs get a full page (default 500); PERFSITE_BUILD_CACHE, where drawn charts are kept
-between builds (default data/.cache/build; off turns it off).`,
+between builds (default data/.cache/build; off turns it off); PERFSITE_COMPILE_CACHE, where V8 keeps its code
+cache of perfsite's pages (default node_modules/.cache/perfsite/v8).`,
   async run({ values }) {
     // The compiled site reads the history from the environment, as `astro dev` does.
     process.env.PERFORMANCE_DB_PATH = resolveDataDir(values.data);
@@ -39,9 +40,7 @@ between builds (default data/.cache/build; off turns it off).`,
     const log = (line: string) =>
       console.log(`${styleText('dim', `${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s`)} ${line}`);
     const site = await compiledSite(() => log(`compiling perfsite's pages (once per version of perfsite)`));
-    // The compiled site is 3 MB of JavaScript: V8's code cache (in the system's temporary folder) spares
-    // each build a third of its parsing.
-    module.enableCompileCache();
+    module.enableCompileCache(codeCacheDir());
     const entry = pathToFileURL(site.entry).href;
     const { app, renderSite } = (await import(entry)) as CompiledEntry;
     const outDir = path.resolve(values.outDir);

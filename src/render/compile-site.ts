@@ -102,6 +102,15 @@ export async function compileSiteInto(dir: string, key: string): Promise<Compile
   return siteIn(dir, key);
 }
 
+/**
+ * Where V8 keeps its code cache of the compiled site between builds: PERFSITE_COMPILE_CACHE (the action points it
+ * into the folder its actions/cache step keeps), else beside compiled sites, in node_modules/.cache/perfsite.
+ * Without one that lasts, each build parses the site's 3 MB of JavaScript anew: 0.15–0.2 s of a one-run build.
+ */
+export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PERFSITE_COMPILE_CACHE?.trim() || path.join(dependenciesDir(), '.cache', 'perfsite', 'v8');
+}
+
 /** The compiled site for perfsite's code as it is: shipped, compiled earlier, or compiled now (`compiling` is said first). */
 export async function compiledSite(compiling: () => void): Promise<CompiledSite> {
   // Installed, perfsite ships its site compiled from the sources it ships (its stamp is their key): hashing
