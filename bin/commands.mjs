@@ -19,6 +19,7 @@ export const COMMANDS = {
   validate: 'scripts/validate.ts',
   history: 'scripts/history.ts',
   triage: 'scripts/triage.ts',
+  bisect: 'scripts/bisect.ts',
   build: 'scripts/build.ts',
   dev: 'scripts/dev.ts',
   preview: 'scripts/preview.ts',

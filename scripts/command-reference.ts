@@ -27,6 +27,7 @@ export const COMMAND_FILES = [
   'scripts/triage.ts',
   'scripts/baselines.ts',
   'scripts/ab.ts',
+  'scripts/bisect.ts',
   'scripts/stats.ts',
   'scripts/validate.ts',
   'scripts/compact.ts',

@@ -10,6 +10,7 @@ import type { History } from '../store/history.ts';
 import type { AnalysisSettings } from './analysis-settings.ts';
 import { levelBreaks } from './regression-events.ts';
 import { historyChanges } from './series-changes.ts';
+import { ON_BASELINE_BRANCH } from './series-runs.ts';
 
 /** What a run's own samples say of its value: the standard error of their mean, of ln(samples) and plain (ownSpread). */
 const OWN_SPREAD = `CASE WHEN len(t.samples) >= 2 AND list_min(t.samples) > 0
@@ -37,8 +38,6 @@ export function listSpread(values: string): string {
              CASE WHEN list_min(${values}) > 0 THEN list_aggregate(list_transform(${values}, x -> ln(greatest(x, 1e-300))), 'stddev_samp') END AS log_sd,
              list_aggregate(${values}, 'stddev_samp') AS value_sd`;
 }
-
-export const ON_BASELINE_BRANCH = '(git_branch = $branch OR git_branch IS NULL)';
 
 /**
  * The rows of a query with one more column, `segment`: how many changes of level (table level_breaks,

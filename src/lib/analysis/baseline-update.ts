@@ -13,6 +13,7 @@ import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
 import type { Direction } from '../store/record.ts';
 import { pinnedValue } from './baselines-file.ts';
+import { ON_BASELINE_BRANCH } from './series-runs.ts';
 import { type AnalysisSettings, latestStatuses, type SeriesIdentity } from './status.ts';
 
 export const IMPROVEMENT_MARGIN = 0.05;
@@ -53,7 +54,7 @@ export async function proposeBaselines(
      FROM (
        SELECT *, row_number() OVER (PARTITION BY platform, suite, metric ORDER BY timestamp DESC, run_id DESC) AS recency
        FROM metrics
-       WHERE status = 'ok' AND (git_branch = $branch OR git_branch IS NULL)
+       WHERE status = 'ok' AND ${ON_BASELINE_BRANCH}
          AND ($platforms IS NULL OR list_contains($platforms, platform))
      )
      WHERE recency <= $window

@@ -10,6 +10,7 @@ import type { Direction } from '../store/record.ts';
 import { type ChangePoint, type ChangePointOptions, changePoints, OTAVA_DEFAULTS } from './change-points.ts';
 import type { SeriesIdentity } from './metric-status.ts';
 import { type RunSeries, runnerCorrected, runToRunNoise } from './runner-speed.ts';
+import { ON_BASELINE_BRANCH } from './series-runs.ts';
 
 /** Only the most recent measurements of a series are scanned: enough history for any change worth acting on, and a bounded cost. */
 export const CHANGE_POINT_LOOKBACK = 1_000;
@@ -118,7 +119,7 @@ function seriesRows(
     `WITH newest AS (
        SELECT platform, suite, metric, any_value(unit) AS unit, any_value(direction) AS direction,
               max_by({value: value, run: run_id, time: timestamp}, (timestamp, run_id), $lookback) AS points
-       FROM metrics WHERE status = 'ok' AND (git_branch = $branch OR git_branch IS NULL)
+       FROM metrics WHERE status = 'ok' AND ${ON_BASELINE_BRANCH}
          AND ($platform IS NULL OR platform = $platform) AND ($until IS NULL OR timestamp <= $until::TIMESTAMP)
        GROUP BY platform, suite, metric
      )

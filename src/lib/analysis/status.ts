@@ -19,7 +19,6 @@ import {
   assertWindow,
   ensureLevelBreaks,
   listSpread,
-  ON_BASELINE_BRANCH,
   SELECT_TARGET,
   spreadWindow,
   TOP_N_MAX_RUNS,
@@ -31,6 +30,7 @@ import { pinnedValue } from './baselines-file.ts';
 import type { BaselineSource, MetricStatus, SeriesIdentity } from './metric-status.ts';
 import { levelBreaks } from './regression-events.ts';
 import { seriesChanges, sqlTime } from './series-changes.ts';
+import { ON_BASELINE_BRANCH } from './series-runs.ts';
 import { resolveThreshold } from './thresholds.ts';
 
 export { type AnalysisSettings, defaultSettings } from './analysis-settings.ts';
