@@ -32,6 +32,7 @@ interface Step {
   branch?: string | null;
   platform?: string;
   day: number;
+  runType?: 'bisect';
   extra?: MetricInput[];
 }
 
@@ -42,6 +43,7 @@ async function history(steps: readonly Step[]) {
     const date = new Date(Date.UTC(2026, 0, 1 + step.day, 12));
     const record = makeRecord({}, date);
     record.platform.id = step.platform ?? 'P1';
+    if (step.runType) record.runType = step.runType;
     if (record.git) record.git.branch = step.branch === undefined ? 'main' : step.branch;
     record.metrics = [
       step.latency === null
@@ -166,6 +168,20 @@ describe('statuses against rolling baselines', () => {
     expect(Object.keys(byKey).sort()).toEqual(['P1/latency', 'P1/throughput', 'P2/latency', 'P2/throughput']);
     expect(byKey['P1/latency']).toMatchObject({ current: 2, baseline: 1, status: 'regression' });
     expect(byKey['P2/latency']).toMatchObject({ current: 1, baseline: 1, baselineRuns: 2, status: 'unchanged' });
+  });
+});
+
+describe('bisect runs', () => {
+  it('never join a series: an old commit measured today is not the latest run, a baseline or a change', async () => {
+    const { data } = await history([
+      ...FIVE_AT_ONE,
+      // A bisect's probe of a commit from before the others, made after them, on a detached checkout (no branch).
+      { latency: 9, day: 6, branch: null, runType: 'bisect' },
+    ]);
+    const opened = await openHistory(data);
+    const latest = await latestStatuses(opened, settings());
+    opened.close();
+    expect(latest.find((status) => status.metric === 'latency')).toMatchObject({ current: 1.01, status: 'unchanged' });
   });
 });
 
