@@ -234,10 +234,15 @@ export const command = defineCommand({
     suite: { type: 'string', value: 'NAME', multiple: true, description: 'run only this suite (repeatable)' },
     'run-type': {
       type: 'string',
-      value: 'ci|nightly|manual|pr',
+      value: 'ci|nightly|manual|pr|bisect|backfill',
       description: 'why this run happened (env PERFORMANCE_RUN_TYPE; default manual)',
     },
     platform: { type: 'string', value: 'ID', description: 'record under this platform id (env PERFORMANCE_PLATFORM)' },
+    'as-of': {
+      type: 'string',
+      value: 'TIME',
+      description: "record the run as made at TIME (ISO 8601): what npm run backfill gives a past commit, its commit's time",
+    },
     data: DATA_OPTION,
     dir: { type: 'string', value: 'DIR', description: 'where the *.suite.ts / *.suite.mts files are (default: this bench/ folder)' },
     'dry-run': { type: 'boolean', default: false, description: 'measure and print, record nothing' },
@@ -246,6 +251,9 @@ export const command = defineCommand({
   async run({ values }) {
     const mode = resolveMode(values.mode);
     const runType = resolveRunType(values['run-type']);
+    const asOf = values['as-of'] === undefined ? undefined : new Date(values['as-of']);
+    if (asOf && (Number.isNaN(asOf.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(values['as-of'] ?? '')))
+      throw new UsageError(`--as-of ${JSON.stringify(values['as-of'])} is not a time: write it as ISO 8601, like 2026-11-30T12:00:00Z`);
     const dataDir = resolveDataDir(values.data);
     const allSuites = await loadSuites(path.resolve(values.dir ?? BENCH_DIR));
     if (values.list) {
@@ -303,7 +311,7 @@ export const command = defineCommand({
       console.log('Dry run: nothing was recorded.');
     } else {
       const fixes = newTextFixes();
-      const input = buildRunRecord(context, { runType, mode, metrics });
+      const input = buildRunRecord(context, { runType, mode, metrics, ...(asOf ? { date: asOf } : {}) });
       const { record, file } = await appendRun(dataDir, input, { fixes }).catch((error: unknown) => keepUnrecorded(input, dataDir, error));
       for (const line of describeTextFixes(fixes)) process.stderr.write(`${styleText('yellow', 'note:')} ${line} (the run was kept)\n`);
       console.log(

@@ -20,6 +20,7 @@ export const COMMANDS = {
   history: 'scripts/history.ts',
   triage: 'scripts/triage.ts',
   bisect: 'scripts/bisect.ts',
+  backfill: 'scripts/backfill.ts',
   build: 'scripts/build.ts',
   dev: 'scripts/dev.ts',
   preview: 'scripts/preview.ts',

@@ -2,16 +2,15 @@
  * npm run bisect -- (--event ID | --good REV --bad REV) [options] [-- COMMAND...]: from a commit range to the
  * commit that changed it, benchmarked on this machine (src/lib/analysis/bisect-search.ts decides).
  */
-import { spawn } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { simpleGit } from 'simple-git';
 import { commandFile } from '../bin/commands.mjs';
 import { type BisectResult, bisect } from '../src/lib/analysis/bisect-search.ts';
 import { commitRange, type RangeCommit } from '../src/lib/analysis/commit-range.ts';
 import { historyEvents } from '../src/lib/analysis/regression-events.ts';
 import { historyChanges } from '../src/lib/analysis/series-changes.ts';
 import { loadTriage } from '../src/lib/analysis/triage-file.ts';
+import { placeSuites, runIn, Worktrees } from '../src/lib/analysis/worktrees.ts';
 import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
 import { DATA_OPTION } from '../src/lib/command-options.ts';
 import { FILE_FORMATS, GITHUB_ACTION_BENCHMARK_TOOLS } from '../src/lib/importers/formats.ts';
@@ -32,19 +31,6 @@ const ALPHA = 0.01;
 
 /** A metric as the command line names it. */
 const metricName = (suite: string, metric: string) => `${suite}/${metric}`;
-
-function run(argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv, what: string, quiet = false): Promise<void> {
-  const [program, ...args] = argv;
-  if (!program) return Promise.reject(new UsageError(`${what}: the command is empty`));
-  return new Promise((resolve, reject) => {
-    // No shell: the command is argv, so nothing in it is parsed again.
-    const child = spawn(program, args, { cwd, env, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'] });
-    child.on('error', (error) => reject(new UsageError(`${what}: cannot start ${program}: ${error.message}`)));
-    child.on('exit', (code, signal) =>
-      code === 0 ? resolve() : reject(new PerfsiteError(`${what}: \`${argv.join(' ')}\` failed in ${cwd} (${signal ?? `exit ${code}`})`)),
-    );
-  });
-}
 
 /** The range of an event of the history: the commit before its change and the commit of its first run after. */
 async function eventRange(dataDir: string, id: string): Promise<{ good: string; bad: string; metrics: string[] }> {
@@ -102,7 +88,9 @@ function printResult(result: BisectResult, range: readonly RangeCommit[]): void 
     return;
   }
   for (const culprit of result.culprits) {
-    console.log(`culprit ${culprit.commit} ${subject(culprit.commit)}`);
+    console.log(
+      `culprit ${culprit.commit} ${subject(culprit.commit)}${culprit.confirmed ? '' : ' (not confirmed: its own change is not significant)'}`,
+    );
     for (const { metric, test } of culprit.changes) console.log(`  ${metric} ${formatChangeWithInterval(test.estimate, test)}`);
   }
   console.log(`${plural(result.rounds, 'round')} of probes, ${plural(result.runs, 'run')}`);
@@ -151,11 +139,16 @@ DIR/.bisect/<good>-<bad>/; run the same command again to resume an interrupted b
       default: 'bench',
       description: 'the suite imported results go in (with --tool; default bench)',
     },
+    dir: {
+      type: 'string',
+      value: 'DIR',
+      description: 'the suites, as this tree has them (default ./bench): every commit is measured with them',
+    },
     json: { type: 'string', value: 'FILE', description: 'also write the result as JSON' },
     data: DATA_OPTION,
   },
   positionals: {
-    'COMMAND...': `the benchmark command, run in each checkout (default: the checkout's bench/*.suite.ts, run as npm run bench runs them)`,
+    'COMMAND...': `the benchmark command, run in each checkout (default: this tree's bench/*.suite.ts, put in each checkout's bench/ and run as npm run bench runs them)`,
   },
   async run({ values, positionals }) {
     const repo = process.cwd();
@@ -185,6 +178,9 @@ DIR/.bisect/<good>-<bad>/; run the same command again to resume an interrupted b
       if (metrics.length === 0) metrics = range.metrics;
     }
     if (!good || !bad) throw new UsageError('give the range: --good REV --bad REV, or --event ID');
+    const suitesDir = path.resolve(values.dir ?? 'bench');
+    if (positionals.length === 0 && !(await stat(suitesDir).catch(() => undefined))?.isDirectory())
+      throw new UsageError(`no suites folder ${suitesDir}: give the benchmark COMMAND after --, or --dir`);
     const range = await commitRange(repo, good, bad);
     const commits = range.map((commit) => commit.sha);
     const scratch = path.join(dataDir, '.bisect', `${shortCommit(commits[0] as string)}-${shortCommit(commits.at(-1) as string)}`);
@@ -202,19 +198,19 @@ DIR/.bisect/<good>-<bad>/; run the same command again to resume an interrupted b
       PERFORMANCE_DB_PATH: scratch,
       PERFORMANCE_RUN_TYPE: 'bisect',
     };
-    const git = simpleGit({ baseDir: repo });
-    const ready = new Map<string, Promise<string>>();
+    const worktrees = new Worktrees(repo, checkouts);
+    const prepared = new Map<string, Promise<string>>();
+    // A checkout per commit measured: the range's ends are measured again every round.
     const checkout = (sha: string): Promise<string> => {
-      let dir = ready.get(sha);
+      let dir = prepared.get(sha);
       if (!dir) {
         dir = (async () => {
-          const where = path.join(checkouts, sha);
-          await rm(where, { recursive: true, force: true });
-          await git.raw(['worktree', 'add', '--quiet', '--detach', where, sha]);
-          if (values.install?.trim()) await run(values.install.trim().split(/\s+/), where, env, `installing ${shortCommit(sha)}`);
+          const where = await worktrees.at(sha, sha);
+          if (values.install?.trim()) await runIn(values.install.trim().split(/\s+/), where, env, `installing ${shortCommit(sha)}`);
+          if (positionals.length === 0) await placeSuites(suitesDir, where);
           return where;
         })();
-        ready.set(sha, dir);
+        prepared.set(sha, dir);
       }
       return dir;
     };
@@ -231,7 +227,7 @@ DIR/.bisect/<good>-<bad>/; run the same command again to resume an interrupted b
       const where = await checkout(sha);
       const what = `benchmarking ${shortCommit(sha)}`;
       if (positionals.length === 0) {
-        await run(
+        await runIn(
           [
             process.execPath,
             commandFile(PERFSITE_ROOT, 'bench/run.ts'),
@@ -247,10 +243,10 @@ DIR/.bisect/<good>-<bad>/; run the same command again to resume an interrupted b
           what,
         );
       } else {
-        await run(positionals, where, env, what);
+        await runIn(positionals, where, env, what);
         if (values.tool) {
           const file = path.join(where, values['output-file-path'] as string);
-          await run(
+          await runIn(
             [
               process.execPath,
               commandFile(PERFSITE_ROOT, 'scripts/import.ts'),
@@ -309,8 +305,7 @@ DIR/.bisect/<good>-<bad>/; run the same command again to resume an interrupted b
       }
       return result.culprits.length > 0 ? EXIT.ok : EXIT.failed;
     } finally {
-      for (const sha of ready.keys()) await git.raw(['worktree', 'remove', '--force', path.join(checkouts, sha)]).catch(() => undefined);
-      await git.raw(['worktree', 'prune']).catch(() => undefined);
+      await worktrees.removeAll();
     }
   },
 });

@@ -28,6 +28,7 @@ export const COMMAND_FILES = [
   'scripts/baselines.ts',
   'scripts/ab.ts',
   'scripts/bisect.ts',
+  'scripts/backfill.ts',
   'scripts/stats.ts',
   'scripts/validate.ts',
   'scripts/compact.ts',

@@ -140,7 +140,11 @@ export const command = defineCommand({
       description:
         "the suite the metrics go into (default: the format's name); for github-action-benchmark,\nonly the entries of that series (the action's name:)",
     },
-    'run-type': { type: 'string', value: 'T', description: 'ci, nightly, manual or pr (default manual; ci for histories)' },
+    'run-type': {
+      type: 'string',
+      value: 'T',
+      description: 'ci, nightly, manual, pr, bisect or backfill (default manual; ci for histories)',
+    },
     'dry-run': { type: 'boolean', default: false, description: 'show what would be added, add nothing' },
     data: DATA_OPTION,
   },

@@ -23,7 +23,7 @@ export const BRANCH_OPTION = {
 export const RUN_TYPE_OPTION = {
   type: 'string',
   value: 'T',
-  description: 'ci, nightly, manual or pr (default manual)',
+  description: 'ci, nightly, manual, pr, bisect or backfill (default manual)',
 } as const satisfies OptionSpec;
 
 /** How check and report choose the run they judge and the settings they judge it by. */

@@ -45,8 +45,13 @@ export interface BisectCulprit {
   /** The commit before it, whose runs it is compared with. */
   parent: string;
   index: number;
-  /** Each metric that moved at it: the culprit's runs against its parent's, tested as groups of runs. */
+  /** Each metric followed: the culprit's runs against its parent's, tested as groups of runs. */
   changes: Array<{ metric: string; test: ChangeTest }>;
+  /**
+   * Whether its own change is significant (p ≤ alpha, measured further when it was not yet). A first culprit
+   * is named either way (the ends differ, so some commit of the range did it); a second one only when it is.
+   */
+  confirmed: boolean;
 }
 
 export interface BisectResult {
@@ -166,11 +171,19 @@ export async function bisect(options: BisectOptions): Promise<BisectResult> {
     log(`the ends do not differ in ${metrics.join(', ')}: no change across this range`);
     return { ends, culprits, probes, rounds: probes.length, runs };
   }
-  // Ranges still to search, each with the metrics that differ between its ends.
-  const pending: Array<{ good: number; bad: number; followed: readonly string[] }> = [{ good: 0, bad: last, followed }];
+  // Ranges still to search, each with the metrics that differ between its ends; the first is the whole range.
+  const pending: Array<{ good: number; bad: number; followed: readonly string[]; first: boolean }> = [
+    { good: 0, bad: last, followed, first: true },
+  ];
   while (pending.length > 0) {
     const range = pending.shift() as (typeof pending)[number];
     const culprit = await narrow(range.good, range.bad, range.followed);
+    const confirmed = (await differing(culprit - 1, culprit, range.followed)).length > 0;
+    if (!confirmed && !range.first) {
+      // Ends that seemed to differ beside a culprit, and no commit between them that does: no second change.
+      log(`${commits[culprit]} does not change ${range.followed.join(', ')} by itself: no second change there`);
+      continue;
+    }
     culprits.push({
       commit: commits[culprit] as string,
       parent: commits[culprit - 1] as string,
@@ -179,8 +192,9 @@ export async function bisect(options: BisectOptions): Promise<BisectResult> {
         const test = change(culprit, culprit - 1, metric);
         return test ? [{ metric, test }] : [];
       }),
+      confirmed,
     });
-    log(`culprit: ${commits[culprit]}`);
+    log(`culprit: ${commits[culprit]}${confirmed ? '' : ' (its own change is not significant: the nearest this search came)'}`);
     // A second change in the same range shows as ends that still differ on either side of the culprit.
     for (const [from, to] of [
       [range.good, culprit - 1],
@@ -188,7 +202,7 @@ export async function bisect(options: BisectOptions): Promise<BisectResult> {
     ] as const) {
       if (to - from < 1) continue;
       const still = await differing(from, to, range.followed);
-      if (still.length > 0) pending.push({ good: from, bad: to, followed: still });
+      if (still.length > 0) pending.push({ good: from, bad: to, followed: still, first: false });
     }
   }
   culprits.sort((a, b) => a.index - b.index);

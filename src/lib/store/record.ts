@@ -36,7 +36,7 @@ export const PARAMS_MAX = 32;
 export const PARAM_NAME_MAX = 100;
 export const PARAM_VALUE_MAX = 200;
 
-export const runTypes = ['ci', 'nightly', 'manual', 'pr', 'bisect'] as const;
+export const runTypes = ['ci', 'nightly', 'manual', 'pr', 'bisect', 'backfill'] as const;
 export const modes = ['quick', 'standard', 'comprehensive'] as const;
 export { DIRECTIONS as directions } from '../shared/direction.ts';
 export const metricStatuses = ['ok', 'failed', 'skipped'] as const;
