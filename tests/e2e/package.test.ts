@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../scripts/chromium.ts';
 import { actionFromLockfile } from '../../src/lib/github/init-project.ts';
 import { REPORT_MARKER } from '../../src/lib/github/pr-comment.ts';
+import { bisectRepository } from '../fixtures/bisect-repo.ts';
 import { startFakeGitHub } from '../github-api-fake.ts';
 import {
   childEnv,
@@ -210,6 +211,31 @@ describe('the installed package', () => {
       'package-lock.json',
       'package.json',
     ]);
+  });
+
+  it.skipIf(!hyperfine)('bisects a fresh repository with the installed package: the commit of a 10 % step among 8', async () => {
+    const { dir, shas } = await bisectRepository(8, 5);
+    const bisected = await run(
+      process.execPath,
+      [
+        path.join(installed.repo, 'node_modules', 'perfsite', 'bin', 'perfsite.mjs'),
+        'bisect',
+        '--good',
+        shas[0] as string,
+        '--bad',
+        shas[8] as string,
+        '--tool',
+        'customSmallerIsBetter',
+        '--output-file-path',
+        'out.json',
+        '--',
+        process.execPath,
+        'bench.mjs',
+      ],
+      { cwd: dir, env: childEnv({ BISECT_SEED: '4', BISECT_COUNTER: path.join(dir, '..', `${path.basename(dir)}-count`) }) },
+    );
+    expect(bisected.stdout).toContain(`culprit ${shas[5]} change 5`);
+    expect(await filesWithTimes(path.join(installed.repo, 'node_modules', 'perfsite'))).toEqual(packageFiles);
   });
 
   it('finds the action to pin where npm installed perfsite from GitHub', () => {
