@@ -350,7 +350,8 @@ describe('the build cache', () => {
     return new Map(await Promise.all(names.map(async (name) => [name, await readFile(path.join(out, name))] as const)));
   }
 
-  it('gives the site a cold build gives, byte for byte, after a new run on one of two platforms', async () => {
+  /** Eight days of runs on two platforms, a build cache for them, and a maker of the next run on either. */
+  async function twoPlatforms() {
     const data = await tempDir();
     const cache = await tempDir('perfsite-build-cache-');
     const start = Date.parse('2026-11-01T10:00:00Z');
@@ -364,6 +365,11 @@ describe('the build cache', () => {
       data,
       Array.from({ length: 8 }, (_, day) => [runOn('first', day, 0.5 + day * 0.001), runOn('second', day, 0.7 - day * 0.001)]).flat(),
     );
+    return { data, cache, runOn };
+  }
+
+  it('gives the site a cold build gives, byte for byte, after a new run on one of two platforms', async () => {
+    const { data, cache, runOn } = await twoPlatforms();
     const first = await buildDir();
     const firstBuild = await runScript('scripts/build.ts', ['--outDir', first], {
       env: { PERFORMANCE_DB_PATH: data, PERFSITE_BUILD_CACHE: cache },
@@ -398,19 +404,7 @@ describe('the build cache', () => {
   });
 
   it("keeps the pages a new run left as they were, rebuilt into the same folder, and gives the cold build's site; a page altered there is rendered again", async () => {
-    const data = await tempDir();
-    const cache = await tempDir('perfsite-build-cache-');
-    const start = Date.parse('2026-11-01T10:00:00Z');
-    const runOn = (platform: string, day: number, latency: number) => {
-      const record = makeRecord({}, new Date(start + day * 86_400_000 + (platform === 'second' ? 3_600_000 : 0)));
-      record.platform = { ...record.platform, id: platform };
-      record.metrics = record.metrics.map((metric) => (metric.name === 'latency' ? { ...metric, value: latency } : metric));
-      return record;
-    };
-    await appendRuns(
-      data,
-      Array.from({ length: 8 }, (_, day) => [runOn('first', day, 0.5 + day * 0.001), runOn('second', day, 0.7 - day * 0.001)]).flat(),
-    );
+    const { data, cache, runOn } = await twoPlatforms();
     const env = { PERFORMANCE_DB_PATH: data, PERFSITE_BUILD_CACHE: cache };
     const out = await buildDir();
     const keptIn = (stdout: string) => Number(/pages written in [\d.]+ s \((\d+) kept from the last build/.exec(stdout)?.[1]);
