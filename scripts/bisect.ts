@@ -7,6 +7,7 @@ import path from 'node:path';
 import { commandFile } from '../bin/commands.mjs';
 import { type BisectResult, bisect } from '../src/lib/analysis/bisect-search.ts';
 import { commitRange, type RangeCommit } from '../src/lib/analysis/commit-range.ts';
+import { culpritsFile, loadCulprits, writeCulprit } from '../src/lib/analysis/culprits-file.ts';
 import { historyEvents } from '../src/lib/analysis/regression-events.ts';
 import { historyChanges } from '../src/lib/analysis/series-changes.ts';
 import { loadTriage } from '../src/lib/analysis/triage-file.ts';
@@ -23,6 +24,7 @@ import { queryRows } from '../src/lib/store/duckdb.ts';
 import { openHistory } from '../src/lib/store/history.ts';
 import { resolveDataDir } from '../src/lib/store/paths.ts';
 import type { RunRecord } from '../src/lib/store/record.ts';
+import { cleanMessage, newTextFixes } from '../src/lib/store/record-text.ts';
 import { listRecordFiles, readRecordFile } from '../src/lib/store/store.ts';
 import { PERFSITE_ROOT } from '../src/render/astro-root.ts';
 
@@ -38,7 +40,7 @@ async function eventRange(dataDir: string, id: string): Promise<{ good: string; 
   try {
     const settings = await loadSettings(dataDir);
     const changes = await historyChanges(history, settings.config.defaultBranch);
-    const { events } = await historyEvents(history, changes, settings, await loadTriage(dataDir));
+    const { events } = await historyEvents(history, changes, settings, await loadTriage(dataDir), await loadCulprits(dataDir));
     const event = events.find((candidate) => candidate.id === id);
     if (!event) throw new UsageError(`no event ${JSON.stringify(id)} in ${dataDir}: npm run regressions -- --all lists them`);
     const [after] = await queryRows<{ git_commit: string | null }>(history.connection, 'SELECT git_commit FROM runs WHERE run_id = $id', {
@@ -297,6 +299,21 @@ DIR/.bisect/<good>-<bad>/; run the same command again to resume an interrupted b
         log: (line) => console.error(`bisect: ${line}`),
       });
       printResult(result, range);
+      const [found, ...more] = result.culprits.filter((culprit) => culprit.confirmed);
+      if (values.event && found) {
+        // The event's culprit, for its page, the feed, issues and the CLI (data/culprits.json).
+        await writeCulprit(dataDir, await loadCulprits(dataDir), values.event, {
+          commit: found.commit,
+          subject: cleanMessage(range.find((commit) => commit.sha === found.commit)?.subject ?? '', 'subject', newTextFixes(), 2000),
+          by: 'bisect',
+          at: new Date().toISOString(),
+          note: more.length > 0 ? `also changed at ${more.map((culprit) => shortCommit(culprit.commit)).join(', ')}` : '',
+          range: { good: commits[0] as string, bad: commits.at(-1) as string },
+          changes: found.changes.map(({ metric, test }) => ({ metric, estimate: test.estimate, low: test.low, high: test.high })),
+          runs: result.runs,
+        });
+        console.log(`the culprit of ${values.event} is recorded in ${culpritsFile(dataDir)}: commit it to keep it`);
+      }
       if (values.json) {
         await writeFile(
           path.resolve(values.json),

@@ -1,6 +1,7 @@
 /** npm run regressions: the regression events of the history, open ones first, as the site's regressions page lists them. */
 
 import { styleText } from 'node:util';
+import { describeCulprit, loadCulprits } from '../src/lib/analysis/culprits-file.ts';
 import { eventHeadline, historyEvents, isOpenRegression, type RegressionEvent } from '../src/lib/analysis/regression-events.ts';
 import { historyChanges } from '../src/lib/analysis/series-changes.ts';
 import { describeTriage, loadTriage } from '../src/lib/analysis/triage-file.ts';
@@ -21,6 +22,7 @@ function printEvent(event: RegressionEvent): void {
   const state = event.triage ? event.triage.state : event.state;
   console.log(`${styleText(style, `[${state}]`)} ${event.id}  ${eventHeadline(event)}`);
   if (event.triage) console.log(`  triaged ${describeTriage(event.triage)}`);
+  if (event.culprit) console.log(`  culprit ${event.culprit.commit} ${event.culprit.subject}, ${describeCulprit(event.culprit)}`);
   console.log(
     `  ${formatMinute(event.fromTime)} → ${formatMinute(event.toTime)}${event.fromCommit ? `, after ${shortCommit(event.fromCommit)}` : ''}`,
   );
@@ -56,7 +58,7 @@ first, by default.`,
     try {
       const settings = await loadSettings(dataDir);
       const changes = await historyChanges(history, settings.config.defaultBranch);
-      events = (await historyEvents(history, changes, settings, await loadTriage(dataDir))).events;
+      events = (await historyEvents(history, changes, settings, await loadTriage(dataDir), await loadCulprits(dataDir))).events;
     } finally {
       history.close();
     }

@@ -1,5 +1,7 @@
 /** npm run triage -- EVENT accepted|invalid|fixed [--note "…"]: record what was decided about a regression event, in data/triage.json. */
 
+import { describeCommit, resolveCommit } from '../src/lib/analysis/commit-range.ts';
+import { culpritsFile, loadCulprits, writeCulprit } from '../src/lib/analysis/culprits-file.ts';
 import { historyEvents, type RegressionEvent } from '../src/lib/analysis/regression-events.ts';
 import { historyChanges } from '../src/lib/analysis/series-changes.ts';
 import {
@@ -22,12 +24,18 @@ import { resolveDataDir } from '../src/lib/store/paths.ts';
 import { cleanMessage, describeTextFixes, newTextFixes } from '../src/lib/store/record-text.ts';
 
 export const command = defineCommand({
-  usage: 'npm run triage -- EVENT accepted|invalid|fixed [--note "why"] [--data DIR]',
+  usage: [
+    'npm run triage -- EVENT accepted|invalid|fixed [--note "why"] [--data DIR]',
+    'npm run triage -- EVENT --culprit REV [--note "why"] [--data DIR]',
+  ],
   about: `Records a decision about a regression event (its id as npm run regressions and the site list it) in
 data/triage.json, next to baselines.json: commit it, and the nightly workflow keeps it on the history branch.
-A triaged event is no longer open: pages, the feed, issues and check show the decision instead.`,
+A triaged event is no longer open: pages, the feed, issues and check show the decision instead. With
+--culprit it names the commit that made the event instead (or as well), in data/culprits.json, as
+npm run bisect -- --event does when it finds one; the event stays as it is, and its headline names the culprit.`,
   options: {
     note: { type: 'string', value: 'TEXT', default: '', description: 'why: shown with the decision' },
+    culprit: { type: 'string', value: 'REV', description: 'the commit that made the event (a commit of this clone)' },
     data: DATA_OPTION,
   },
   positionals: {
@@ -38,9 +46,11 @@ A triaged event is no longer open: pages, the feed, issues and check show the de
   },
   async run({ values, positionals }) {
     const [eventId, state, ...extra] = positionals;
-    if (!eventId || !state || extra.length > 0)
-      throw new UsageError(`give an event and a decision: ${commandHint('triage', 'e-<commit>-r accepted|invalid|fixed')}`);
-    if (!(TRIAGE_STATES as readonly string[]).includes(state))
+    if (!eventId || (!state && !values.culprit) || extra.length > 0)
+      throw new UsageError(
+        `give an event and a decision, or its culprit: ${commandHint('triage', 'e-<commit>-r accepted|invalid|fixed')}, or e-<commit>-r --culprit REV`,
+      );
+    if (state && !(TRIAGE_STATES as readonly string[]).includes(state))
       throw new UsageError(`the decision must be one of ${TRIAGE_STATES.join(', ')}`);
     const dataDir = resolveDataDir(values.data);
     const triage = await loadTriage(dataDir);
@@ -60,6 +70,27 @@ A triaged event is no longer open: pages, the feed, issues and check show the de
     const fixes = newTextFixes();
     const note = cleanMessage(values.note, 'note', fixes, TRIAGE_NOTE_MAX);
     const by = process.env.GITHUB_ACTOR ?? process.env.USER ?? null;
+    if (values.culprit) {
+      const first = known.commits[0]?.commit;
+      if (!known.fromCommit || !first)
+        throw new UsageError(`event ${eventId}'s runs do not say their commits: a culprit could not be matched to it`);
+      const culprit = await describeCommit(process.cwd(), await resolveCommit(process.cwd(), values.culprit, 'culprit'));
+      await writeCulprit(dataDir, await loadCulprits(dataDir), eventId, {
+        commit: culprit.sha,
+        subject: cleanMessage(culprit.subject, 'subject', fixes, 2000),
+        by: 'hand',
+        at: new Date().toISOString(),
+        note,
+        range: { good: known.fromCommit, bad: first },
+        changes: [],
+        runs: null,
+      });
+      console.log(`${eventId}: culprit ${culprit.sha} ${culprit.subject}, in ${culpritsFile(dataDir)}: commit it to keep it.`);
+    }
+    if (!state) {
+      for (const line of describeTextFixes(fixes)) console.log(`note: ${line} (the culprit was kept)`);
+      return EXIT.ok;
+    }
     await writeTriage(dataDir, triage, eventId, {
       state: state as TriageState,
       note,

@@ -7,8 +7,10 @@ import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
 import type { BisectResult } from '../../src/lib/analysis/bisect-search.ts';
+import { shortCommit } from '../../src/lib/shared/short-commit.ts';
+import { appendRuns } from '../../src/lib/store/store.ts';
 import { bisectRepository } from '../fixtures/bisect-repo.ts';
-import { runScript } from '../helpers.ts';
+import { makeRecord, runScript, siteBuildDir, tempDir } from '../helpers.ts';
 
 async function bisectIn(repo: string, good: string, bad: string, env: NodeJS.ProcessEnv) {
   const data = path.join(repo, '.perf-data');
@@ -75,5 +77,76 @@ describe('npm run bisect', () => {
     const run = await bisectIn(dir, shas[2] as string, shas[0] as string, { BISECT_SEED: '3' });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('is not an ancestor of --bad');
+  });
+
+  it("bisects an event of the history: its culprit is recorded, and the regressions list and the event's page name it; triage names one by hand", async () => {
+    const { dir, shas } = await bisectRepository(8, 5);
+    const data = await tempDir();
+    // Nightly runs at the good commit, then at the bad one: an event whose range holds 8 commits.
+    const runAt = (day: number, commit: string, value: number) => {
+      const record = makeRecord({}, new Date(Date.UTC(2026, 10, 1 + day, 3)));
+      record.platform = { ...record.platform, id: 'nightly-runner' };
+      record.git = {
+        commit,
+        branch: 'main',
+        dirty: false,
+        message: `change at ${commit.slice(0, 7)}`,
+        commitTime: record.timestamp,
+        shallow: false,
+      };
+      record.metrics = [{ suite: 'bench', name: 'parse', value, unit: 'ms', direction: 'lower' }];
+      return record;
+    };
+    await appendRuns(data, [
+      ...Array.from({ length: 10 }, (_, day) => runAt(day, shas[0] as string, 1 + ((day * 7) % 5) / 500)),
+      ...Array.from({ length: 4 }, (_, day) => runAt(10 + day, shas[8] as string, 1.1 + ((day * 3) % 5) / 500)),
+    ]);
+    const listed = await runScript('scripts/regressions.ts', ['--all', '--json', '--data', data]);
+    const [event] = JSON.parse(listed.stdout) as Array<{ id: string }>;
+    expect(event?.id).toBeDefined();
+
+    const bisected = await runScript(
+      'scripts/bisect.ts',
+      [
+        '--event',
+        event?.id as string,
+        '--data',
+        data,
+        '--tool',
+        'customSmallerIsBetter',
+        '--output-file-path',
+        'out.json',
+        '--repeats',
+        '2',
+        '--max-runs',
+        '8',
+        '--',
+        process.execPath,
+        'bench.mjs',
+      ],
+      { cwd: dir, env: { BISECT_SEED: '5', BISECT_COUNTER: path.join(data, 'count') } },
+    );
+    expect(bisected.code, bisected.stderr).toBe(0);
+    expect(bisected.stdout).toContain(`culprit ${shas[5]} change 5`);
+    const afterBisect = await runScript('scripts/regressions.ts', ['--all', '--data', data]);
+    expect(afterBisect.stdout).toContain(`culprit ${shas[5]} change 5, found by bisect`);
+
+    const out = await siteBuildDir();
+    const built = await runScript('scripts/build.ts', ['--outDir', out, '--data', data], { env: { PERFSITE_BUILD_CACHE: 'off' } });
+    expect(built.code, built.stderr).toBe(0);
+    const page = await readFile(path.join(out, 'events', event?.id as string, 'index.html'), 'utf8');
+    expect(page).toMatch(/<dt[^>]*>culprit<\/dt>/);
+    expect(page).toContain(shortCommit(shas[5] as string));
+    expect(page).toContain('found by bisect');
+
+    const byHand = await runScript(
+      'scripts/triage.ts',
+      [event?.id as string, '--culprit', shas[4] as string, '--note', 'read the diff', '--data', data],
+      { cwd: dir },
+    );
+    expect(byHand.code, byHand.stderr).toBe(0);
+    expect((await runScript('scripts/regressions.ts', ['--all', '--data', data])).stdout).toContain(
+      `culprit ${shas[4]} change 4, named by hand`,
+    );
   });
 });

@@ -17,6 +17,7 @@ import { shortCommit } from '../shared/short-commit.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
 import type { AnalysisSettings } from './analysis-settings.ts';
+import { type Culprit, type Culprits, culpritOf } from './culprits-file.ts';
 import type { MetricStatus } from './metric-status.ts';
 import type { SeriesChange } from './series-changes.ts';
 import { resolveThreshold } from './thresholds.ts';
@@ -78,6 +79,8 @@ export interface RegressionEvent {
   fromCommit: string | null;
   /** What people decided about it (data/triage.json); a triaged event is no longer open. */
   triage: TriageEntry | null;
+  /** The commit that made it, found by bisect or named by hand (data/culprits.json). */
+  culprit: Culprit | null;
   /** Parameterised benchmarks that moved in it: named once, with how many of their combinations moved (filled by historyEvents). */
   benchmarks: EventBenchmark[];
 }
@@ -373,6 +376,7 @@ function toEvent(
     commits: [],
     fromCommit: null,
     triage: null,
+    culprit: null,
     benchmarks: [],
   };
 }
@@ -530,6 +534,7 @@ export async function historyEvents(
   changes: readonly SeriesChange[],
   settings: AnalysisSettings,
   triage: Triage = new Map(),
+  culprits: Culprits = new Map(),
 ): Promise<{ events: RegressionEvent[]; outliers: Outlier[] }> {
   const ids = [...new Set(changes.flatMap((change) => [change.previousRunId, change.runId]))];
   const runs = await queryRows<{
@@ -638,6 +643,7 @@ export async function historyEvents(
     const first = byId.get(event.toRunId)?.git_commit;
     event.commits = [...commits.values()].sort((x, y) => Number(y.commit === first) - Number(x.commit === first));
     event.fromCommit = byId.get(event.fromRunId)?.git_commit ?? null;
+    event.culprit = culpritOf(culprits, { id: event.id, fromCommit: event.fromCommit, toCommit: first ?? null }) ?? null;
     const decided = triageOf(triage, event);
     if (decided) {
       event.triage = decided;
@@ -691,6 +697,10 @@ export function eventHeadline(event: RegressionEvent): string {
   if (event.benchmarks.length > 3) benchmarks.push(`${event.benchmarks.length - 3} more benchmarks`);
   const where = `${plural(event.platforms.length, 'platform')} × ${plural(metrics, 'metric')}${benchmarks.length > 0 ? ` (${benchmarks.join('; ')})` : ''}`;
   const commit = event.commits[0];
-  const at = commit ? ` at ${shortCommit(commit.commit)}${commit.message ? ` ${commit.message}` : ''}` : '';
+  const at = event.culprit
+    ? ` at ${shortCommit(event.culprit.commit)}${event.culprit.subject ? ` ${event.culprit.subject}` : ''} (the culprit, ${event.culprit.by === 'bisect' ? 'found by bisect' : 'named by hand'})`
+    : commit
+      ? ` at ${shortCommit(commit.commit)}${commit.message ? ` ${commit.message}` : ''}`
+      : '';
   return `${what} on ${where}: worst ${event.worst.suite}/${event.worst.metric} on ${event.worst.platform} ${formatChange(event.worst.change)}${at}`;
 }

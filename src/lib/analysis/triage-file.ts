@@ -13,7 +13,7 @@ import { formatDay } from '../shared/timestamps.ts';
 import { describeZodError } from '../shared/zod-issues.ts';
 import { writeFileAtomic } from '../store/atomic-file.ts';
 import { dataLayout, displayPath } from '../store/paths.ts';
-import { LinkedFileError, readPlainFile } from '../store/plain-file.ts';
+import { readJsonDataFile } from '../store/plain-file.ts';
 import { SAFE_ID_PATTERN } from '../store/record.ts';
 
 export const TRIAGE_STATES = ['accepted', 'invalid', 'fixed'] as const;
@@ -51,15 +51,9 @@ export function triageFile(dataDir: string): string {
 
 export async function loadTriage(dataDir: string): Promise<Triage> {
   const file = triageFile(dataDir);
-  let text: string | undefined;
-  try {
-    text = await readPlainFile(file);
-  } catch (error) {
-    if (error instanceof LinkedFileError) throw error;
-    throw new TriageFileError(`${displayPath(file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  if (text === undefined) return new Map();
-  return parseTriage(text, displayPath(file));
+  const data = await readJsonDataFile(file, (message) => new TriageFileError(message));
+  if (data === undefined) return new Map();
+  return triageOfData(data, displayPath(file));
 }
 
 /** The decisions a triage file's text holds, or a TriageFileError naming `where` and the fix. */
@@ -72,6 +66,10 @@ export function parseTriage(text: string, where: string): Triage {
       `${where} is not valid JSON: restore it with \`git checkout -- ${where}\`, or delete it to forget every decision.`,
     );
   }
+  return triageOfData(data, where);
+}
+
+function triageOfData(data: unknown, where: string): Triage {
   const parsed = triageFileSchema.safeParse(data);
   if (!parsed.success) {
     throw new TriageFileError(`${where}: ${describeZodError(parsed.error)}; fix the entry or remove it.`);

@@ -4,6 +4,7 @@
  */
 
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
+import { loadCulprits } from '../analysis/culprits-file.ts';
 import { findRun, type RunInfo } from '../analysis/queries.ts';
 import {
   eventHeadline,
@@ -127,7 +128,13 @@ async function openEventsOf(
   settings: AnalysisSettings,
 ): Promise<Array<{ event: RegressionEvent; inside: MetricStatus[] }>> {
   const changes = await historyChanges(history, settings.config.defaultBranch);
-  const { events } = await historyEvents(history, changes, settings, await loadTriage(history.dataDir));
+  const { events } = await historyEvents(
+    history,
+    changes,
+    settings,
+    await loadTriage(history.dataDir),
+    await loadCulprits(history.dataDir),
+  );
   return events
     .filter(isOpenRegression)
     .map((event) => ({

@@ -6,6 +6,7 @@
  * tables (overview-view.ts).
  */
 import { type BenchmarkGroup, benchmarkGroups } from '../analysis/benchmark-groups.ts';
+import { loadCulprits } from '../analysis/culprits-file.ts';
 import { materialiseBaselines } from '../analysis/materialised-baselines.ts';
 import { availableMetrics, availablePlatforms, type HistoryStats, historyStats, type MetricInfo } from '../analysis/queries.ts';
 import {
@@ -90,7 +91,7 @@ async function load(): Promise<SiteModel> {
     benchmarks: benchmarkGroups(metrics),
     latest: [] as MetricStatus[],
     changePoints,
-    ...(await historyEvents(history, changePoints, settings, await loadTriage(dataDir))),
+    ...(await historyEvents(history, changePoints, settings, await loadTriage(dataDir), await loadCulprits(dataDir))),
     problems: history.problems,
   };
   model.latest = onOpenRegressions((await latestStatuses(history, settings)).sort(compareSeries), openLevels(model));

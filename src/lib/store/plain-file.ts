@@ -37,3 +37,24 @@ export async function readPlainFile(file: string): Promise<string | undefined> {
 export async function isLinkedFolder(folder: string): Promise<boolean> {
   return (await lstat(folder).catch(() => undefined))?.isSymbolicLink() ?? false;
 }
+
+/**
+ * A JSON file of the history that people edit (triage.json, culprits.json): its text parsed, or undefined when
+ * there is none. `fail` makes the error, which names the file and how to get back a good one.
+ */
+export async function readJsonDataFile(file: string, fail: (message: string) => DataError): Promise<unknown> {
+  const where = displayPath(file);
+  let text: string | undefined;
+  try {
+    text = await readPlainFile(file);
+  } catch (error) {
+    if (error instanceof LinkedFileError) throw error;
+    throw fail(`${where} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw fail(`${where} is not valid JSON: restore it with \`git checkout -- ${where}\`, or delete it.`);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * data/culprits.json: the commit that made a regression event, found by `perfsite bisect --event` or named by
+ * hand (`perfsite triage EVENT --culprit REV`), kept in git beside triage.json. Pages, the feed, issues and the
+ * CLI name it in the event's headline.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { DataError } from '../shared/errors.ts';
+import { formatDay } from '../shared/timestamps.ts';
+import { describeZodError } from '../shared/zod-issues.ts';
+import { writeFileAtomic } from '../store/atomic-file.ts';
+import { dataLayout, displayPath } from '../store/paths.ts';
+import { readJsonDataFile } from '../store/plain-file.ts';
+import { SAFE_ID_PATTERN } from '../store/record.ts';
+
+const EVENT_ID = new RegExp(`^e-${SAFE_ID_PATTERN}$`);
+const SHA = /^[0-9a-f]{40,64}$/;
+
+export const culpritSchema = z.object({
+  commit: z.string().regex(SHA, 'is not a full commit id'),
+  /** Its subject line, as git gave it when it was named. */
+  subject: z.string().max(2000).default(''),
+  by: z.enum(['bisect', 'hand']),
+  at: z.iso.datetime({ offset: true }),
+  note: z.string().max(2000).default(''),
+  /** The range it was found in: a later event of the same range (the id changes as runs arrive) keeps it. */
+  range: z.object({ good: z.string().regex(SHA), bad: z.string().regex(SHA) }),
+  /** What bisect measured of it: each metric's change from its parent, and the runs it took. */
+  changes: z
+    .array(z.object({ metric: z.string().max(2000), estimate: z.number(), low: z.number().nullable(), high: z.number().nullable() }))
+    .max(10_000)
+    .default([]),
+  runs: z.number().int().nonnegative().nullable().default(null),
+});
+export type Culprit = z.output<typeof culpritSchema>;
+export type Culprits = Map<string, Culprit>;
+
+const culpritsFileSchema = z.record(
+  z.string().regex(EVENT_ID, 'is not an event id (e-<commit>-r, as perfsite regressions lists them)'),
+  culpritSchema,
+);
+
+export class CulpritsFileError extends DataError {}
+
+export function culpritsFile(dataDir: string): string {
+  return path.join(dataLayout(dataDir).root, 'culprits.json');
+}
+
+export async function loadCulprits(dataDir: string): Promise<Culprits> {
+  const file = culpritsFile(dataDir);
+  const data = await readJsonDataFile(file, (message) => new CulpritsFileError(message));
+  if (data === undefined) return new Map();
+  const parsed = culpritsFileSchema.safeParse(data);
+  if (!parsed.success) throw new CulpritsFileError(`${displayPath(file)}: ${describeZodError(parsed.error)}; fix the entry or remove it.`);
+  return new Map(Object.entries(parsed.data));
+}
+
+/** Records the culprit of an event, keeping every other one. */
+export async function writeCulprit(dataDir: string, culprits: Culprits, eventId: string, culprit: Culprit): Promise<void> {
+  if (!EVENT_ID.test(eventId)) throw new CulpritsFileError(`${JSON.stringify(eventId)} is not an event id`);
+  const entries: Array<[string, Culprit]> = [...culprits.entries(), [eventId, culpritSchema.parse(culprit)]];
+  const next = Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
+  await writeFileAtomic(dataLayout(dataDir).tmpDir, culpritsFile(dataDir), `${JSON.stringify(next, null, 2)}\n`, { exclusive: false });
+}
+
+/** The culprit of an event: by its id, else one found in the same range (the commit before it, and the first after). */
+export function culpritOf(
+  culprits: Culprits,
+  event: { id: string; fromCommit: string | null; toCommit: string | null },
+): Culprit | undefined {
+  return (
+    culprits.get(event.id) ??
+    [...culprits.values()].find((culprit) => culprit.range.good === event.fromCommit && culprit.range.bad === event.toCommit)
+  );
+}
+
+/** "found by bisect on 2026-12-07, 51 runs", "named by hand on 2026-12-07: the parser rewrite". */
+export function describeCulprit(culprit: Culprit): string {
+  const how = culprit.by === 'bisect' ? `found by bisect on ${formatDay(culprit.at)}` : `named by hand on ${formatDay(culprit.at)}`;
+  return `${how}${culprit.runs ? `, ${culprit.runs} runs` : ''}${culprit.note ? `: ${culprit.note}` : ''}`;
+}
