@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { BisectResult } from '../../src/lib/analysis/bisect-search.ts';
 import { shortCommit } from '../../src/lib/shared/short-commit.ts';
 import { appendRuns } from '../../src/lib/store/store.ts';
-import { bisectRepository } from '../fixtures/bisect-repo.ts';
+import { BISECT_BENCH_ARGS, bisectRepository } from '../fixtures/bisect-repo.ts';
 import { makeRecord, runScript, siteBuildDir, tempDir } from '../helpers.ts';
 
 async function bisectIn(repo: string, good: string, bad: string, env: NodeJS.ProcessEnv) {
@@ -17,28 +17,7 @@ async function bisectIn(repo: string, good: string, bad: string, env: NodeJS.Pro
   const json = path.join(repo, '..', `${path.basename(repo)}-result.json`);
   const result = await runScript(
     'scripts/bisect.ts',
-    [
-      '--good',
-      good,
-      '--bad',
-      bad,
-      '--data',
-      data,
-      '--tool',
-      'customSmallerIsBetter',
-      '--output-file-path',
-      'out.json',
-      '--json',
-      json,
-      // Fewer runs than the defaults (3 a turn, 12 a probe): each run here starts two processes.
-      '--repeats',
-      '2',
-      '--max-runs',
-      '8',
-      '--',
-      process.execPath,
-      'bench.mjs',
-    ],
+    ['--good', good, '--bad', bad, '--data', data, '--json', json, ...BISECT_BENCH_ARGS],
     { cwd: repo, env: { BISECT_COUNTER: path.join(repo, '..', `${path.basename(repo)}-count`), ...env } },
   );
   return { ...result, json };
@@ -105,27 +84,10 @@ describe('npm run bisect', () => {
     const [event] = JSON.parse(listed.stdout) as Array<{ id: string }>;
     expect(event?.id).toBeDefined();
 
-    const bisected = await runScript(
-      'scripts/bisect.ts',
-      [
-        '--event',
-        event?.id as string,
-        '--data',
-        data,
-        '--tool',
-        'customSmallerIsBetter',
-        '--output-file-path',
-        'out.json',
-        '--repeats',
-        '2',
-        '--max-runs',
-        '8',
-        '--',
-        process.execPath,
-        'bench.mjs',
-      ],
-      { cwd: dir, env: { BISECT_SEED: '5', BISECT_COUNTER: path.join(data, 'count') } },
-    );
+    const bisected = await runScript('scripts/bisect.ts', ['--event', event?.id as string, '--data', data, ...BISECT_BENCH_ARGS], {
+      cwd: dir,
+      env: { BISECT_SEED: '5', BISECT_COUNTER: path.join(data, 'count') },
+    });
     expect(bisected.code, bisected.stderr).toBe(0);
     expect(bisected.stdout).toContain(`culprit ${shas[5]} change 5`);
     const afterBisect = await runScript('scripts/regressions.ts', ['--all', '--data', data]);
