@@ -85,8 +85,15 @@ function printResult(result: BisectResult, range: readonly RangeCommit[]): void 
       `probe ${shortCommit(probe.commit)} ${plural(probe.runs, 'run')}: like the ${probe.side} end${probe.decided ? '' : ' (nearer it; not decided)'}  ${subject(probe.commit)}`,
     );
   }
+  if (result.unfinished) {
+    const [good, bad] = [result.unfinished.good, result.unfinished.bad];
+    const between = range.findIndex((commit) => commit.sha === bad) - range.findIndex((commit) => commit.sha === good);
+    console.log(
+      `the budget is spent after ${plural(result.runs, 'run')}: the change is after ${shortCommit(good)} and at or before ${shortCommit(bad)} (${plural(between, 'commit')}); run it again with a larger --budget to go on`,
+    );
+  }
   if (result.culprits.length === 0) {
-    console.log(`no change across this range (${plural(result.runs, 'run')})`);
+    if (!result.unfinished) console.log(`no change across this range (${plural(result.runs, 'run')})`);
     return;
   }
   for (const culprit of result.culprits) {
@@ -105,7 +112,7 @@ followed. Each commit measured is checked out in a temporary git worktree and be
 range's ends first, then its middle commit alternating with the current ends, repeated until its runs say
 which end it is like (p ≤ 0.01), halving the range until a commit and its parent differ. A second change in
 the range is named as a second culprit. Exits 0 when a culprit is named, 1 when the ends do not differ
-("no change across this range"), 2 on bad input. The runs are recorded (run type bisect) under
+("no change across this range") or --budget ran out first, 2 on bad input. The runs are recorded (run type bisect) under
 DIR/.bisect/<good>-<bad>/; run the same command again to resume an interrupted bisect.`,
   options: {
     good: { type: 'string', value: 'REV', description: 'the last commit known good (before the change)' },
@@ -127,6 +134,11 @@ DIR/.bisect/<good>-<bad>/; run the same command again to resume an interrupted b
       value: 'N',
       default: '12',
       description: 'the most runs of a probed commit before its nearer end is taken (default 12)',
+    },
+    budget: {
+      type: 'string',
+      value: 'N',
+      description: 'the most runs in all: it stops there, saying how far it narrowed the range (run it again to go on)',
     },
     install: { type: 'string', value: 'CMD', description: 'run once in each checkout first, split on spaces (e.g. "npm ci")' },
     tool: {
@@ -160,6 +172,9 @@ DIR/.bisect/<good>-<bad>/; run the same command again to resume an interrupted b
     if (!Number.isInteger(repeats) || repeats < 1 || repeats > 50) throw new UsageError('--repeats must be a whole number from 1 to 50');
     if (!Number.isInteger(maxRuns) || maxRuns < repeats || maxRuns > 500)
       throw new UsageError('--max-runs must be a whole number from --repeats to 500');
+    const budget = values.budget === undefined ? undefined : Number(values.budget);
+    if (budget !== undefined && !(Number.isInteger(budget) && budget >= 2 * repeats))
+      throw new UsageError("--budget must be a whole number of runs, at least the ends' first turn (2 × --repeats)");
     const tools = [...Object.keys(FILE_FORMATS), ...Object.keys(GITHUB_ACTION_BENCHMARK_TOOLS)];
     if (values.tool && !tools.includes(values.tool))
       throw new UsageError(
@@ -296,6 +311,7 @@ DIR/.bisect/<good>-<bad>/; run the same command again to resume an interrupted b
         repeats,
         maxRuns,
         alpha: ALPHA,
+        ...(budget === undefined ? {} : { budget }),
         log: (line) => console.error(`bisect: ${line}`),
       });
       printResult(result, range);

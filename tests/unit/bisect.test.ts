@@ -92,6 +92,44 @@ describe('bisect', () => {
     expect(replay).toEqual([]);
   });
 
+  it('stops at its budget with the narrowest range it reached, and goes on from there when run again', async () => {
+    const range = simulated(11, (index) => (index >= 23 ? 1.1 : 1));
+    const recorded: Array<[string, ReadonlyMap<string, number>]> = [];
+    const measure = async (commit: string) => {
+      const values = await range.measure(commit);
+      recorded.push([commit, values]);
+      return values;
+    };
+    const stopped = await bisect({ ...SETTINGS, commits: range.commits, measure, budget: 40 });
+    expect(stopped.runs).toBeLessThanOrEqual(40);
+    expect(stopped.culprits).toEqual([]);
+    const [good, bad] = [
+      range.commits.indexOf(stopped.unfinished?.good as string),
+      range.commits.indexOf(stopped.unfinished?.bad as string),
+    ];
+    expect(good).toBeLessThan(23);
+    expect(bad).toBeGreaterThanOrEqual(23);
+    expect(bad - good).toBeLessThan(32);
+    // Run again with no budget: the runs made so far are replayed, as the command replays its records, and it goes on.
+    const replay = [...recorded];
+    const finished = await bisect({
+      ...SETTINGS,
+      commits: range.commits,
+      measure: async (commit) => {
+        const next = replay.shift();
+        if (next) {
+          expect(next[0]).toBe(commit);
+          return next[1];
+        }
+        return range.measure(commit);
+      },
+    });
+    expect(replay).toEqual([]);
+    expect(finished.unfinished).toBeNull();
+    expect(finished.culprits.map((culprit) => culprit.commit)).toEqual(['c23']);
+    expect(finished.probes.slice(0, stopped.probes.length)).toEqual(stopped.probes);
+  });
+
   it('refuses a range that cannot be searched', async () => {
     await expect(bisect({ ...SETTINGS, ...simulated(1, () => 1), commits: ['only'] })).rejects.toThrow(/two commits at least/);
     await expect(bisect({ ...SETTINGS, ...simulated(1, () => 1), repeats: 0 })).rejects.toThrow(/repeats/);

@@ -25,6 +25,8 @@ export interface BisectOptions {
   maxRuns: number;
   /** A side, or a change between two ends, is said at p ≤ alpha (Bonferroni across the metrics followed). */
   alpha: number;
+  /** The most runs in all (a night's budget): the search stops before a turn would pass it. */
+  budget?: number;
   log?: (line: string) => void;
 }
 
@@ -63,7 +65,12 @@ export interface BisectResult {
   rounds: number;
   /** Every run made, ends and probes. */
   runs: number;
+  /** The narrowest range reached when the budget ran out before a culprit was named: its good and bad ends. */
+  unfinished: { good: string; bad: string } | null;
 }
+
+/** Thrown by a turn the budget cannot pay for, and caught by bisect: the search stops where it is. */
+class BudgetSpent extends Error {}
 
 export async function bisect(options: BisectOptions): Promise<BisectResult> {
   const { commits, metrics, repeats, maxRuns, alpha } = options;
@@ -81,6 +88,7 @@ export async function bisect(options: BisectOptions): Promise<BisectResult> {
   /** One turn: each commit `repeats` times, in an order that rotates from turn to turn. */
   let turns = 0;
   async function turn(indexes: readonly number[]): Promise<void> {
+    if (options.budget !== undefined && runs + indexes.length * repeats > options.budget) throw new BudgetSpent();
     for (let repeat = 0; repeat < repeats; repeat++) {
       const shift = (turns + repeat) % indexes.length;
       for (const index of [...indexes.slice(shift), ...indexes.slice(0, shift)]) {
@@ -126,10 +134,13 @@ export async function bisect(options: BisectOptions): Promise<BisectResult> {
   }
 
   const probes: BisectProbe[] = [];
+  /** The range being halved, for a search the budget stops. */
+  let current: [number, number] | null = null;
   /** Halves the range until its ends are adjacent; returns the bad end's index. */
   async function narrow(good: number, bad: number, followed: readonly string[]): Promise<number> {
     let [low, high] = [good, bad];
     while (high - low > 1) {
+      current = [low, high];
       const middle = Math.floor((low + high) / 2);
       const sides = () =>
         followed.map((metric) =>
@@ -164,47 +175,67 @@ export async function bisect(options: BisectOptions): Promise<BisectResult> {
   }
 
   const last = commits.length - 1;
-  const followed = await differing(0, last, metrics);
-  const ends = metrics.map((metric) => ({ metric, test: change(last, 0, metric) }));
   const culprits: BisectCulprit[] = [];
-  if (followed.length === 0) {
-    log(`the ends do not differ in ${metrics.join(', ')}: no change across this range`);
-    return { ends, culprits, probes, rounds: probes.length, runs };
-  }
-  // Ranges still to search, each with the metrics that differ between its ends; the first is the whole range.
-  const pending: Array<{ good: number; bad: number; followed: readonly string[]; first: boolean }> = [
-    { good: 0, bad: last, followed, first: true },
-  ];
-  while (pending.length > 0) {
-    const range = pending.shift() as (typeof pending)[number];
-    const culprit = await narrow(range.good, range.bad, range.followed);
-    const confirmed = (await differing(culprit - 1, culprit, range.followed)).length > 0;
-    if (!confirmed && !range.first) {
-      // Ends that seemed to differ beside a culprit, and no commit between them that does: no second change.
-      log(`${commits[culprit]} does not change ${range.followed.join(', ')} by itself: no second change there`);
-      continue;
-    }
-    culprits.push({
-      commit: commits[culprit] as string,
-      parent: commits[culprit - 1] as string,
-      index: culprit,
-      changes: range.followed.flatMap((metric) => {
-        const test = change(culprit, culprit - 1, metric);
-        return test ? [{ metric, test }] : [];
-      }),
-      confirmed,
-    });
-    log(`culprit: ${commits[culprit]}${confirmed ? '' : ' (its own change is not significant: the nearest this search came)'}`);
-    // A second change in the same range shows as ends that still differ on either side of the culprit.
-    for (const [from, to] of [
-      [range.good, culprit - 1],
-      [culprit, range.bad],
-    ] as const) {
-      if (to - from < 1) continue;
-      const still = await differing(from, to, range.followed);
-      if (still.length > 0) pending.push({ good: from, bad: to, followed: still, first: false });
-    }
+  const ends = () => metrics.map((metric) => ({ metric, test: change(last, 0, metric) }));
+  try {
+    await search();
+  } catch (error) {
+    if (!(error instanceof BudgetSpent)) throw error;
+    // Set by narrow, which TypeScript's flow analysis does not follow into.
+    const [good, bad]: [number, number] = (current as [number, number] | null) ?? [0, last];
+    log(`the budget of ${options.budget} runs is spent: the range is narrowed to ${commits[good]}..${commits[bad]}`);
+    culprits.sort((a, b) => a.index - b.index);
+    return {
+      ends: ends(),
+      culprits,
+      probes,
+      rounds: probes.length,
+      runs,
+      unfinished: { good: commits[good] as string, bad: commits[bad] as string },
+    };
   }
   culprits.sort((a, b) => a.index - b.index);
-  return { ends, culprits, probes, rounds: probes.length, runs };
+  return { ends: ends(), culprits, probes, rounds: probes.length, runs, unfinished: null };
+
+  async function search(): Promise<void> {
+    const followed = await differing(0, last, metrics);
+    if (followed.length === 0) {
+      log(`the ends do not differ in ${metrics.join(', ')}: no change across this range`);
+      return;
+    }
+    // Ranges still to search, each with the metrics that differ between its ends; the first is the whole range.
+    const pending: Array<{ good: number; bad: number; followed: readonly string[]; first: boolean }> = [
+      { good: 0, bad: last, followed, first: true },
+    ];
+    while (pending.length > 0) {
+      const range = pending.shift() as (typeof pending)[number];
+      const culprit = await narrow(range.good, range.bad, range.followed);
+      const confirmed = (await differing(culprit - 1, culprit, range.followed)).length > 0;
+      if (!confirmed && !range.first) {
+        // Ends that seemed to differ beside a culprit, and no commit between them that does: no second change.
+        log(`${commits[culprit]} does not change ${range.followed.join(', ')} by itself: no second change there`);
+        continue;
+      }
+      culprits.push({
+        commit: commits[culprit] as string,
+        parent: commits[culprit - 1] as string,
+        index: culprit,
+        changes: range.followed.flatMap((metric) => {
+          const test = change(culprit, culprit - 1, metric);
+          return test ? [{ metric, test }] : [];
+        }),
+        confirmed,
+      });
+      log(`culprit: ${commits[culprit]}${confirmed ? '' : ' (its own change is not significant: the nearest this search came)'}`);
+      // A second change in the same range shows as ends that still differ on either side of the culprit.
+      for (const [from, to] of [
+        [range.good, culprit - 1],
+        [culprit, range.bad],
+      ] as const) {
+        if (to - from < 1) continue;
+        const still = await differing(from, to, range.followed);
+        if (still.length > 0) pending.push({ good: from, bad: to, followed: still, first: false });
+      }
+    }
+  }
 }
