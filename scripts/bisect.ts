@@ -325,7 +325,7 @@ DIR/.bisect/<good>-<bad>/; run the same command again to resume an interrupted b
           at: new Date().toISOString(),
           note: more.length > 0 ? `also changed at ${more.map((culprit) => shortCommit(culprit.commit)).join(', ')}` : '',
           range: { good: commits[0] as string, bad: commits.at(-1) as string },
-          changes: found.changes.map(({ metric, test }) => ({ metric, estimate: test.estimate, low: test.low, high: test.high })),
+          changes: found.changes,
           runs: result.runs,
         });
         console.log(`the culprit of ${values.event} is recorded in ${culpritsFile(dataDir)}: commit it to keep it`);

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DataError } from '../shared/errors.ts';
+import type { ChangeTest } from '../shared/significance.ts';
 import { formatDay } from '../shared/timestamps.ts';
 import { describeZodError } from '../shared/zod-issues.ts';
 import { writeFileAtomic } from '../store/atomic-file.ts';
@@ -16,6 +17,19 @@ import { SAFE_ID_PATTERN } from '../store/record.ts';
 const EVENT_ID = new RegExp(`^e-${SAFE_ID_PATTERN}$`);
 const SHA = /^[0-9a-f]{40,64}$/;
 
+/** A ChangeTest (shared/significance.ts) as a file keeps it. */
+const changeTestSchema = z.object({
+  test: z.enum(['runs', 'rounds', 'samples']),
+  count: z.number().int().nonnegative(),
+  estimate: z.number(),
+  low: z.number().nullable(),
+  high: z.number().nullable(),
+  level: z.number().gt(0).lt(1),
+  pValue: z.number().min(0).max(1).nullable(),
+  adjustedPValue: z.number().min(0).max(1).nullable(),
+  family: z.number().int().positive().nullable(),
+}) satisfies z.ZodType<ChangeTest>;
+
 export const culpritSchema = z.object({
   commit: z.string().regex(SHA, 'is not a full commit id'),
   /** Its subject line, as git gave it when it was named. */
@@ -25,9 +39,9 @@ export const culpritSchema = z.object({
   note: z.string().max(2000).default(''),
   /** The range it was found in: a later event of the same range (the id changes as runs arrive) keeps it. */
   range: z.object({ good: z.string().regex(SHA), bad: z.string().regex(SHA) }),
-  /** What bisect measured of it: each metric's change from its parent, and the runs it took. */
+  /** What bisect measured of it: each metric's change from its parent, tested as groups of runs, and the runs it took. */
   changes: z
-    .array(z.object({ metric: z.string().max(2000), estimate: z.number(), low: z.number().nullable(), high: z.number().nullable() }))
+    .array(z.object({ metric: z.string().max(2000), test: changeTestSchema }))
     .max(10_000)
     .default([]),
   runs: z.number().int().nonnegative().nullable().default(null),
