@@ -1,79 +1,23 @@
 /**
- * npm run bisect -- (--event ID | --good REV --bad REV) [options] [-- COMMAND...]: from a commit range to the
- * commit that changed it, benchmarked on this machine (src/lib/analysis/bisect-search.ts decides).
+ * npm run bisect -- (--event ID | --good REV --bad REV | --open-events) [options] [-- COMMAND...]: from a commit
+ * range to the commit that changed it, benchmarked on this machine (src/lib/analysis/bisect-runner.ts).
  */
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { commandFile } from '../bin/commands.mjs';
-import { type BisectResult, bisect } from '../src/lib/analysis/bisect-search.ts';
+import { BISECT_ALPHA, type BisectBenchmark, eventRanges, runBisect } from '../src/lib/analysis/bisect-runner.ts';
+import type { BisectResult } from '../src/lib/analysis/bisect-search.ts';
 import { commitRange, type RangeCommit } from '../src/lib/analysis/commit-range.ts';
 import { culpritsFile, loadCulprits, writeCulprit } from '../src/lib/analysis/culprits-file.ts';
-import { historyEvents } from '../src/lib/analysis/regression-events.ts';
-import { historyChanges } from '../src/lib/analysis/series-changes.ts';
-import { loadTriage } from '../src/lib/analysis/triage-file.ts';
-import { placeSuites, runIn, Worktrees } from '../src/lib/analysis/worktrees.ts';
 import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
 import { DATA_OPTION } from '../src/lib/command-options.ts';
 import { FILE_FORMATS, GITHUB_ACTION_BENCHMARK_TOOLS } from '../src/lib/importers/formats.ts';
 import { loadSettings } from '../src/lib/reports/report-target.ts';
-import { EXIT, PerfsiteError, UsageError } from '../src/lib/shared/errors.ts';
+import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { formatChangeWithInterval } from '../src/lib/shared/format.ts';
 import { plural } from '../src/lib/shared/plural.ts';
 import { shortCommit } from '../src/lib/shared/short-commit.ts';
-import { queryRows } from '../src/lib/store/duckdb.ts';
-import { openHistory } from '../src/lib/store/history.ts';
 import { resolveDataDir } from '../src/lib/store/paths.ts';
-import type { RunRecord } from '../src/lib/store/record.ts';
 import { cleanMessage, newTextFixes } from '../src/lib/store/record-text.ts';
-import { listRecordFiles, readRecordFile } from '../src/lib/store/store.ts';
-import { PERFSITE_ROOT } from '../src/render/astro-root.ts';
-
-/** A decision is made at p ≤ 0.01, as Chromium's Pinpoint decides "different". */
-const ALPHA = 0.01;
-
-/** A metric as the command line names it. */
-const metricName = (suite: string, metric: string) => `${suite}/${metric}`;
-
-/** The range of an event of the history: the commit before its change and the commit of its first run after. */
-async function eventRange(dataDir: string, id: string): Promise<{ good: string; bad: string; metrics: string[] }> {
-  const history = await openHistory(dataDir, { checkIndexedRecords: true });
-  try {
-    const settings = await loadSettings(dataDir);
-    const changes = await historyChanges(history, settings.config.defaultBranch);
-    const { events } = await historyEvents(history, changes, settings, await loadTriage(dataDir), await loadCulprits(dataDir));
-    const event = events.find((candidate) => candidate.id === id);
-    if (!event) throw new UsageError(`no event ${JSON.stringify(id)} in ${dataDir}: npm run regressions -- --all lists them`);
-    const [after] = await queryRows<{ git_commit: string | null }>(history.connection, 'SELECT git_commit FROM runs WHERE run_id = $id', {
-      id: event.toRunId,
-    });
-    if (!event.fromCommit || !after?.git_commit)
-      throw new UsageError(`event ${id}'s runs do not say their commits: give the range as --good REV --bad REV`);
-    const metrics = [...new Set(event.series.map((series) => metricName(series.suite, series.metric)))];
-    return { good: event.fromCommit, bad: after.git_commit, metrics };
-  } finally {
-    history.close();
-  }
-}
-
-/** Each metric of a run that measured, by its name. */
-function valuesOf(record: RunRecord): Map<string, number> {
-  return new Map(
-    record.metrics.flatMap((metric) =>
-      metric.status === 'ok' && metric.value !== null ? [[metricName(metric.suite, metric.name), metric.value] as const] : [],
-    ),
-  );
-}
-
-/** The runs a bisect has recorded so far, oldest first: what a resumed bisect replays. */
-async function recordedRuns(dir: string): Promise<Array<{ id: string; commit: string | null; values: Map<string, number> }>> {
-  const runs = [];
-  for (const entry of await listRecordFiles(dir)) {
-    const read = await readRecordFile(entry.file);
-    if ('problems' in read) throw new UsageError(`${entry.file} cannot be read: remove ${dir} to start this bisect again`);
-    runs.push({ id: read.record.id, time: read.record.timestamp, commit: read.record.git?.commit ?? null, values: valuesOf(read.record) });
-  }
-  return runs.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id)).map(({ time: _time, ...run }) => run);
-}
 
 function printResult(result: BisectResult, range: readonly RangeCommit[]): void {
   const subject = (sha: string) => range.find((commit) => commit.sha === sha)?.subject ?? '';
@@ -105,15 +49,47 @@ function printResult(result: BisectResult, range: readonly RangeCommit[]): void 
   console.log(`${plural(result.rounds, 'round')} of probes, ${plural(result.runs, 'run')}`);
 }
 
+/** The event's culprit, for its page, the feed, issues and the CLI (data/culprits.json). */
+async function recordCulprit(dataDir: string, eventId: string, range: readonly RangeCommit[], result: BisectResult): Promise<void> {
+  const [found, ...more] = result.culprits.filter((culprit) => culprit.confirmed);
+  if (!found) return;
+  await writeCulprit(dataDir, await loadCulprits(dataDir), eventId, {
+    commit: found.commit,
+    subject: cleanMessage(range.find((commit) => commit.sha === found.commit)?.subject ?? '', 'subject', newTextFixes(), 2000),
+    by: 'bisect',
+    at: new Date().toISOString(),
+    note: more.length > 0 ? `also changed at ${more.map((culprit) => shortCommit(culprit.commit)).join(', ')}` : '',
+    range: { good: range[0]?.sha as string, bad: range.at(-1)?.sha as string },
+    changes: found.changes,
+    runs: result.runs,
+  });
+  console.log(`the culprit of ${eventId} is recorded in ${culpritsFile(dataDir)}: commit it to keep it`);
+}
+
+/** A whole number option, or the configured value. */
+function count(given: string | undefined, configured: number, name: string, least: number, most: number): number {
+  const value = given === undefined ? configured : Number(given);
+  if (!Number.isInteger(value) || value < least || value > most)
+    throw new UsageError(`--${name} must be a whole number from ${least} to ${most}`);
+  return value;
+}
+
 export const command = defineCommand({
-  usage: ['npm run bisect -- --good REV --bad REV [options] [-- COMMAND...]', 'npm run bisect -- --event ID [options] [-- COMMAND...]'],
+  usage: [
+    'npm run bisect -- --good REV --bad REV [options] [-- COMMAND...]',
+    'npm run bisect -- --event ID [options] [-- COMMAND...]',
+    'npm run bisect -- --open-events [options] [-- COMMAND...]',
+  ],
   about: `Finds the commit between --good and --bad (or in a regression event's range) that changed the metrics
 followed. Each commit measured is checked out in a temporary git worktree and benchmarked on this machine: the
 range's ends first, then its middle commit alternating with the current ends, repeated until its runs say
 which end it is like (p ≤ 0.01), halving the range until a commit and its parent differ. A second change in
 the range is named as a second culprit. Exits 0 when a culprit is named, 1 when the ends do not differ
-("no change across this range") or --budget ran out first, 2 on bad input. The runs are recorded (run type bisect) under
-DIR/.bisect/<good>-<bad>/; run the same command again to resume an interrupted bisect.`,
+("no change across this range") or --budget ran out first, 2 on bad input. The runs are recorded (run type
+bisect) under DIR/.bisect/<good>-<bad>/; run the same command again to resume an interrupted bisect. With
+--event or --open-events, a culprit found is written to data/culprits.json. --open-events bisects the open
+regressions that have no culprit yet and a range of more than one commit, newest first, within the budget of
+perfsite.config.json's bisect.runsPerNight (0, the default, bisects nothing); it exits 0 unless it failed.`,
   options: {
     good: { type: 'string', value: 'REV', description: 'the last commit known good (before the change)' },
     bad: { type: 'string', value: 'REV', description: 'a commit known bad (after the change)' },
@@ -122,18 +98,18 @@ DIR/.bisect/<good>-<bad>/; run the same command again to resume an interrupted b
       value: 'ID',
       description: 'a regression event: its range, and the metrics that moved (npm run regressions lists them)',
     },
+    'open-events': { type: 'boolean', default: false, description: 'every open regression without a culprit, within the budget' },
     metric: {
       type: 'string',
       multiple: true,
       value: 'SUITE/NAME',
       description: "a metric to follow (repeat for more; default: the event's, or every metric)",
     },
-    repeats: { type: 'string', value: 'N', default: '3', description: 'runs of each commit in a turn (default 3)' },
+    repeats: { type: 'string', value: 'N', description: "runs of each commit in a turn (default 3, or the config's bisect.repeats)" },
     'max-runs': {
       type: 'string',
       value: 'N',
-      default: '12',
-      description: 'the most runs of a probed commit before its nearer end is taken (default 12)',
+      description: 'the most runs of a probed commit before its nearer end is taken (default 12, or bisect.maxRuns)',
     },
     budget: {
       type: 'string',
@@ -167,14 +143,10 @@ DIR/.bisect/<good>-<bad>/; run the same command again to resume an interrupted b
   async run({ values, positionals }) {
     const repo = process.cwd();
     const dataDir = resolveDataDir(values.data);
-    const repeats = Number(values.repeats);
-    const maxRuns = Number(values['max-runs']);
-    if (!Number.isInteger(repeats) || repeats < 1 || repeats > 50) throw new UsageError('--repeats must be a whole number from 1 to 50');
-    if (!Number.isInteger(maxRuns) || maxRuns < repeats || maxRuns > 500)
-      throw new UsageError('--max-runs must be a whole number from --repeats to 500');
-    const budget = values.budget === undefined ? undefined : Number(values.budget);
-    if (budget !== undefined && !(Number.isInteger(budget) && budget >= 2 * repeats))
-      throw new UsageError("--budget must be a whole number of runs, at least the ends' first turn (2 × --repeats)");
+    const settings = await loadSettings(dataDir);
+    const { config } = settings;
+    const repeats = count(values.repeats, config.bisect.repeats, 'repeats', 1, 50);
+    const maxRuns = count(values['max-runs'], Math.max(config.bisect.maxRuns, repeats), 'max-runs', repeats, 500);
     const tools = [...Object.keys(FILE_FORMATS), ...Object.keys(GITHUB_ACTION_BENCHMARK_TOOLS)];
     if (values.tool && !tools.includes(values.tool))
       throw new UsageError(
@@ -184,162 +156,85 @@ DIR/.bisect/<good>-<bad>/; run the same command again to resume an interrupted b
     if (values.tool && positionals.length === 0) throw new UsageError('--tool needs the COMMAND that writes its results, after --');
     if (values['output-file-path'] && path.isAbsolute(values['output-file-path']))
       throw new UsageError('--output-file-path is a path inside the checkout: give it relative, as the action takes it');
+    const suites = path.resolve(values.dir ?? 'bench');
+    if (positionals.length === 0 && !(await stat(suites).catch(() => undefined))?.isDirectory())
+      throw new UsageError(`no suites folder ${suites}: give the benchmark COMMAND after --, or --dir`);
+    const benchmark: BisectBenchmark =
+      positionals.length === 0
+        ? { suites }
+        : {
+            command: positionals,
+            ...(values.tool
+              ? { tool: { format: values.tool, outputFile: values['output-file-path'] as string, suite: values.suite } }
+              : {}),
+          };
+    const run = (range: readonly RangeCommit[], metrics: readonly string[], budget: number | undefined) =>
+      runBisect({
+        repo,
+        dataDir,
+        range,
+        metrics,
+        benchmark,
+        install: values.install?.trim() ? values.install.trim().split(/\s+/) : null,
+        repeats,
+        maxRuns,
+        ...(budget === undefined ? {} : { budget }),
+        log: (line) => console.error(`bisect: ${line}`),
+      });
 
+    if (values['open-events']) {
+      if (values.good || values.bad || values.event) throw new UsageError('give --open-events alone, without --event, --good or --bad');
+      let left = count(values.budget, config.bisect.runsPerNight, 'budget', 0, 100_000);
+      if (left === 0) {
+        console.log('no runs to spend (perfsite.config.json: bisect.runsPerNight is 0, and no --budget): nothing is bisected');
+        return EXIT.ok;
+      }
+      for (const event of (await eventRanges(dataDir, settings)).filter((candidate) => candidate.open && !candidate.hasCulprit)) {
+        if (left < 2 * repeats) break;
+        let range: RangeCommit[];
+        try {
+          range = await commitRange(repo, event.good, event.bad);
+        } catch (error) {
+          if (!(error instanceof UsageError)) throw error;
+          console.error(`bisect: ${event.id} is skipped: ${error.message}`);
+          continue;
+        }
+        if (range.length <= 2) continue;
+        console.log(`${event.id}: ${plural(range.length - 1, 'commit')}, ${plural(left, 'run')} left to spend`);
+        const result = await run(range, values.metric ?? event.metrics, left);
+        printResult(result, range);
+        await recordCulprit(dataDir, event.id, range, result);
+        left -= result.runs;
+      }
+      return EXIT.ok;
+    }
+
+    const budget = values.budget === undefined ? undefined : count(values.budget, 0, 'budget', 2 * repeats, 100_000);
     let good = values.good;
     let bad = values.bad;
     let metrics = values.metric ?? [];
     if (values.event) {
       if (good || bad) throw new UsageError('give --event or --good and --bad, not both');
-      const range = await eventRange(dataDir, values.event);
-      ({ good, bad } = range);
-      if (metrics.length === 0) metrics = range.metrics;
+      const event = (await eventRanges(dataDir, settings)).find((candidate) => candidate.id === values.event);
+      if (!event)
+        throw new UsageError(
+          `no event ${JSON.stringify(values.event)} in ${dataDir} whose runs say their commits: npm run regressions -- --all lists them; or give --good REV --bad REV`,
+        );
+      ({ good, bad } = event);
+      if (metrics.length === 0) metrics = event.metrics;
     }
-    if (!good || !bad) throw new UsageError('give the range: --good REV --bad REV, or --event ID');
-    const suitesDir = path.resolve(values.dir ?? 'bench');
-    if (positionals.length === 0 && !(await stat(suitesDir).catch(() => undefined))?.isDirectory())
-      throw new UsageError(`no suites folder ${suitesDir}: give the benchmark COMMAND after --, or --dir`);
+    if (!good || !bad) throw new UsageError('give the range: --good REV --bad REV, --event ID or --open-events');
     const range = await commitRange(repo, good, bad);
-    const commits = range.map((commit) => commit.sha);
-    const scratch = path.join(dataDir, '.bisect', `${shortCommit(commits[0] as string)}-${shortCommit(commits.at(-1) as string)}`);
-    const checkouts = path.join(scratch, 'checkouts');
-    await mkdir(scratch, { recursive: true });
-    console.error(
-      `bisect: ${plural(commits.length - 1, 'commit')} after ${shortCommit(commits[0] as string)}; runs recorded in ${scratch}`,
-    );
-
-    const replay = await recordedRuns(scratch);
-    if (replay.length > 0) console.error(`bisect: resuming from ${plural(replay.length, 'recorded run')}`);
-    // As npm run ab: the project's own environment (a CI job that bisects gives this step no secret).
-    const env = {
-      ...process.env,
-      PERFORMANCE_DB_PATH: scratch,
-      PERFORMANCE_RUN_TYPE: 'bisect',
-    };
-    const worktrees = new Worktrees(repo, checkouts);
-    const prepared = new Map<string, Promise<string>>();
-    // A checkout per commit measured: the range's ends are measured again every round.
-    const checkout = (sha: string): Promise<string> => {
-      let dir = prepared.get(sha);
-      if (!dir) {
-        dir = (async () => {
-          const where = await worktrees.at(sha, sha);
-          if (values.install?.trim()) await runIn(values.install.trim().split(/\s+/), where, env, `installing ${shortCommit(sha)}`);
-          if (positionals.length === 0) await placeSuites(suitesDir, where);
-          return where;
-        })();
-        prepared.set(sha, dir);
-      }
-      return dir;
-    };
-    let seen = new Set(replay.map((entry) => entry.id));
-    const measure = async (sha: string): Promise<ReadonlyMap<string, number>> => {
-      const next = replay.shift();
-      if (next) {
-        if (next.commit !== sha)
-          throw new UsageError(
-            `the runs recorded in ${scratch} were made with other options (${shortCommit(next.commit ?? '?')} where ${shortCommit(sha)} is next): give the same options, or remove the folder to start again`,
-          );
-        return next.values;
-      }
-      const where = await checkout(sha);
-      const what = `benchmarking ${shortCommit(sha)}`;
-      if (positionals.length === 0) {
-        await runIn(
-          [
-            process.execPath,
-            commandFile(PERFSITE_ROOT, 'bench/run.ts'),
-            '--dir',
-            path.join(where, 'bench'),
-            '--data',
-            scratch,
-            '--run-type',
-            'bisect',
-          ],
-          where,
-          env,
-          what,
-        );
-      } else {
-        await runIn(positionals, where, env, what);
-        if (values.tool) {
-          const file = path.join(where, values['output-file-path'] as string);
-          await runIn(
-            [
-              process.execPath,
-              commandFile(PERFSITE_ROOT, 'scripts/import.ts'),
-              '--format',
-              values.tool,
-              '--data',
-              scratch,
-              '--suite',
-              values.suite,
-              '--run-type',
-              'bisect',
-              file,
-            ],
-            where,
-            env,
-            `importing ${file}`,
-            true,
-          );
-        }
-      }
-      const fresh = (await listRecordFiles(scratch)).filter((entry) => !seen.has(entry.id));
-      if (fresh.length !== 1)
-        throw new PerfsiteError(
-          `${what}: ${fresh.length === 0 ? 'no run was recorded' : `${fresh.length} runs were recorded, not one`} into ${scratch}`,
-        );
-      seen = new Set([...seen, ...fresh.map((entry) => entry.id)]);
-      const read = await readRecordFile((fresh[0] as { file: string }).file);
-      if ('problems' in read) throw new PerfsiteError(`${what}: the run recorded cannot be read`);
-      if (read.record.git?.commit && read.record.git.commit !== sha)
-        throw new PerfsiteError(`${what}: the run recorded says commit ${shortCommit(read.record.git.commit)}`);
-      return valuesOf(read.record);
-    };
-
-    try {
-      if (metrics.length === 0) {
-        // Every metric the good end measures: the ends' check keeps those that moved.
-        const first = await measure(commits[0] as string);
-        replay.unshift({ id: '', commit: commits[0] as string, values: new Map(first) });
-        metrics = [...first.keys()];
-      }
-      const result = await bisect({
-        commits,
-        metrics,
-        measure,
-        repeats,
-        maxRuns,
-        alpha: ALPHA,
-        ...(budget === undefined ? {} : { budget }),
-        log: (line) => console.error(`bisect: ${line}`),
-      });
-      printResult(result, range);
-      const [found, ...more] = result.culprits.filter((culprit) => culprit.confirmed);
-      if (values.event && found) {
-        // The event's culprit, for its page, the feed, issues and the CLI (data/culprits.json).
-        await writeCulprit(dataDir, await loadCulprits(dataDir), values.event, {
-          commit: found.commit,
-          subject: cleanMessage(range.find((commit) => commit.sha === found.commit)?.subject ?? '', 'subject', newTextFixes(), 2000),
-          by: 'bisect',
-          at: new Date().toISOString(),
-          note: more.length > 0 ? `also changed at ${more.map((culprit) => shortCommit(culprit.commit)).join(', ')}` : '',
-          range: { good: commits[0] as string, bad: commits.at(-1) as string },
-          changes: found.changes,
-          runs: result.runs,
-        });
-        console.log(`the culprit of ${values.event} is recorded in ${culpritsFile(dataDir)}: commit it to keep it`);
-      }
-      if (values.json) {
-        await writeFile(
-          path.resolve(values.json),
-          `${JSON.stringify({ reportVersion: 1, good: commits[0], bad: commits.at(-1), commits: range, metrics, repeats, maxRuns, alpha: ALPHA, ...result }, null, 2)}\n`,
-        );
-      }
-      return result.culprits.length > 0 ? EXIT.ok : EXIT.failed;
-    } finally {
-      await worktrees.removeAll();
+    const result = await run(range, metrics, budget);
+    printResult(result, range);
+    if (values.event) await recordCulprit(dataDir, values.event, range, result);
+    if (values.json) {
+      await writeFile(
+        path.resolve(values.json),
+        `${JSON.stringify({ reportVersion: 1, good: range[0]?.sha, bad: range.at(-1)?.sha, commits: range, repeats, maxRuns, alpha: BISECT_ALPHA, ...result }, null, 2)}\n`,
+      );
     }
+    return result.culprits.length > 0 ? EXIT.ok : EXIT.failed;
   },
 });
 

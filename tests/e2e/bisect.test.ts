@@ -2,7 +2,7 @@
  * `npm run bisect` on a real git repository (tests/fixtures/bisect-repo.ts): a generated benchmark with a
  * run-to-run spread of 3 %, 10 % slower from a known commit among 32.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
@@ -58,7 +58,7 @@ describe('npm run bisect', () => {
     expect(run.stderr).toContain('is not an ancestor of --bad');
   });
 
-  it("bisects an event of the history: its culprit is recorded, and the regressions list and the event's page name it; triage names one by hand", async () => {
+  it("bisects the open events within the configured budget: the culprit is recorded, and the regressions list and the event's page name it; triage names one by hand", async () => {
     const { dir, shas } = await bisectRepository(8, 5);
     const data = await tempDir();
     // Nightly runs at the good commit, then at the bad one: an event whose range holds 8 commits.
@@ -80,21 +80,34 @@ describe('npm run bisect', () => {
       ...Array.from({ length: 10 }, (_, day) => runAt(day, shas[0] as string, 1 + ((day * 7) % 5) / 500)),
       ...Array.from({ length: 4 }, (_, day) => runAt(10 + day, shas[8] as string, 1.1 + ((day * 3) % 5) / 500)),
     ]);
-    const listed = await runScript('scripts/regressions.ts', ['--all', '--json', '--data', data]);
+    // A threshold of 5 % makes the 10 % step a regression, open: what --open-events bisects.
+    await writeFile(path.join(dir, 'perfsite.config.json'), JSON.stringify({ threshold: 0.05 }));
+    const listed = await runScript('scripts/regressions.ts', ['--json', '--data', data], { cwd: dir });
     const [event] = JSON.parse(listed.stdout) as Array<{ id: string }>;
     expect(event?.id).toBeDefined();
 
-    const bisected = await runScript('scripts/bisect.ts', ['--event', event?.id as string, '--data', data, ...BISECT_BENCH_ARGS], {
+    const unknown = await runScript('scripts/bisect.ts', ['--event', 'e-000000000000-r', '--data', data, ...BISECT_BENCH_ARGS], {
       cwd: dir,
-      env: { BISECT_SEED: '5', BISECT_COUNTER: path.join(data, 'count') },
     });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no event "e-000000000000-r"');
+    const env = { BISECT_SEED: '5', BISECT_COUNTER: path.join(data, 'count') };
+    // As the nightly workflow runs it: every open event without a culprit, within perfsite.config.json's budget.
+    const off = await runScript('scripts/bisect.ts', ['--open-events', '--data', data, ...BISECT_BENCH_ARGS], { cwd: dir, env });
+    expect(off.code, off.stderr).toBe(0);
+    expect(off.stdout).toContain('bisect.runsPerNight is 0');
+    await writeFile(path.join(dir, 'perfsite.config.json'), JSON.stringify({ threshold: 0.05, bisect: { runsPerNight: 200 } }));
+    const bisected = await runScript('scripts/bisect.ts', ['--open-events', '--data', data, ...BISECT_BENCH_ARGS], { cwd: dir, env });
     expect(bisected.code, bisected.stderr).toBe(0);
     expect(bisected.stdout).toContain(`culprit ${shas[5]} change 5`);
-    const afterBisect = await runScript('scripts/regressions.ts', ['--all', '--data', data]);
+    const afterBisect = await runScript('scripts/regressions.ts', ['--data', data], { cwd: dir });
     expect(afterBisect.stdout).toContain(`culprit ${shas[5]} change 5, found by bisect`);
 
     const out = await siteBuildDir();
-    const built = await runScript('scripts/build.ts', ['--outDir', out, '--data', data], { env: { PERFSITE_BUILD_CACHE: 'off' } });
+    const built = await runScript('scripts/build.ts', ['--outDir', out, '--data', data], {
+      cwd: dir,
+      env: { PERFSITE_BUILD_CACHE: 'off' },
+    });
     expect(built.code, built.stderr).toBe(0);
     const page = await readFile(path.join(out, 'events', event?.id as string, 'index.html'), 'utf8');
     expect(page).toMatch(/<dt[^>]*>culprit<\/dt>/);
@@ -107,7 +120,7 @@ describe('npm run bisect', () => {
       { cwd: dir },
     );
     expect(byHand.code, byHand.stderr).toBe(0);
-    expect((await runScript('scripts/regressions.ts', ['--all', '--data', data])).stdout).toContain(
+    expect((await runScript('scripts/regressions.ts', ['--data', data], { cwd: dir })).stdout).toContain(
       `culprit ${shas[4]} change 4, named by hand`,
     );
   });

@@ -38,6 +38,21 @@ export const configSchema = z
       .record(z.string(), z.object({ threshold: thresholdSchema.optional() }))
       .default({})
       .describe('Keyed "suite/metric".'),
+    bisect: z
+      .object({
+        runsPerNight: z
+          .number()
+          .int()
+          .min(0)
+          .max(10_000)
+          .default(0)
+          .describe('The most benchmark runs `perfsite bisect --open-events` makes in one go (the nightly workflow): 0 bisects nothing.'),
+        repeats: z.number().int().min(1).max(50).default(3).describe('Runs of each commit in a turn of a bisect.'),
+        maxRuns: z.number().int().min(1).max(500).default(12).describe('The most runs of a probed commit before its nearer end is taken.'),
+      })
+      .strict()
+      .default({ runsPerNight: 0, repeats: 3, maxRuns: 12 })
+      .describe('Narrowing open regression events to the commit that made them (perfsite bisect).'),
   })
   .strict();
 
