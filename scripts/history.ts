@@ -9,6 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseBaselines } from '../src/lib/analysis/baselines-file.ts';
+import { parseCulprits } from '../src/lib/analysis/culprits-file.ts';
 import { parseTriage } from '../src/lib/analysis/triage-file.ts';
 import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
 import { commandHint } from '../src/lib/shared/command-hint.ts';
@@ -17,13 +18,13 @@ import { plural } from '../src/lib/shared/plural.ts';
 import { DEFAULT_HISTORY_BRANCH, handOverChanges, pushHistory, restoreHistory, takeOverChanges } from '../src/lib/store/history-branch.ts';
 import { readRecordFile } from '../src/lib/store/store.ts';
 
-/** A handed-over file as a local write would have to be: a valid record named after its id, valid baselines or triage. */
+/** A handed-over file as a local write would have to be: a valid record named after its id, valid baselines, triage or culprits. */
 async function checkHandedOver(file: string, fullPath: string): Promise<string | undefined> {
-  if (file === 'baselines.json' || file === 'triage.json') {
+  const parse = { 'baselines.json': parseBaselines, 'triage.json': parseTriage, 'culprits.json': parseCulprits }[file];
+  if (parse) {
     const text = await readFile(fullPath, 'utf8');
     try {
-      if (file === 'baselines.json') parseBaselines(text, file);
-      else parseTriage(text, file);
+      parse(text, file);
       return undefined;
     } catch (error) {
       return (error as Error).message;

@@ -126,7 +126,7 @@ describe('the history branch', () => {
     expect((await takeOver(rewritten)).stderr).toMatch(/already in the history with other contents/);
     const sneaky = await tempDir('perfsite-handover-');
     await writeFile(path.join(sneaky, 'package.json'), '{}');
-    expect((await takeOver(sneaky)).stderr).toMatch(/is not a run record or baselines.json/);
+    expect((await takeOver(sneaky)).stderr).toMatch(/is not a run record, baselines.json, triage.json or culprits.json/);
   });
 
   it('refuses a forged hand-over whole, with every file checked as a local write is', async () => {
@@ -146,10 +146,11 @@ describe('the history branch', () => {
     );
     await writeFile(path.join(forged, 'baselines.json'), '"garbage"');
     await writeFile(path.join(forged, 'triage.json'), '{"e-x": {"state": "ignored"}}');
+    await writeFile(path.join(forged, 'culprits.json'), '{"e-x": {"commit": "$(rm -rf ~)", "by": "bisect"}}');
     const refused = await runCommand('scripts/history.ts', ['take-over', '--from', forged, '--dir', dir]);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('was refused whole, nothing was taken over');
-    for (const file of ['runs/2026-11/not-a-record.json', 'runs/2026-11/other-name.json', 'baselines.json', 'triage.json'])
+    for (const file of ['runs/2026-11/not-a-record.json', 'runs/2026-11/other-name.json', 'baselines.json', 'triage.json', 'culprits.json'])
       expect(refused.stderr).toContain(`  ${file}: `);
     expect(refused.stderr).not.toContain(`${good.id}.json: `);
     // Nothing landed, the good record included.

@@ -63,9 +63,23 @@ export function culpritsFile(dataDir: string): string {
 export async function loadCulprits(dataDir: string): Promise<Culprits> {
   const file = culpritsFile(dataDir);
   const data = await readJsonDataFile(file, (message) => new CulpritsFileError(message));
-  if (data === undefined) return new Map();
+  return data === undefined ? new Map() : culpritsOfData(data, displayPath(file));
+}
+
+/** The culprits a file's text holds (a night's hand-over is checked so), or a CulpritsFileError naming `where`. */
+export function parseCulprits(text: string, where: string): Culprits {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new CulpritsFileError(`${where} is not valid JSON: restore it with \`git checkout -- ${where}\`, or delete it.`);
+  }
+  return culpritsOfData(data, where);
+}
+
+function culpritsOfData(data: unknown, where: string): Culprits {
   const parsed = culpritsFileSchema.safeParse(data);
-  if (!parsed.success) throw new CulpritsFileError(`${displayPath(file)}: ${describeZodError(parsed.error)}; fix the entry or remove it.`);
+  if (!parsed.success) throw new CulpritsFileError(`${where}: ${describeZodError(parsed.error)}; fix the entry or remove it.`);
   return new Map(Object.entries(parsed.data));
 }
 

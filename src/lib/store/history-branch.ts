@@ -271,16 +271,21 @@ export async function handOverChanges(dir: string, to: string): Promise<string[]
     .map((entry) => entry.slice(3));
   for (const file of changed) {
     if (!isHistoryFile(file))
-      throw new HistoryBranchError(`${file} changed in ${dir}: only run records and baselines.json are handed over`);
+      throw new HistoryBranchError(
+        `${file} changed in ${dir}: only run records, baselines.json, triage.json and culprits.json are handed over`,
+      );
     await mkdir(path.dirname(path.join(to, file)), { recursive: true });
     await copyFile(path.join(dir, file), path.join(to, file));
   }
   return changed;
 }
 
-/** Run records, baselines.json and triage.json: the only files a night may add to the history. */
+/** The files people and bisect edit whole (the newest wins), beside the run records, which are written once. */
+const EDITED_FILES = new Set(['baselines.json', 'triage.json', 'culprits.json']);
+
+/** Run records and the edited files: the only files a night may add to the history. */
 function isHistoryFile(file: string): boolean {
-  return file === 'baselines.json' || file === 'triage.json' || /^runs\/\d{4}-\d{2}\/[A-Za-z0-9][A-Za-z0-9._-]{0,127}\.json$/.test(file);
+  return EDITED_FILES.has(file) || /^runs\/\d{4}-\d{2}\/[A-Za-z0-9][A-Za-z0-9._-]{0,127}\.json$/.test(file);
 }
 
 /**
@@ -301,7 +306,9 @@ export async function takeOverChanges(from: string, dir: string, check: HandOver
   const files = entries.map((entry) => path.relative(from, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'));
   for (const file of files) {
     if (!isHistoryFile(file))
-      throw new HistoryBranchError(`${file} in ${from} is not a run record or baselines.json; nothing was taken over`);
+      throw new HistoryBranchError(
+        `${file} in ${from} is not a run record, baselines.json, triage.json or culprits.json; nothing was taken over`,
+      );
   }
   const refused: string[] = [];
   for (const file of files) {
@@ -313,7 +320,7 @@ export async function takeOverChanges(from: string, dir: string, check: HandOver
   for (const file of files) {
     const target = path.join(dir, file);
     await mkdir(path.dirname(target), { recursive: true });
-    if (file === 'baselines.json' || file === 'triage.json') await copyFile(path.join(from, file), target);
+    if (EDITED_FILES.has(file)) await copyFile(path.join(from, file), target);
     else {
       await copyFile(path.join(from, file), target, constants.COPYFILE_EXCL).catch(async (error: NodeJS.ErrnoException) => {
         if (error.code !== 'EEXIST') throw error;
