@@ -17,7 +17,7 @@ import { plural } from '../src/lib/shared/plural.ts';
 import { shortCommit } from '../src/lib/shared/short-commit.ts';
 import { queryRows } from '../src/lib/store/duckdb.ts';
 import { openHistory } from '../src/lib/store/history.ts';
-import { ensureWritableDataDir, resolveDataDir } from '../src/lib/store/paths.ts';
+import { dataLayout, ensureWritableDataDir, resolveDataDir } from '../src/lib/store/paths.ts';
 import { detectRunContext } from '../src/lib/store/run-context.ts';
 import { PERFSITE_ROOT } from '../src/render/astro-root.ts';
 
@@ -110,7 +110,7 @@ a commit could not be measured (the others are recorded), 2 on bad input.`,
     await ensureWritableDataDir(dataDir, values.data);
     // The runs are the branch's: a detached checkout knows no branch, so it is given as CI gives one.
     const env = { ...process.env, GITHUB_REF_NAME: branch, GITHUB_HEAD_REF: '' };
-    const worktrees = new Worktrees(repo, path.join(dataDir, '.backfill'));
+    const worktrees = new Worktrees(repo, path.join(dataLayout(dataDir).cacheDir, 'backfill'));
     const failed: string[] = [];
     try {
       for (const [index, commit] of todo.entries()) {

@@ -86,7 +86,7 @@ range's ends first, then its middle commit alternating with the current ends, re
 which end it is like (p ≤ 0.01), halving the range until a commit and its parent differ. A second change in
 the range is named as a second culprit. Exits 0 when a culprit is named, 1 when the ends do not differ
 ("no change across this range") or --budget ran out first, 2 on bad input. The runs are recorded (run type
-bisect) under DIR/.bisect/<good>-<bad>/; run the same command again to resume an interrupted bisect. With
+bisect) under DIR/.cache/bisect/<good>-<bad>/; run the same command again to resume an interrupted bisect. With
 --event or --open-events, a culprit found is written to data/culprits.json. --open-events bisects the open
 regressions that have no culprit yet and a range of more than one commit, newest first, within the budget of
 perfsite.config.json's bisect.runsPerNight (0, the default, bisects nothing); it exits 0 unless it failed.`,

@@ -1,7 +1,8 @@
 /**
  * A bisect as the command runs it (scripts/bisect.ts): each commit checked out in a git worktree and
  * benchmarked on this machine, with this tree's suites (put in the checkout's bench/) or a command and its
- * tool's output; every run recorded (run type bisect) under DATA/.bisect/<good>-<bad>/, where a bisect run
+ * tool's output; every run recorded (run type bisect) under DATA/.cache/bisect/<good>-<bad>/ (ignored by the history branch, as
+ * every cache), where a bisect run
  * again finds the runs it made and replays them to go on (bisect-search.ts decides from the measurements
  * alone). The ranges of the history's regression events, for --event and --open-events, are found here too.
  */
@@ -15,6 +16,7 @@ import { plural } from '../shared/plural.ts';
 import { shortCommit } from '../shared/short-commit.ts';
 import { queryRows } from '../store/duckdb.ts';
 import { openHistory } from '../store/history.ts';
+import { dataLayout } from '../store/paths.ts';
 import type { RunRecord } from '../store/record.ts';
 import { listRecordFiles, readRecordFile } from '../store/store.ts';
 import type { AnalysisSettings } from './analysis-settings.ts';
@@ -121,7 +123,11 @@ export interface BisectRunOptions {
 export async function runBisect(options: BisectRunOptions): Promise<BisectResult & { metrics: string[] }> {
   const { repo, dataDir, range, benchmark, log } = options;
   const commits = range.map((commit) => commit.sha);
-  const scratch = path.join(dataDir, '.bisect', `${shortCommit(commits[0] as string)}-${shortCommit(commits.at(-1) as string)}`);
+  const scratch = path.join(
+    dataLayout(dataDir).cacheDir,
+    'bisect',
+    `${shortCommit(commits[0] as string)}-${shortCommit(commits.at(-1) as string)}`,
+  );
   await mkdir(scratch, { recursive: true });
   log(`${plural(commits.length - 1, 'commit')} after ${shortCommit(commits[0] as string)}; runs recorded in ${scratch}`);
   const replay = await recordedRuns(scratch);
