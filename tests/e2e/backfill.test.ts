@@ -79,6 +79,6 @@ describe('npm run backfill', () => {
     const second = await runScript('scripts/backfill.ts', ['--since', '2026-10-02', '--data', data], { cwd: repo, env });
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toContain('10 already recorded, 0 to measure');
-    expect(await git.raw(['worktree', 'list'])).not.toContain('backfill');
+    expect(await git.raw(['worktree', 'list'])).not.toContain(path.join('.cache', 'backfill'));
   });
 });
