@@ -82,6 +82,7 @@ changing the workflow.`,
     const workflow = parse(await readFile(path.join(project, WORKFLOW), 'utf8')) as { jobs: Record<string, Job> };
     const context: Record<string, string> = {
       "inputs.mode || 'comprehensive'": values.mode,
+      'inputs.bisect-event': '',
       'github.run_id': 'rehearsal',
       // The stand-in remote is a local folder: no token to give the git commands.
       'github.token': '',
