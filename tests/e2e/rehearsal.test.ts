@@ -17,7 +17,7 @@ describe('npm run rehearse:nightly', () => {
     expect(result.stdout).toContain('-- Open or update regression issues: skipped (needs the GitHub API)');
     expect(result.stdout).toMatch(/-- Build the site\n/);
     // This project's config gives bisect no runs: the step runs, and says so.
-    expect(result.stdout).toMatch(/-- Bisect open regressions\n[^]*bisect\.runsPerNight is 0/);
+    expect(result.stdout).toMatch(/-- Bisect open regressions\n[\s\S]*bisect\.runsPerNight is 0/);
 
     const remote = path.join(work, 'remote.git');
     const files = (await simpleGit({ baseDir: remote }).raw(['ls-tree', '-r', '--name-only', 'perf-history'])).trim().split('\n');
