@@ -62,6 +62,11 @@ export const reportForIssuesSchema = z.object({
         ),
         commits: z.array(z.object({ commit: commitHash, message: z.string().nullable() })),
         cause: z.object({ kind: z.enum(CAUSE_KINDS), evidence: z.string() }),
+        /** The commit that made it (data/culprits.json); absent from reports written before bisect. */
+        culprit: z
+          .object({ commit: commitHash, subject: z.string().max(2000), by: z.enum(['bisect', 'hand']) })
+          .nullable()
+          .default(null),
       }),
     )
     .default([]),
@@ -127,6 +132,13 @@ export interface IssueOutcome {
  */
 export const MAX_NEW_ISSUES_A_NIGHT = 10;
 
+/** "The commit that made it, found by bisect: `1a2b3c4d5e` parse: read the whole file.", or nothing. */
+function culpritLine(event: ReportEvent): string | null {
+  if (!event.culprit) return null;
+  const how = event.culprit.by === 'bisect' ? 'found by bisect' : 'named by hand';
+  return `The commit that made it, ${how}: \`${shortCommit(event.culprit.commit)}\` ${escapeMarkdown(event.culprit.subject)}`;
+}
+
 function eventBody(event: ReportEvent, links: { event: (id: string) => string }): { title: string; body: string } {
   const worse = event.series.filter((change) => change.worse);
   const worst = [...worse].sort((a, b) => Math.abs(b.change) - Math.abs(a.change))[0] ?? event.series[0];
@@ -151,6 +163,7 @@ function eventBody(event: ReportEvent, links: { event: (id: string) => string })
           '',
         ]
       : []),
+    ...(culpritLine(event) ? [culpritLine(event) as string, ''] : []),
     `> Cause: ${CAUSE_LABELS[event.cause.kind]}. ${escapeMarkdown(event.cause.evidence)}.`,
     '',
     '| platform | metric | before | after | change |',
@@ -187,7 +200,10 @@ export async function reportRegressionIssues(
     const existing = open.find((issue) => sameEvent(issue.body, event));
     if (existing) {
       await api.request('POST', `/repos/${repository}/issues/${existing.number}/comments`, {
-        body: `Still open in [run ${escapeMarkdown(report.run.runId)}](${links.run}) of ${formatDay(report.run.timestamp)}.`,
+        body: [
+          `Still open in [run ${escapeMarkdown(report.run.runId)}](${links.run}) of ${formatDay(report.run.timestamp)}.`,
+          ...(culpritLine(event) ? [culpritLine(event)] : []),
+        ].join(' '),
       });
       outcomes.push({ series: event.id, action: 'commented', url: existing.html_url });
       continue;
