@@ -10,7 +10,7 @@
  * order: replaying the same measurements gives the same search, which is how an interrupted bisect resumes.
  */
 import { UsageError } from '../shared/errors.ts';
-import { type ChangeTest, pooledSpread, testLevels, testMidpoint } from '../shared/significance.ts';
+import { type ChangeTest, median, pooledSpread, testLevels, testMidpoint } from '../shared/significance.ts';
 
 export interface BisectOptions {
   /** The range, oldest first: the first commit is the good end (before the change), the last the bad end. */
@@ -109,11 +109,6 @@ export async function bisect(options: BisectOptions): Promise<BisectResult> {
   const change = (to: number, from: number, metric: string): ChangeTest | null => {
     const [after, before] = [valuesOf(to, metric), valuesOf(from, metric)];
     if (after.length === 0 || before.length === 0) return null;
-    const median = (values: number[]) => {
-      const sorted = [...values].sort((a, b) => a - b);
-      const middle = Math.floor(sorted.length / 2);
-      return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-    };
     return testLevels(
       { median: median(after), runs: after.length },
       { median: median(before), runs: before.length },

@@ -304,11 +304,6 @@ export interface MidpointTest {
  * measured by tests/unit/bisect.test.ts on simulated ranges.
  */
 export function testMidpoint(probe: readonly number[], first: readonly number[], second: readonly number[], alpha: number): MidpointTest {
-  const median = (values: readonly number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-  };
   const [p, a, b] = [probe, first, second].map((values) => Math.log(median(values))) as [number, number, number];
   const position = a === b ? 0.5 : (p - a) / (b - a);
   const spread = pooledSpread([probe, first, second]);
@@ -395,7 +390,7 @@ export function testSamples(before: readonly number[], after: readonly number[],
   };
 }
 
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
