@@ -7,6 +7,7 @@ import path from 'node:path';
 import { BISECT_ALPHA, type BisectBenchmark, eventRanges, runBisect } from '../src/lib/analysis/bisect-runner.ts';
 import type { BisectResult } from '../src/lib/analysis/bisect-search.ts';
 import { commitRange, type RangeCommit } from '../src/lib/analysis/commit-range.ts';
+import { CONFIG_FILE, type Config } from '../src/lib/analysis/config.ts';
 import { culpritsFile, loadCulprits, writeCulprit } from '../src/lib/analysis/culprits-file.ts';
 import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
 import { DATA_OPTION } from '../src/lib/command-options.ts';
@@ -49,10 +50,23 @@ function printResult(result: BisectResult, range: readonly RangeCommit[]): void 
   console.log(`${plural(result.rounds, 'round')} of probes, ${plural(result.runs, 'run')}`);
 }
 
+type BisectRun = Awaited<ReturnType<typeof runBisect>>;
+
 /** The event's culprit, for its page, the feed, issues and the CLI (data/culprits.json). */
-async function recordCulprit(dataDir: string, eventId: string, range: readonly RangeCommit[], result: BisectResult): Promise<void> {
+async function recordCulprit(dataDir: string, eventId: string, range: readonly RangeCommit[], result: BisectRun): Promise<void> {
   const [found, ...more] = result.culprits.filter((culprit) => culprit.confirmed);
   if (!found) return;
+  const sideOf = new Map(result.probes.map((probe) => [probe.commit, probe.side]));
+  const last = range.length - 1;
+  const probes = range.flatMap((commit, index) => {
+    const runs = result.measurements.filter((measurement) => measurement.commit === commit.sha);
+    if (runs.length === 0) return [];
+    const side = index === 0 ? 'good' : index === last ? 'bad' : (sideOf.get(commit.sha) ?? (index < found.index ? 'good' : 'bad'));
+    const values = Object.fromEntries(
+      result.metrics.map((metric) => [metric, runs.flatMap((run) => (run.values.has(metric) ? [run.values.get(metric) as number] : []))]),
+    );
+    return [{ commit: commit.sha, index, side, values }];
+  });
   await writeCulprit(dataDir, await loadCulprits(dataDir), eventId, {
     commit: found.commit,
     subject: cleanMessage(range.find((commit) => commit.sha === found.commit)?.subject ?? '', 'subject', newTextFixes(), 2000),
@@ -62,6 +76,8 @@ async function recordCulprit(dataDir: string, eventId: string, range: readonly R
     range: { good: range[0]?.sha as string, bad: range.at(-1)?.sha as string },
     changes: found.changes,
     runs: result.runs,
+    platform: result.measurements[0]?.platform ?? null,
+    probes,
   });
   console.log(`the culprit of ${eventId} is recorded in ${culpritsFile(dataDir)}: commit it to keep it`);
 }
@@ -72,6 +88,42 @@ function count(given: string | undefined, configured: number, name: string, leas
   if (!Number.isInteger(value) || value < least || value > most)
     throw new UsageError(`--${name} must be a whole number from ${least} to ${most}`);
   return value;
+}
+
+/**
+ * How each commit is measured: the command after --, else the config's bisect.command (each with its tool's
+ * output), else this tree's suites.
+ */
+async function benchmarkOf(
+  values: { tool?: string | undefined; 'output-file-path'?: string | undefined; suite?: string | undefined; dir?: string | undefined },
+  positionals: readonly string[],
+  configured: Config['bisect'],
+): Promise<BisectBenchmark> {
+  const fromFlags = positionals.length > 0;
+  const command = fromFlags ? positionals : configured.command;
+  const tool = values.tool ?? (fromFlags ? undefined : configured.tool);
+  const outputFile = values['output-file-path'] ?? (fromFlags ? undefined : configured.outputFilePath);
+  const toolFrom = values.tool !== undefined || fromFlags ? '--tool' : `${CONFIG_FILE}'s bisect.tool`;
+  const outputFrom =
+    values['output-file-path'] !== undefined || fromFlags ? '--output-file-path' : `${CONFIG_FILE}'s bisect.outputFilePath`;
+  const tools = [...Object.keys(FILE_FORMATS), ...Object.keys(GITHUB_ACTION_BENCHMARK_TOOLS)];
+  if (tool && !tools.includes(tool))
+    throw new UsageError(`${toolFrom} ${JSON.stringify(tool)} is not a format perfsite reads: one of ${[...new Set(tools)].join(', ')}`);
+  if (tool && !outputFile)
+    throw new UsageError(`${toolFrom} needs the file the command writes: --output-file-path, or bisect.outputFilePath in ${CONFIG_FILE}`);
+  if (tool && !command)
+    throw new UsageError('--tool needs the COMMAND that writes its results, after -- (or bisect.command in perfsite.config.json)');
+  if (outputFile && path.isAbsolute(outputFile))
+    throw new UsageError(`${outputFrom} is a path inside the checkout: give it relative, as the action takes it`);
+  if (command)
+    return {
+      command,
+      ...(tool ? { tool: { format: tool, outputFile: outputFile as string, suite: values.suite ?? configured.suite } } : {}),
+    };
+  const suites = path.resolve(values.dir ?? 'bench');
+  if (!(await stat(suites).catch(() => undefined))?.isDirectory())
+    throw new UsageError(`no suites folder ${suites}: give the benchmark COMMAND after -- (or bisect.command in ${CONFIG_FILE}), or --dir`);
+  return { suites };
 }
 
 export const command = defineCommand({
@@ -116,7 +168,11 @@ perfsite.config.json's bisect.runsPerNight (0, the default, bisects nothing); it
       value: 'N',
       description: 'the most runs in all: it stops there, saying how far it narrowed the range (run it again to go on)',
     },
-    install: { type: 'string', value: 'CMD', description: 'run once in each checkout first, split on spaces (e.g. "npm ci")' },
+    install: {
+      type: 'string',
+      value: 'CMD',
+      description: 'run once in each checkout first, split on spaces (e.g. "npm ci"; default: the config\'s bisect.install)',
+    },
     tool: {
       type: 'string',
       value: 'FORMAT',
@@ -126,8 +182,7 @@ perfsite.config.json's bisect.runsPerNight (0, the default, bisects nothing); it
     suite: {
       type: 'string',
       value: 'NAME',
-      default: 'bench',
-      description: 'the suite imported results go in (with --tool; default bench)',
+      description: "the suite imported results go in (with --tool; default bench, or the config's bisect.suite)",
     },
     dir: {
       type: 'string',
@@ -138,7 +193,7 @@ perfsite.config.json's bisect.runsPerNight (0, the default, bisects nothing); it
     data: DATA_OPTION,
   },
   positionals: {
-    'COMMAND...': `the benchmark command, run in each checkout (default: this tree's bench/*.suite.ts, put in each checkout's bench/ and run as npm run bench runs them)`,
+    'COMMAND...': `the benchmark command, run in each checkout (default: perfsite.config.json's bisect.command, else this tree's bench/*.suite.ts, put in each checkout's bench/ and run as npm run bench runs them)`,
   },
   async run({ values, positionals }) {
     const repo = process.cwd();
@@ -147,27 +202,8 @@ perfsite.config.json's bisect.runsPerNight (0, the default, bisects nothing); it
     const { config } = settings;
     const repeats = count(values.repeats, config.bisect.repeats, 'repeats', 1, 50);
     const maxRuns = count(values['max-runs'], Math.max(config.bisect.maxRuns, repeats), 'max-runs', repeats, 500);
-    const tools = [...Object.keys(FILE_FORMATS), ...Object.keys(GITHUB_ACTION_BENCHMARK_TOOLS)];
-    if (values.tool && !tools.includes(values.tool))
-      throw new UsageError(
-        `--tool ${JSON.stringify(values.tool)} is not a format perfsite reads: one of ${[...new Set(tools)].join(', ')}`,
-      );
-    if (values.tool && !values['output-file-path']) throw new UsageError('--tool needs --output-file-path: the file COMMAND writes');
-    if (values.tool && positionals.length === 0) throw new UsageError('--tool needs the COMMAND that writes its results, after --');
-    if (values['output-file-path'] && path.isAbsolute(values['output-file-path']))
-      throw new UsageError('--output-file-path is a path inside the checkout: give it relative, as the action takes it');
-    const suites = path.resolve(values.dir ?? 'bench');
-    if (positionals.length === 0 && !(await stat(suites).catch(() => undefined))?.isDirectory())
-      throw new UsageError(`no suites folder ${suites}: give the benchmark COMMAND after --, or --dir`);
-    const benchmark: BisectBenchmark =
-      positionals.length === 0
-        ? { suites }
-        : {
-            command: positionals,
-            ...(values.tool
-              ? { tool: { format: values.tool, outputFile: values['output-file-path'] as string, suite: values.suite } }
-              : {}),
-          };
+    const benchmark = await benchmarkOf(values, positionals, config.bisect);
+    const install = values.install === undefined ? config.bisect.install : values.install.trim().split(/\s+/).filter(Boolean);
     const run = (range: readonly RangeCommit[], metrics: readonly string[], budget: number | undefined) =>
       runBisect({
         repo,
@@ -175,7 +211,7 @@ perfsite.config.json's bisect.runsPerNight (0, the default, bisects nothing); it
         range,
         metrics,
         benchmark,
-        install: values.install?.trim() ? values.install.trim().split(/\s+/) : null,
+        install: install.length > 0 ? install : null,
         repeats,
         maxRuns,
         ...(budget === undefined ? {} : { budget }),

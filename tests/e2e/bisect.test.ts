@@ -7,9 +7,10 @@ import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
 import type { BisectResult } from '../../src/lib/analysis/bisect-search.ts';
+import type { Culprit } from '../../src/lib/analysis/culprits-file.ts';
 import { shortCommit } from '../../src/lib/shared/short-commit.ts';
 import { appendRuns } from '../../src/lib/store/store.ts';
-import { BISECT_BENCH_ARGS, bisectRepository } from '../fixtures/bisect-repo.ts';
+import { BISECT_BENCH, BISECT_BENCH_ARGS, bisectRepository } from '../fixtures/bisect-repo.ts';
 import { makeRecord, runScript, siteBuildDir, tempDir } from '../helpers.ts';
 
 async function bisectIn(repo: string, good: string, bad: string, env: NodeJS.ProcessEnv) {
@@ -96,10 +97,19 @@ describe('npm run bisect', () => {
     const off = await runScript('scripts/bisect.ts', ['--open-events', '--data', data, ...BISECT_BENCH_ARGS], { cwd: dir, env });
     expect(off.code, off.stderr).toBe(0);
     expect(off.stdout).toContain('bisect.runsPerNight is 0');
-    await writeFile(path.join(dir, 'perfsite.config.json'), JSON.stringify({ threshold: 0.05, bisect: { runsPerNight: 200 } }));
-    const bisected = await runScript('scripts/bisect.ts', ['--open-events', '--data', data, ...BISECT_BENCH_ARGS], { cwd: dir, env });
+    // The benchmark as the project configures it, so that the workflow's step needs no options.
+    await writeFile(
+      path.join(dir, 'perfsite.config.json'),
+      JSON.stringify({ threshold: 0.05, bisect: { runsPerNight: 200, ...BISECT_BENCH } }),
+    );
+    const bisected = await runScript('scripts/bisect.ts', ['--open-events', '--data', data], { cwd: dir, env });
     expect(bisected.code, bisected.stderr).toBe(0);
     expect(bisected.stdout).toContain(`culprit ${shas[5]} change 5`);
+    const culprit = (JSON.parse(await readFile(path.join(data, 'culprits.json'), 'utf8')) as Record<string, Culprit>)[event?.id ?? ''];
+    const probeRuns = culprit?.probes.flatMap((probe) => probe.values['bench/parse'] ?? []) ?? [];
+    expect(probeRuns).toHaveLength(culprit?.runs ?? -1);
+    expect(culprit?.probes.find((probe) => probe.commit === shas[5])).toMatchObject({ index: 5, side: 'bad' });
+    expect(culprit?.probes.find((probe) => probe.commit === shas[4])).toMatchObject({ index: 4, side: 'good' });
     const afterBisect = await runScript('scripts/regressions.ts', ['--data', data], { cwd: dir });
     expect(afterBisect.stdout).toContain(`culprit ${shas[5]} change 5, found by bisect`);
 
@@ -113,6 +123,9 @@ describe('npm run bisect', () => {
     expect(page).toMatch(/<dt[^>]*>culprit<\/dt>/);
     expect(page).toContain(shortCommit(shas[5] as string));
     expect(page).toContain('found by bisect');
+    // The probes' chart: a dot for every run bisect made.
+    const probesChart = page.match(/<svg[^>]*aria-label="bench\/parse on [^"]*, as bisect measured it"[\s\S]*?<\/svg>/)?.[0] ?? '';
+    expect(probesChart.match(/<circle/g)).toHaveLength(probeRuns.length);
 
     const byHand = await runScript(
       'scripts/triage.ts',

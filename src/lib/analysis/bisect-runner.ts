@@ -90,12 +90,20 @@ function valuesOf(record: RunRecord): Map<string, number> {
 }
 
 /** The runs a bisect has recorded so far, oldest first: what a resumed bisect replays. */
-async function recordedRuns(dir: string): Promise<Array<{ id: string; commit: string | null; values: Map<string, number> }>> {
+async function recordedRuns(
+  dir: string,
+): Promise<Array<{ id: string; commit: string | null; platform: string; values: Map<string, number> }>> {
   const runs = [];
   for (const entry of await listRecordFiles(dir)) {
     const read = await readRecordFile(entry.file);
     if ('problems' in read) throw new UsageError(`${entry.file} cannot be read: remove ${dir} to start this bisect again`);
-    runs.push({ id: read.record.id, time: read.record.timestamp, commit: read.record.git?.commit ?? null, values: valuesOf(read.record) });
+    runs.push({
+      id: read.record.id,
+      time: read.record.timestamp,
+      commit: read.record.git?.commit ?? null,
+      platform: read.record.platform.id,
+      values: valuesOf(read.record),
+    });
   }
   return runs.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id)).map(({ time: _time, ...run }) => run);
 }
@@ -120,7 +128,16 @@ export interface BisectRunOptions {
   log: (line: string) => void;
 }
 
-export async function runBisect(options: BisectRunOptions): Promise<BisectResult & { metrics: string[] }> {
+/** One run of a bisect: its commit, the machine it ran on, and each metric's value. */
+export interface BisectMeasurement {
+  commit: string;
+  platform: string;
+  values: ReadonlyMap<string, number>;
+}
+
+export async function runBisect(
+  options: BisectRunOptions,
+): Promise<BisectResult & { metrics: string[]; measurements: BisectMeasurement[] }> {
   const { repo, dataDir, range, benchmark, log } = options;
   const commits = range.map((commit) => commit.sha);
   const scratch = path.join(
@@ -151,6 +168,7 @@ export async function runBisect(options: BisectRunOptions): Promise<BisectResult
     return dir;
   };
   let seen = new Set(replay.map((entry) => entry.id));
+  const measurements: BisectMeasurement[] = [];
   const measure = async (sha: string): Promise<ReadonlyMap<string, number>> => {
     const next = replay.shift();
     if (next) {
@@ -158,6 +176,7 @@ export async function runBisect(options: BisectRunOptions): Promise<BisectResult
         throw new UsageError(
           `the runs recorded in ${scratch} were made with other options (${shortCommit(next.commit ?? '?')} where ${shortCommit(sha)} is next): give the same options, or remove the folder to start again`,
         );
+      if (next.id) measurements.push({ commit: sha, platform: next.platform, values: next.values });
       return next.values;
     }
     const where = await checkout(sha);
@@ -187,7 +206,9 @@ export async function runBisect(options: BisectRunOptions): Promise<BisectResult
     if ('problems' in read) throw new PerfsiteError(`${what}: the run recorded cannot be read`);
     if (read.record.git?.commit && read.record.git.commit !== sha)
       throw new PerfsiteError(`${what}: the run recorded says commit ${shortCommit(read.record.git.commit)}`);
-    return valuesOf(read.record);
+    const values = valuesOf(read.record);
+    measurements.push({ commit: sha, platform: read.record.platform.id, values });
+    return values;
   };
 
   try {
@@ -195,7 +216,7 @@ export async function runBisect(options: BisectRunOptions): Promise<BisectResult
     if (metrics.length === 0) {
       // Every metric the good end measures: the ends' check keeps those that moved.
       const first = await measure(commits[0] as string);
-      replay.unshift({ id: '', commit: commits[0] as string, values: new Map(first) });
+      replay.unshift({ id: '', commit: commits[0] as string, platform: '', values: new Map(first) });
       metrics = [...first.keys()];
     }
     const result = await bisect({
@@ -208,7 +229,7 @@ export async function runBisect(options: BisectRunOptions): Promise<BisectResult
       ...(options.budget === undefined ? {} : { budget: options.budget }),
       log,
     });
-    return { ...result, metrics };
+    return { ...result, metrics, measurements };
   } finally {
     await worktrees.removeAll();
   }

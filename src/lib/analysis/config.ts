@@ -49,9 +49,29 @@ export const configSchema = z
           .describe('The most benchmark runs `perfsite bisect --open-events` makes in one go (the nightly workflow): 0 bisects nothing.'),
         repeats: z.number().int().min(1).max(50).default(3).describe('Runs of each commit in a turn of a bisect.'),
         maxRuns: z.number().int().min(1).max(500).default(12).describe('The most runs of a probed commit before its nearer end is taken.'),
+        command: z
+          .array(z.string().min(1).max(4096))
+          .min(1)
+          .max(256)
+          .optional()
+          .describe(
+            "The benchmark command run in each commit's checkout, as argv (never a shell line); absent, the suites of bench/. `--` COMMAND on the command line replaces it.",
+          ),
+        tool: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("The format of the results `command` writes (as the action's tool input), imported after each run."),
+        outputFilePath: z.string().min(1).optional().describe('Where `command` writes them, relative to the checkout.'),
+        suite: z.string().min(1).default('bench').describe('The suite imported results go in.'),
+        install: z
+          .array(z.string().min(1).max(4096))
+          .max(256)
+          .default([])
+          .describe('Run once in each checkout before its first run, as argv (e.g. ["npm", "ci"]); empty, nothing.'),
       })
       .strict()
-      .default({ runsPerNight: 0, repeats: 3, maxRuns: 12 })
+      .default({ runsPerNight: 0, repeats: 3, maxRuns: 12, suite: 'bench', install: [] })
       .describe('Narrowing open regression events to the commit that made them (perfsite bisect).'),
   })
   .strict();

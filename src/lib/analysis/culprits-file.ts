@@ -45,6 +45,20 @@ export const culpritSchema = z.object({
     .max(10_000)
     .default([]),
   runs: z.number().int().nonnegative().nullable().default(null),
+  /** The machine bisect measured on (its platform id), and every commit it measured with each run's values: the probes' chart. */
+  platform: z.string().max(2000).nullable().default(null),
+  probes: z
+    .array(
+      z.object({
+        commit: z.string().regex(SHA),
+        /** Its place in the range: 0 is the good end. */
+        index: z.number().int().nonnegative(),
+        side: z.enum(['good', 'bad']),
+        values: z.record(z.string().max(2000), z.array(z.number()).max(10_000)),
+      }),
+    )
+    .max(10_000)
+    .default([]),
 });
 export type Culprit = z.output<typeof culpritSchema>;
 export type Culprits = Map<string, Culprit>;
@@ -84,7 +98,12 @@ function culpritsOfData(data: unknown, where: string): Culprits {
 }
 
 /** Records the culprit of an event, keeping every other one. */
-export async function writeCulprit(dataDir: string, culprits: Culprits, eventId: string, culprit: Culprit): Promise<void> {
+export async function writeCulprit(
+  dataDir: string,
+  culprits: Culprits,
+  eventId: string,
+  culprit: z.input<typeof culpritSchema>,
+): Promise<void> {
   if (!EVENT_ID.test(eventId)) throw new CulpritsFileError(`${JSON.stringify(eventId)} is not an event id`);
   const entries: Array<[string, Culprit]> = [...culprits.entries(), [eventId, culpritSchema.parse(culprit)]];
   const next = Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));

@@ -337,3 +337,48 @@ export function parameterChart(points: readonly ParameterPoint[], options: Param
     ],
   });
 }
+
+/** A run of a commit a bisect measured: its place in the range (0 is the good end) and one metric's value. */
+export interface ProbePoint {
+  index: number;
+  commit: string;
+  side: 'good' | 'bad';
+  value: number;
+}
+
+export interface ProbesChartOptions {
+  title: string;
+  unit: string;
+  /** The culprit's place in the range: a rule is drawn just before it. */
+  culpritIndex: number;
+  /** Commits in the range after its good end. */
+  commits: number;
+}
+
+/**
+ * What a bisect measured: every run of each commit it probed, by the commit's place in the range, coloured by
+ * the end it was judged like, with a rule where the culprit starts. The reader sees the step, not a verdict alone.
+ */
+export function probesChart(points: readonly ProbePoint[], options: ProbesChartOptions, view: ViewOptions) {
+  const { marginLeft, ...axis } = valueAxis(
+    options.unit,
+    points.map((point) => point.value),
+  );
+  return Plot.plot({
+    document: view.document,
+    width: 560,
+    height: 260,
+    marginLeft,
+    marginBottom: 40,
+    style: { fontSize: `${FONT_SIZE}px` },
+    ariaLabel: options.title,
+    ariaDescription: `${points.length} runs of ${new Set(points.map((point) => point.commit)).size} commits; the culprit is at commit ${options.culpritIndex} of ${options.commits}.`,
+    x: { label: 'commit in the range (0: the good end)', domain: [0, options.commits], nice: false, grid: true, tickFormat: 'd' },
+    y: { grid: true, nice: true, zero: false, ...axis },
+    color: { type: 'ordinal', domain: ['good', 'bad'], range: ['#1a7f37', '#cf222e'], legend: false },
+    marks: [
+      Plot.ruleX([options.culpritIndex - 0.5], { stroke: '#cf222e', strokeDasharray: '3,2', strokeWidth: 1.5 }),
+      Plot.dot(points, { x: 'index', y: 'value', fill: 'side', r: 3, fillOpacity: 0.8 }),
+    ],
+  });
+}

@@ -7,8 +7,11 @@ import { parseHTML } from 'linkedom';
 import {
   type ParameterChartOptions,
   type ParameterPoint,
+  type ProbePoint,
+  type ProbesChartOptions,
   parameterChart,
   platformsChart,
+  probesChart,
   type SeriesChartOptions,
   seriesChart,
   thinForDisplay,
@@ -46,6 +49,10 @@ export function renderPlatformsChartSvg(
 
 export function renderParameterChartSvg(points: readonly ParameterPoint[], options: ParameterChartOptions): string {
   return compactSvg(parameterChart(points, options, { document: plotDocument() }).outerHTML);
+}
+
+export function renderProbesChartSvg(points: readonly ProbePoint[], options: ProbesChartOptions): string {
+  return compactSvg(probesChart(points, options, { document: plotDocument() }).outerHTML);
 }
 
 /**

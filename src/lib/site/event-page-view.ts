@@ -1,6 +1,6 @@
 /** What a regression event's page shows: the event, its series grouped by benchmark, and the worst series around the change. */
 import type { EventBenchmark, EventSeries, RegressionEvent } from '../analysis/regression-events.ts';
-import type { SeriesChartOptions } from '../shared/chart-spec.ts';
+import type { ProbePoint, ProbesChartOptions, SeriesChartOptions } from '../shared/chart-spec.ts';
 import { metricKey } from '../shared/keys.ts';
 import type { SeriesMeasurement } from '../shared/series-measurement.ts';
 import { chartChanges, chartOutliers, metricSeries } from './series-views.ts';
@@ -23,6 +23,30 @@ export interface EventPageView {
   event: RegressionEvent;
   rows: EventRow[];
   charts: Array<{ change: EventSeries; points: SeriesMeasurement[]; options: SeriesChartOptions }>;
+  /** What the bisect that found the culprit measured, a chart per metric it followed. */
+  probes: Array<{ points: ProbePoint[]; options: ProbesChartOptions }>;
+}
+
+function probeCharts(event: RegressionEvent): EventPageView['probes'] {
+  const culprit = event.culprit;
+  const culpritIndex = culprit?.probes.find((probe) => probe.commit === culprit.commit)?.index;
+  if (!culprit || culpritIndex === undefined) return [];
+  const commits = Math.max(...culprit.probes.map((probe) => probe.index));
+  const metrics = [...new Set(culprit.probes.flatMap((probe) => Object.keys(probe.values)))].slice(0, CHARTS);
+  return metrics.map((metric) => {
+    const unit = event.series.find((change) => `${change.suite}/${change.metric}` === metric)?.unit ?? '';
+    return {
+      points: culprit.probes.flatMap(({ commit, index, side, values }) =>
+        (values[metric] ?? []).map((value) => ({ index, commit, side, value })),
+      ),
+      options: {
+        title: `${metric}${culprit.platform ? ` on ${culprit.platform}` : ''}, as bisect measured it`,
+        unit,
+        culpritIndex,
+        commits,
+      },
+    };
+  });
 }
 
 function eventRows(event: RegressionEvent): EventRow[] {
@@ -78,5 +102,5 @@ export async function eventPageView(model: SiteModel, id: string): Promise<Event
       };
     }),
   );
-  return { event, rows: eventRows(event), charts };
+  return { event, rows: eventRows(event), charts, probes: probeCharts(event) };
 }
