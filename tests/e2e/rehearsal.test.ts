@@ -1,33 +1,85 @@
-import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
+import { eventRanges } from '../../src/lib/analysis/bisect-runner.ts';
+import type { Culprit } from '../../src/lib/analysis/culprits-file.ts';
+import { loadSettings } from '../../src/lib/reports/report-target.ts';
+import { shortCommit } from '../../src/lib/shared/short-commit.ts';
 import { pushHistory, restoreHistory } from '../../src/lib/store/history-branch.ts';
-import { appendRun } from '../../src/lib/store/store.ts';
+import { appendRun, appendRuns } from '../../src/lib/store/store.ts';
+import { BENCH, BISECT_BENCH } from '../fixtures/bisect-repo.ts';
 import { startFakeGitHub } from '../github-api-fake.ts';
 import { childEnv, makeRecord, PROJECT_ROOT, projectWithRemote, regressedMetrics, runScript, tempDir } from '../helpers.ts';
 import { rehearseJob } from '../workflow-rehearsal.ts';
 
 describe('npm run rehearse:nightly', () => {
-  // It rehearses the committed state of this project (a fresh clone of HEAD), as CI would run it.
-  it('restores the history, benchmarks, appends, pushes to the stand-in remote and builds the site', async () => {
+  // It rehearses a fresh clone of a project: this one at HEAD, with a benchmark that slows at a known commit of
+  // the eight after its last good night, and a history whose nights before and after left a regression open.
+  it('restores the history, benchmarks, bisects the open regression within its budget, pushes, and builds a site that names the culprit', async () => {
+    const project = path.join(await tempDir('perfsite-rehearsed-'), 'project');
+    await simpleGit().clone(PROJECT_ROOT, project, ['--quiet', '--no-hardlinks']);
+    await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(project, 'node_modules'), 'dir');
+    const git = simpleGit({ baseDir: project });
+    await git.addConfig('user.name', 'perfsite test').addConfig('user.email', 'test@example.invalid').addConfig('commit.gpgsign', 'false');
+    const budget = 80;
+    await writeFile(path.join(project, 'bench.mjs'), BENCH);
+    await writeFile(path.join(project, 'perfsite.config.json'), JSON.stringify({ bisect: { runsPerNight: budget, ...BISECT_BENCH } }));
+    const shas: string[] = [];
+    for (let index = 0; index <= 8; index++) {
+      // 30 % slower from the fifth commit: beyond the 20 % threshold, so the nights saw a regression.
+      await writeFile(path.join(project, 'factor.txt'), index >= 5 ? '1.3' : '1');
+      await git.add('.');
+      await git.commit(`rehearsed change ${index}`);
+      shas.push((await git.revparse(['HEAD'])).trim());
+    }
+    // The nights so far, as the stand-in remote's history branch keeps them: ten at the good commit, three at the bad one.
+    const remote = path.join(await tempDir('perfsite-rehearsed-remote-'), 'remote.git');
+    await simpleGit().init(true, [remote, '--initial-branch=main']);
+    await git.addRemote('rehearsal', remote);
+    await git.push('rehearsal', 'HEAD:refs/heads/main');
+    const history = { repo: project, dir: path.join(project, '.perf-history'), remote: 'rehearsal', branch: 'perf-history' };
+    await restoreHistory(history);
+    const night = (daysAgo: number, commit: string, value: number) => {
+      const record = makeRecord({ runType: 'nightly' }, new Date(Date.now() - daysAgo * 86_400_000));
+      record.git = { commit, branch: 'main', dirty: false, message: 'a night', commitTime: record.timestamp, shallow: false };
+      record.metrics = [{ suite: 'bench', name: 'parse', value, unit: 'ms', direction: 'lower' }];
+      return record;
+    };
+    await appendRuns(history.dir, [
+      ...Array.from({ length: 10 }, (_, day) => night(14 - day, shas[0] as string, 1 + ((day * 7) % 5) / 200)),
+      ...Array.from({ length: 3 }, (_, day) => night(3 - day, shas[8] as string, 1.3 + ((day * 3) % 5) / 200)),
+    ]);
+    await pushHistory({ ...history, message: 'the nights so far' });
+    const [event] = await eventRanges(history.dir, await loadSettings(history.dir));
+    expect(event).toMatchObject({ good: shas[0], bad: shas[8], open: true, hasCulprit: false });
+
     const work = await tempDir('perfsite-rehearsal-');
-    const result = await runScript('scripts/rehearse-nightly.ts', ['--work', work, '--mode', 'quick']);
+    const result = await runScript('scripts/rehearse-nightly.ts', ['--work', work, '--mode', 'quick', '--remote', remote], {
+      cwd: project,
+      env: { BISECT_SEED: '11', BISECT_COUNTER: path.join(work, 'bench-count') },
+    });
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stdout).toContain('-- Open or update regression issues: skipped (needs the GitHub API)');
     expect(result.stdout).toMatch(/-- Build the site\n/);
-    // This project's config gives bisect no runs: the step runs, and says so.
-    expect(result.stdout).toMatch(/-- Bisect open regressions\n[\s\S]*bisect\.runsPerNight is 0/);
+    expect(result.stdout).toMatch(/-- Bisect open regressions\n[\s\S]*8 commits, 80 runs left to spend/);
+    expect(result.stdout).toContain(`culprit ${shas[5]} rehearsed change 5`);
 
-    const remote = path.join(work, 'remote.git');
-    const files = (await simpleGit({ baseDir: remote }).raw(['ls-tree', '-r', '--name-only', 'perf-history'])).trim().split('\n');
-    const records = files.filter((file) => /^runs\/\d{4}-\d{2}\/[^/]+\.json$/.test(file));
-    expect(records).toHaveLength(1);
-    const runId = path.basename(records[0] ?? '', '.json');
-    const site = path.join(work, 'checkout', 'dist');
-    expect(await readdir(path.join(site, 'runs'))).toEqual([runId]);
-    expect((await readdir(site)).sort()).toEqual(expect.arrayContaining(['index.html', 'platforms', 'regressions.xml', 'runs']));
-    // A whole night (benchmarks, push, build) waits for its processes to exit; this only caps a hang.
+    // Pushed: the night's run beside the earlier ones, and the culprit, found within the budget.
+    const pushed = simpleGit({ baseDir: remote });
+    const files = (await pushed.raw(['ls-tree', '-r', '--name-only', 'perf-history'])).trim().split('\n');
+    expect(files.filter((file) => /^runs\/\d{4}-\d{2}\/[^/]+\.json$/.test(file))).toHaveLength(14);
+    const culprits = JSON.parse(await pushed.show(['perf-history:culprits.json'])) as Record<string, Culprit>;
+    const culprit = culprits[event?.id ?? ''];
+    expect(culprit).toMatchObject({ commit: shas[5], by: 'bisect' });
+    expect(culprit?.runs).toBeLessThanOrEqual(budget);
+
+    // The site the night built names it on the event's page, with the probes' chart.
+    const page = await readFile(path.join(work, 'checkout', 'dist', 'events', event?.id ?? '', 'index.html'), 'utf8');
+    expect(page).toMatch(/<dt[^>]*>culprit<\/dt>/);
+    expect(page).toContain(shortCommit(shas[5] as string));
+    expect(page).toContain('as bisect measured it');
+    // A whole night (benchmarks, bisect, push, build) waits for its processes to exit; this only caps a hang.
   }, 900_000);
 });
 
