@@ -29,6 +29,7 @@ describe('npm run rehearse:nightly', () => {
     for (let index = 0; index <= 8; index++) {
       // 30 % slower from the fifth commit: beyond the 20 % threshold, so the nights saw a regression.
       await writeFile(path.join(project, 'factor.txt'), index >= 5 ? '1.3' : '1');
+      await writeFile(path.join(project, 'change.txt'), `change ${index}\n`);
       await git.add('.');
       await git.commit(`rehearsed change ${index}`);
       shas.push((await git.revparse(['HEAD'])).trim());
