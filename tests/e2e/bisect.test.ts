@@ -110,6 +110,10 @@ describe('npm run bisect', () => {
     expect(probeRuns).toHaveLength(culprit?.runs ?? -1);
     expect(culprit?.probes.find((probe) => probe.commit === shas[5])).toMatchObject({ index: 5, side: 'bad' });
     expect(culprit?.probes.find((probe) => probe.commit === shas[4])).toMatchObject({ index: 4, side: 'good' });
+    // In the history's unit (the benchmark writes ms; the history keeps seconds): about 1 ms at the good end.
+    const goodEnd = culprit?.probes.find((probe) => probe.index === 0)?.values['bench/parse'] ?? [];
+    expect(goodEnd.length).toBeGreaterThan(0);
+    for (const value of goodEnd) expect(value).toBeCloseTo(0.001, 3);
     const afterBisect = await runScript('scripts/regressions.ts', ['--data', data], { cwd: dir });
     expect(afterBisect.stdout).toContain(`culprit ${shas[5]} change 5, found by bisect`);
 

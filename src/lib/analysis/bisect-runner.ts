@@ -14,6 +14,7 @@ import { PERFSITE_ROOT } from '../../render/astro-root.ts';
 import { PerfsiteError, UsageError } from '../shared/errors.ts';
 import { plural } from '../shared/plural.ts';
 import { shortCommit } from '../shared/short-commit.ts';
+import { readUnit, toBaseUnit } from '../shared/units.ts';
 import { queryRows } from '../store/duckdb.ts';
 import { openHistory } from '../store/history.ts';
 import { dataLayout } from '../store/paths.ts';
@@ -80,11 +81,13 @@ export async function eventRanges(dataDir: string, settings: AnalysisSettings): 
   }
 }
 
-/** Each metric of a run that measured, by its name. */
+/** Each metric of a run that measured, by its name, in its base unit (as the history reads it: ms become s). */
 function valuesOf(record: RunRecord): Map<string, number> {
   return new Map(
     record.metrics.flatMap((metric) =>
-      metric.status === 'ok' && metric.value !== null ? [[metricName(metric.suite, metric.name), metric.value] as const] : [],
+      metric.status === 'ok' && metric.value !== null
+        ? [[metricName(metric.suite, metric.name), toBaseUnit(metric.value, readUnit(metric.unit).factor)] as const]
+        : [],
     ),
   );
 }
