@@ -11,27 +11,18 @@
  *    5, 10 and 20 times more than the samples within a run do. The share significant on flat stretches; for
  *    steps of 5, 10 and 20 %, how often the 95 % interval covers the true change, and the power at 0.05.
  */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomLcg, randomNormal } from 'd3-random';
 import { median } from 'simple-statistics';
 import { SPREAD_MIN_RUNS } from '../src/lib/analysis/baseline-plans.ts';
-import { platformChanges } from '../src/lib/analysis/series-changes.ts';
-import { readAsvResults } from '../src/lib/importers/asv.ts';
 import { mannWhitneyU, ownSpread, type RunSpread, testLevels } from '../src/lib/shared/significance.ts';
+import { djangoAsvResults, flatStretches, type RealPoint } from './real-stretches.ts';
 
 const WINDOW = 5;
 const LEVEL = 0.05;
-const SENSITIVE_SCAN = { windowLength: 50, maxPValue: 0.01, minMagnitude: 0.02 };
 
 const { values: args } = parseArgs({ options: { asv: { type: 'string' }, trials: { type: 'string', default: '2000' } } });
 const trials = Number(args.trials);
-
-interface Point {
-  time: string;
-  value: number;
-  samples: number[];
-}
 
 function logSpread(values: readonly number[]): RunSpread {
   const logs = values.map(Math.log);
@@ -45,61 +36,38 @@ function percent(part: number, whole: number): string {
 }
 
 async function realHistory(): Promise<void> {
-  const asvDir =
-    args.asv ?? (process.env.PERFSITE_REAL_DATA ? path.join(process.env.PERFSITE_REAL_DATA, 'django-asv', 'results') : undefined);
+  const asvDir = djangoAsvResults(args.asv);
   if (!asvDir) {
     console.log('A/A on real history skipped: give --asv path/to/django-asv/results, or set PERFSITE_REAL_DATA');
     return;
   }
-  const { runs } = await readAsvResults(asvDir);
-  const bySeries = new Map<string, { platform: string; points: Point[] }>();
-  for (const run of runs)
-    for (const metric of run.metrics) {
-      if (typeof metric.value !== 'number' || !(metric.value > 0)) continue;
-      const key = `${run.platform}\u0000${metric.suite}\u0000${metric.name}`;
-      const series = bySeries.get(key) ?? { platform: run.platform ?? '', points: [] };
-      series.points.push({ time: run.timestamp ?? '', value: metric.value, samples: metric.samples ?? [] });
-      bySeries.set(key, series);
-    }
-  const series = [...bySeries.values()].filter((one) => one.points.length >= 20);
-  for (const one of series) one.points.sort((a, b) => a.time.localeCompare(b.time));
+  const { series, stretches } = await flatStretches(asvDir);
   let tested = 0;
   let significant = 0;
   let pooledTested = 0;
   let pooledSignificant = 0;
-  for (const platform of Map.groupBy(series, (one) => one.platform).values()) {
-    const scans = platformChanges(
-      platform.map((one) => ({ values: one.points.map((point) => point.value), runs: one.points.map((point) => point.time) })),
-      SENSITIVE_SCAN,
-    );
-    platform.forEach((one, index) => {
-      const bounds = [0, ...(scans[index] ?? []).map((change) => change.index), one.points.length];
-      for (let stretch = 0; stretch + 1 < bounds.length; stretch++) {
-        const [from, to] = [bounds[stretch] as number, bounds[stretch + 1] as number];
-        for (let at = from + WINDOW; at < to; at++) {
-          const point = one.points[at] as Point;
-          const before = one.points.slice(at - WINDOW, at);
-          const spread = logSpread(one.points.slice(Math.max(from, at - SPREAD_MIN_RUNS), at).map((each) => each.value));
-          const test = testLevels(
-            { median: point.value, runs: 1, own: ownSpread(point.samples) },
-            { median: median(before.map((each) => each.value)), runs: WINDOW },
-            spread,
-            1 - LEVEL,
-          );
-          if (test?.pValue != null) {
-            tested++;
-            if (test.pValue < LEVEL) significant++;
-          }
-          const pool = before.flatMap((each) => each.samples);
-          if (pool.length > 0 && point.samples.length > 0) {
-            pooledTested++;
-            if (mannWhitneyU(pool, point.samples).pValue < LEVEL) pooledSignificant++;
-          }
-        }
+  for (const points of stretches)
+    for (let at = WINDOW; at < points.length; at++) {
+      const point = points[at] as RealPoint;
+      const before = points.slice(at - WINDOW, at);
+      const spread = logSpread(points.slice(Math.max(0, at - SPREAD_MIN_RUNS), at).map((each) => each.value));
+      const test = testLevels(
+        { median: point.value, runs: 1, own: ownSpread(point.samples) },
+        { median: median(before.map((each) => each.value)), runs: WINDOW },
+        spread,
+        1 - LEVEL,
+      );
+      if (test?.pValue != null) {
+        tested++;
+        if (test.pValue < LEVEL) significant++;
       }
-    });
-  }
-  console.log(`## A/A on django's asv history (${series.length} series with 20+ runs)\n`);
+      const pool = before.flatMap((each) => each.samples);
+      if (pool.length > 0 && point.samples.length > 0) {
+        pooledTested++;
+        if (mannWhitneyU(pool, point.samples).pValue < LEVEL) pooledSignificant++;
+      }
+    }
+  console.log(`## A/A on django's asv history (${series} series with 20+ runs)\n`);
   console.log('| test | runs tested in stretches without change | significant at 0.05 |');
   console.log('|---|---|---|');
   console.log(`| a run against its baseline runs' spread (perfsite) | ${tested} | ${percent(significant, tested)} |`);

@@ -10,7 +10,9 @@
 import { spawn } from 'node:child_process';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { simpleGit } from 'simple-git';
 import { commandFile } from '../bin/commands.mjs';
+import { CONFIG_FILE, loadConfig } from '../src/lib/analysis/config.ts';
 import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
 import { benchmarkEnvironment } from '../src/lib/github/benchmark-env.ts';
 import { thresholdOf } from '../src/lib/github/github-action-inputs.ts';
@@ -105,6 +107,18 @@ Actions sets, as action.yml documents them.`,
     const notes: string[] = [];
     if ('said' in converted) notes.push(converted.said);
     const commentOnAlert = flag('comment-on-alert', false);
+    const bisect = flag('bisect', false) && onDefaultBranch;
+    if (bisect) {
+      const { bisect: configured } = await loadConfig();
+      if (configured.runsPerNight === 0)
+        throw new UsageError(
+          `input bisect is true, but ${CONFIG_FILE}'s bisect.runsPerNight is 0 (the default): give it the most benchmark runs a push may spend, e.g. { "bisect": { "runsPerNight": 100 } }`,
+        );
+      if (!suites && !configured.command)
+        throw new UsageError(
+          `input bisect is true, but ${CONFIG_FILE} has no bisect.command: give the command that writes ${outputFile} (argv, e.g. ["cargo", "bench"]), which bisect runs in each commit it checks out`,
+        );
+    }
     for (const [name, why] of Object.entries(IGNORED_INPUTS))
       if (input(name)) notes.push(`input ${name} is github-action-benchmark's and has no effect here: ${why}`);
     try {
@@ -163,6 +177,25 @@ Actions sets, as action.yml documents them.`,
     } else {
       const imported = await perfsite('scripts/import.ts', ['--format', tool, ...data, '--suite', suite, ...runType, outputFile]);
       if (imported === EXIT.usage) throw new UsageError(`${outputFile} could not be imported as ${tool} (see above)`);
+    }
+
+    // A push that regressed over a range of several commits (a push of many, a runner that skipped some) is
+    // narrowed to its commit before the report is written, so the summary, the comment and the history name it.
+    // The range's commits are the project's code: they run with no secret, as the suites do.
+    if (bisect) {
+      if ((await simpleGit().raw(['rev-parse', '--is-shallow-repository'])).trim() === 'true')
+        notes.push('input bisect needs every commit of a range: give actions/checkout `fetch-depth: 0`; nothing was bisected');
+      else {
+        const how = suites ? ['--dir', path.resolve(suites)] : ['--tool', tool, '--output-file-path', outputFile, '--suite', suite];
+        const bisected = await perfsite(
+          'scripts/bisect.ts',
+          ['--open-events', ...data, ...how],
+          {},
+          process.cwd(),
+          benchmarkEnvironment(process.env),
+        );
+        if (bisected !== EXIT.ok) notes.push(`bisect failed (exit ${bisected}, see above); the run is recorded all the same`);
+      }
     }
 
     const judged = ['--run', 'latest', ...data, ...('threshold' in converted ? ['--threshold', String(converted.threshold)] : [])];

@@ -18,6 +18,7 @@ import { formatChangeWithInterval } from '../src/lib/shared/format.ts';
 import { plural } from '../src/lib/shared/plural.ts';
 import { shortCommit } from '../src/lib/shared/short-commit.ts';
 import { resolveDataDir } from '../src/lib/store/paths.ts';
+import { detectPlatform } from '../src/lib/store/platform.ts';
 import { cleanMessage, newTextFixes } from '../src/lib/store/record-text.ts';
 
 function printResult(result: BisectResult, range: readonly RangeCommit[]): void {
@@ -140,7 +141,7 @@ the range is named as a second culprit. Exits 0 when a culprit is named, 1 when 
 ("no change across this range") or --budget ran out first, 2 on bad input. The runs are recorded (run type
 bisect) under DIR/.cache/bisect/<good>-<bad>/; run the same command again to resume an interrupted bisect. With
 --event or --open-events, a culprit found is written to data/culprits.json. --open-events bisects the open
-regressions that have no culprit yet and a range of more than one commit, newest first, within the budget of
+regressions of this machine's platform that have no culprit yet and a range of more than one commit, newest first, within the budget of
 perfsite.config.json's bisect.runsPerNight (0, the default, bisects nothing); it exits 0 unless it failed.`,
   options: {
     good: { type: 'string', value: 'REV', description: 'the last commit known good (before the change)' },
@@ -225,8 +226,16 @@ perfsite.config.json's bisect.runsPerNight (0, the default, bisects nothing); it
         console.log('no runs to spend (perfsite.config.json: bisect.runsPerNight is 0, and no --budget): nothing is bisected');
         return EXIT.ok;
       }
+      const here = (await detectPlatform()).id;
       for (const event of (await eventRanges(dataDir, settings)).filter((candidate) => candidate.open && !candidate.hasCulprit)) {
         if (left < 2 * repeats) break;
+        if (!event.platforms.includes(here)) {
+          // Another machine's regression may not show here: measuring it would spend the budget on noise.
+          console.error(
+            `bisect: ${event.id} is skipped: it moved on ${event.platforms.join(', ')}, not on this machine (${here}); bisect it there, or here with --event ${event.id}`,
+          );
+          continue;
+        }
         let range: RangeCommit[];
         try {
           range = await commitRange(repo, event.good, event.bad);

@@ -10,10 +10,14 @@ import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parse } from 'yaml';
+import type { Culprit } from '../../src/lib/analysis/culprits-file.ts';
 import { thresholdOf } from '../../src/lib/github/github-action-inputs.ts';
 import { ccLine } from '../../src/lib/github/pr-comment.ts';
+import { pushHistory, restoreHistory } from '../../src/lib/store/history-branch.ts';
+import { appendRuns } from '../../src/lib/store/store.ts';
+import { BISECT_BENCH, bisectRepository } from '../fixtures/bisect-repo.ts';
 import { startFakeGitHub } from '../github-api-fake.ts';
-import { githubActionBenchmarkNights, hyperfineHere, PROJECT_ROOT, projectWithRemote, runScript, tempDir } from '../helpers.ts';
+import { githubActionBenchmarkNights, hyperfineHere, makeRecord, PROJECT_ROOT, projectWithRemote, runScript, tempDir } from '../helpers.ts';
 
 const hyperfine = hyperfineHere('the action test');
 
@@ -213,4 +217,70 @@ export default {
       PERFORMANCE_PLATFORM: 'ci-runner',
     });
   });
+
+  it("with bisect: true, narrows a push's regression over several commits to the commit that made it, names it in the summary and pushes it with the run", async () => {
+    const { dir: repo, shas } = await bisectRepository(8, 5);
+    const remote = await tempDir('perfsite-remote-');
+    await simpleGit({ baseDir: remote }).init(true, ['--initial-branch=main']);
+    const git = simpleGit({ baseDir: repo });
+    await git.addRemote('origin', remote);
+    await git.push('origin', 'main');
+    // The pushes so far: ten at the good commit, two after a push of eight commits made it 10 % slower.
+    const history = { repo, dir: await tempDir('perfsite-seed-'), remote: 'origin', branch: 'perf-history' };
+    await restoreHistory(history);
+    const push = (daysAgo: number, commit: string, value: number) => {
+      const record = makeRecord({ runType: 'ci' }, new Date(Date.now() - daysAgo * 86_400_000));
+      record.platform = { ...record.platform, id: 'ci-runner' };
+      record.git = { commit, branch: 'main', dirty: false, message: 'a push', commitTime: record.timestamp, shallow: false };
+      record.metrics = [{ suite: 'bench', name: 'parse', value, unit: 'ms', direction: 'lower' }];
+      return record;
+    };
+    await appendRuns(history.dir, [
+      ...Array.from({ length: 10 }, (_, day) => push(14 - day, shas[0] as string, 1 + ((day * 7) % 5) / 500)),
+      ...Array.from({ length: 2 }, (_, day) => push(2 - day, shas[8] as string, 1.1 + ((day * 3) % 5) / 500)),
+    ]);
+    await pushHistory({ ...history, message: 'the pushes so far' });
+    const counter = path.join(await tempDir('perfsite-count-'), 'count');
+    const configure = (bisect: object) => writeFile(path.join(repo, 'perfsite.config.json'), JSON.stringify({ threshold: 0.05, bisect }));
+    const runAction = async () => {
+      execFileSync(process.execPath, ['bench.mjs', '3', counter], { cwd: repo });
+      const runnerTemp = await tempDir('perfsite-runner-');
+      const summary = path.join(runnerTemp, 'summary.md');
+      const result = await runScript('scripts/action.ts', [], {
+        cwd: repo,
+        env: {
+          GITHUB_EVENT_NAME: 'push',
+          GITHUB_REF: 'refs/heads/main',
+          GITHUB_SHA: shas[8],
+          GITHUB_STEP_SUMMARY: summary,
+          RUNNER_TEMP: runnerTemp,
+          INPUT_TOOL: 'customSmallerIsBetter',
+          INPUT_OUTPUT_FILE_PATH: 'out.json',
+          INPUT_NAME: 'bench',
+          INPUT_DEFAULT_BRANCH: 'main',
+          INPUT_BISECT: 'true',
+          INPUT_FAIL_ON_ALERT: 'false',
+          PERFORMANCE_PLATFORM: 'ci-runner',
+        },
+      });
+      return { ...result, summary: existsSync(summary) ? await readFile(summary, 'utf8') : '' };
+    };
+
+    // Asked to bisect with no command to run in each commit: said before anything is recorded.
+    await configure({ runsPerNight: 80 });
+    const unconfigured = await runAction();
+    expect(unconfigured.code).toBe(2);
+    expect(unconfigured.stderr).toContain('perfsite.config.json has no bisect.command: give the command that writes out.json');
+
+    const { repeats, maxRuns } = BISECT_BENCH;
+    await configure({ runsPerNight: 80, repeats, maxRuns, command: [process.execPath, 'bench.mjs', '3', counter] });
+    const bisected = await runAction();
+    expect(bisected.code, `${bisected.stdout}\n${bisected.stderr}`).toBe(0);
+    expect(bisected.stdout).toContain(`culprit ${shas[5]} change 5`);
+    // (Markdown: the summary escapes the parenthesis.)
+    expect(bisected.summary).toMatch(new RegExp(`${shas[5]?.slice(0, 7)}[0-9a-f]* change 5 \\\\\\(the culprit, found by bisect`));
+    const pushed = JSON.parse(await simpleGit({ baseDir: remote }).show(['perf-history:culprits.json'])) as Record<string, Culprit>;
+    expect(Object.values(pushed).map((culprit) => culprit.commit)).toEqual([shas[5]]);
+    expect(Object.values(pushed)[0]?.runs).toBeLessThanOrEqual(80);
+  }, 300_000);
 });

@@ -4,6 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parseHTML } from 'linkedom';
 import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
 import type { BisectResult } from '../../src/lib/analysis/bisect-search.ts';
@@ -92,7 +93,7 @@ describe('npm run bisect', () => {
     });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no event "e-000000000000-r"');
-    const env = { BISECT_SEED: '5', BISECT_COUNTER: path.join(data, 'count') };
+    const env = { BISECT_SEED: '5', BISECT_COUNTER: path.join(data, 'count'), PERFORMANCE_PLATFORM: 'nightly-runner' };
     // As the nightly workflow runs it: every open event without a culprit, within perfsite.config.json's budget.
     const off = await runScript('scripts/bisect.ts', ['--open-events', '--data', data, ...BISECT_BENCH_ARGS], { cwd: dir, env });
     expect(off.code, off.stderr).toBe(0);
@@ -102,6 +103,13 @@ describe('npm run bisect', () => {
       path.join(dir, 'perfsite.config.json'),
       JSON.stringify({ threshold: 0.05, bisect: { runsPerNight: 200, ...BISECT_BENCH } }),
     );
+    // Another machine's regressions are left to it.
+    const elsewhere = await runScript('scripts/bisect.ts', ['--open-events', '--data', data], {
+      cwd: dir,
+      env: { ...env, PERFORMANCE_PLATFORM: 'laptop' },
+    });
+    expect(elsewhere.code, elsewhere.stderr).toBe(0);
+    expect(elsewhere.stderr).toContain(`${event?.id} is skipped: it moved on nightly-runner, not on this machine (laptop)`);
     const bisected = await runScript('scripts/bisect.ts', ['--open-events', '--data', data], { cwd: dir, env });
     expect(bisected.code, bisected.stderr).toBe(0);
     expect(bisected.stdout).toContain(`culprit ${shas[5]} change 5`);
@@ -116,6 +124,15 @@ describe('npm run bisect', () => {
     for (const value of goodEnd) expect(value).toBeCloseTo(0.001, 3);
     const afterBisect = await runScript('scripts/regressions.ts', ['--data', data], { cwd: dir });
     expect(afterBisect.stdout).toContain(`culprit ${shas[5]} change 5, found by bisect`);
+    // One headline, wherever the event is told: the CLI's, the report's (the PR comment, the nightly's issues), the page's, the feed's.
+    const headline =
+      afterBisect.stdout
+        .split('\n')
+        .find((line) => line.includes(event?.id ?? '-'))
+        ?.split(`${event?.id}  `)[1] ?? '';
+    expect(headline).toMatch(/\(the culprit, found by bisect\)/);
+    const report = await runScript('scripts/report.ts', ['--data', data, '--format', 'json'], { cwd: dir });
+    expect(report.stdout).toContain(JSON.stringify(headline).slice(1, -1));
 
     const out = await siteBuildDir();
     const built = await runScript('scripts/build.ts', ['--outDir', out, '--data', data], {
@@ -127,6 +144,9 @@ describe('npm run bisect', () => {
     expect(page).toMatch(/<dt[^>]*>culprit<\/dt>/);
     expect(page).toContain(shortCommit(shas[5] as string));
     expect(page).toContain('found by bisect');
+    expect(parseHTML(page).document.querySelector('h1 + p')?.textContent).toBe(headline);
+    const feed = parseHTML(await readFile(path.join(out, 'regressions.xml'), 'utf8')).document;
+    expect([...feed.querySelectorAll('item title')].map((title) => title.textContent)).toContain(`[open] ${headline}`);
     // The probes' chart: a dot for every run bisect made.
     const probesChart = page.match(/<svg[^>]*aria-label="bench\/parse on [^"]*, as bisect measured it"[\s\S]*?<\/svg>/)?.[0] ?? '';
     expect(probesChart.match(/<circle/g)).toHaveLength(probeRuns.length);

@@ -58,7 +58,8 @@ describe('npm run rehearse:nightly', () => {
     const work = await tempDir('perfsite-rehearsal-');
     const result = await runScript('scripts/rehearse-nightly.ts', ['--work', work, '--mode', 'quick', '--remote', remote], {
       cwd: project,
-      env: { BISECT_SEED: '11', BISECT_COUNTER: path.join(work, 'bench-count') },
+      // The runner of the earlier nights: its open regression is this night's to bisect.
+      env: { BISECT_SEED: '11', BISECT_COUNTER: path.join(work, 'bench-count'), PERFORMANCE_PLATFORM: makeRecord().platform.id },
     });
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stdout).toContain('-- Open or update regression issues: skipped (needs the GitHub API)');

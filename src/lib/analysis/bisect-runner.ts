@@ -41,6 +41,8 @@ export interface EventRange {
   good: string;
   bad: string;
   metrics: string[];
+  /** The machines it moved on. */
+  platforms: string[];
   open: boolean;
   hasCulprit: boolean;
   toTime: string;
@@ -69,6 +71,7 @@ export async function eventRanges(dataDir: string, settings: AnalysisSettings): 
             good: event.fromCommit,
             bad,
             metrics: [...new Set(event.series.map((series) => metricName(series.suite, series.metric)))],
+            platforms: [...new Set(event.series.map((series) => series.platform))],
             open: isOpenRegression(event),
             hasCulprit: event.culprit !== null,
             toTime: event.toTime,

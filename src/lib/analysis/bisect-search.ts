@@ -118,11 +118,16 @@ export async function bisect(options: BisectOptions): Promise<BisectResult> {
   };
   const moved = (test: ChangeTest | null, family: number) => test?.pValue != null && test.pValue <= alpha / family;
 
-  /** The metrics whose level differs between two commits, measured until one does or their runs run out. */
+  /**
+   * The metrics whose level differs between two commits, measured until one does or their runs run out. It
+   * looks after every turn, so each look spends a share of alpha (Bonferroni across the looks as across the
+   * metrics): testing at alpha each time would say "changed" more often than alpha over the looks.
+   */
+  const looks = Math.ceil(maxRuns / repeats);
   async function differing(from: number, to: number, followed: readonly string[]): Promise<string[]> {
     if (runsOf(from) < repeats || runsOf(to) < repeats) await turn([from, to]);
     for (;;) {
-      const found = followed.filter((metric) => moved(change(to, from, metric), followed.length));
+      const found = followed.filter((metric) => moved(change(to, from, metric), followed.length * looks));
       if (found.length > 0 || Math.max(runsOf(from), runsOf(to)) >= maxRuns) return found;
       await turn([from, to]);
     }
