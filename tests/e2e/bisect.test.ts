@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseHTML } from 'linkedom';
+import { DOMParser, parseHTML } from 'linkedom';
 import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
 import type { BisectResult } from '../../src/lib/analysis/bisect-search.ts';
@@ -145,8 +145,8 @@ describe('npm run bisect', () => {
     expect(page).toContain(shortCommit(shas[5] as string));
     expect(page).toContain('found by bisect');
     expect(parseHTML(page).document.querySelector('h1 + p')?.textContent).toBe(headline);
-    const feed = parseHTML(await readFile(path.join(out, 'regressions.xml'), 'utf8')).document;
-    expect([...feed.querySelectorAll('item title')].map((title) => title.textContent)).toContain(`[open] ${headline}`);
+    const feed = new DOMParser().parseFromString(await readFile(path.join(out, 'regressions.xml'), 'utf8'), 'text/xml');
+    expect([...feed.querySelectorAll('entry title')].map((title) => title.textContent)).toContain(`[open] ${headline}`);
     // The probes' chart: a dot for every run bisect made.
     const probesChart = page.match(/<svg[^>]*aria-label="bench\/parse on [^"]*, as bisect measured it"[\s\S]*?<\/svg>/)?.[0] ?? '';
     expect(probesChart.match(/<circle/g)).toHaveLength(probeRuns.length);
