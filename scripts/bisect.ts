@@ -114,8 +114,8 @@ async function benchmarkOf(
     throw new UsageError(`${toolFrom} needs the file the command writes: --output-file-path, or bisect.outputFilePath in ${CONFIG_FILE}`);
   if (tool && !command)
     throw new UsageError('--tool needs the COMMAND that writes its results, after -- (or bisect.command in perfsite.config.json)');
-  if (outputFile && path.isAbsolute(outputFile))
-    throw new UsageError(`${outputFrom} is a path inside the checkout: give it relative, as the action takes it`);
+  if (outputFile && (path.isAbsolute(outputFile) || path.normalize(outputFile).split(/[\\/]/).includes('..')))
+    throw new UsageError(`${outputFrom} is a path inside the checkout: give it relative, without .., as the action takes it`);
   if (command)
     return {
       command,
@@ -141,8 +141,10 @@ the range is named as a second culprit. Exits 0 when a culprit is named, 1 when 
 ("no change across this range") or --budget ran out first, 2 on bad input. The runs are recorded (run type
 bisect) under DIR/.cache/bisect/<good>-<bad>/; run the same command again to resume an interrupted bisect. With
 --event or --open-events, a culprit found is written to data/culprits.json. --open-events bisects the open
-regressions of this machine's platform that have no culprit yet and a range of more than one commit, newest first, within the budget of
-perfsite.config.json's bisect.runsPerNight (0, the default, bisects nothing); it exits 0 unless it failed.`,
+regressions of this machine's platform that have no culprit yet and a range of more than one commit, newest
+first, within the budget of perfsite.config.json's bisect.runsPerNight (0, the default, bisects nothing); it
+exits 0 unless it failed. How each commit is prepared and measured, when no option says, is that file's
+bisect.install, bisect.command, bisect.tool and bisect.outputFilePath.`,
   options: {
     good: { type: 'string', value: 'REV', description: 'the last commit known good (before the change)' },
     bad: { type: 'string', value: 'REV', description: 'a commit known bad (after the change)' },

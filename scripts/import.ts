@@ -16,43 +16,23 @@ import {
   seriesKind,
 } from '../src/lib/importers/github-action-benchmark.ts';
 import { importRecords, toPlatformId, toRecords } from '../src/lib/importers/import-runs.ts';
+import { checkedRuns, fileFormatOf, readImportFile } from '../src/lib/importers/tool-output.ts';
 import type { ImportedRun } from '../src/lib/importers/types.ts';
 import { commandHint } from '../src/lib/shared/command-hint.ts';
 import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
 import { plural } from '../src/lib/shared/plural.ts';
-import {
-  assertImportableFile,
-  assertRunWithinLimits,
-  LimitError,
-  metricsLimitOf,
-  type RecordLimits,
-  recordLimits,
-} from '../src/lib/store/limits.ts';
+import { assertImportableFile, LimitError, metricsLimitOf, type RecordLimits, recordLimits } from '../src/lib/store/limits.ts';
 import { ensureWritableDataDir, resolveDataDir } from '../src/lib/store/paths.ts';
 import { assertPlatformId } from '../src/lib/store/platform.ts';
 import type { Problem } from '../src/lib/store/record.ts';
 import { describeTextFixes, newTextFixes } from '../src/lib/store/record-text.ts';
 import { detectRunContext, resolveRunType } from '../src/lib/store/run-context.ts';
 
-/** A format's own name, or github-action-benchmark's name for it (`cargo`, `googlecpp`…). */
+/** A format's own name, or github-action-benchmark's name for it, said when it is the latter. */
 function formatOf(given: string): string {
-  if (!Object.hasOwn(GITHUB_ACTION_BENCHMARK_TOOLS, given) || Object.hasOwn(FILE_FORMATS, given)) return given;
-  const format = GITHUB_ACTION_BENCHMARK_TOOLS[given];
-  if (!format) {
-    throw new UsageError(
-      `--format ${given}: perfsite does not read ${given}'s output yet; write it as Bencher Metric Format JSON (--format bmf) or as github-action-benchmark's custom JSON (--format custom-smaller)`,
-    );
-  }
-  console.log(`--format ${given}: github-action-benchmark's name for ${format}`);
+  const { format, alias } = fileFormatOf(given);
+  if (alias) console.log(`--format ${given}: github-action-benchmark's name for ${format}`);
   return format;
-}
-
-/** An imported file's text, once it is known to be a regular file within the size limit. */
-async function readImportFile(file: string, limits: RecordLimits): Promise<string> {
-  await assertImportableFile(file, limits);
-  return readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
-  });
 }
 
 /** --format auto for one file: an asv results folder, or a file as detectFormat reads it. */
@@ -238,17 +218,9 @@ that a CI job notices.`,
           if (error instanceof LimitError) throw error;
           throw new UsageError(`${file} cannot be read as ${format}: ${(error as Error).message}`);
         }
-        runs = result.runs;
-        for (const [index, run] of runs.entries())
-          assertRunWithinLimits(runs.length === 1 ? file : `${file}, run ${index + 1},`, run, limits);
-        problems.push(...result.problems);
-        if (runs.length === 0 && result.problems.length === 0) {
-          problems.push({
-            file,
-            reason: `holds nothing ${format} writes`,
-            fix: 'Check the file and --format (--format auto tells a file by its content).',
-          });
-        }
+        const checked = checkedRuns(result, format, file, limits);
+        runs = checked.runs;
+        problems.push(...checked.problems);
       }
       const { records, problems: invalid } = toRecords(
         runs,

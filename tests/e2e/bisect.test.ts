@@ -53,6 +53,15 @@ describe('npm run bisect', () => {
     expect(run.stdout).toContain('no change across this range');
   });
 
+  it('bisects a benchmark that writes the same result every run (a count): each run is recorded as its own', async () => {
+    const { dir, shas } = await bisectRepository(4, 3);
+    const run = await bisectIn(dir, shas[0] as string, shas[4] as string, { BISECT_SEED: '6', BISECT_SPREAD: '0' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`culprit ${shas[3]} change 3`);
+    const result = JSON.parse(await readFile(run.json, 'utf8')) as BisectResult;
+    expect(result.culprits[0]?.changes[0]?.test).toMatchObject({ low: expect.closeTo(0.1, 9), high: expect.closeTo(0.1, 9) });
+  });
+
   it('refuses a range the wrong way round, naming the fix', async () => {
     const { dir, shas } = await bisectRepository(2, null);
     const run = await bisectIn(dir, shas[2] as string, shas[0] as string, { BISECT_SEED: '3' });

@@ -213,8 +213,9 @@ describe('the installed package', () => {
     ]);
   });
 
-  it.skipIf(!hyperfine)('bisects a fresh repository with the installed package: the commit of a 10 % step among 8', async () => {
-    const { dir, shas } = await bisectRepository(8, 5);
+  it.skipIf(!hyperfine)('bisects a fresh repository with the installed package: the commit of a 10 % step among 32', async () => {
+    const { dir, shas } = await bisectRepository(32, 21);
+    const json = path.join(dir, '..', `${path.basename(dir)}-bisect.json`);
     const bisected = await run(
       process.execPath,
       [
@@ -223,7 +224,9 @@ describe('the installed package', () => {
         '--good',
         shas[0] as string,
         '--bad',
-        shas[8] as string,
+        shas[32] as string,
+        '--json',
+        json,
         '--tool',
         'customSmallerIsBetter',
         '--output-file-path',
@@ -234,7 +237,10 @@ describe('the installed package', () => {
       ],
       { cwd: dir, env: childEnv({ BISECT_SEED: '4', BISECT_COUNTER: path.join(dir, '..', `${path.basename(dir)}-count`) }) },
     );
-    expect(bisected.stdout).toContain(`culprit ${shas[5]} change 5`);
+    expect(bisected.stdout).toContain(`culprit ${shas[21]} change 21`);
+    const result = JSON.parse(await readFile(json, 'utf8')) as { rounds: number; culprits: Array<{ commit: string }> };
+    expect(result.culprits.map((culprit) => culprit.commit)).toEqual([shas[21]]);
+    expect(result.rounds).toBeLessThanOrEqual(Math.ceil(Math.log2(32)) + 2);
     expect(await filesWithTimes(path.join(installed.repo, 'node_modules', 'perfsite'))).toEqual(packageFiles);
   });
 

@@ -12,6 +12,7 @@ export interface RangeCommit {
   subject: string;
   /** When it was committed, ISO 8601. */
   time: string;
+  parents: string[];
 }
 
 /** A commit as the option `--NAME REV` names it. */
@@ -26,15 +27,21 @@ export async function resolveCommit(repo: string, rev: string, option: string): 
   }
 }
 
-/** Fields ended by NUL (a subject can hold anything but a line break): sha, time, subject, then the next line's. */
-const FORMAT = '--format=%H%x00%cI%x00%s%x00';
+/** Fields ended by NUL (a subject can hold anything but a line break): sha, time, parents, subject, then the next line's. */
+const FORMAT = '--format=%H%x00%cI%x00%P%x00%s%x00';
 
 function parseLog(log: string): RangeCommit[] {
   const fields = log.split('\u0000');
   const commits: RangeCommit[] = [];
-  for (let index = 0; index + 2 < fields.length; index += 3) {
+  for (let index = 0; index + 3 < fields.length; index += 4) {
     const sha = (fields[index] as string).trim();
-    if (/^[0-9a-f]{40,64}$/.test(sha)) commits.push({ sha, time: fields[index + 1] as string, subject: fields[index + 2] as string });
+    if (/^[0-9a-f]{40,64}$/.test(sha))
+      commits.push({
+        sha,
+        time: fields[index + 1] as string,
+        parents: (fields[index + 2] as string).split(' ').filter(Boolean),
+        subject: fields[index + 3] as string,
+      });
   }
   return commits;
 }

@@ -8,12 +8,12 @@ import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { PerfsiteError, UsageError } from '../shared/errors.ts';
 
-/** Runs `argv` in `cwd`; `what` starts the error when it fails. With `quiet`, its standard output is dropped. */
-export function runIn(argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv, what: string, quiet = false): Promise<void> {
+/** Runs `argv` in `cwd`; `what` starts the error when it fails. */
+export function runIn(argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv, what: string): Promise<void> {
   const [program, ...args] = argv;
   if (!program) return Promise.reject(new UsageError(`${what}: the command is empty`));
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { cwd, env, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'] });
+    const child = spawn(program, args, { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', (error) => reject(new UsageError(`${what}: cannot start ${program}: ${error.message}`)));
     child.on('exit', (code, signal) =>
       code === 0 ? resolve() : reject(new PerfsiteError(`${what}: \`${argv.join(' ')}\` failed in ${cwd} (${signal ?? `exit ${code}`})`)),

@@ -1,0 +1,57 @@
+/**
+ * One tool's output file read as runs: what `perfsite import` does for a file of a tool's results, and what
+ * bisect does after each run of the benchmark command, in its own process.
+ */
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../shared/errors.ts';
+import { assertImportableFile, assertRunWithinLimits, metricsLimitOf, type RecordLimits } from '../store/limits.ts';
+import type { Problem } from '../store/record.ts';
+import { FILE_FORMATS, type FileFormatName, GITHUB_ACTION_BENCHMARK_TOOLS } from './formats.ts';
+import type { ImportedRun } from './types.ts';
+
+/** A format's own name, or github-action-benchmark's name for one (`cargo`, `googlecpp`…); `alias` when it was the latter. */
+export function fileFormatOf(given: string): { format: string; alias: boolean } {
+  if (!Object.hasOwn(GITHUB_ACTION_BENCHMARK_TOOLS, given) || Object.hasOwn(FILE_FORMATS, given)) return { format: given, alias: false };
+  const format = GITHUB_ACTION_BENCHMARK_TOOLS[given];
+  if (!format)
+    throw new UsageError(
+      `--format ${given}: perfsite does not read ${given}'s output yet; write it as Bencher Metric Format JSON (--format bmf) or as github-action-benchmark's custom JSON (--format custom-smaller)`,
+    );
+  return { format, alias: true };
+}
+
+/** An imported file's text, once it is known to be a regular file within the size limit. */
+export async function readImportFile(file: string, limits: RecordLimits): Promise<string> {
+  await assertImportableFile(file, limits);
+  return readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+  });
+}
+
+/** Runs read from `file`, each checked against the limits; a file that held nothing becomes a problem. */
+export function checkedRuns(
+  result: { runs: ImportedRun[]; problems: Problem[] },
+  format: string,
+  file: string,
+  limits: RecordLimits,
+): { runs: ImportedRun[]; problems: Problem[] } {
+  for (const [index, run] of result.runs.entries())
+    assertRunWithinLimits(result.runs.length === 1 ? file : `${file}, run ${index + 1},`, run, limits);
+  if (result.runs.length > 0 || result.problems.length > 0) return result;
+  return {
+    runs: [],
+    problems: [
+      { file, reason: `holds nothing ${format} writes`, fix: 'Check the file and --format (--format auto tells a file by its content).' },
+    ],
+  };
+}
+
+/** The runs of a tool's file (FILE_FORMATS), checked. */
+export function parseToolOutput(
+  text: string,
+  format: FileFormatName,
+  source: { file: string; suite: string; limits: RecordLimits },
+): { runs: ImportedRun[]; problems: Problem[] } {
+  const { file, suite, limits } = source;
+  return checkedRuns(FILE_FORMATS[format].parse(text, { file, suite, metricsLimit: metricsLimitOf(file, limits) }), format, file, limits);
+}
