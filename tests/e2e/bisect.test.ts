@@ -154,6 +154,8 @@ describe('npm run bisect', () => {
     expect(page).toContain(shortCommit(shas[5] as string));
     expect(page).toContain('found by bisect');
     expect(parseHTML(page).document.querySelector('h1 + p')?.textContent).toBe(headline);
+    // Measured in alternation on one machine, the change followed the commit: the code did it.
+    expect(page).toMatch(/Cause: the code\. bisect measured the change on nightly-runner at [0-9a-f]{10}/);
     const feed = new DOMParser().parseFromString(await readFile(path.join(out, 'regressions.xml'), 'utf8'), 'text/xml');
     expect([...feed.querySelectorAll('entry title')].map((title) => title.textContent)).toContain(`[open] ${headline}`);
     // The probes' chart: a dot for every run bisect made.

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomLcg, randomNormal } from 'd3-random';
 import { describe, expect, it } from 'vitest';
+import { type Culprit, culpritSchema } from '../../src/lib/analysis/culprits-file.ts';
 import { materialiseBaselines } from '../../src/lib/analysis/materialised-baselines.ts';
 import { type EventSeries, eventCause, groupEvents, historyEvents, isOpenRegression } from '../../src/lib/analysis/regression-events.ts';
 import { type SeriesChange, seriesChanges } from '../../src/lib/analysis/series-changes.ts';
@@ -281,8 +282,9 @@ describe('the cause of an event', () => {
     plain: { git_commit: 'b'.repeat(40), platform_details: details('EPYC 7763') },
   };
   const facts = { runOf: (id: string) => runs[id], platformsThatRan: () => [], related: () => true };
-  const event = (series: EventSeries[]) => ({
+  const event = (series: EventSeries[], culprit: Culprit | null = null) => ({
     series,
+    culprit,
     toRunId: series[0]?.runId ?? '',
     platforms: [...new Set(series.map((one) => one.platform))].map((platform) => ({
       platform,
@@ -302,5 +304,20 @@ describe('the cause of an event', () => {
   it('blames the environment when the commit did not change, and cannot tell on one platform with nothing recorded', () => {
     expect(eventCause(event([change('P1', 'm0', 'same', 'before')]), facts).kind).toBe('environment');
     expect(eventCause(event([change('P1', 'm0', 'plain', 'before')]), facts)).toMatchObject({ kind: 'unknown' });
+  });
+
+  it('takes a culprit bisect found as the code, and one named by hand as no evidence', () => {
+    const culprit = culpritSchema.parse({
+      commit: 'b'.repeat(40),
+      by: 'bisect',
+      at: '2026-12-07T02:00:00Z',
+      range: { good: 'a'.repeat(40), bad: 'b'.repeat(40) },
+      platform: 'P1',
+    });
+    expect(eventCause(event([change('P1', 'm0', 'plain', 'before')], culprit), facts)).toEqual({
+      kind: 'code',
+      evidence: `bisect measured the change on P1 at ${'b'.repeat(10)}, its runs alternating with its parent's`,
+    });
+    expect(eventCause(event([change('P1', 'm0', 'plain', 'before')], { ...culprit, by: 'hand' }), facts).kind).toBe('unknown');
   });
 });

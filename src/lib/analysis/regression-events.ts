@@ -404,6 +404,8 @@ function machineChange(before: string | null | undefined, after: string | null |
 
 /**
  * Code, the environment, or cannot tell, from what the runs show:
+ * - bisect found its culprit: the code (that commit's runs against its parent's, measured in alternation on one
+ *   machine, differ; a culprit named by hand is a decision, not evidence);
  * - the same series moved in the range on two or more independent platforms: the code;
  * - a platform's runs on both sides of the change record different machines (CPU, OS, runtimes…), or the
  *   same commit: the environment;
@@ -412,13 +414,20 @@ function machineChange(before: string | null | undefined, after: string | null |
  * - otherwise (one platform, no recorded machine change) nothing tells them apart, and the event says so.
  */
 export function eventCause(
-  event: Pick<RegressionEvent, 'series' | 'platforms' | 'toRunId'>,
+  event: Pick<RegressionEvent, 'series' | 'platforms' | 'toRunId' | 'culprit'>,
   facts: {
     runOf: (runId: string) => { git_commit: string | null; platform_details: string | null } | undefined;
     platformsThatRan: (commit: string) => string[];
     related: (a: string, b: string) => boolean;
   },
 ): EventCause {
+  if (event.culprit?.by === 'bisect') {
+    const on = event.culprit.platform ? ` on ${event.culprit.platform}` : '';
+    return {
+      kind: 'code',
+      evidence: `bisect measured the change${on} at ${shortCommit(event.culprit.commit)}, its runs alternating with its parent's`,
+    };
+  }
   const byMetric = Map.groupBy(event.series, (change) => `${change.suite}/${change.metric}`);
   const shared = [...byMetric].find(([, changes]) => new Set(changes.map((change) => change.platform)).size >= 2);
   if (shared) {
@@ -626,12 +635,6 @@ export async function historyEvents(
     { commits: LIST(VARCHAR) },
   );
   const ranCommit = Map.groupBy(machines, (row) => row.git_commit);
-  for (const event of grouped.events)
-    event.cause = eventCause(event, {
-      runOf: (runId) => byId.get(runId),
-      platformsThatRan: (commit) => (ranCommit.get(commit) ?? []).map((row) => row.platform),
-      related: (a, b) => a === b || root(a) === root(b),
-    });
   for (const event of grouped.events) {
     const commits = new Map<string, EventCommit>();
     for (const change of event.series) {
@@ -644,6 +647,11 @@ export async function historyEvents(
     event.commits = [...commits.values()].sort((x, y) => Number(y.commit === first) - Number(x.commit === first));
     event.fromCommit = byId.get(event.fromRunId)?.git_commit ?? null;
     event.culprit = culpritOf(culprits, { id: event.id, fromCommit: event.fromCommit, toCommit: first ?? null }) ?? null;
+    event.cause = eventCause(event, {
+      runOf: (runId) => byId.get(runId),
+      platformsThatRan: (commit) => (ranCommit.get(commit) ?? []).map((row) => row.platform),
+      related: (a, b) => a === b || root(a) === root(b),
+    });
     const decided = triageOf(triage, event);
     if (decided) {
       event.triage = decided;
