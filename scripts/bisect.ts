@@ -56,7 +56,28 @@ type BisectRun = Awaited<ReturnType<typeof runBisect>>;
 /** The event's culprit, for its page, the feed, issues and the CLI (data/culprits.json). */
 async function recordCulprit(dataDir: string, eventId: string, range: readonly RangeCommit[], result: BisectRun): Promise<void> {
   const [found, ...more] = result.culprits.filter((culprit) => culprit.confirmed);
-  if (!found) return;
+  const recorded = {
+    by: 'bisect' as const,
+    at: new Date().toISOString(),
+    range: { good: range[0]?.sha as string, bad: range.at(-1)?.sha as string },
+    runs: result.runs,
+    platform: result.measurements[0]?.platform ?? null,
+  };
+  if (!found) {
+    // A bisect the budget stopped goes on another time; one that finished is not run again on the same range.
+    if (result.unfinished) return;
+    await writeCulprit(dataDir, await loadCulprits(dataDir), eventId, {
+      ...recorded,
+      commit: null,
+      note:
+        result.culprits.length > 0
+          ? 'the ends differ, but no commit between them changed it significantly by itself'
+          : 'no change across this range on this machine',
+      changes: result.ends.flatMap(({ metric, test }) => (test ? [{ metric, test }] : [])),
+    });
+    console.log(`that bisect found no culprit for ${eventId} is recorded in ${culpritsFile(dataDir)}: --open-events leaves it alone`);
+    return;
+  }
   const sideOf = new Map(result.probes.map((probe) => [probe.commit, probe.side]));
   const last = range.length - 1;
   const probes = range.flatMap((commit, index) => {
@@ -69,15 +90,11 @@ async function recordCulprit(dataDir: string, eventId: string, range: readonly R
     return [{ commit: commit.sha, index, side, values }];
   });
   await writeCulprit(dataDir, await loadCulprits(dataDir), eventId, {
+    ...recorded,
     commit: found.commit,
     subject: cleanMessage(range.find((commit) => commit.sha === found.commit)?.subject ?? '', 'subject', newTextFixes(), 2000),
-    by: 'bisect',
-    at: new Date().toISOString(),
     note: more.length > 0 ? `also changed at ${more.map((culprit) => shortCommit(culprit.commit)).join(', ')}` : '',
-    range: { good: range[0]?.sha as string, bad: range.at(-1)?.sha as string },
     changes: found.changes,
-    runs: result.runs,
-    platform: result.measurements[0]?.platform ?? null,
     probes,
   });
   console.log(`the culprit of ${eventId} is recorded in ${culpritsFile(dataDir)}: commit it to keep it`);
@@ -229,7 +246,7 @@ bisect.install, bisect.command, bisect.tool and bisect.outputFilePath.`,
         return EXIT.ok;
       }
       const here = (await detectPlatform()).id;
-      for (const event of (await eventRanges(dataDir, settings)).filter((candidate) => candidate.open && !candidate.hasCulprit)) {
+      for (const event of (await eventRanges(dataDir, settings)).filter((candidate) => candidate.open && !candidate.bisected)) {
         if (left < 2 * repeats) break;
         if (!event.platforms.includes(here)) {
           // Another machine's regression may not show here: measuring it would spend the budget on noise.

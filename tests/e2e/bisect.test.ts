@@ -25,6 +25,30 @@ async function bisectIn(repo: string, good: string, bad: string, env: NodeJS.Pro
   return { ...result, json };
 }
 
+/** A history of nightly runs on nightly-runner: ten at the range's good commit, then four 10 % slower at its bad one (8 commits on). */
+async function nightsWithStep(shas: readonly string[]): Promise<string> {
+  const data = await tempDir();
+  const runAt = (day: number, commit: string, value: number) => {
+    const record = makeRecord({}, new Date(Date.UTC(2026, 10, 1 + day, 3)));
+    record.platform = { ...record.platform, id: 'nightly-runner' };
+    record.git = {
+      commit,
+      branch: 'main',
+      dirty: false,
+      message: `change at ${commit.slice(0, 7)}`,
+      commitTime: record.timestamp,
+      shallow: false,
+    };
+    record.metrics = [{ suite: 'bench', name: 'parse', value, unit: 'ms', direction: 'lower' }];
+    return record;
+  };
+  await appendRuns(data, [
+    ...Array.from({ length: 10 }, (_, day) => runAt(day, shas[0] as string, 1 + ((day * 7) % 5) / 500)),
+    ...Array.from({ length: 4 }, (_, day) => runAt(10 + day, shas[8] as string, 1.1 + ((day * 3) % 5) / 500)),
+  ]);
+  return data;
+}
+
 describe('npm run bisect', () => {
   it('names the commit of a 10 % step among 32 within ⌈log₂ 32⌉ + 2 rounds, records its runs, and resumes when interrupted', async () => {
     const { dir, shas } = await bisectRepository(32, 21);
@@ -69,28 +93,31 @@ describe('npm run bisect', () => {
     expect(run.stderr).toContain('is not an ancestor of --bad');
   });
 
+  it('records a bisect of an open event that found no culprit, so that the next night does not bisect it again', async () => {
+    // The nights saw a 10 % step over 8 commits; measured here, the range shows none (a runner's doing, say).
+    const { dir, shas } = await bisectRepository(8, null);
+    const data = await nightsWithStep(shas);
+    await writeFile(
+      path.join(dir, 'perfsite.config.json'),
+      JSON.stringify({ threshold: 0.05, bisect: { runsPerNight: 200, ...BISECT_BENCH } }),
+    );
+    const env = { BISECT_SEED: '8', BISECT_COUNTER: path.join(data, 'count'), PERFORMANCE_PLATFORM: 'nightly-runner' };
+    const first = await runScript('scripts/bisect.ts', ['--open-events', '--data', data], { cwd: dir, env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('no change across this range');
+    expect(first.stdout).toMatch(/that bisect found no culprit for e-[0-9a-f]{12}-r is recorded/);
+    const again = await runScript('scripts/bisect.ts', ['--open-events', '--data', data], { cwd: dir, env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).not.toContain('runs left to spend');
+    const listed = await runScript('scripts/regressions.ts', ['--data', data], { cwd: dir });
+    expect(listed.stdout).toMatch(
+      /bisected on \d{4}-\d{2}-\d{2} on nightly-runner, \d+ runs, no culprit: no change across this range on this machine/,
+    );
+  });
+
   it("bisects the open events within the configured budget: the culprit is recorded, and the regressions list and the event's page name it; triage names one by hand", async () => {
     const { dir, shas } = await bisectRepository(8, 5);
-    const data = await tempDir();
-    // Nightly runs at the good commit, then at the bad one: an event whose range holds 8 commits.
-    const runAt = (day: number, commit: string, value: number) => {
-      const record = makeRecord({}, new Date(Date.UTC(2026, 10, 1 + day, 3)));
-      record.platform = { ...record.platform, id: 'nightly-runner' };
-      record.git = {
-        commit,
-        branch: 'main',
-        dirty: false,
-        message: `change at ${commit.slice(0, 7)}`,
-        commitTime: record.timestamp,
-        shallow: false,
-      };
-      record.metrics = [{ suite: 'bench', name: 'parse', value, unit: 'ms', direction: 'lower' }];
-      return record;
-    };
-    await appendRuns(data, [
-      ...Array.from({ length: 10 }, (_, day) => runAt(day, shas[0] as string, 1 + ((day * 7) % 5) / 500)),
-      ...Array.from({ length: 4 }, (_, day) => runAt(10 + day, shas[8] as string, 1.1 + ((day * 3) % 5) / 500)),
-    ]);
+    const data = await nightsWithStep(shas);
     // A threshold of 5 % makes the 10 % step a regression, open: what --open-events bisects.
     await writeFile(path.join(dir, 'perfsite.config.json'), JSON.stringify({ threshold: 0.05 }));
     const listed = await runScript('scripts/regressions.ts', ['--json', '--data', data], { cwd: dir });

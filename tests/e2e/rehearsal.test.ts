@@ -53,7 +53,7 @@ describe('npm run rehearse:nightly', () => {
     ]);
     await pushHistory({ ...history, message: 'the nights so far' });
     const [event] = await eventRanges(history.dir, await loadSettings(history.dir));
-    expect(event).toMatchObject({ good: shas[0], bad: shas[8], open: true, hasCulprit: false });
+    expect(event).toMatchObject({ good: shas[0], bad: shas[8], open: true, bisected: false });
 
     const work = await tempDir('perfsite-rehearsal-');
     const result = await runScript('scripts/rehearse-nightly.ts', ['--work', work, '--mode', 'quick', '--remote', remote], {

@@ -307,13 +307,16 @@ describe('the cause of an event', () => {
   });
 
   it('takes a culprit bisect found as the code, and one named by hand as no evidence', () => {
-    const culprit = culpritSchema.parse({
+    const culprit: Culprit = {
+      ...culpritSchema.parse({
+        commit: 'b'.repeat(40),
+        by: 'bisect',
+        at: '2026-12-07T02:00:00Z',
+        range: { good: 'a'.repeat(40), bad: 'b'.repeat(40) },
+        platform: 'P1',
+      }),
       commit: 'b'.repeat(40),
-      by: 'bisect',
-      at: '2026-12-07T02:00:00Z',
-      range: { good: 'a'.repeat(40), bad: 'b'.repeat(40) },
-      platform: 'P1',
-    });
+    };
     expect(eventCause(event([change('P1', 'm0', 'plain', 'before')], culprit), facts)).toEqual({
       kind: 'code',
       evidence: `bisect measured the change on P1 at ${'b'.repeat(10)}, its runs alternating with its parent's`,

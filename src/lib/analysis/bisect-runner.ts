@@ -49,7 +49,8 @@ export interface EventRange {
   /** The machines it moved on. */
   platforms: string[];
   open: boolean;
-  hasCulprit: boolean;
+  /** Bisected already: a culprit is recorded, or that no commit of the range changed it. */
+  bisected: boolean;
   toTime: string;
 }
 
@@ -78,7 +79,7 @@ export async function eventRanges(dataDir: string, settings: AnalysisSettings): 
             metrics: [...new Set(event.series.map((series) => metricName(series.suite, series.metric)))],
             platforms: [...new Set(event.series.map((series) => series.platform))],
             open: isOpenRegression(event),
-            hasCulprit: event.culprit !== null,
+            bisected: event.culprit !== null || event.noChangeFound !== null,
             toTime: event.toTime,
           },
         ];

@@ -17,7 +17,7 @@ import { shortCommit } from '../shared/short-commit.ts';
 import { queryRows } from '../store/duckdb.ts';
 import type { History } from '../store/history.ts';
 import type { AnalysisSettings } from './analysis-settings.ts';
-import { type Culprit, type Culprits, culpritOf } from './culprits-file.ts';
+import { type Culprit, type CulpritEntry, type Culprits, culpritEntryOf, isCulprit } from './culprits-file.ts';
 import type { MetricStatus } from './metric-status.ts';
 import type { SeriesChange } from './series-changes.ts';
 import { resolveThreshold } from './thresholds.ts';
@@ -81,6 +81,8 @@ export interface RegressionEvent {
   triage: TriageEntry | null;
   /** The commit that made it, found by bisect or named by hand (data/culprits.json). */
   culprit: Culprit | null;
+  /** A bisect of its range that found no commit whose change is significant (data/culprits.json, commit null). */
+  noChangeFound: CulpritEntry | null;
   /** Parameterised benchmarks that moved in it: named once, with how many of their combinations moved (filled by historyEvents). */
   benchmarks: EventBenchmark[];
 }
@@ -377,6 +379,7 @@ function toEvent(
     fromCommit: null,
     triage: null,
     culprit: null,
+    noChangeFound: null,
     benchmarks: [],
   };
 }
@@ -646,7 +649,9 @@ export async function historyEvents(
     const first = byId.get(event.toRunId)?.git_commit;
     event.commits = [...commits.values()].sort((x, y) => Number(y.commit === first) - Number(x.commit === first));
     event.fromCommit = byId.get(event.fromRunId)?.git_commit ?? null;
-    event.culprit = culpritOf(culprits, { id: event.id, fromCommit: event.fromCommit, toCommit: first ?? null }) ?? null;
+    const recorded = culpritEntryOf(culprits, { id: event.id, fromCommit: event.fromCommit, toCommit: first ?? null });
+    event.culprit = isCulprit(recorded) ? recorded : null;
+    event.noChangeFound = recorded && !isCulprit(recorded) ? recorded : null;
     event.cause = eventCause(event, {
       runOf: (runId) => byId.get(runId),
       platformsThatRan: (commit) => (ranCommit.get(commit) ?? []).map((row) => row.platform),
