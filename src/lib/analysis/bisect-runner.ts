@@ -11,20 +11,17 @@ import path from 'node:path';
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { commandFile } from '../../../bin/commands.mjs';
 import { PERFSITE_ROOT } from '../../render/astro-root.ts';
-import { FILE_FORMATS, type FileFormatName } from '../importers/formats.ts';
-import { toRecords } from '../importers/import-runs.ts';
-import { fileFormatOf, parseToolOutput, readImportFile } from '../importers/tool-output.ts';
+import { recordToolRun } from '../importers/tool-output.ts';
 import { PerfsiteError, UsageError } from '../shared/errors.ts';
 import { plural } from '../shared/plural.ts';
 import { shortCommit } from '../shared/short-commit.ts';
 import { readUnit, toBaseUnit } from '../shared/units.ts';
 import { queryRows } from '../store/duckdb.ts';
 import { openHistory } from '../store/history.ts';
-import { recordLimits } from '../store/limits.ts';
 import { dataLayout } from '../store/paths.ts';
 import { detectPlatform, type Platform } from '../store/platform.ts';
 import type { RunRecord } from '../store/record.ts';
-import { appendRuns, listRecordFiles, newRunId, readRecordFile } from '../store/store.ts';
+import { listRecordFiles, readRecordFile } from '../store/store.ts';
 import type { AnalysisSettings } from './analysis-settings.ts';
 import { type BisectResult, bisect } from './bisect-search.ts';
 import type { RangeCommit } from './commit-range.ts';
@@ -118,46 +115,6 @@ async function recordedRuns(
     });
   }
   return runs.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id)).map(({ time: _time, ...run }) => run);
-}
-
-/**
- * The run a tool's output file holds, recorded in `scratch` as measured now on this machine at `commit`: read
- * here rather than by a `perfsite import` of its own (0.7 s a run), under an id of its own, since a benchmark
- * that counts (instructions, allocations) writes the same file every time.
- */
-async function recordToolRun(
-  scratch: string,
-  file: string,
-  tool: { format: string; suite: string },
-  commit: RangeCommit,
-  platform: Platform,
-  what: string,
-): Promise<void> {
-  const limits = recordLimits();
-  const { format } = fileFormatOf(tool.format);
-  if (!Object.hasOwn(FILE_FORMATS, format)) throw new UsageError(`${what}: ${tool.format} is not a tool's output format perfsite reads`);
-  const read = parseToolOutput(await readImportFile(file, limits), format as FileFormatName, { file, suite: tool.suite, limits });
-  const now = new Date();
-  const git = {
-    commit: commit.sha,
-    branch: null,
-    dirty: false,
-    message: commit.subject,
-    commitTime: commit.time,
-    parents: commit.parents,
-    shallow: false,
-  };
-  const context = { platform, onThisMachine: true, git, runType: 'bisect' as const, tool: format, file: path.basename(file), now };
-  const { records, problems } = toRecords(read.runs, context);
-  const all = [...read.problems, ...problems];
-  if (all.length > 0 || records.length !== 1)
-    throw new PerfsiteError(
-      `${what}: ${file} ${all.length > 0 ? `cannot be used: ${all.map((problem) => `${problem.field ?? ''} ${problem.reason}`.trim()).join('; ')}` : `holds ${records.length} runs, not one`}`,
-    );
-  await appendRuns(
-    scratch,
-    records.map((record) => ({ ...record, id: newRunId(now), timestamp: now.toISOString() })),
-  );
 }
 
 /** How each commit is benchmarked: this tree's suites, or a command (and the tool whose output it writes). */
@@ -255,7 +212,23 @@ export async function runBisect(
       if (benchmark.tool) {
         platform ??= detectPlatform(env);
         const commit = range.find((candidate) => candidate.sha === sha) as RangeCommit;
-        await recordToolRun(scratch, path.join(where, benchmark.tool.outputFile), benchmark.tool, commit, await platform, what);
+        const git = {
+          commit: commit.sha,
+          branch: null,
+          dirty: false,
+          message: commit.subject,
+          commitTime: commit.time,
+          parents: commit.parents,
+          shallow: false,
+        };
+        await recordToolRun(
+          scratch,
+          path.join(where, benchmark.tool.outputFile),
+          { ...benchmark.tool, runType: 'bisect' },
+          git,
+          await platform,
+          what,
+        );
       }
     }
     const fresh = (await listRecordFiles(scratch)).filter((entry) => !seen.has(entry.id));

@@ -1,12 +1,16 @@
 /**
  * One tool's output file read as runs: what `perfsite import` does for a file of a tool's results, and what
- * bisect does after each run of the benchmark command, in its own process.
+ * bisect does after each run of the benchmark command, in its own process (recordToolRun).
  */
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../shared/errors.ts';
-import { assertImportableFile, assertRunWithinLimits, metricsLimitOf, type RecordLimits } from '../store/limits.ts';
-import type { Problem } from '../store/record.ts';
+import path from 'node:path';
+import { PerfsiteError, UsageError } from '../shared/errors.ts';
+import { assertImportableFile, assertRunWithinLimits, metricsLimitOf, type RecordLimits, recordLimits } from '../store/limits.ts';
+import type { Platform } from '../store/platform.ts';
+import type { GitInfo, Problem, RunType } from '../store/record.ts';
+import { appendRuns, newRunId } from '../store/store.ts';
 import { FILE_FORMATS, type FileFormatName, GITHUB_ACTION_BENCHMARK_TOOLS } from './formats.ts';
+import { toRecords } from './import-runs.ts';
 import type { ImportedRun } from './types.ts';
 
 /** A format's own name, or github-action-benchmark's name for one (`cargo`, `googlecpp`…); `alias` when it was the latter. */
@@ -54,4 +58,35 @@ export function parseToolOutput(
 ): { runs: ImportedRun[]; problems: Problem[] } {
   const { file, suite, limits } = source;
   return checkedRuns(FILE_FORMATS[format].parse(text, { file, suite, metricsLimit: metricsLimitOf(file, limits) }), format, file, limits);
+}
+
+/**
+ * The one run a tool's output file holds, recorded in `dataDir` as measured now, on `platform`, at `git`: read in
+ * this process rather than by a `perfsite import` of its own (0.7 s a run), under an id of its own, since a
+ * benchmark that counts (instructions, allocations) writes the same file every time. `what` starts its errors.
+ */
+export async function recordToolRun(
+  dataDir: string,
+  file: string,
+  tool: { format: string; suite: string; runType: RunType },
+  git: GitInfo,
+  platform: Platform,
+  what: string,
+): Promise<void> {
+  const limits = recordLimits();
+  const { format } = fileFormatOf(tool.format);
+  if (!Object.hasOwn(FILE_FORMATS, format)) throw new UsageError(`${what}: ${tool.format} is not a tool's output format perfsite reads`);
+  const read = parseToolOutput(await readImportFile(file, limits), format as FileFormatName, { file, suite: tool.suite, limits });
+  const now = new Date();
+  const context = { platform, onThisMachine: true, git, runType: tool.runType, tool: format, file: path.basename(file), now };
+  const { records, problems } = toRecords(read.runs, context);
+  const all = [...read.problems, ...problems];
+  if (all.length > 0 || records.length !== 1)
+    throw new PerfsiteError(
+      `${what}: ${file} ${all.length > 0 ? `cannot be used: ${all.map((problem) => `${problem.field ?? ''} ${problem.reason}`.trim()).join('; ')}` : `holds ${records.length} runs, not one`}`,
+    );
+  await appendRuns(
+    dataDir,
+    records.map((record) => ({ ...record, id: newRunId(now), timestamp: now.toISOString() })),
+  );
 }
