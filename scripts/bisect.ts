@@ -53,19 +53,43 @@ function printResult(result: BisectResult, range: readonly RangeCommit[]): void 
 
 type BisectRun = Awaited<ReturnType<typeof runBisect>>;
 
-/** The event's culprit, for its page, the feed, issues and the CLI (data/culprits.json). */
+/**
+ * Every commit measured, with each run's values, and the end it was judged like (the ends their own; a commit
+ * measured only beside a culprit, the side of it it lies on): the probes' chart on the event's page.
+ */
+function probesOf(range: readonly RangeCommit[], result: BisectRun, culpritIndex: number | null) {
+  const sideOf = new Map(result.probes.map((probe) => [probe.commit, probe.side]));
+  const last = range.length - 1;
+  return range.flatMap((commit, index) => {
+    const runs = result.measurements.filter((measurement) => measurement.commit === commit.sha);
+    if (runs.length === 0) return [];
+    const side =
+      index === 0
+        ? 'good'
+        : index === last
+          ? 'bad'
+          : (sideOf.get(commit.sha) ?? (culpritIndex !== null && index >= culpritIndex ? 'bad' : 'good'));
+    const values = Object.fromEntries(
+      result.metrics.map((metric) => [metric, runs.flatMap((run) => (run.values.has(metric) ? [run.values.get(metric) as number] : []))]),
+    );
+    return [{ commit: commit.sha, index, side, values }];
+  });
+}
+
+/** What bisect found of an event, for its page, the feed, issues and the CLI (data/culprits.json): its culprit, or none. */
 async function recordCulprit(dataDir: string, eventId: string, range: readonly RangeCommit[], result: BisectRun): Promise<void> {
   const [found, ...more] = result.culprits.filter((culprit) => culprit.confirmed);
+  // A bisect the budget stopped goes on another time; one that finished is not run again on the same range.
+  if (!found && result.unfinished) return;
   const recorded = {
     by: 'bisect' as const,
     at: new Date().toISOString(),
     range: { good: range[0]?.sha as string, bad: range.at(-1)?.sha as string },
     runs: result.runs,
     platform: result.measurements[0]?.platform ?? null,
+    probes: probesOf(range, result, found?.index ?? null),
   };
   if (!found) {
-    // A bisect the budget stopped goes on another time; one that finished is not run again on the same range.
-    if (result.unfinished) return;
     await writeCulprit(dataDir, await loadCulprits(dataDir), eventId, {
       ...recorded,
       commit: null,
@@ -78,24 +102,12 @@ async function recordCulprit(dataDir: string, eventId: string, range: readonly R
     console.log(`that bisect found no culprit for ${eventId} is recorded in ${culpritsFile(dataDir)}: --open-events leaves it alone`);
     return;
   }
-  const sideOf = new Map(result.probes.map((probe) => [probe.commit, probe.side]));
-  const last = range.length - 1;
-  const probes = range.flatMap((commit, index) => {
-    const runs = result.measurements.filter((measurement) => measurement.commit === commit.sha);
-    if (runs.length === 0) return [];
-    const side = index === 0 ? 'good' : index === last ? 'bad' : (sideOf.get(commit.sha) ?? (index < found.index ? 'good' : 'bad'));
-    const values = Object.fromEntries(
-      result.metrics.map((metric) => [metric, runs.flatMap((run) => (run.values.has(metric) ? [run.values.get(metric) as number] : []))]),
-    );
-    return [{ commit: commit.sha, index, side, values }];
-  });
   await writeCulprit(dataDir, await loadCulprits(dataDir), eventId, {
     ...recorded,
     commit: found.commit,
     subject: cleanMessage(range.find((commit) => commit.sha === found.commit)?.subject ?? '', 'subject', newTextFixes(), 2000),
     note: more.length > 0 ? `also changed at ${more.map((culprit) => shortCommit(culprit.commit)).join(', ')}` : '',
     changes: found.changes,
-    probes,
   });
   console.log(`the culprit of ${eventId} is recorded in ${culpritsFile(dataDir)}: commit it to keep it`);
 }

@@ -113,6 +113,18 @@ describe('npm run bisect', () => {
     expect(listed.stdout).toMatch(
       /bisected on \d{4}-\d{2}-\d{2} on nightly-runner, \d+ runs, no culprit: no change across this range on this machine/,
     );
+    // The event's page says so, and shows the ends' runs it measured.
+    const [entry] = Object.entries(JSON.parse(await readFile(path.join(data, 'culprits.json'), 'utf8')) as Record<string, Culprit>);
+    const out = await siteBuildDir();
+    const built = await runScript('scripts/build.ts', ['--outDir', out, '--data', data], {
+      cwd: dir,
+      env: { PERFSITE_BUILD_CACHE: 'off' },
+    });
+    expect(built.code, built.stderr).toBe(0);
+    const page = await readFile(path.join(out, 'events', entry?.[0] ?? '', 'index.html'), 'utf8');
+    expect(page).toMatch(/<dt[^>]*>bisect<\/dt>\s*<dd[^>]*>bisected on [^<]*, no culprit: no change across this range/);
+    const chart = page.match(/<svg[^>]*aria-label="bench\/parse on [^"]*, as bisect measured it"[\s\S]*?<\/svg>/)?.[0] ?? '';
+    expect(chart.match(/<circle/g)).toHaveLength(entry?.[1].runs ?? -1);
   });
 
   it("bisects the open events within the configured budget: the culprit is recorded, and the regressions list and the event's page name it; triage names one by hand", async () => {

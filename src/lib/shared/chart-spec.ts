@@ -349,8 +349,8 @@ export interface ProbePoint {
 export interface ProbesChartOptions {
   title: string;
   unit: string;
-  /** The culprit's place in the range: a rule is drawn just before it. */
-  culpritIndex: number;
+  /** The culprit's place in the range, a rule drawn just before it; null when bisect found none. */
+  culpritIndex: number | null;
   /** Commits in the range after its good end. */
   commits: number;
 }
@@ -372,12 +372,16 @@ export function probesChart(points: readonly ProbePoint[], options: ProbesChartO
     marginBottom: 40,
     style: { fontSize: `${FONT_SIZE}px` },
     ariaLabel: options.title,
-    ariaDescription: `${points.length} runs of ${new Set(points.map((point) => point.commit)).size} commits; the culprit is at commit ${options.culpritIndex} of ${options.commits}.`,
+    ariaDescription: `${points.length} runs of ${new Set(points.map((point) => point.commit)).size} commits; ${options.culpritIndex === null ? 'no culprit' : `the culprit is at commit ${options.culpritIndex}`} of ${options.commits}.`,
     x: { label: 'commit in the range (0: the good end)', domain: [0, options.commits], nice: false, grid: true, tickFormat: 'd' },
     y: { grid: true, nice: true, zero: false, ...axis },
     color: { type: 'ordinal', domain: ['good', 'bad'], range: ['#1a7f37', '#cf222e'], legend: false },
     marks: [
-      Plot.ruleX([options.culpritIndex - 0.5], { stroke: '#cf222e', strokeDasharray: '3,2', strokeWidth: 1.5 }),
+      Plot.ruleX(options.culpritIndex === null ? [] : [options.culpritIndex - 0.5], {
+        stroke: '#cf222e',
+        strokeDasharray: '3,2',
+        strokeWidth: 1.5,
+      }),
       Plot.dot(points, { x: 'index', y: 'value', fill: 'side', r: 3, fillOpacity: 0.8 }),
     ],
   });

@@ -28,9 +28,9 @@ export interface EventPageView {
 }
 
 function probeCharts(event: RegressionEvent): EventPageView['probes'] {
-  const culprit = event.culprit;
-  const culpritIndex = culprit?.probes.find((probe) => probe.commit === culprit.commit)?.index;
-  if (!culprit || culpritIndex === undefined) return [];
+  const culprit = event.culprit ?? event.noChangeFound;
+  if (!culprit || culprit.probes.length === 0) return [];
+  const culpritIndex = culprit.probes.find((probe) => probe.commit === culprit.commit)?.index ?? null;
   const commits = Math.max(...culprit.probes.map((probe) => probe.index));
   const metrics = [...new Set(culprit.probes.flatMap((probe) => Object.keys(probe.values)))].slice(0, CHARTS);
   return metrics.map((metric) => {
