@@ -15,9 +15,9 @@ import { thresholdOf } from '../../src/lib/github/github-action-inputs.ts';
 import { ccLine } from '../../src/lib/github/pr-comment.ts';
 import { pushHistory, restoreHistory } from '../../src/lib/store/history-branch.ts';
 import { appendRuns } from '../../src/lib/store/store.ts';
-import { BISECT_BENCH, bisectRepository } from '../fixtures/bisect-repo.ts';
+import { BISECT_BENCH, bisectRepository, runsAcrossStep } from '../fixtures/bisect-repo.ts';
 import { startFakeGitHub } from '../github-api-fake.ts';
-import { githubActionBenchmarkNights, hyperfineHere, makeRecord, PROJECT_ROOT, projectWithRemote, runScript, tempDir } from '../helpers.ts';
+import { githubActionBenchmarkNights, hyperfineHere, PROJECT_ROOT, projectWithRemote, runScript, tempDir } from '../helpers.ts';
 
 const hyperfine = hyperfineHere('the action test');
 
@@ -228,17 +228,10 @@ export default {
     // The pushes so far: ten at the good commit, two after a push of eight commits made it 10 % slower.
     const history = { repo, dir: await tempDir('perfsite-seed-'), remote: 'origin', branch: 'perf-history' };
     await restoreHistory(history);
-    const push = (daysAgo: number, commit: string, value: number) => {
-      const record = makeRecord({ runType: 'ci' }, new Date(Date.now() - daysAgo * 86_400_000));
-      record.platform = { ...record.platform, id: 'ci-runner' };
-      record.git = { commit, branch: 'main', dirty: false, message: 'a push', commitTime: record.timestamp, shallow: false };
-      record.metrics = [{ suite: 'bench', name: 'parse', value, unit: 'ms', direction: 'lower' }];
-      return record;
-    };
-    await appendRuns(history.dir, [
-      ...Array.from({ length: 10 }, (_, day) => push(14 - day, shas[0] as string, 1 + ((day * 7) % 5) / 500)),
-      ...Array.from({ length: 2 }, (_, day) => push(2 - day, shas[8] as string, 1.1 + ((day * 3) % 5) / 500)),
-    ]);
+    await appendRuns(
+      history.dir,
+      runsAcrossStep(shas[0] as string, shas[8] as string, { before: 10, after: 2, step: 0.1, platform: 'ci-runner', runType: 'ci' }),
+    );
     await pushHistory({ ...history, message: 'the pushes so far' });
     const counter = path.join(await tempDir('perfsite-count-'), 'count');
     const configure = (bisect: object) => writeFile(path.join(repo, 'perfsite.config.json'), JSON.stringify({ threshold: 0.05, bisect }));

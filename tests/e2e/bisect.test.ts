@@ -11,8 +11,8 @@ import type { BisectResult } from '../../src/lib/analysis/bisect-search.ts';
 import type { Culprit } from '../../src/lib/analysis/culprits-file.ts';
 import { shortCommit } from '../../src/lib/shared/short-commit.ts';
 import { appendRuns } from '../../src/lib/store/store.ts';
-import { BISECT_BENCH, BISECT_BENCH_ARGS, bisectRepository } from '../fixtures/bisect-repo.ts';
-import { makeRecord, runScript, siteBuildDir, tempDir } from '../helpers.ts';
+import { BISECT_BENCH, BISECT_BENCH_ARGS, bisectRepository, runsAcrossStep } from '../fixtures/bisect-repo.ts';
+import { runScript, siteBuildDir, tempDir } from '../helpers.ts';
 
 async function bisectIn(repo: string, good: string, bad: string, env: NodeJS.ProcessEnv) {
   const data = path.join(repo, '.perf-data');
@@ -28,24 +28,16 @@ async function bisectIn(repo: string, good: string, bad: string, env: NodeJS.Pro
 /** A history of nightly runs on nightly-runner: ten at the range's good commit, then four 10 % slower at its bad one (8 commits on). */
 async function nightsWithStep(shas: readonly string[]): Promise<string> {
   const data = await tempDir();
-  const runAt = (day: number, commit: string, value: number) => {
-    const record = makeRecord({}, new Date(Date.UTC(2026, 10, 1 + day, 3)));
-    record.platform = { ...record.platform, id: 'nightly-runner' };
-    record.git = {
-      commit,
-      branch: 'main',
-      dirty: false,
-      message: `change at ${commit.slice(0, 7)}`,
-      commitTime: record.timestamp,
-      shallow: false,
-    };
-    record.metrics = [{ suite: 'bench', name: 'parse', value, unit: 'ms', direction: 'lower' }];
-    return record;
-  };
-  await appendRuns(data, [
-    ...Array.from({ length: 10 }, (_, day) => runAt(day, shas[0] as string, 1 + ((day * 7) % 5) / 500)),
-    ...Array.from({ length: 4 }, (_, day) => runAt(10 + day, shas[8] as string, 1.1 + ((day * 3) % 5) / 500)),
-  ]);
+  await appendRuns(
+    data,
+    runsAcrossStep(shas[0] as string, shas[8] as string, {
+      before: 10,
+      after: 4,
+      step: 0.1,
+      platform: 'nightly-runner',
+      runType: 'nightly',
+    }),
+  );
   return data;
 }
 

@@ -8,7 +8,7 @@ import { loadSettings } from '../../src/lib/reports/report-target.ts';
 import { shortCommit } from '../../src/lib/shared/short-commit.ts';
 import { pushHistory, restoreHistory } from '../../src/lib/store/history-branch.ts';
 import { appendRun, appendRuns } from '../../src/lib/store/store.ts';
-import { BENCH, BISECT_BENCH } from '../fixtures/bisect-repo.ts';
+import { BENCH, BISECT_BENCH, runsAcrossStep } from '../fixtures/bisect-repo.ts';
 import { startFakeGitHub } from '../github-api-fake.ts';
 import { childEnv, makeRecord, PROJECT_ROOT, projectWithRemote, regressedMetrics, runScript, tempDir } from '../helpers.ts';
 import { rehearseJob } from '../workflow-rehearsal.ts';
@@ -41,16 +41,11 @@ describe('npm run rehearse:nightly', () => {
     await git.push('rehearsal', 'HEAD:refs/heads/main');
     const history = { repo: project, dir: path.join(project, '.perf-history'), remote: 'rehearsal', branch: 'perf-history' };
     await restoreHistory(history);
-    const night = (daysAgo: number, commit: string, value: number) => {
-      const record = makeRecord({ runType: 'nightly' }, new Date(Date.now() - daysAgo * 86_400_000));
-      record.git = { commit, branch: 'main', dirty: false, message: 'a night', commitTime: record.timestamp, shallow: false };
-      record.metrics = [{ suite: 'bench', name: 'parse', value, unit: 'ms', direction: 'lower' }];
-      return record;
-    };
-    await appendRuns(history.dir, [
-      ...Array.from({ length: 10 }, (_, day) => night(14 - day, shas[0] as string, 1 + ((day * 7) % 5) / 200)),
-      ...Array.from({ length: 3 }, (_, day) => night(3 - day, shas[8] as string, 1.3 + ((day * 3) % 5) / 200)),
-    ]);
+    const platform = makeRecord().platform.id;
+    await appendRuns(
+      history.dir,
+      runsAcrossStep(shas[0] as string, shas[8] as string, { before: 10, after: 3, step: 0.3, platform, runType: 'nightly' }),
+    );
     await pushHistory({ ...history, message: 'the nights so far' });
     const [event] = await eventRanges(history.dir, await loadSettings(history.dir));
     expect(event).toMatchObject({ good: shas[0], bad: shas[8], open: true, bisected: false });
@@ -59,7 +54,7 @@ describe('npm run rehearse:nightly', () => {
     const result = await runScript('scripts/rehearse-nightly.ts', ['--work', work, '--mode', 'quick', '--remote', remote], {
       cwd: project,
       // The runner of the earlier nights: its open regression is this night's to bisect.
-      env: { BISECT_SEED: '11', BISECT_COUNTER: path.join(work, 'bench-count'), PERFORMANCE_PLATFORM: makeRecord().platform.id },
+      env: { BISECT_SEED: '11', BISECT_COUNTER: path.join(work, 'bench-count'), PERFORMANCE_PLATFORM: platform },
     });
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stdout).toContain('-- Open or update regression issues: skipped (needs the GitHub API)');
