@@ -1,5 +1,5 @@
 /**
- * npm run screenshots -- [--dist DIR] [--out DIR] [PAGE...]: serve a built site and photograph each page in
+ * npm run screenshots -- [--dist DIR] [--out DIR] [--full-page] [PAGE...]: serve a built site and photograph each page in
  * light and dark, wide and narrow, with Debian's Chromium, so people look at what they build.
  */
 import { mkdir } from 'node:fs/promises';
@@ -10,11 +10,12 @@ import { launchChromium } from './chromium.ts';
 import { serveStatic } from './static-server.ts';
 
 export const command = defineCommand({
-  usage: 'npm run screenshots -- [--dist DIR] [--out DIR] [PAGE...]',
+  usage: 'npm run screenshots -- [--dist DIR] [--out DIR] [--full-page] [PAGE...]',
   about: `Serves a built site and photographs each page in light and dark, wide and narrow, with Debian's Chromium.`,
   options: {
     dist: { type: 'string', value: 'DIR', default: 'dist', description: 'the built site (default dist)' },
     out: { type: 'string', value: 'DIR', default: '.screenshots', description: 'where the PNG files go (default .screenshots)' },
+    'full-page': { type: 'boolean', default: false, description: 'the whole page, not the first screen' },
   },
   positionals: { PAGE: 'a path of the site, such as /platforms/ubuntu/ (default /)' },
   async run({ values, positionals }) {
@@ -41,7 +42,7 @@ export const command = defineCommand({
               });
             }
             const name = `${page.replaceAll(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'index'}-${colorScheme}-${label}.png`;
-            await tab.screenshot({ path: path.join(values.out, name), fullPage: false });
+            await tab.screenshot({ path: path.join(values.out, name), fullPage: values['full-page'] });
             console.log(`${path.join(values.out, name)}${errors.length ? `  console errors: ${errors.join(' | ')}` : ''}`);
             await context.close();
           }
