@@ -79,8 +79,6 @@ function probesOf(range: readonly RangeCommit[], result: BisectRun, culpritIndex
 /** What bisect found of an event, for its page, the feed, issues and the CLI (data/culprits.json): its culprit, or none. */
 async function recordCulprit(dataDir: string, eventId: string, range: readonly RangeCommit[], result: BisectRun): Promise<void> {
   const [found, ...more] = result.culprits.filter((culprit) => culprit.confirmed);
-  // A bisect the budget stopped goes on another time; one that finished is not run again on the same range.
-  if (!found && result.unfinished) return;
   const recorded = {
     by: 'bisect' as const,
     at: new Date().toISOString(),
@@ -90,11 +88,18 @@ async function recordCulprit(dataDir: string, eventId: string, range: readonly R
     probes: probesOf(range, result, found?.index ?? null),
   };
   if (!found) {
+    // Recorded either way, so that --open-events does not spend the next night's runs on it again: a bisect the
+    // budget stopped says how far it got (runs of another night are not comparable, so it would start over).
+    const stopped = result.unfinished;
+    const between = stopped
+      ? range.findIndex((commit) => commit.sha === stopped.bad) - range.findIndex((commit) => commit.sha === stopped.good)
+      : 0;
     await writeCulprit(dataDir, await loadCulprits(dataDir), eventId, {
       ...recorded,
       commit: null,
-      note:
-        result.culprits.length > 0
+      note: stopped
+        ? `the budget ran out: the change is after ${shortCommit(stopped.good)} and at or before ${shortCommit(stopped.bad)} (${plural(between, 'commit')}); perfsite bisect --event ${eventId} with a larger --budget finishes it`
+        : result.culprits.length > 0
           ? 'the ends differ, but no commit between them changed it significantly by itself'
           : 'no change across this range on this machine',
       changes: result.ends.flatMap(({ metric, test }) => (test ? [{ metric, test }] : [])),
@@ -172,7 +177,8 @@ bisect) under DIR/.cache/bisect/<good>-<bad>/; run the same command again to res
 --event or --open-events, a culprit found is written to data/culprits.json. --open-events bisects the open
 regressions of this machine's platform that have no culprit yet and a range of more than one commit, newest
 first, within the budget of perfsite.config.json's bisect.runsPerNight (0, the default, bisects nothing); it
-exits 0 unless it failed. How each commit is prepared and measured, when no option says, is that file's
+exits 0 unless it failed, and records an event it bisected without a culprit (no change, or the budget ran out)
+so as not to bisect it again. How each commit is prepared and measured, when no option says, is that file's
 bisect.install, bisect.command, bisect.tool and bisect.outputFilePath.`,
   options: {
     good: { type: 'string', value: 'REV', description: 'the last commit known good (before the change)' },

@@ -119,6 +119,25 @@ describe('npm run bisect', () => {
     expect(chart.match(/<circle/g)).toHaveLength(entry?.[1].runs ?? -1);
   });
 
+  it('records how far a bisect the budget stopped got, and leaves that event to a larger budget', async () => {
+    const { dir, shas } = await bisectRepository(8, 5);
+    const data = await nightsWithStep(shas);
+    await writeFile(
+      path.join(dir, 'perfsite.config.json'),
+      JSON.stringify({ threshold: 0.05, bisect: { runsPerNight: 20, ...BISECT_BENCH } }),
+    );
+    const env = { BISECT_SEED: '9', BISECT_COUNTER: path.join(data, 'count'), PERFORMANCE_PLATFORM: 'nightly-runner' };
+    const stopped = await runScript('scripts/bisect.ts', ['--open-events', '--data', data], { cwd: dir, env });
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(stopped.stdout).toMatch(/the budget is spent after \d+ runs/);
+    const again = await runScript('scripts/bisect.ts', ['--open-events', '--data', data], { cwd: dir, env });
+    expect(again.stdout).not.toContain('runs left to spend');
+    const listed = await runScript('scripts/regressions.ts', ['--data', data], { cwd: dir });
+    expect(listed.stdout).toMatch(
+      /no culprit: the budget ran out: the change is after [0-9a-f]{10} and at or before [0-9a-f]{10} \(\d+ commits?\)/,
+    );
+  });
+
   it("bisects the open events within the configured budget: the culprit is recorded, and the regressions list and the event's page name it; triage names one by hand", async () => {
     const { dir, shas } = await bisectRepository(8, 5);
     const data = await nightsWithStep(shas);
