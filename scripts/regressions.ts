@@ -23,7 +23,7 @@ function printEvent(event: RegressionEvent): void {
   console.log(`${styleText(style, `[${state}]`)} ${event.id}  ${eventHeadline(event)}`);
   if (event.triage) console.log(`  triaged ${describeTriage(event.triage)}`);
   if (event.culprit) console.log(`  culprit ${event.culprit.commit} ${event.culprit.subject}, ${describeCulprit(event.culprit)}`);
-  if (event.noChangeFound) console.log(`  ${describeCulprit(event.noChangeFound)}`);
+  if (event.bisectWithoutCulprit) console.log(`  ${describeCulprit(event.bisectWithoutCulprit)}`);
   console.log(
     `  ${formatMinute(event.fromTime)} → ${formatMinute(event.toTime)}${event.fromCommit ? `, after ${shortCommit(event.fromCommit)}` : ''}`,
   );

@@ -76,7 +76,7 @@ export async function eventRanges(dataDir: string, settings: AnalysisSettings): 
             metrics: [...new Set(event.series.map((series) => metricName(series.suite, series.metric)))],
             platforms: [...new Set(event.series.map((series) => series.platform))],
             open: isOpenRegression(event),
-            bisected: event.culprit !== null || event.noChangeFound !== null,
+            bisected: event.culprit !== null || event.bisectWithoutCulprit !== null,
             toTime: event.toTime,
           },
         ];

@@ -81,8 +81,8 @@ export interface RegressionEvent {
   triage: TriageEntry | null;
   /** The commit that made it, found by bisect or named by hand (data/culprits.json). */
   culprit: Culprit | null;
-  /** A bisect of its range that found no commit whose change is significant (data/culprits.json, commit null). */
-  noChangeFound: CulpritEntry | null;
+  /** A bisect of its range that named no culprit: no change, or its budget ran out (data/culprits.json, commit null). */
+  bisectWithoutCulprit: CulpritEntry | null;
   /** Parameterised benchmarks that moved in it: named once, with how many of their combinations moved (filled by historyEvents). */
   benchmarks: EventBenchmark[];
 }
@@ -379,7 +379,7 @@ function toEvent(
     fromCommit: null,
     triage: null,
     culprit: null,
-    noChangeFound: null,
+    bisectWithoutCulprit: null,
     benchmarks: [],
   };
 }
@@ -651,7 +651,7 @@ export async function historyEvents(
     event.fromCommit = byId.get(event.fromRunId)?.git_commit ?? null;
     const recorded = culpritEntryOf(culprits, { id: event.id, fromCommit: event.fromCommit, toCommit: first ?? null });
     event.culprit = isCulprit(recorded) ? recorded : null;
-    event.noChangeFound = recorded && !isCulprit(recorded) ? recorded : null;
+    event.bisectWithoutCulprit = recorded && !isCulprit(recorded) ? recorded : null;
     event.cause = eventCause(event, {
       runOf: (runId) => byId.get(runId),
       platformsThatRan: (commit) => (ranCommit.get(commit) ?? []).map((row) => row.platform),

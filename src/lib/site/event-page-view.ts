@@ -28,7 +28,7 @@ export interface EventPageView {
 }
 
 function probeCharts(event: RegressionEvent): EventPageView['probes'] {
-  const culprit = event.culprit ?? event.noChangeFound;
+  const culprit = event.culprit ?? event.bisectWithoutCulprit;
   if (!culprit || culprit.probes.length === 0) return [];
   const culpritIndex = culprit.probes.find((probe) => probe.commit === culprit.commit)?.index ?? null;
   const commits = Math.max(...culprit.probes.map((probe) => probe.index));
