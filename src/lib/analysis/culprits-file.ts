@@ -1,8 +1,8 @@
 /**
  * data/culprits.json: the commit that made a regression event, found by `perfsite bisect --event` or named by
  * hand (`perfsite triage EVENT --culprit REV`), kept in git beside triage.json. Pages, the feed, issues and the
- * CLI name it in the event's headline. A bisect that found no change across the range is kept too (its commit
- * null), so that the nightly does not spend its runs on the same range again.
+ * CLI name it in the event's headline. A bisect that named none (no change across the range, or its budget ran
+ * out) is kept too, its commit null, so that the nightly does not spend its runs on the same range again.
  */
 import path from 'node:path';
 import { z } from 'zod';
@@ -33,7 +33,7 @@ const changeTestSchema = z.object({
 
 export const culpritSchema = z
   .object({
-    /** Null: bisect found no commit whose change is significant (said in `note`). */
+    /** Null: bisect named none (why, in `note`). */
     commit: z.string().regex(SHA, 'is not a full commit id').nullable(),
     /** Its subject line, as git gave it when it was named. */
     subject: z.string().max(2000).default(''),
