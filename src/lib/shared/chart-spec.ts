@@ -382,7 +382,15 @@ export function probesChart(points: readonly ProbePoint[], options: ProbesChartO
         strokeDasharray: '3,2',
         strokeWidth: 1.5,
       }),
-      Plot.dot(points, { x: 'index', y: 'value', fill: 'side', r: 3, fillOpacity: 0.8 }),
+      // Filled like the good end, rings like the bad one: told apart without their colours too.
+      Plot.dot(
+        points.filter((point) => point.side === 'good'),
+        { x: 'index', y: 'value', fill: 'side', r: 3, fillOpacity: 0.8 },
+      ),
+      Plot.dot(
+        points.filter((point) => point.side === 'bad'),
+        { x: 'index', y: 'value', stroke: 'side', r: 3, strokeWidth: 1.5 },
+      ),
     ],
   });
 }
