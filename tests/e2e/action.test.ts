@@ -21,6 +21,23 @@ import { githubActionBenchmarkNights, hyperfineHere, PROJECT_ROOT, projectWithRe
 
 const hyperfine = hyperfineHere('the action test');
 
+/** The action's step as action.yml runs it in `repo`, on a push to main unless `env` says otherwise, and the job summary it wrote. */
+async function actionStep(repo: string, runnerTemp: string, env: NodeJS.ProcessEnv) {
+  const summary = path.join(runnerTemp, 'summary.md');
+  const result = await runScript('scripts/action.ts', [], {
+    cwd: repo,
+    env: {
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_REF: 'refs/heads/main',
+      GITHUB_STEP_SUMMARY: summary,
+      RUNNER_TEMP: runnerTemp,
+      INPUT_DEFAULT_BRANCH: 'main',
+      ...env,
+    },
+  });
+  return { ...result, summary: existsSync(summary) ? await readFile(summary, 'utf8') : '' };
+}
+
 describe('the action', () => {
   it("converts github-action-benchmark's alert-threshold and refuses what it cannot mean", () => {
     expect(thresholdOf('')).toEqual({});
@@ -74,29 +91,19 @@ describe('the action', () => {
           stdio: 'ignore',
           env: { ...process.env, DELAY: delay },
         });
-        const summary = path.join(runnerTemp, 'summary.md');
-        const result = await runScript('scripts/action.ts', [], {
-          cwd: repo,
-          env: {
-            GITHUB_EVENT_NAME: 'push',
-            GITHUB_REF: 'refs/heads/main',
-            GITHUB_SHA: sha,
-            GITHUB_STEP_SUMMARY: summary,
-            RUNNER_TEMP: runnerTemp,
-            INPUT_TOOL: 'hyperfine',
-            INPUT_OUTPUT_FILE_PATH: 'bench.json',
-            INPUT_ALERT_THRESHOLD: '400%',
-            INPUT_DEFAULT_BRANCH: 'main',
-            INPUT_COMMENT_ON_ALERT: 'true',
-            INPUT_ALERT_COMMENT_CC_USERS: '@octocat, hubot',
-            INPUT_GITHUB_TOKEN: 'test-token',
-            GITHUB_REPOSITORY: 'octo/project',
-            GITHUB_API_URL: github.url,
-            PERFORMANCE_PLATFORM: 'ci-runner',
-            ...event,
-          },
+        return actionStep(repo, runnerTemp, {
+          GITHUB_SHA: sha,
+          INPUT_TOOL: 'hyperfine',
+          INPUT_OUTPUT_FILE_PATH: 'bench.json',
+          INPUT_ALERT_THRESHOLD: '400%',
+          INPUT_COMMENT_ON_ALERT: 'true',
+          INPUT_ALERT_COMMENT_CC_USERS: '@octocat, hubot',
+          INPUT_GITHUB_TOKEN: 'test-token',
+          GITHUB_REPOSITORY: 'octo/project',
+          GITHUB_API_URL: github.url,
+          PERFORMANCE_PLATFORM: 'ci-runner',
+          ...event,
         });
-        return { ...result, summary: existsSync(summary) ? await readFile(summary, 'utf8') : '' };
       };
 
       const first = await runAction('0.02', await tempDir('perfsite-runner-'), {
@@ -237,26 +244,15 @@ export default {
     const configure = (bisect: object) => writeFile(path.join(repo, 'perfsite.config.json'), JSON.stringify({ threshold: 0.05, bisect }));
     const runAction = async () => {
       execFileSync(process.execPath, ['bench.mjs', '3', counter], { cwd: repo });
-      const runnerTemp = await tempDir('perfsite-runner-');
-      const summary = path.join(runnerTemp, 'summary.md');
-      const result = await runScript('scripts/action.ts', [], {
-        cwd: repo,
-        env: {
-          GITHUB_EVENT_NAME: 'push',
-          GITHUB_REF: 'refs/heads/main',
-          GITHUB_SHA: shas[8],
-          GITHUB_STEP_SUMMARY: summary,
-          RUNNER_TEMP: runnerTemp,
-          INPUT_TOOL: 'customSmallerIsBetter',
-          INPUT_OUTPUT_FILE_PATH: 'out.json',
-          INPUT_NAME: 'bench',
-          INPUT_DEFAULT_BRANCH: 'main',
-          INPUT_BISECT: 'true',
-          INPUT_FAIL_ON_ALERT: 'false',
-          PERFORMANCE_PLATFORM: 'ci-runner',
-        },
+      return actionStep(repo, await tempDir('perfsite-runner-'), {
+        GITHUB_SHA: shas[8],
+        INPUT_TOOL: 'customSmallerIsBetter',
+        INPUT_OUTPUT_FILE_PATH: 'out.json',
+        INPUT_NAME: 'bench',
+        INPUT_BISECT: 'true',
+        INPUT_FAIL_ON_ALERT: 'false',
+        PERFORMANCE_PLATFORM: 'ci-runner',
       });
-      return { ...result, summary: existsSync(summary) ? await readFile(summary, 'utf8') : '' };
     };
 
     // Asked to bisect with no command to run in each commit: said before anything is recorded.

@@ -41,6 +41,19 @@ async function nightsWithStep(shas: readonly string[]): Promise<string> {
   return data;
 }
 
+/**
+ * A repository whose nights left an open 10 % regression over 8 commits while its benchmark slows at `stepAt`
+ * (or never), configured for --open-events with `runsPerNight`; `night` runs the nightly's bisect step.
+ */
+async function nightlyBisect(stepAt: number | null, runsPerNight: number, seed: string) {
+  const { dir, shas } = await bisectRepository(8, stepAt);
+  const data = await nightsWithStep(shas);
+  await writeFile(path.join(dir, 'perfsite.config.json'), JSON.stringify({ threshold: 0.05, bisect: { runsPerNight, ...BISECT_BENCH } }));
+  const env = { BISECT_SEED: seed, BISECT_COUNTER: path.join(data, 'count'), PERFORMANCE_PLATFORM: 'nightly-runner' };
+  const night = () => runScript('scripts/bisect.ts', ['--open-events', '--data', data], { cwd: dir, env });
+  return { dir, data, night };
+}
+
 describe('npm run bisect', () => {
   it('names the commit of a 10 % step among 32 within ⌈log₂ 32⌉ + 2 rounds, records its runs, and resumes when interrupted', async () => {
     const { dir, shas } = await bisectRepository(32, 21);
@@ -87,18 +100,12 @@ describe('npm run bisect', () => {
 
   it('records a bisect of an open event that found no culprit, so that the next night does not bisect it again', async () => {
     // The nights saw a 10 % step over 8 commits; measured here, the range shows none (a runner's doing, say).
-    const { dir, shas } = await bisectRepository(8, null);
-    const data = await nightsWithStep(shas);
-    await writeFile(
-      path.join(dir, 'perfsite.config.json'),
-      JSON.stringify({ threshold: 0.05, bisect: { runsPerNight: 200, ...BISECT_BENCH } }),
-    );
-    const env = { BISECT_SEED: '8', BISECT_COUNTER: path.join(data, 'count'), PERFORMANCE_PLATFORM: 'nightly-runner' };
-    const first = await runScript('scripts/bisect.ts', ['--open-events', '--data', data], { cwd: dir, env });
+    const { dir, data, night } = await nightlyBisect(null, 200, '8');
+    const first = await night();
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('no change across this range');
     expect(first.stdout).toMatch(/that bisect found no culprit for e-[0-9a-f]{12}-r is recorded/);
-    const again = await runScript('scripts/bisect.ts', ['--open-events', '--data', data], { cwd: dir, env });
+    const again = await night();
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).not.toContain('runs left to spend');
     const listed = await runScript('scripts/regressions.ts', ['--data', data], { cwd: dir });
@@ -120,17 +127,11 @@ describe('npm run bisect', () => {
   });
 
   it('records how far a bisect the budget stopped got, and leaves that event to a larger budget', async () => {
-    const { dir, shas } = await bisectRepository(8, 5);
-    const data = await nightsWithStep(shas);
-    await writeFile(
-      path.join(dir, 'perfsite.config.json'),
-      JSON.stringify({ threshold: 0.05, bisect: { runsPerNight: 20, ...BISECT_BENCH } }),
-    );
-    const env = { BISECT_SEED: '9', BISECT_COUNTER: path.join(data, 'count'), PERFORMANCE_PLATFORM: 'nightly-runner' };
-    const stopped = await runScript('scripts/bisect.ts', ['--open-events', '--data', data], { cwd: dir, env });
+    const { dir, data, night } = await nightlyBisect(5, 20, '9');
+    const stopped = await night();
     expect(stopped.code, stopped.stderr).toBe(0);
     expect(stopped.stdout).toMatch(/the budget is spent after \d+ runs/);
-    const again = await runScript('scripts/bisect.ts', ['--open-events', '--data', data], { cwd: dir, env });
+    const again = await night();
     expect(again.stdout).not.toContain('runs left to spend');
     const listed = await runScript('scripts/regressions.ts', ['--data', data], { cwd: dir });
     expect(listed.stdout).toMatch(
