@@ -139,8 +139,6 @@ async function benchmarkOf(
   const tool = values.tool ?? (fromFlags ? undefined : configured.tool);
   const outputFile = values['output-file-path'] ?? (fromFlags ? undefined : configured.outputFilePath);
   const toolFrom = values.tool !== undefined || fromFlags ? '--tool' : `${CONFIG_FILE}'s bisect.tool`;
-  const outputFrom =
-    values['output-file-path'] !== undefined || fromFlags ? '--output-file-path' : `${CONFIG_FILE}'s bisect.outputFilePath`;
   const tools = [...Object.keys(FILE_FORMATS), ...Object.keys(GITHUB_ACTION_BENCHMARK_TOOLS)];
   if (tool && !tools.includes(tool))
     throw new UsageError(`${toolFrom} ${JSON.stringify(tool)} is not a format perfsite reads: one of ${[...new Set(tools)].join(', ')}`);
@@ -148,8 +146,6 @@ async function benchmarkOf(
     throw new UsageError(`${toolFrom} needs the file the command writes: --output-file-path, or bisect.outputFilePath in ${CONFIG_FILE}`);
   if (tool && !command)
     throw new UsageError('--tool needs the COMMAND that writes its results, after -- (or bisect.command in perfsite.config.json)');
-  if (outputFile && (path.isAbsolute(outputFile) || path.normalize(outputFile).split(/[\\/]/).includes('..')))
-    throw new UsageError(`${outputFrom} is a path inside the checkout: give it relative, without .., as the action takes it`);
   if (command)
     return {
       command,
@@ -216,7 +212,7 @@ bisect.install, bisect.command, bisect.tool and bisect.outputFilePath.`,
       value: 'FORMAT',
       description: "COMMAND writes this tool's results (as the action's tool input): imported after each run",
     },
-    'output-file-path': { type: 'string', value: 'FILE', description: 'where COMMAND writes them, in the checkout (with --tool)' },
+    'output-file-path': { type: 'string', value: 'FILE', description: 'where COMMAND writes them, relative to the checkout (with --tool)' },
     suite: {
       type: 'string',
       value: 'NAME',

@@ -223,7 +223,8 @@ export async function runBisect(
         };
         await recordToolRun(
           scratch,
-          path.join(where, benchmark.tool.outputFile),
+          // Relative to the checkout, as the action takes output-file-path; an absolute path is every checkout's.
+          path.resolve(where, benchmark.tool.outputFile),
           { ...benchmark.tool, runType: 'bisect' },
           git,
           await platform,
