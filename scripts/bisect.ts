@@ -13,7 +13,7 @@ import { defineCommand, runAsProcess } from '../src/lib/cli.ts';
 import { DATA_OPTION } from '../src/lib/command-options.ts';
 import { FILE_FORMATS, GITHUB_ACTION_BENCHMARK_TOOLS } from '../src/lib/importers/formats.ts';
 import { loadSettings } from '../src/lib/reports/report-target.ts';
-import { EXIT, UsageError } from '../src/lib/shared/errors.ts';
+import { EXIT, PerfsiteError, UsageError } from '../src/lib/shared/errors.ts';
 import { formatChangeWithInterval } from '../src/lib/shared/format.ts';
 import { plural } from '../src/lib/shared/plural.ts';
 import { shortCommit } from '../src/lib/shared/short-commit.ts';
@@ -117,6 +117,19 @@ async function recordCulprit(dataDir: string, eventId: string, range: readonly R
   console.log(`the culprit of ${eventId} is recorded in ${culpritsFile(dataDir)}: commit it to keep it`);
 }
 
+/** A bisect of an event that a failing benchmark ended: why, so that --open-events leaves it to a person. */
+async function recordFailure(dataDir: string, eventId: string, range: readonly RangeCommit[], message: string): Promise<void> {
+  await writeCulprit(dataDir, await loadCulprits(dataDir), eventId, {
+    commit: null,
+    by: 'bisect',
+    at: new Date().toISOString(),
+    range: { good: range[0]?.sha as string, bad: range.at(-1)?.sha as string },
+    platform: (await detectPlatform()).id,
+    note: cleanMessage(`the benchmark failed: ${message}; fix it, then perfsite bisect --event ${eventId}`, 'note', newTextFixes(), 2000),
+  });
+  console.log(`that the bisect of ${eventId} failed is recorded in ${culpritsFile(dataDir)}: --open-events leaves it alone`);
+}
+
 /** A whole number option, or the configured value. */
 function count(given: string | undefined, configured: number, name: string, least: number, most: number): number {
   const value = given === undefined ? configured : Number(given);
@@ -173,8 +186,8 @@ bisect) under DIR/.cache/bisect/<good>-<bad>/; run the same command again to res
 --event or --open-events, a culprit found is written to data/culprits.json. --open-events bisects the open
 regressions of this machine's platform that have no culprit yet and a range of more than one commit, newest
 first, within the budget of perfsite.config.json's bisect.runsPerNight (0, the default, bisects nothing); it
-exits 0 unless it failed, and records an event it bisected without a culprit (no change, or the budget ran out)
-so as not to bisect it again. How each commit is prepared and measured, when no option says, is that file's
+exits 0 unless it failed, and records an event it bisected without a culprit (no change, the budget ran out,
+or the benchmark failed at a commit, which ends that bisect and not the night) so as not to bisect it again. How each commit is prepared and measured, when no option says, is that file's
 bisect.install, bisect.command, bisect.tool and bisect.outputFilePath.`,
   options: {
     good: { type: 'string', value: 'REV', description: 'the last commit known good (before the change)' },
@@ -279,7 +292,17 @@ bisect.install, bisect.command, bisect.tool and bisect.outputFilePath.`,
         }
         if (range.length <= 2) continue;
         console.log(`${event.id}: ${plural(range.length - 1, 'commit')}, ${plural(left, 'run')} left to spend`);
-        const result = await run(range, values.metric ?? event.metrics, left);
+        let result: BisectRun;
+        try {
+          result = await run(range, values.metric ?? event.metrics, left);
+        } catch (error) {
+          if (!(error instanceof PerfsiteError)) throw error;
+          // A commit whose benchmark fails (it does not build, say) ends this bisect, never the night: the runs
+          // recorded before it are handed over all the same. Recorded, so that the next night does not try it again.
+          console.error(`bisect: ${event.id}: ${error.message}`);
+          await recordFailure(dataDir, event.id, range, error.message);
+          break;
+        }
         printResult(result, range);
         await recordCulprit(dataDir, event.id, range, result);
         left -= result.runs;

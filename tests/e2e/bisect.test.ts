@@ -45,11 +45,11 @@ async function nightsWithStep(shas: readonly string[]): Promise<string> {
  * A repository whose nights left an open 10 % regression over 8 commits while its benchmark slows at `stepAt`
  * (or never), configured for --open-events with `runsPerNight`; `night` runs the nightly's bisect step.
  */
-async function nightlyBisect(stepAt: number | null, runsPerNight: number, seed: string) {
+async function nightlyBisect(stepAt: number | null, runsPerNight: number, seed: string, more: NodeJS.ProcessEnv = {}) {
   const { dir, shas } = await bisectRepository(8, stepAt);
   const data = await nightsWithStep(shas);
   await writeFile(path.join(dir, 'perfsite.config.json'), JSON.stringify({ threshold: 0.05, bisect: { runsPerNight, ...BISECT_BENCH } }));
-  const env = { BISECT_SEED: seed, BISECT_COUNTER: path.join(data, 'count'), PERFORMANCE_PLATFORM: 'nightly-runner' };
+  const env = { BISECT_SEED: seed, BISECT_COUNTER: path.join(data, 'count'), PERFORMANCE_PLATFORM: 'nightly-runner', ...more };
   const night = () => runScript('scripts/bisect.ts', ['--open-events', '--data', data], { cwd: dir, env });
   return { dir, data, night };
 }
@@ -136,6 +136,19 @@ describe('npm run bisect', () => {
     const listed = await runScript('scripts/regressions.ts', ['--data', data], { cwd: dir });
     expect(listed.stdout).toMatch(
       /no culprit: the budget ran out: the change is after [0-9a-f]{10} and at or before [0-9a-f]{10} \(\d+ commits?\)/,
+    );
+  });
+
+  it('ends a bisect whose benchmark fails at a commit without failing the night, and records why', async () => {
+    const { dir, data, night } = await nightlyBisect(5, 200, '10', { FAIL_AT: '7' });
+    const failed = await night();
+    expect(failed.code, failed.stderr).toBe(0);
+    expect(failed.stderr).toMatch(/bisect: e-[0-9a-f]{12}-r: benchmarking [0-9a-f]{10}: `.*` failed in .* \(exit 1\)/);
+    expect(failed.stdout).toMatch(/that the bisect of e-[0-9a-f]{12}-r failed is recorded/);
+    expect((await night()).stdout).not.toContain('runs left to spend');
+    const listed = await runScript('scripts/regressions.ts', ['--data', data], { cwd: dir });
+    expect(listed.stdout).toMatch(
+      /no culprit: the benchmark failed: benchmarking [0-9a-f]{10}: .*; fix it, then perfsite bisect --event e-/,
     );
   });
 
