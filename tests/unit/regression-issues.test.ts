@@ -8,7 +8,7 @@ import { eventKey, reportForIssuesSchema, reportRegressionIssues } from '../../s
 
 const CULPRIT = 'c'.repeat(40);
 
-function report(culprit: unknown) {
+function report(culprit: unknown, bisectWithoutCulprit: unknown = null) {
   return reportForIssuesSchema.parse({
     reportVersion: 1,
     run: { runId: 'r-1', platform: 'P1', timestamp: '2026-12-07T02:00:00.000Z', gitCommit: null },
@@ -22,6 +22,7 @@ function report(culprit: unknown) {
         commits: [{ commit: 'b'.repeat(40), message: 'a later commit' }],
         cause: { kind: 'code', evidence: 'two platforms moved' },
         culprit,
+        bisectWithoutCulprit,
       },
     ],
   });
@@ -64,5 +65,16 @@ describe('regression issues', () => {
     const without = recordingApi(open);
     await reportRegressionIssues(without.api, 'o/r', report(null), { run: 'https://example.org/run' });
     expect(without.bodies[0]).not.toContain('The commit that made it');
+  });
+
+  it('say when a bisect named none, and why, its text escaped', async () => {
+    const { api, bodies } = recordingApi([]);
+    const note =
+      'the benchmark failed: benchmarking cccccccccc: `make bench` failed in /tmp/x (exit 2); fix it, then perfsite bisect --event e-bbbbbbbbbbbb-r';
+    await reportRegressionIssues(api, 'o/r', report(null, { at: '2026-12-07T02:30:00.000Z', note }), { run: 'https://example.org/run' });
+    expect(bodies[0]).toContain(
+      'Bisect named no culprit on 2026-12-07: the benchmark failed\\: benchmarking cccccccccc\\: \\`make bench\\` failed in /tmp/x \\(exit 2\\)',
+    );
+    expect(bodies[0]).not.toContain('The commit that made it');
   });
 });

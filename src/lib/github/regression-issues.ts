@@ -67,6 +67,11 @@ export const reportForIssuesSchema = z.object({
           .object({ commit: commitHash, subject: z.string().max(2000), by: z.enum(['bisect', 'hand']) })
           .nullable()
           .default(null),
+        /** A bisect of its range that named none, and why (culprits.json, commit null). */
+        bisectWithoutCulprit: z
+          .object({ at: z.string().max(64), note: z.string().max(2000) })
+          .nullable()
+          .default(null),
       }),
     )
     .default([]),
@@ -132,9 +137,15 @@ export interface IssueOutcome {
  */
 export const MAX_NEW_ISSUES_A_NIGHT = 10;
 
-/** "The commit that made it, found by bisect: `1a2b3c4d5e` parse: read the whole file.", or nothing. */
+/**
+ * "The commit that made it, found by bisect: `1a2b3c4d5e` parse: read the whole file.", "Bisect named no culprit
+ * on 2026-12-07: no change across this range on this machine.", or nothing.
+ */
 function culpritLine(event: ReportEvent): string | null {
-  if (!event.culprit) return null;
+  if (!event.culprit)
+    return event.bisectWithoutCulprit
+      ? `Bisect named no culprit on ${formatDay(event.bisectWithoutCulprit.at)}: ${escapeMarkdown(event.bisectWithoutCulprit.note)}.`
+      : null;
   const how = event.culprit.by === 'bisect' ? 'found by bisect' : 'named by hand';
   return `The commit that made it, ${how}: \`${shortCommit(event.culprit.commit)}\` ${escapeMarkdown(event.culprit.subject)}`;
 }
