@@ -158,7 +158,7 @@ async function benchmarkOf(
   if (tool && !outputFile)
     throw new UsageError(`${toolFrom} needs the file the command writes: --output-file-path, or bisect.outputFilePath in ${CONFIG_FILE}`);
   if (tool && !command)
-    throw new UsageError('--tool needs the COMMAND that writes its results, after -- (or bisect.command in perfsite.config.json)');
+    throw new UsageError(`${toolFrom} needs the command that writes its results: after --, or bisect.command in ${CONFIG_FILE}`);
   if (command)
     return {
       command,

@@ -50,7 +50,7 @@ export const configSchema = z
         repeats: z.number().int().min(1).max(50).default(3).describe('Runs of each commit in a turn of a bisect.'),
         maxRuns: z.number().int().min(1).max(500).default(12).describe('The most runs of a probed commit before its nearer end is taken.'),
         command: z
-          .array(z.string().min(1).max(4096))
+          .array(z.string().min(1).max(4096), { error: 'must be argv, a list of strings: ["node", "bench.mjs"]' })
           .min(1)
           .max(256)
           .optional()
@@ -65,7 +65,7 @@ export const configSchema = z
         outputFilePath: z.string().min(1).optional().describe('Where `command` writes them, relative to the checkout.'),
         suite: z.string().min(1).default('bench').describe('The suite imported results go in.'),
         install: z
-          .array(z.string().min(1).max(4096))
+          .array(z.string().min(1).max(4096), { error: 'must be argv, a list of strings: ["npm", "ci"]' })
           .max(256)
           .default([])
           .describe('Run once in each checkout before its first run, as argv (e.g. ["npm", "ci"]); empty, nothing.'),
