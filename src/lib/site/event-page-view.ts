@@ -23,7 +23,7 @@ export interface EventPageView {
   event: RegressionEvent;
   rows: EventRow[];
   charts: Array<{ change: EventSeries; points: SeriesMeasurement[]; options: SeriesChartOptions }>;
-  /** What the bisect that found the culprit measured, a chart per metric it followed. */
+  /** What the bisect of its range measured (with a culprit or without), a chart per metric it followed. */
   probes: Array<{ points: ProbePoint[]; options: ProbesChartOptions }>;
 }
 
